@@ -1,0 +1,5 @@
+"""Allow ``python -m museumxtd_search``."""
+
+from museumxtd_search.cli import main
+
+main()

@@ -1,0 +1,97 @@
+"""Turn a note into the terms of each searchable field: one analysis pass per note.
+
+The Whoosh index and the client JSON index are both written from an ``AnalyzedNote``,
+so the browser and the CLI see exactly the same terms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from museumxtd_search.analysis.folding import normalize
+from museumxtd_search.analysis.pipeline import Language, key, terms, tokens
+from museumxtd_search.vault.notes import Note
+from museumxtd_search.vault.resolver import LinkTable, ResolvedLink
+
+# Scored fields and their weights (BM25F field boosts). ``body_en`` holds the body of
+# English notes, analysed with the English pipeline; every other field is French.
+FIELD_WEIGHTS: dict[str, float] = {
+    "title": 4.0,
+    "aliases": 3.0,
+    "tags": 2.0,
+    "headings": 2.0,
+    "links": 1.5,
+    "body": 1.0,
+    "body_en": 1.0,
+}
+# Fields that keep word positions: phrases match there, and words close together
+# earn a proximity bonus (PROXIMITY_WEIGHT times the words' own scores).
+POSITIONAL_FIELDS: tuple[str, ...] = ("title", "headings", "body", "body_en")
+PROXIMITY_WEIGHT = 0.5
+PROXIMITY_SLOP = 3
+# Bonus field of exact surface words (``exact``): an exact-accent match outranks its
+# accentless twin. The ``words`` field holds the same words folded: the garden's
+# vocabulary for prefix search and typo suggestions (never scored).
+EXACT_WEIGHT = 0.3
+FIELD_LANGUAGE: dict[str, Language] = {"body_en": "en"}
+
+
+@dataclass(frozen=True)
+class AnalyzedNote:
+    """A note's terms per field, plus the exact keys used for filters and backlinks."""
+
+    note: Note
+    fields: dict[str, list[str]]
+    exact: list[str]
+    title_keys: list[str]
+    tag_keys: list[str]
+    link_paths: list[str]
+    links_signature: str
+
+
+def encode_path(path: str) -> str:
+    """A note path as one whitespace-free index token (backlinks are one term query)."""
+    return quote(path, safe="/")
+
+
+def analyze_note(note: Note, resolved: list[ResolvedLink], table: LinkTable) -> AnalyzedNote:
+    """Analyse every field of ``note``; ``resolved`` are its links from ``table``."""
+    title_text = note.title if key(note.title) == key(note.name) else f"{note.title}\n{note.name}"
+    link_texts: list[str] = []
+    link_paths: list[str] = []
+    for item in resolved:
+        link = item.link
+        if not link.target:
+            continue
+        link_texts.append(link.target)
+        if item.target_path and item.is_note:
+            title = table.titles.get(item.target_path, "")
+            if key(title) != key(link.target):
+                link_texts.append(title)
+            if item.target_path != note.path:
+                link_paths.append(encode_path(item.target_path))
+    body_language: Language = "en" if note.language == "en" else "fr"
+    body_terms = terms(note.text, body_language)
+    fields = {
+        "title": terms(title_text),
+        "aliases": terms("\n".join(note.aliases)),
+        "tags": terms(" ".join(note.tags)),
+        "headings": terms("\n".join(h.text for h in note.headings)),
+        "links": terms("\n".join(link_texts)),
+        "body": body_terms if body_language == "fr" else [],
+        "body_en": body_terms if body_language == "en" else [],
+    }
+    surface = [t.surface for t in tokens(normalize(f"{note.title}\n{note.name}\n{note.text}"))]
+    signature_text = "\n".join([*link_texts, *sorted(set(link_paths))])
+    signature = hashlib.sha1(signature_text.encode()).hexdigest()
+    return AnalyzedNote(
+        note=note,
+        fields=fields,
+        exact=surface,
+        title_keys=sorted({key(t) for t in (note.title, note.name, *note.aliases) if key(t)}),
+        tag_keys=sorted({key(t) for t in note.tags if key(t)}),
+        link_paths=sorted(set(link_paths)),
+        links_signature=signature,
+    )

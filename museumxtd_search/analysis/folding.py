@@ -1,0 +1,34 @@
+"""Unicode normalisation and accent folding, the first step of every text comparison.
+
+Folding happens *before* stemming: the French Snowball stemmer treats ``musées`` and
+``musees`` differently (``mus`` vs ``muse``), so folding first is what makes an
+accentless query find the accented word.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+# Letters that NFKD does not decompose into base + combining mark.
+_SPECIAL_LETTERS = str.maketrans(
+    {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O",
+     "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"}
+)
+# Typographic apostrophes and quotes that must behave like ASCII ones.
+APOSTROPHES = "'’‘ʼ`´"
+_APOSTROPHE_TABLE = str.maketrans({c: "'" for c in APOSTROPHES[1:]})
+
+
+def normalize(text: str) -> str:
+    """NFKC-normalise ``text`` and turn every typographic apostrophe into ``'``."""
+    return unicodedata.normalize("NFKC", text).translate(_APOSTROPHE_TABLE)
+
+
+@lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """Strip accents and ligatures: ``"Œuvres Évaluées"`` -> ``"Oeuvres Evaluees"``."""
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word.translate(_SPECIAL_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -1,0 +1,116 @@
+"""The query language, parsed the same way by the CLI and (in JavaScript) by the site.
+
+    réseaux sociaux          every word should match (notes missing a word rank lower)
+    "réseaux sociaux"        a phrase: the words next to each other
+    médiation OR publics     either word satisfies that part of the query
+    NOT brouillon, -brouillon    exclude notes with that word
+    strat*                   any word of the garden starting with "strat"
+    title:stratégie          match in titles (and names, aliases) only
+    tag:ressource            keep notes with that tag
+
+``AND`` is the default and may be written. Parentheses are not grouping: they are
+read as spaces, with a warning when unbalanced. Nothing here can fail: an
+unbalanced quote closes at the end of the query, with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from museumxtd_search.analysis.folding import normalize
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One searchable piece: ``kind`` is ``word``, ``phrase`` or ``prefix``.
+
+    ``text`` is the words as typed; ``field`` is ``"title"`` for ``title:`` clauses.
+    """
+
+    kind: str
+    text: str
+    field: str | None = None
+
+
+@dataclass
+class ParsedQuery:
+    """Units must each match (or rank lower); a unit matches when any of its clauses does."""
+
+    units: list[list[Clause]] = field(default_factory=list)
+    excluded: list[Clause] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    plain: bool = True
+
+    @property
+    def empty(self) -> bool:
+        return not self.units and not self.tags
+
+
+_TOKEN = re.compile(r'"[^"]*"?|\S+')
+_FIELD = re.compile(r"^(title|titre|tag|tags)\s*:(.*)$", re.IGNORECASE)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse ``text`` into units, exclusions, tag filters and warnings (never raises)."""
+    query = ParsedQuery()
+    text = normalize(text)
+    if text.count('"') % 2:
+        query.warnings.append("unbalanced quote: read as if closed at the end")
+    if text.count("(") != text.count(")"):
+        query.warnings.append("unbalanced parentheses: read as plain words")
+    text = text.replace("(", " ").replace(")", " ")
+    negate_next = False
+    join_next = False
+    for token in _TOKEN.findall(text):
+        if token in ("AND", "&&"):
+            continue
+        if token in ("OR", "||"):
+            join_next = bool(query.units)
+            query.plain = False
+            continue
+        if token == "NOT":
+            negate_next = True
+            query.plain = False
+            continue
+        negate = negate_next or (token.startswith("-") and len(token) > 1 and token != "--")
+        negate_next = False
+        if token.startswith("-") and negate:
+            token = token[1:]
+        clause = _clause(token, query)
+        if clause is None:
+            continue
+        if negate:
+            query.excluded.append(clause)
+        elif join_next:
+            query.units[-1].append(clause)
+        else:
+            query.units.append([clause])
+        join_next = False
+    if negate_next or join_next:
+        query.warnings.append("operator without a word after it was ignored")
+    return query
+
+
+def _clause(token: str, query: ParsedQuery) -> Clause | None:
+    field_name = None
+    match = _FIELD.match(token)
+    if match:
+        name, token = match.group(1).lower(), match.group(2)
+        query.plain = False
+        if name.startswith("tag"):
+            tag = token.strip('"').strip().lstrip("#")
+            if tag:
+                query.tags.append(tag)
+            return None
+        field_name = "title"
+    if token.startswith('"'):
+        query.plain = False
+        words = token.strip('"').strip()
+        return Clause("phrase", words, field_name) if words else None
+    if token.endswith("*") and len(token.rstrip("*")) >= 1:
+        query.plain = False
+        return Clause("prefix", token.rstrip("*"), field_name)
+    token = token.strip("*?~^")
+    return Clause("word", token, field_name) if token else None

@@ -1,0 +1,85 @@
+"""Pick the passage of a note that best shows why it matched, and where the words are.
+
+The best section is the one (under one heading) holding the most distinct query
+terms, then the most matches, then the earliest. The snippet is a window of about
+``width`` characters in that section around the densest group of matches, cut at
+word boundaries; ``highlights`` are (start, end) offsets into the snippet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from museumxtd_search.analysis.folding import normalize
+from museumxtd_search.analysis.pipeline import Language, tokens
+
+
+@dataclass(frozen=True)
+class Snippet:
+    text: str
+    highlights: list[tuple[int, int]]
+    section: str
+    anchor: str
+
+
+def _cut(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) to word boundaries."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return start, end
+
+
+def make_snippet(
+    text: str,
+    sections: Sequence[tuple[str, str, int]],
+    query_terms: Collection[str],
+    language: Language = "fr",
+    width: int = 220,
+) -> Snippet:
+    """Build the snippet of ``text`` for ``query_terms`` (stemmed, in ``language``)."""
+    text = normalize(text)
+    matches = [t for t in tokens(text, language) if t.term in query_terms] if query_terms else []
+    if not matches:
+        start, end = _cut(text, 0, min(len(text), width))
+        return Snippet(_ellipsis(text, 0, end), [], "", "")
+    starts = [s[2] for s in sections] or [0]
+
+    def section_of(offset: int) -> int:
+        index = 0
+        for number, start in enumerate(starts):
+            if start <= offset:
+                index = number
+        return index
+
+    by_section: dict[int, list] = {}
+    for match in matches:
+        by_section.setdefault(section_of(match.start), []).append(match)
+    best = min(by_section, key=lambda s: (-len({m.term for m in by_section[s]}),
+                                          -len(by_section[s]), s))
+    chosen = by_section[best]
+    section_end = starts[best + 1] if best + 1 < len(starts) else len(text)
+    # Densest window: the match that begins the most distinct terms within `width`.
+    window_start = min(
+        chosen,
+        key=lambda first: (-len({m.term for m in chosen
+                                 if first.start <= m.start and m.end - first.start <= width}),
+                           first.start),
+    ).start
+    lead = min(40, window_start - starts[best]) if window_start > starts[best] else 0
+    start = max(starts[best], window_start - lead)
+    end = min(section_end, start + width)
+    start, end = _cut(text, start, end)
+    snippet = _ellipsis(text, start, end)
+    offset = start - (1 if start > 0 else 0)
+    highlights = [(m.start - offset, m.end - offset) for m in matches
+                  if m.start >= start and m.end <= end]
+    heading, anchor = (sections[best][0], sections[best][1]) if sections else ("", "")
+    return Snippet(snippet, highlights, heading, anchor)
+
+
+def _ellipsis(text: str, start: int, end: int) -> str:
+    body = text[start:end].replace("\n", " ")
+    return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")

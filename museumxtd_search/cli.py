@@ -1,0 +1,251 @@
+"""The ``museumxtd-search`` command: thin verbs over the library.
+
+Each command parses options, calls one library function, and prints either text for
+people or exactly one JSON object (``--json``). Errors are one line on stderr: exit 2
+for bad usage (missing notes folder, empty query), 1 when the work could not be done.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from museumxtd_search import __version__
+
+DEFAULT_NOTES = "notes"
+DEFAULT_INDEX = "index"
+
+
+def _notes_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    function = click.option("--exclude", multiple=True, metavar="GLOB",
+                            help="Leave out matching notes or folders (repeatable).")(function)
+    return click.option("--notes", "notes_dir", default=DEFAULT_NOTES, show_default=True,
+                        type=click.Path(file_okay=False, path_type=Path),
+                        help="Folder of Markdown notes.")(function)
+
+
+def _index_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
+                        type=click.Path(file_okay=False, path_type=Path),
+                        help="Folder of the search index.")(function)
+
+
+def _json_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print one JSON object instead of text.")(function)
+
+
+def _require_notes(notes_dir: Path) -> None:
+    if not notes_dir.is_dir():
+        raise click.UsageError(f"notes folder not found: {notes_dir}")
+
+
+def _print_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _use_colour() -> bool | None:
+    return False if os.environ.get("NO_COLOR") else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="museumxtd-search")
+def cli() -> None:
+    """Search a garden of Markdown notes (French-aware), in the terminal or on a static site."""
+
+
+# --- index ----------------------------------------------------------------------------
+
+def run_build(notes_dir: Path, index_dir: Path, exclude: tuple[str, ...], full: bool,
+              show_progress: bool, wait: bool = True):
+    """Build the index, with a progress bar on a terminal (stderr)."""
+    from museumxtd_search.index.build import build_index
+    from museumxtd_search.vault.reading import read_vault
+
+    if not show_progress or not sys.stderr.isatty():
+        return build_index(notes_dir, index_dir, exclude, full=full, wait=wait)
+    vault = read_vault(notes_dir, exclude)
+    with click.progressbar(length=len(vault.notes), label="indexing", file=sys.stderr) as bar:
+        def advance(done: int, total: int) -> None:
+            bar.update(done - bar.pos)
+        return build_index(notes_dir, index_dir, exclude, full=full, on_progress=advance,
+                           wait=wait, vault=vault)
+
+
+@cli.command("index")
+@_notes_option
+@_index_option
+@click.option("--full", is_flag=True, help="Rebuild everything instead of updating changes.")
+@_json_option
+def index_command(notes_dir: Path, exclude: tuple[str, ...], index_dir: Path, full: bool,
+                  as_json: bool) -> None:
+    """Build or update the search index (incremental unless --full)."""
+    _require_notes(notes_dir)
+    summary = run_build(notes_dir, index_dir, exclude, full, show_progress=not as_json)
+    if as_json:
+        _print_json(summary.to_json())
+        return
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(summary.line())
+
+
+# --- query ----------------------------------------------------------------------------
+
+def ensure_index(notes_dir: Path, index_dir: Path, exclude: tuple[str, ...]) -> None:
+    """Build or refresh the index when it is missing or older than the notes (says so)."""
+    from museumxtd_search.index.build import stale_files
+    from museumxtd_search.index.store import IndexBusyError, live_generation
+
+    stale = stale_files(notes_dir, index_dir, exclude)
+    if stale == []:
+        return
+    if stale is None:
+        click.echo(f"building the index of {notes_dir} in {index_dir}…", err=True)
+    else:
+        click.echo(f"updating the index: {len(stale)} note(s) changed…", err=True)
+    try:
+        summary = run_build(notes_dir, index_dir, exclude, full=False, show_progress=True,
+                            wait=live_generation(index_dir) is None)
+    except IndexBusyError as error:
+        click.echo(f"note: {error}; answering from the previous index", err=True)
+        return
+    click.echo(summary.line(), err=True)
+
+
+@cli.command("query")
+@click.argument("words", nargs=-1)
+@_notes_option
+@_index_option
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10_000),
+              help="Number of results.")
+@click.option("--tag", "tags", multiple=True, metavar="TAG",
+              help="Only notes with this tag (repeatable: all must match).")
+@click.option("--links-to", metavar="NOTE",
+              help="Only notes that link to NOTE (by name, title, alias or path).")
+@_json_option
+def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, ...],
+                  index_dir: Path, limit: int, tags: tuple[str, ...], links_to: str | None,
+                  as_json: bool) -> None:
+    """Search the notes: museumxtd-search query "réseaux sociaux"."""
+    from museumxtd_search.index.search import search
+
+    text = " ".join(words).strip()
+    if not text and not links_to and not tags:
+        raise click.UsageError("empty query: give words to search for (or --links-to/--tag)")
+    if len(text) > 2000:
+        raise click.UsageError(f"query too long ({len(text)} characters, at most 2000)")
+    _require_notes(notes_dir)
+    ensure_index(notes_dir, index_dir, exclude)
+    response = search(index_dir, text, limit=limit, tags=tags, links_to=links_to)
+    if as_json:
+        _print_json(response.to_json())
+        return
+    for warning in response.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    _print_results(response)
+
+
+def _highlight(snippet: str, highlights: list[tuple[int, int]]) -> str:
+    out, last = [], 0
+    for start, end in highlights:
+        out.append(snippet[last:start])
+        out.append(click.style(snippet[start:end], bold=True, fg="yellow"))
+        last = end
+    out.append(snippet[last:])
+    return "".join(out)
+
+
+def _print_results(response) -> None:
+    colour = _use_colour()
+    if response.suggestion:
+        click.echo(f"showing results for « {response.suggestion} »", color=colour)
+    if not response.results:
+        click.echo(f"no results for « {response.query} »")
+        return
+    click.echo(f"{response.total} result(s) for « {response.query} »", color=colour)
+    for rank, hit in enumerate(response.results, 1):
+        click.echo("")
+        click.echo(f"{rank:>2}. " + click.style(hit.title, bold=True), color=colour)
+        details = [click.style(hit.path, fg="cyan")]
+        if hit.tags:
+            details.append("tags: " + ", ".join(hit.tags))
+        if hit.section and hit.section != hit.title:
+            details.append(f"§ {hit.section}")
+        click.echo("    " + " · ".join(details), color=colour)
+        click.echo("    " + _highlight(hit.snippet, hit.highlights), color=colour)
+
+
+# --- links ----------------------------------------------------------------------------
+
+@cli.command("links")
+@_notes_option
+@click.option("--broken", is_flag=True, help="Only links that resolve to nothing.")
+@click.option("--strict", is_flag=True, help="Exit 1 when there is any broken link.")
+@_json_option
+def links_command(notes_dir: Path, exclude: tuple[str, ...], broken: bool, strict: bool,
+                  as_json: bool) -> None:
+    """List the garden's links and what they resolve to."""
+    from museumxtd_search.vault.reading import read_vault
+
+    _require_notes(notes_dir)
+    vault = read_vault(notes_dir, exclude)
+    rows = []
+    for note in vault.notes:
+        for resolved in vault.links.resolve_all(note):
+            if broken and not resolved.broken:
+                continue
+            link = resolved.link
+            rows.append({"source": note.path, "line": link.line, "target": link.target,
+                         "heading": link.heading, "label": link.label, "embed": link.embed,
+                         "kind": link.kind, "resolved": resolved.target_path})
+    broken_count = sum(1 for r in rows if r["resolved"] is None)
+    if as_json:
+        _print_json({"links": rows, "broken": broken_count})
+    else:
+        for row in rows:
+            target = row["target"] + (f"#{row['heading']}" if row["heading"] else "")
+            where = row["resolved"] or "BROKEN"
+            click.echo(f"{row['source']}:{row['line']}: [[{target}]] -> {where}")
+        click.echo(f"{len(rows)} link(s), {broken_count} broken", err=True)
+    if strict and broken_count:
+        sys.exit(1)
+
+
+def main() -> None:
+    """Console entry point: never show a traceback to a person."""
+    try:
+        cli.main(standalone_mode=False, prog_name="museumxtd-search")
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - the last line of defence is one clear line
+        click.echo(f"error: {describe(error)}", err=True)
+        sys.exit(1)
+
+
+def describe(error: BaseException) -> str:
+    """One line for a person: what failed and, for OS errors, on which file."""
+    from museumxtd_search.index.search import NoIndexError
+    from museumxtd_search.index.store import IndexBusyError
+
+    if isinstance(error, (NoIndexError, IndexBusyError)):
+        return str(error)
+    if isinstance(error, OSError):
+        where = f": {error.filename}" if error.filename else ""
+        return f"{error.strerror or error}{where}"
+    return f"{type(error).__name__}: {error}"

@@ -1,0 +1,241 @@
+"""Build or refresh the Whoosh index from a garden, incrementally and atomically.
+
+Incremental by default: a note is rewritten when its bytes changed (content hash) or
+when its links resolve differently (a target appeared, vanished or was renamed).
+``full=True`` writes a new generation beside the live one and switches at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import whoosh.index
+
+from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
+from museumxtd_search.analysis.folding import fold
+from museumxtd_search.index import store
+from museumxtd_search.index.schema import SCHEMA_VERSION, build_schema
+from museumxtd_search.vault.notes import Note, VaultWarning
+from museumxtd_search.vault.reading import Vault, find_files, read_vault
+
+
+@dataclass
+class BuildSummary:
+    """What a build did, for the one-line summary and ``--json``."""
+
+    notes: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    full: bool = False
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+    def line(self) -> str:
+        kind = "full rebuild" if self.full else "incremental"
+        return (f"indexed {self.notes} notes ({kind}): {self.added} added, {self.updated} "
+                f"updated, {self.removed} removed, {len(self.warnings)} warnings, "
+                f"{self.seconds:.2f} s")
+
+
+def file_stamps(root: Path, paths: Iterable[str]) -> dict[str, list[int]]:
+    """(mtime in ns, size) of each note file: the cheap staleness test."""
+    stamps = {}
+    for path in paths:
+        try:
+            stat = os.stat(root / path)
+        except OSError:
+            continue
+        stamps[path] = [stat.st_mtime_ns, stat.st_size]
+    return stamps
+
+
+def _document(analyzed: AnalyzedNote) -> dict[str, object]:
+    note = analyzed.note
+    document: dict[str, object] = {name: " ".join(t) for name, t in analyzed.fields.items()}
+    document.update(
+        path=note.path,
+        exact=" ".join(analyzed.exact),
+        words=" ".join(sorted({fold(w) for w in analyzed.exact})),
+        keys=" ".join(analyzed.title_keys),
+        tag_keys=" ".join(analyzed.tag_keys),
+        link_paths=" ".join(analyzed.link_paths),
+        boosted="yes" if note.boost != 1.0 else "",
+        meta=store.dump_json(stored_meta(note, analyzed)),
+    )
+    return document
+
+
+def stored_meta(note: Note, analyzed: AnalyzedNote) -> dict[str, object]:
+    """What a search result shows, stored with the note so a query never reads the garden."""
+    return {
+        "title": note.title,
+        "tags": list(note.tags),
+        "aliases": list(note.aliases),
+        "text": note.text,
+        "language": note.language,
+        "sections": [[s.heading, s.anchor, s.start] for s in note.sections],
+        "boost": note.boost,
+        "hash": note.content_hash,
+        "links": analyzed.links_signature,
+    }
+
+
+def _manifest(vault: Vault, stamps: dict[str, list[int]], exclude: list[str],
+              indexed: dict[str, list[str]]) -> dict[str, object]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "root": str(vault.root.resolve()),
+        "exclude": exclude,
+        "stamps": stamps,
+        "indexed": indexed,
+        "assets": list(vault.assets),
+        "warnings": [[w.path, w.line, w.message] for w in vault.warnings],
+    }
+
+
+def load_manifest(index_dir: Path) -> dict | None:
+    generation = store.live_generation(index_dir)
+    if generation is None:
+        return None
+    try:
+        return store.read_json(generation / store.MANIFEST)
+    except (OSError, ValueError):
+        return None
+
+
+def build_index(
+    notes_dir: Path | str,
+    index_dir: Path | str,
+    exclude: Iterable[str] = (),
+    full: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+    wait: bool = True,
+    vault: Vault | None = None,
+) -> BuildSummary:
+    """Bring the index in ``index_dir`` up to date with ``notes_dir``.
+
+    Raises ``FileNotFoundError`` for a missing notes folder, ``store.IndexBusyError``
+    when ``wait`` is false and another build runs, ``OSError`` when the index folder
+    cannot be written (the live index is then left as it was).
+    """
+    started = time.perf_counter()
+    notes_dir, index_dir = Path(notes_dir), Path(index_dir)
+    exclude = list(exclude)
+    with store.writer_lock(index_dir, wait=wait):
+        if vault is None:
+            vault = read_vault(notes_dir, exclude)
+        manifest = load_manifest(index_dir)
+        if (manifest is None or manifest.get("schema") != SCHEMA_VERSION
+                or manifest.get("root") != str(notes_dir.resolve())
+                or manifest.get("exclude") != exclude):
+            full = True
+        summary = BuildSummary(full=full, warnings=[str(w) for w in vault.warnings])
+        searchable = [n for n in vault.notes if n.searchable]
+        summary.notes = len(searchable)
+        previous: dict[str, list[str]] = {} if full else manifest.get("indexed", {})
+        current: dict[str, list[str]] = {}
+        pending: list[AnalyzedNote] = []
+        total = len(searchable)
+        for number, note in enumerate(searchable, 1):
+            resolved = vault.links.resolve_all(note)
+            analyzed = analyze_note(note, resolved, vault.links)
+            state = [note.content_hash, analyzed.links_signature]
+            current[note.path] = state
+            if previous.get(note.path) != state:
+                pending.append(analyzed)
+            if on_progress:
+                on_progress(number, total)
+        removed = [p for p in previous if p not in current]
+        summary.added = sum(1 for a in pending if a.note.path not in previous)
+        summary.updated = len(pending) - summary.added
+        summary.removed = len(removed)
+        summary.unchanged = len(current) - len(pending)
+        stamps = file_stamps(notes_dir, [n.path for n in vault.notes])
+        new_manifest = _manifest(vault, stamps, exclude, current)
+        if full:
+            _write_generation(index_dir, pending, new_manifest, vault)
+        else:
+            generation = store.live_generation(index_dir)
+            assert generation is not None
+            _update_generation(generation, pending, removed, new_manifest, vault)
+        store.remove_leftovers(index_dir, keep=store.live_generation(index_dir))
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary
+
+
+def _write_documents(writer, pending: list[AnalyzedNote], update: bool) -> None:
+    for analyzed in pending:
+        document = _document(analyzed)
+        if update:
+            writer.update_document(**document)
+        else:
+            writer.add_document(**document)
+
+
+def _write_generation(index_dir: Path, pending: list[AnalyzedNote],
+                      manifest: dict[str, object], vault: Vault) -> None:
+    generation = store.new_generation(index_dir)
+    try:
+        ix = whoosh.index.create_in(str(generation), build_schema())
+        writer = ix.writer(limitmb=256)
+        _write_documents(writer, pending, update=False)
+        writer.commit()
+        _write_side_files(generation, manifest, vault)
+    except BaseException:
+        # A failed build (disk full, Ctrl-C) never becomes live.
+        store.remove_leftovers(index_dir, keep=store.live_generation(index_dir))
+        raise
+    store.switch_to(index_dir, generation)
+
+
+def _update_generation(generation: Path, pending: list[AnalyzedNote], removed: list[str],
+                       manifest: dict[str, object], vault: Vault) -> None:
+    if pending or removed:
+        ix = whoosh.index.open_dir(str(generation))
+        writer = ix.writer(limitmb=256)
+        try:
+            for path in removed:
+                writer.delete_by_term("path", path)
+            _write_documents(writer, pending, update=True)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+    _write_side_files(generation, manifest, vault)
+
+
+def _write_side_files(generation: Path, manifest: dict[str, object], vault: Vault) -> None:
+    store.write_atomically(generation / store.LINKS, store.dump_json(vault.links.to_json()))
+    store.write_atomically(generation / store.MANIFEST, store.dump_json(manifest))
+
+
+def stale_files(notes_dir: Path, index_dir: Path, exclude: Iterable[str] = ()) -> list[str] | None:
+    """Paths whose files differ from the index's manifest; ``None`` when there is no index.
+
+    Only the file listing and ``stat`` are read, so this is cheap enough for every query.
+    """
+    manifest = load_manifest(index_dir)
+    if (manifest is None or manifest.get("schema") != SCHEMA_VERSION
+            or manifest.get("root") != str(Path(notes_dir).resolve())
+            or manifest.get("exclude") != list(exclude)):
+        return None
+    files = find_files(Path(notes_dir), exclude)
+    stamps = file_stamps(Path(notes_dir), files.notes)
+    old: dict[str, list[int]] = manifest.get("stamps", {})
+    changed = [p for p, stamp in stamps.items() if old.get(p) != stamp]
+    changed += [p for p in old if p not in stamps]
+    return sorted(changed)
+
+
+def index_warnings(index_dir: Path) -> list[VaultWarning]:
+    manifest = load_manifest(index_dir) or {}
+    return [VaultWarning(*w) for w in manifest.get("warnings", [])]

@@ -1,0 +1,133 @@
+"""Where an index lives on disk, and how it is switched atomically and locked.
+
+Layout of an index folder::
+
+    index/
+      CURRENT            name of the live generation (replaced atomically)
+      gen-<n>/           a complete Whoosh index + manifest.json + links.json
+      .lock              held (flock) by the one process that writes
+
+A full build writes a new generation beside the live one and switches ``CURRENT``
+only when it is complete, so a killed build leaves the previous index answering.
+Incremental updates go into the live generation through Whoosh's own commit, which
+writes new segments and then renames its table of contents: also all or nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+LINKS = "links.json"
+LOCK = ".lock"
+
+
+class IndexBusyError(RuntimeError):
+    """Another process is writing this index."""
+
+
+def live_generation(index_dir: Path) -> Path | None:
+    """The live generation folder, or ``None`` when there is no complete index."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    generation = index_dir / name
+    if name.startswith("gen-") and (generation / MANIFEST).is_file():
+        return generation
+    return None
+
+
+def new_generation(index_dir: Path) -> Path:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    generation = index_dir / f"gen-{time.time_ns()}-{os.getpid()}"
+    generation.mkdir()
+    return generation
+
+
+def write_atomically(path: Path, data: str) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new file, never half."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def switch_to(index_dir: Path, generation: Path) -> None:
+    """Make ``generation`` live, then remove every other generation and leftovers."""
+    write_atomically(index_dir / CURRENT, generation.name + "\n")
+    remove_leftovers(index_dir, keep=generation)
+
+
+def remove_leftovers(index_dir: Path, keep: Path | None) -> None:
+    """Delete generations and temporary files a killed build left behind."""
+    for entry in index_dir.iterdir():
+        if entry.name.startswith("gen-") and (keep is None or entry.name != keep.name):
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.name.startswith(".") and entry.name.endswith(".tmp"):
+            with contextlib.suppress(OSError):
+                entry.unlink()
+
+
+def read_json(path: Path) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def dump_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+@contextlib.contextmanager
+def writer_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
+    """Hold the index's write lock; the OS releases it if the process dies.
+
+    With ``wait`` false, raise ``IndexBusyError`` naming the PID that holds it.
+    """
+    index_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(index_dir / LOCK, "a+", encoding="utf-8")  # noqa: SIM115 - held for the block
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            if not wait:
+                raise IndexBusyError(f"index is being built by PID {holder}") from None
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def lock_holder(index_dir: Path) -> str | None:
+    """The PID holding the write lock, or ``None`` when nobody writes."""
+    try:
+        handle = open(index_dir / LOCK, encoding="utf-8")  # noqa: SIM115
+    except OSError:
+        return None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return handle.read().strip() or "unknown"
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return None

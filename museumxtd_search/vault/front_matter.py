@@ -1,0 +1,136 @@
+"""Read a file's bytes into text and front matter, leniently: bad input becomes warnings.
+
+Handled without a warning: a UTF-8 BOM, CRLF or lone CR line endings.
+Handled with one warning each: bytes that are not UTF-8 (decoded as cp1252, else
+with replacement characters), NUL bytes, malformed or non-mapping YAML, a front
+matter block that never closes, an empty file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from museumxtd_search.vault.notes import VaultWarning
+
+_YAML = YAMLHandler()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A note file split into its front matter mapping and its Markdown body."""
+
+    metadata: dict[str, Any]
+    body: str
+    body_line: int
+    warnings: tuple[VaultWarning, ...]
+
+
+def decode(data: bytes, path: str) -> tuple[str, list[VaultWarning]]:
+    """Decode file bytes to text with ``\\n`` line endings, never failing."""
+    warnings: list[VaultWarning] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        try:
+            text = data.decode("cp1252")
+            how = "read as Windows-1252"
+        except UnicodeDecodeError:
+            text = data.decode("utf-8", errors="replace")
+            how = "undecodable bytes replaced"
+        warnings.append(VaultWarning(path, line, f"not valid UTF-8 ({how})"))
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        warnings.append(VaultWarning(path, line, "NUL bytes removed"))
+        text = text.replace("\x00", "")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+
+
+def split_front_matter(text: str, path: str) -> Source:
+    """Split ``---`` YAML front matter from the body; ``body_line`` is the body's first line."""
+    if not text.strip():
+        return Source({}, "", 1, (VaultWarning(path, 1, "empty note"),))
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return Source({}, text, 1, ())
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if closing is None:
+        warning = VaultWarning(path, 1, "front matter starts with --- but never closes")
+        return Source({}, text, 1, (warning,))
+    yaml_text = "\n".join(lines[1:closing])
+    body = "\n".join(lines[closing + 1:])
+    metadata, warning = _load_yaml(yaml_text, path)
+    return Source(metadata, body, closing + 2, (warning,) if warning else ())
+
+
+def _load_yaml(yaml_text: str, path: str) -> tuple[dict[str, Any], VaultWarning | None]:
+    """Parse front matter YAML; a problem becomes a warning with the file's line number."""
+    try:
+        metadata = _YAML.load(yaml_text) if yaml_text.strip() else {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 2
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        return {}, VaultWarning(path, line, f"malformed front matter: {problem}")
+    except (ValueError, TypeError, RecursionError) as error:
+        return {}, VaultWarning(path, 2, f"malformed front matter: {error}")
+    if metadata is None:
+        return {}, None
+    if not isinstance(metadata, dict):
+        return {}, VaultWarning(path, 2, "front matter is not a mapping of keys to values")
+    return {str(k): v for k, v in metadata.items()}, None
+
+
+def as_text(value: Any) -> str:
+    """A scalar front matter value as text (numbers and dates too); lists are joined."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return " ".join(as_text(v) for v in value)
+    if isinstance(value, dict):
+        return ""
+    return str(value).strip()
+
+
+def as_list(value: Any, split: bool) -> list[str]:
+    """A front matter list, or a string split on commas (and spaces when ``split``)."""
+    if value is None or isinstance(value, dict):
+        return []
+    if isinstance(value, (list, tuple, set)):
+        items: list[str] = []
+        for item in value:
+            items.extend(as_list(item, split=False) if not isinstance(item, str)
+                         else [item])
+        return [i.strip() for i in items if i and i.strip()]
+    text = as_text(value)
+    if "," in text:
+        parts = text.split(",")
+    elif split:
+        parts = text.split()
+    else:
+        parts = [text]
+    return [p.strip() for p in parts if p.strip()]
+
+
+def as_bool(value: Any, default: bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {"false", "no", "off", "0", "non"}:
+        return False
+    if isinstance(value, str) and value.strip().lower() in {"true", "yes", "on", "1", "oui"}:
+        return True
+    return default
+
+
+def as_float(value: Any, default: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return number if number > 0 and number < 1000 else default

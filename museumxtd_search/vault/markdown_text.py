@@ -1,0 +1,108 @@
+"""Turn a note's Markdown into indexable plain text, headings, sections and inline tags.
+
+The text keeps what a reader reads (link labels, heading text, table cells, code) and
+drops syntax (markers, URLs, HTML tags, image embeds). Sections record where each
+heading's text starts, so a search hit can name the heading it falls under.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from museumxtd_search.slugs import heading_slugify
+from museumxtd_search.vault.links import MARKDOWN_LINK, WIKILINK, link_text, parse_wikilink
+from museumxtd_search.vault.notes import Heading, Section
+from museumxtd_search.vault.resolver import is_asset_name
+
+_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BLOCK_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)?")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_HORIZONTAL_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
+_BARE_URL = re.compile(r"\b(?:https?://|www\.)([^\s/<>()\]]+)[^\s<>()\]]*", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>|<!--.*?-->")
+_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|~~|==|`+)")
+_COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
+INLINE_TAG = re.compile(r"(?<![\w&/#'])#([^\W\d][\w/-]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class PlainText:
+    """The result of stripping one note's Markdown."""
+
+    text: str
+    headings: tuple[Heading, ...]
+    sections: tuple[Section, ...]
+    inline_tags: tuple[str, ...]
+
+
+def _replace_wikilink(match: re.Match[str]) -> str:
+    link = parse_wikilink(match.group(2), bool(match.group(1)))
+    if link.embed and is_asset_name(link.target):
+        return ""  # an image or file embed has no words of its own
+    return link_text(link)
+
+
+def _replace_markdown_link(match: re.Match[str]) -> str:
+    return match.group(2)
+
+
+def inline_markup_to_text(line: str) -> str:
+    """Strip inline Markdown from one line: links keep their labels, URLs their host."""
+    line = WIKILINK.sub(_replace_wikilink, line)
+    line = MARKDOWN_LINK.sub(_replace_markdown_link, line)
+    line = _BARE_URL.sub(lambda m: m.group(1), line)
+    line = _HTML_TAG.sub(" ", line)
+    line = _EMPHASIS.sub("", line)
+    return html.unescape(line)
+
+
+def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
+    """Strip ``markdown`` (a note body) to plain text; line numbers start at ``first_line``."""
+    markdown = _COMMENT.sub("", markdown)
+    out: list[str] = []
+    length = 0
+    headings: list[Heading] = []
+    sections: list[Section] = [Section("", "", 0)]
+    tags: list[str] = []
+    used_anchors: dict[str, int] = {}
+    fence: str | None = None
+    for offset, raw in enumerate(markdown.split("\n")):
+        text: str
+        fence_match = _FENCE.match(raw)
+        if fence is not None:
+            if fence_match and fence_match.group(1)[0] == fence[0] and len(
+                fence_match.group(1)) >= len(fence):
+                fence = None
+                continue
+            text = raw
+        elif fence_match:
+            fence = fence_match.group(1)
+            continue
+        elif heading_match := _ATX_HEADING.match(raw):
+            text = inline_markup_to_text(heading_match.group(2)).strip()
+            if text:
+                anchor = _unique_anchor(heading_slugify(text), used_anchors)
+                headings.append(Heading(len(heading_match.group(1)), text, anchor,
+                                        first_line + offset))
+                sections.append(Section(text, anchor, length))
+        elif _TABLE_RULE.match(raw) or _HORIZONTAL_RULE.match(raw):
+            continue
+        else:
+            text = inline_markup_to_text(_BLOCK_PREFIX.sub("", raw, count=1))
+            tags.extend(INLINE_TAG.findall(text))
+            text = text.replace("|", " ")
+        text = text.strip()
+        if text:
+            out.append(text)
+            length += len(text) + 1
+    return PlainText("\n".join(out), tuple(headings), tuple(sections), tuple(tags))
+
+
+def _unique_anchor(anchor: str, used: dict[str, int]) -> str:
+    """Python-Markdown's rule for repeated headings: ``intro``, ``intro_1``, ``intro_2``."""
+    count = used.get(anchor, 0)
+    used[anchor] = count + 1
+    return anchor if count == 0 else f"{anchor}_{count}"

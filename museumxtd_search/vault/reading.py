@@ -1,0 +1,250 @@
+"""Read a garden from disk: find note files, parse each into a ``Note``, build the link table.
+
+This is the only module of the vault stage that touches the file system.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from museumxtd_search.analysis.pipeline import detect_language, key
+from museumxtd_search.vault.front_matter import (
+    as_bool,
+    as_float,
+    as_list,
+    as_text,
+    decode,
+    split_front_matter,
+)
+from museumxtd_search.vault.links import find_links
+from museumxtd_search.vault.markdown_text import inline_markup_to_text, strip_markdown
+from museumxtd_search.vault.notes import Note, VaultWarning
+from museumxtd_search.vault.resolver import LinkTable
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+CONFIG_FILE = "museumxtd.toml"
+
+
+@dataclass(frozen=True)
+class Vault:
+    """A garden as read: its notes (sorted by path), other files, warnings and link table."""
+
+    root: Path
+    notes: tuple[Note, ...]
+    assets: tuple[str, ...]
+    warnings: tuple[VaultWarning, ...]
+    links: LinkTable
+
+    def note(self, path: str) -> Note | None:
+        return next((n for n in self.notes if n.path == path), None)
+
+
+def glob_to_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a ``--exclude`` glob: ``*`` within a name, ``**`` across folders."""
+    pattern = pattern.strip().replace("\\", "/").strip("/")
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z", re.IGNORECASE)
+
+
+class Excluder:
+    """Decides which relative paths the ``exclude`` globs leave out.
+
+    A glob matches a whole relative path or any folder above it (``Brouillon`` excludes
+    ``Brouillon/x.md``); a glob without ``/`` also matches any single file or folder name.
+    """
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self.patterns = [p for p in patterns if p.strip()]
+        self._compiled = [(glob_to_regex(p), "/" not in p.strip("/")) for p in self.patterns]
+
+    def excluded(self, relative: str) -> bool:
+        parts = relative.split("/")
+        prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+        for regex, any_name in self._compiled:
+            if any(regex.match(prefix) for prefix in prefixes):
+                return True
+            if any_name and any(regex.match(part) for part in parts):
+                return True
+        return False
+
+
+def read_config(root: Path) -> tuple[list[str], list[VaultWarning]]:
+    """Read the ``exclude`` list of ``museumxtd.toml`` in the notes folder, if any."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return [], []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
+        return [], [VaultWarning(CONFIG_FILE, None, f"ignored, cannot be read: {error}")]
+    exclude = data.get("exclude", [])
+    if isinstance(exclude, str):
+        exclude = [exclude]
+    if not isinstance(exclude, list) or not all(isinstance(e, str) for e in exclude):
+        return [], [VaultWarning(CONFIG_FILE, None, "'exclude' must be a list of globs")]
+    return exclude, []
+
+
+@dataclass(frozen=True, slots=True)
+class GardenFiles:
+    """The files of a garden: notes and other files, relative paths, sorted."""
+
+    notes: tuple[str, ...]
+    assets: tuple[str, ...]
+    warnings: tuple[VaultWarning, ...]
+
+
+def find_files(root: Path, exclude: Iterable[str] = ()) -> GardenFiles:
+    """List ``*.md`` notes and other files under ``root``, skipping hidden and excluded ones.
+
+    Folder symlinks are not followed (no loops); a broken file symlink is a warning.
+    """
+    configured, warnings = read_config(root)
+    excluder = Excluder([*configured, *exclude])
+    notes: list[str] = []
+    assets: list[str] = []
+    for folder, dirs, files in os.walk(root, onerror=None):
+        relative_folder = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if relative_folder == "." else relative_folder + "/"
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and not excluder.excluded(prefix + d))
+        for name in sorted(files):
+            relative = prefix + name
+            if name.startswith(".") or name == CONFIG_FILE or excluder.excluded(relative):
+                continue
+            full = os.path.join(folder, name)
+            if name.lower().endswith(".md"):
+                if not os.path.isfile(full):
+                    warnings.append(VaultWarning(relative, None, "broken link, not a file"))
+                    continue
+                notes.append(relative)
+            else:
+                assets.append(relative)
+    return GardenFiles(tuple(sorted(notes)), tuple(sorted(assets)), tuple(warnings))
+
+
+def parse_note(path: str, data: bytes) -> tuple[Note, str, list[VaultWarning]]:
+    """Parse one note's bytes. Returns the note, its fallback title, and warnings.
+
+    The fallback title (first ``#`` heading, else file name) replaces the front
+    matter title when ``read_vault`` finds that title shared by several notes.
+    """
+    text, warnings = decode(data, path)
+    source = split_front_matter(text, path)
+    warnings.extend(source.warnings)
+    meta = source.metadata
+    name = path.rsplit("/", 1)[-1][:-3]
+    plain = strip_markdown(source.body, source.body_line)
+    first_heading = next((h.text for h in plain.headings if h.level == 1), None)
+    fallback_title = first_heading or name
+    front_title = inline_markup_to_text(as_text(meta.get("title"))).strip()
+    aliases = as_list(meta.get("aliases"), split=False) + as_list(meta.get("alias"), split=False)
+    tags = as_list(meta.get("tags"), split=True) + as_list(meta.get("tag"), split=True)
+    tags += list(plain.inline_tags)
+    language = as_text(meta.get("lang") or meta.get("language")).lower()[:2]
+    if language not in ("fr", "en"):
+        language = detect_language(plain.text)
+    note = Note(
+        path=path,
+        name=name,
+        title=front_title or fallback_title,
+        aliases=tuple(dict.fromkeys(a for a in aliases if key(a))),
+        tags=_unique_tags(tags),
+        headings=plain.headings,
+        sections=plain.sections,
+        links=tuple(find_links(source.body, source.body_line)),
+        text=plain.text,
+        markdown=source.body,
+        language=language,
+        searchable=as_bool(meta.get("search"), True),
+        boost=as_float(meta.get("search_boost"), 1.0),
+        content_hash=hashlib.sha256(data).hexdigest()[:20],
+        body_line=source.body_line,
+        front_matter=meta,
+    )
+    return note, fallback_title, warnings
+
+
+def _unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags without ``#``, deduplicated case- and accent-insensitively, first spelling kept."""
+    seen: dict[str, str] = {}
+    for tag in tags:
+        tag = tag.strip().lstrip("#").strip()
+        if tag and key(tag) and key(tag) not in seen:
+            seen[key(tag)] = tag
+    return tuple(seen.values())
+
+
+def read_vault(
+    root: Path | str,
+    exclude: Iterable[str] = (),
+    on_progress: Callable[[str], None] | None = None,
+) -> Vault:
+    """Read every note under ``root``. Bad files become warnings, never exceptions.
+
+    Raises ``FileNotFoundError`` only when ``root`` itself is not a folder.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"notes folder not found: {root}")
+    files = find_files(root, exclude)
+    warnings = list(files.warnings)
+    parsed: list[tuple[Note, str]] = []
+    for relative in files.notes:
+        if on_progress:
+            on_progress(relative)
+        try:
+            data = (root / relative).read_bytes()
+        except OSError as error:
+            warnings.append(VaultWarning(relative, None, f"cannot be read: {error.strerror}"))
+            continue
+        note, fallback, note_warnings = parse_note(relative, data)
+        warnings.extend(note_warnings)
+        parsed.append((note, fallback))
+    notes = _drop_shared_titles(parsed)
+    return Vault(root, tuple(notes), files.assets, tuple(warnings),
+                 LinkTable.from_notes(notes, files.assets))
+
+
+def _drop_shared_titles(parsed: list[tuple[Note, str]]) -> list[Note]:
+    """A front matter title carried by several notes names the site, not the note.
+
+    (In the real MuseumXTD garden 194 of 199 notes say ``title: MuseumXTD``.) Such a
+    title is replaced by the note's first heading or file name, unless it *is* that.
+    """
+    counts = Counter(key(note.title) for note, fallback in parsed if note.title != fallback)
+    notes = []
+    for note, fallback in parsed:
+        title_key = key(note.title)
+        if counts[title_key] > 1 and title_key not in (key(fallback), key(note.name)):
+            note = replace(note, title=fallback)
+        notes.append(note)
+    return notes

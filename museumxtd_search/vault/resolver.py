@@ -1,0 +1,135 @@
+"""The one link resolver, with Obsidian's rules, used by the index, the site and the CLI.
+
+A link target is matched, case- and accent-insensitively, first as a path (relative
+to the linking note, then as a path suffix), then by file name, then by display
+title, then by alias. Among several matches the shortest path wins (then the
+alphabetically first), so resolution is deterministic. Files that are not notes
+(images, PDFs) are matched by file name the same way.
+
+The table is plain data (``to_json``/``from_json``) so the query command can resolve
+``--links-to`` without re-reading the garden.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from museumxtd_search.analysis.pipeline import key
+from museumxtd_search.vault.notes import Link, Note
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedLink:
+    """A link and what it points at: ``target_path`` is ``None`` when nothing matches."""
+
+    link: Link
+    target_path: str | None
+    is_note: bool
+
+    @property
+    def broken(self) -> bool:
+        return self.target_path is None
+
+
+ASSET_EXTENSIONS = frozenset(
+    "png jpg jpeg gif svg webp avif bmp tif tiff ico pdf mp3 mp4 m4a ogg oga wav webm mov "
+    "csv xlsx xls docx doc pptx ppt odt ods odp zip txt json".split()
+)
+
+
+def is_asset_name(target: str) -> bool:
+    """Whether a link target names a file that is not a note (``image.png``, ``a.pdf``)."""
+    name = target.rsplit("/", 1)[-1]
+    return name.rpartition(".")[2].lower() in ASSET_EXTENSIONS and "." in name
+
+
+def _path_key(path: str) -> str:
+    stem = path[:-3] if path.lower().endswith(".md") else path
+    return "/".join(key(part) for part in stem.split("/"))
+
+
+def _best(paths: Iterable[str]) -> str | None:
+    return min(paths, key=lambda p: (len(p), p), default=None)
+
+
+class LinkTable:
+    """Lookup tables from the keys of names, titles, aliases and paths to note paths."""
+
+    def __init__(self) -> None:
+        self.by_path: dict[str, str] = {}
+        self.by_name: dict[str, list[str]] = {}
+        self.by_title: dict[str, list[str]] = {}
+        self.by_alias: dict[str, list[str]] = {}
+        self.assets: dict[str, list[str]] = {}
+        self.titles: dict[str, str] = {}
+
+    @classmethod
+    def from_notes(cls, notes: Iterable[Note], assets: Iterable[str] = ()) -> LinkTable:
+        table = cls()
+        for note in notes:
+            table.add_note(note.path, note.name, note.title, note.aliases)
+        for asset in assets:
+            table.assets.setdefault(key(asset.rsplit("/", 1)[-1]), []).append(asset)
+        return table
+
+    def add_note(self, path: str, name: str, title: str, aliases: Iterable[str]) -> None:
+        self.by_path[_path_key(path)] = path
+        self.titles[path] = title
+        self.by_name.setdefault(key(name), []).append(path)
+        if key(title) != key(name):
+            self.by_title.setdefault(key(title), []).append(path)
+        for alias in aliases:
+            self.by_alias.setdefault(key(alias), []).append(path)
+
+    def resolve_target(self, target: str, from_folder: str = "") -> str | None:
+        """Return the note path that ``target`` names, or ``None``."""
+        target = target.strip().replace("\\", "/")
+        if not target:
+            return None
+        if "/" in target:
+            joined = posixpath.normpath(posixpath.join(from_folder, target)).lstrip("/")
+            for candidate in (joined, target.lstrip("/")):
+                found = self.by_path.get(_path_key(candidate))
+                if found:
+                    return found
+            suffix = "/" + _path_key(target.lstrip("./"))
+            found = _best(p for k, p in self.by_path.items() if ("/" + k).endswith(suffix))
+            if found:
+                return found
+            target = target.rsplit("/", 1)[-1]
+        target_key = key(target[:-3] if target.lower().endswith(".md") else target)
+        for table in (self.by_name, self.by_title, self.by_alias):
+            found = _best(table.get(target_key, ()))
+            if found:
+                return found
+        return None
+
+    def resolve_asset(self, target: str) -> str | None:
+        """Return the path of the non-note file (image, PDF…) that ``target`` names."""
+        return _best(self.assets.get(key(target.replace("\\", "/").rsplit("/", 1)[-1]), ()))
+
+    def resolve(self, link: Link, source: Note) -> ResolvedLink:
+        """Resolve one link of ``source``; ``[[#Heading]]`` resolves to ``source`` itself."""
+        if not link.target:
+            return ResolvedLink(link, source.path, True)
+        if is_asset_name(link.target):
+            return ResolvedLink(link, self.resolve_asset(link.target), False)
+        return ResolvedLink(link, self.resolve_target(link.target, source.folder), True)
+
+    def resolve_all(self, note: Note) -> list[ResolvedLink]:
+        return [self.resolve(link, note) for link in note.links]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "by_path": self.by_path, "by_name": self.by_name, "by_title": self.by_title,
+            "by_alias": self.by_alias, "assets": self.assets, "titles": self.titles,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> LinkTable:
+        table = cls()
+        for name in ("by_path", "by_name", "by_title", "by_alias", "assets", "titles"):
+            setattr(table, name, data.get(name, {}))
+        return table

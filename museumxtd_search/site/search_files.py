@@ -1,0 +1,33 @@
+"""Write the client index to disk: each JSON file plus its ``.js`` twin for ``file://``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from museumxtd_search.site.client_index import ClientIndex
+
+
+def _dump(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def write_data_file(folder: Path, name: str, data: object) -> int:
+    """Write ``name.json`` and ``name.js`` (``MXSearchData("name", …);``); return JSON bytes."""
+    text = _dump(data)
+    path = folder / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    # JSON is valid JavaScript except for two line separators; escape them for <script>.
+    script = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    (folder / f"{name}.js").write_text(f'MXSearchData("{name}",{script});\n', encoding="utf-8")
+    return len(text.encode("utf-8"))
+
+
+def write_client_index(index: ClientIndex, folder: Path) -> None:
+    """Write manifest, shards and fragments under ``folder`` (the site's ``search/``)."""
+    write_data_file(folder, "manifest", index.manifest)
+    for key, shard in sorted(index.shards.items()):
+        write_data_file(folder, f"terms-{key}", shard)
+    for number, fragment in enumerate(index.fragments):
+        write_data_file(folder, f"fragments/{number}", fragment)

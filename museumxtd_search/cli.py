@@ -182,6 +182,59 @@ def _print_results(response) -> None:
         click.echo("    " + _highlight(hit.snippet, hit.highlights), color=colour)
 
 
+# --- export and serve -----------------------------------------------------------------
+
+@cli.command("export")
+@_notes_option
+@click.option("--out", "out_dir", default="site", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder of the site.")
+@click.option("--base-url", default="", metavar="URL",
+              help="Public address of the site, for canonical links (links stay relative).")
+@click.option("--templates", "templates_dir", default=None,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of templates overriding the bundled ones.")
+@click.option("--title", "site_title", default=None, help="Site title (default: folder name).")
+@click.option("--force", is_flag=True, help="Replace a non-empty --out not made by export.")
+@click.option("--allow-html", is_flag=True,
+              help="Keep raw HTML of notes (trusted gardens only; escaped by default).")
+@_json_option
+def export_command(notes_dir: Path, exclude: tuple[str, ...], out_dir: Path, base_url: str,
+                   templates_dir: Path | None, site_title: str | None, force: bool,
+                   allow_html: bool, as_json: bool) -> None:
+    """Export a static site with an offline in-browser search."""
+    from museumxtd_search.site.export import ExportRefusedError, export_site
+
+    _require_notes(notes_dir)
+    try:
+        summary = export_site(notes_dir, out_dir, exclude, templates=templates_dir, force=force,
+                              allow_html=allow_html, site_title=site_title, base_url=base_url)
+    except ExportRefusedError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        _print_json(summary.to_json())
+        return
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(summary.line())
+
+
+@cli.command("serve")
+@click.option("--out", "out_dir", default="site", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder of the site.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+def serve_command(out_dir: Path, port: int) -> None:
+    """Preview the exported site on http://127.0.0.1:PORT/ (Ctrl+C stops)."""
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    if not (out_dir / "index.html").is_file():
+        raise click.UsageError(f"no exported site in {out_dir}: run museumxtd-search export")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out_dir))
+    with ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        click.echo(f"serving {out_dir} on http://127.0.0.1:{server.server_address[1]}/", err=True)
+        server.serve_forever()
+
+
 # --- links ----------------------------------------------------------------------------
 
 @cli.command("links")

@@ -1,0 +1,237 @@
+"""Export a garden as a static site: note pages, lists, tags, search page, client index.
+
+One read of the garden and one analysis pass per note feed both the pages and the
+client index. The site is written into a temporary folder beside ``--out`` and
+swapped in whole at the end, so a failed or killed export leaves the previous site
+complete. A marker file records that we made the folder: a non-empty ``--out``
+without it is never deleted unless ``force``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from museumxtd_search.analysis.documents import analyze_note
+from museumxtd_search.analysis.pipeline import key
+from museumxtd_search.site.client_index import build_client_index
+from museumxtd_search.site.markdown_render import RenderContext, breadcrumbs, render_markdown
+from museumxtd_search.site.search_files import write_client_index
+from museumxtd_search.site.templates import environment, template_folders
+from museumxtd_search.site.urls import asset_url, page_urls, relative_root, tag_url
+from museumxtd_search.vault.reading import Vault, read_vault
+
+MARKER = ".museumxtd-site"
+HOME_NOTES = ("index.md", "README.md", "Accueil.md")
+
+
+class ExportRefusedError(RuntimeError):
+    """``--out`` holds files this tool did not write."""
+
+
+@dataclass
+class ExportSummary:
+    out: str
+    notes: int = 0
+    searchable: int = 0
+    pages: int = 0
+    tags: int = 0
+    assets: int = 0
+    broken_links: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+    def line(self) -> str:
+        return (f"exported {self.pages} pages ({self.notes} notes, {self.searchable} searchable, "
+                f"{self.tags} tags, {self.assets} files) to {self.out}: {self.broken_links} "
+                f"broken links, {len(self.warnings)} warnings, {self.seconds:.2f} s")
+
+
+class SiteWriter:
+    """Writes files strictly inside one folder (note paths never escape it)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder.resolve()
+        self.pages = 0
+
+    def path(self, relative: str) -> Path:
+        target = (self.folder / relative).resolve()
+        if not target.is_relative_to(self.folder):
+            raise ValueError(f"refusing to write outside the site: {relative}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def page(self, url: str, html: str) -> None:
+        self.path(url + "index.html" if url.endswith("/") or not url else url).write_text(
+            html, encoding="utf-8")
+        self.pages += 1
+
+
+def check_output(out: Path, force: bool) -> None:
+    """Refuse a non-empty ``out`` that is not one of our exports (unless ``force``)."""
+    if out.exists() and not out.is_dir():
+        raise ExportRefusedError(f"--out {out} is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file() and not force:
+        raise ExportRefusedError(
+            f"--out {out} is not empty and was not made by museumxtd-search export "
+            "(use --force to replace it)")
+
+
+def _recover(out: Path) -> None:
+    """Finish or undo what a killed export left: restore a swapped-out site, drop temps."""
+    for leftover in out.parent.glob(f".{out.name}.old-*"):
+        if not out.exists():
+            os.rename(leftover, out)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in out.parent.glob(f".{out.name}.tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _swap_in(temporary: Path, out: Path) -> None:
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        os.rename(out, old)
+        os.rename(temporary, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(temporary, out)
+
+
+def export_site(
+    notes_dir: Path | str,
+    out: Path | str,
+    exclude: Iterable[str] = (),
+    templates: Path | None = None,
+    force: bool = False,
+    allow_html: bool = False,
+    site_title: str | None = None,
+    vault: Vault | None = None,
+    base_url: str = "",
+) -> ExportSummary:
+    """Export ``notes_dir`` to the folder ``out``; see the module docstring for safety."""
+    started = time.perf_counter()
+    out = Path(out).absolute()
+    folders = template_folders(templates)
+    check_output(out, force)
+    if vault is None:
+        vault = read_vault(notes_dir, exclude)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _recover(out)
+    temporary = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir()
+    try:
+        summary = _write_site(vault, SiteWriter(temporary), folders, allow_html,
+                              site_title or _site_title(vault), base_url)
+        (temporary / MARKER).write_text("written by museumxtd-search export\n", encoding="utf-8")
+        _swap_in(temporary, out)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    summary.out = str(out)
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary
+
+
+def _site_title(vault: Vault) -> str:
+    return vault.root.resolve().name.replace("-", " ").strip() or "Notes"
+
+
+def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_html: bool,
+                site_title: str, base_url: str) -> ExportSummary:
+    env = environment(folders)
+    notes = vault.notes
+    urls = page_urls(n.path for n in notes)
+    resolved = {note.path: vault.links.resolve_all(note) for note in notes}
+    summary = ExportSummary(out="", notes=len(notes),
+                            warnings=[str(w) for w in vault.warnings])
+    summary.broken_links = sum(1 for links in resolved.values() for r in links if r.broken)
+
+    backlinks: dict[str, set[str]] = {}
+    for note in notes:
+        for item in resolved[note.path]:
+            if item.is_note and item.target_path and item.target_path != note.path:
+                backlinks.setdefault(item.target_path, set()).add(note.path)
+
+    tags: dict[str, dict] = {}
+    for note in notes:
+        for tag in note.tags:
+            entry = tags.setdefault(key(tag), {"name": tag, "url": tag_url(key(tag)), "notes": []})
+            entry["notes"].append(note)
+    summary.tags = len(tags)
+
+    searchable = [n for n in notes if n.searchable]
+    analyzed = [analyze_note(n, resolved[n.path], vault.links) for n in searchable]
+    write_client_index(build_client_index(analyzed, [urls[n.path] + "index.html"
+                                                     for n in searchable]),
+                       writer.path("search/manifest.json").parent)
+    summary.searchable = len(searchable)
+
+    base_url = base_url.rstrip("/") + "/" if base_url else ""
+    common = {"site_title": site_title, "note_count": len(notes), "lang": "fr",
+              "base_url": base_url, "url": ""}
+    used_assets: set[str] = set()
+    titles = {n.path: n.title for n in notes}
+
+    def item(path: str) -> dict[str, str]:
+        return {"path": path, "title": titles[path], "url": urls[path]}
+
+    note_template = env.get_template("note.html")
+    for note in notes:
+        url = urls[note.path]
+        root = relative_root(url)
+        context = RenderContext(note, vault.links, urls, root, asset_url)
+        body = render_markdown(context, allow_html)
+        used_assets |= context.used_assets
+        writer.page(url, note_template.render(
+            **{**common, "lang": note.language, "url": url}, root=root, note=note, body=body,
+            show_title=not (note.headings and note.headings[0].level == 1
+                            and note.headings[0].text == note.title
+                            and note.sections[1].start == 0), crumbs=breadcrumbs(note.path),
+            tags=[{"name": t, "url": tag_url(key(t))} for t in note.tags],
+            backlinks=sorted((item(p) for p in backlinks.get(note.path, ())),
+                             key=lambda i: i["title"].lower()),
+        ))
+
+    by_title = sorted(notes, key=lambda n: (n.title.lower(), n.path))
+    list_template = env.get_template("list.html")
+    writer.page("all/", list_template.render(
+        **common, root="../", heading="Toutes les notes", items=[item(n.path) for n in by_title]))
+    tag_list = sorted(({"name": t["name"], "url": t["url"], "count": len(t["notes"]),
+                        "notes": t["notes"]} for t in tags.values()),
+                      key=lambda t: (-t["count"], t["name"].lower()))
+    for tag in tag_list:
+        writer.page(tag["url"], list_template.render(
+            **common, root=relative_root(tag["url"]), heading=f"#{tag['name']}",
+            items=[item(n.path) for n in sorted(tag["notes"], key=lambda n: n.title.lower())]))
+    writer.page("tags/", env.get_template("tags.html").render(
+        **common, root="../", tags=tag_list))
+
+    search_template = env.get_template("search.html")
+    writer.page("search/", search_template.render(
+        **common, root="../", heading="Recherche", home_body=""))
+    home = next((n for n in notes if n.path in HOME_NOTES), None)
+    home_body = ""
+    if home is not None:
+        context = RenderContext(home, vault.links, urls, "", asset_url)
+        home_body = render_markdown(context, allow_html)
+    writer.page("", search_template.render(
+        **common, root="", heading=site_title, home_body=home_body))
+
+    for folder in reversed(folders):
+        static = folder / "static"
+        if static.is_dir():
+            shutil.copytree(static, writer.path("static"), dirs_exist_ok=True)
+    for asset in sorted(used_assets):
+        shutil.copyfile(vault.root / asset, writer.path(asset_url(asset)))
+    summary.assets = len(used_assets)
+    summary.pages = writer.pages
+    return summary

@@ -1,0 +1,157 @@
+"""Render a note's Markdown to HTML with wikilinks resolved by the one resolver.
+
+Raw HTML in notes is escaped unless ``allow_html`` (trusted gardens only): a garden
+edited by many hands must not be able to run scripts in visitors' browsers. Link
+URLs with schemes other than http(s), mailto and tel are dropped for the same reason.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+import markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+from museumxtd_search.slugs import heading_slugify, slugify
+from museumxtd_search.vault.links import WIKILINK, link_text, parse_markdown_target, parse_wikilink
+from museumxtd_search.vault.notes import Note
+from museumxtd_search.vault.resolver import LinkTable, is_asset_name
+
+_SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
+_IMAGE_EXTENSIONS = frozenset("png jpg jpeg gif svg webp avif bmp ico".split())
+
+
+@dataclass
+class RenderContext:
+    """What the renderer needs to turn a link target into a URL relative to the page."""
+
+    note: Note
+    table: LinkTable
+    page_urls: dict[str, str]
+    root: str
+    asset_url: Callable[[str], str]
+    used_assets: set[str] = field(default_factory=set)
+
+
+def _note_href(context: RenderContext, path: str, heading: str | None) -> str:
+    anchor = f"#{heading_slugify(heading)}" if heading else ""
+    if path == context.note.path:
+        return anchor or "#"
+    # Explicit index.html: the site must also work opened from disk (file://).
+    return context.root + context.page_urls[path] + "index.html" + anchor
+
+
+class WikilinkProcessor(InlineProcessor):
+    """``[[…]]`` and ``![[…]]`` become links, images, or visibly broken links."""
+
+    def __init__(self, context: RenderContext) -> None:
+        super().__init__(WIKILINK.pattern)
+        self.context = context
+
+    def handleMatch(self, match: re.Match[str], data: str):  # noqa: N802 - Markdown's API
+        context = self.context
+        link = parse_wikilink(match.group(2), bool(match.group(1)))
+        resolved = context.table.resolve(link, context.note)
+        label = link_text(link) if link.target else (link.label or link.heading or "")
+        if is_asset_name(link.target):
+            return self._asset(link.target, resolved.target_path, label, link.embed), \
+                match.start(0), match.end(0)
+        if resolved.target_path is None or resolved.target_path not in context.page_urls:
+            element = etree.Element("span", {"class": "wikilink broken",
+                                             "title": f"Note absente : {link.target}"})
+            element.text = label
+            return element, match.start(0), match.end(0)
+        element = etree.Element("a", {
+            "class": "wikilink embed" if link.embed else "wikilink",
+            "href": _note_href(context, resolved.target_path, link.heading),
+        })
+        element.text = label
+        return element, match.start(0), match.end(0)
+
+    def _asset(self, target: str, path: str | None, label: str, embed: bool) -> etree.Element:
+        context = self.context
+        if path is None:
+            element = etree.Element("span", {"class": "embed missing",
+                                             "title": f"Fichier absent : {target}"})
+            element.text = f"[fichier absent : {target}]"
+            return element
+        context.used_assets.add(path)
+        url = context.root + context.asset_url(path)
+        if embed and path.rpartition(".")[2].lower() in _IMAGE_EXTENSIONS:
+            return etree.Element("img", {"src": url, "alt": label, "loading": "lazy"})
+        element = etree.Element("a", {"href": url, "class": "asset"})
+        element.text = label
+        return element
+
+
+class LinkRewriter(Treeprocessor):
+    """Markdown links to local ``.md`` files point at pages; unsafe URLs are dropped."""
+
+    def __init__(self, md: markdown.Markdown, context: RenderContext) -> None:
+        super().__init__(md)
+        self.context = context
+
+    def run(self, root: etree.Element) -> None:
+        context = self.context
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is None or "wikilink" in element.get("class", ""):
+                    continue
+                if not _SAFE_SCHEME.match(value.strip()):
+                    del element.attrib[attribute]
+                    continue
+                target = parse_markdown_target(value)
+                if target is None:
+                    continue
+                path, heading = target
+                found = context.table.resolve_target(path, context.note.folder)
+                if found and found in context.page_urls:
+                    element.set(attribute, _note_href(context, found, heading))
+                    element.set("class", "wikilink")
+                else:
+                    element.tag = "span"
+                    del element.attrib[attribute]
+                    element.set("class", "wikilink broken")
+                    element.set("title", f"Note absente : {unquote(path)}")
+
+
+class GardenExtension(Extension):
+    def __init__(self, context: RenderContext, allow_html: bool) -> None:
+        super().__init__()
+        self.context = context
+        self.allow_html = allow_html
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.inlinePatterns.register(WikilinkProcessor(self.context), "wikilink", 175)
+        md.treeprocessors.register(LinkRewriter(md, self.context), "garden_links", 1)
+        if not self.allow_html:
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+
+
+def render_markdown(context: RenderContext, allow_html: bool = False) -> str:
+    """Render ``context.note``'s body to HTML (heading ids follow the one slug rule)."""
+    md = markdown.Markdown(
+        extensions=["tables", "fenced_code", "sane_lists", "toc",
+                    GardenExtension(context, allow_html)],
+        extension_configs={"toc": {"slugify": lambda value, sep: heading_slugify(value)}},
+        output_format="html",
+    )
+    return md.convert(context.note.markdown)
+
+
+def breadcrumbs(path: str) -> list[str]:
+    """The folders above a note, top first."""
+    folder = posixpath.dirname(path)
+    return folder.split("/") if folder else []
+
+
+__all__ = ["RenderContext", "breadcrumbs", "render_markdown", "slugify"]

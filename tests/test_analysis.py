@@ -1,0 +1,169 @@
+"""The one text pipeline: what a word becomes before it is indexed or searched."""
+
+from __future__ import annotations
+
+import pytest
+
+from museumxtd_search.analysis.folding import fold, normalize
+from museumxtd_search.analysis.pipeline import (
+    detect_language,
+    key,
+    surface_words,
+    terms,
+    tokens,
+)
+
+# --- accents -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "written"), [
+    ("reseaux", "réseaux"),
+    ("evaluation", "Évaluation"),
+    ("musees", "musées"),
+    ("oeuvres", "Œuvres"),
+    ("strategie numerique", "Stratégie numérique"),
+])
+def test_accentless_word_has_the_same_terms_as_the_accented_word(typed, written):
+    assert terms(typed) == terms(written)
+
+
+def test_folding_strips_accents_and_ligatures():
+    assert fold("œuvres évaluées à zürich") == "oeuvres evaluees a zurich"
+
+
+def test_normalize_turns_typographic_apostrophes_into_ascii():
+    assert normalize("l’évaluation l‘art lʼœuvre") == "l'évaluation l'art l'œuvre"
+
+
+# --- elisions ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("elided", ["l'évaluation", "l’évaluation", "L’Évaluation",
+                                    "d'évaluation", "qu'évaluation"])
+def test_elided_article_is_split_off(elided):
+    assert terms(elided) == terms("évaluation")
+
+
+@pytest.mark.parametrize(("elided", "word"), [
+    ("jusqu'Amsterdam", "Amsterdam"),
+    ("jusqu’Amsterdam", "Amsterdam"),
+    ("lorsqu'Internet", "Internet"),
+    ("qu'évaluer", "évaluer"),
+    ("puisqu'aucun", "aucun"),
+])
+def test_long_elisions_are_split_off(elided, word):
+    assert terms(elided) == terms(word)
+
+
+def test_a_word_with_an_apostrophe_that_is_not_an_elision_keeps_both_parts():
+    assert terms("aujourd'hui") == ["aujourd", "hui"]
+
+
+def test_token_offsets_point_at_the_word_after_the_elision():
+    text = normalize("Voir l’évaluation")
+    token = tokens(text)[-1]
+    assert text[token.start:token.end] == "évaluation"
+    assert token.surface == "évaluation"
+
+
+# --- plural and singular -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("plural", "singular"), [
+    ("musées", "musée"),
+    ("collections", "collection"),
+    ("réseaux", "réseau"),
+    ("publics", "public"),
+    ("numérisations", "numérisation"),
+])
+def test_plural_and_singular_share_a_term(plural, singular):
+    assert terms(plural) == terms(singular)
+
+
+# --- stop words ----------------------------------------------------------------------
+
+
+def test_french_stop_words_are_dropped():
+    assert terms("le musée et les publics de la ville") == terms("musée publics ville")
+
+
+def test_one_letter_words_are_dropped_but_numbers_kept():
+    assert terms("a b c 2 3D") == ["2", "3d"]
+
+
+def test_english_function_words_are_dropped_from_french_analysed_titles():
+    assert terms("Digitization of Museum Collections") == terms("Digitization Museum Collections")
+
+
+def test_a_query_of_only_stop_words_has_no_terms():
+    assert terms("de la et les") == []
+    assert terms("lorsqu'on jusqu'à") == []
+
+
+# --- English pipeline ----------------------------------------------------------------
+
+
+def test_english_pipeline_stems_digitization_and_digitizing_alike():
+    assert terms("digitization", "en") == terms("digitizing", "en") == terms("digitized", "en")
+
+
+def test_english_pipeline_drops_english_stop_words():
+    assert terms("the history of the museum", "en") == terms("history museum", "en")
+
+
+def test_english_pipeline_folds_accents_too():
+    assert terms("Musée", "en") == terms("musee", "en")
+
+
+# --- language detection --------------------------------------------------------------
+
+
+ENGLISH_PARAGRAPH = (
+    "Museums digitizing their collections run into the same handful of questions, "
+    "whatever their size: what to digitize first, to what standard, how to describe it, "
+    "where to store it and how to share it with the public."
+)
+FRENCH_PARAGRAPH = (
+    "Les musées qui réussissent sur les réseaux sociaux publient rarement de la pure "
+    "promotion. Ils racontent des histoires, posent des questions et montrent les gens "
+    "qui travaillent derrière les vitrines."
+)
+
+
+def test_detect_language_recognises_english():
+    assert detect_language(ENGLISH_PARAGRAPH) == "en"
+
+
+def test_detect_language_recognises_french():
+    assert detect_language(FRENCH_PARAGRAPH) == "fr"
+
+
+def test_french_text_quoting_an_english_title_stays_french():
+    text = FRENCH_PARAGRAPH + " Voir aussi « Digitization of Museum Collections »."
+    assert detect_language(text) == "fr"
+
+
+def test_short_or_empty_text_is_french_by_default():
+    assert detect_language("") == "fr"
+    assert detect_language("Open data") == "fr"
+
+
+# --- exact-match keys ----------------------------------------------------------------
+
+
+def test_key_ignores_case_accents_apostrophes_and_spacing():
+    assert key("L’Évaluation  de projets") == key("l'evaluation de projets")
+
+
+def test_key_keeps_stop_words_so_titles_stay_distinct():
+    assert key("Réseaux sociaux et musées") == "reseaux_sociaux_et_musees"
+    assert key("Le musée") != key("musée")
+
+
+def test_key_ignores_punctuation():
+    assert key("Réseaux sociaux et musées. Aide à la décision") == \
+        key("reseaux sociaux et musees aide a la decision")
+
+
+def test_surface_words_keep_accents_and_drop_stop_words():
+    assert surface_words("L’Évaluation des réseaux") == ["évaluation", "réseaux"]

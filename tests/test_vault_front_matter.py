@@ -1,0 +1,341 @@
+"""Reading notes: front matter, titles, tags, and every way a file can be broken.
+
+A bad file is a warning naming the file and line, never an exception: the note is
+still read and still indexed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from museumxtd_search.index.build import build_index
+from museumxtd_search.index.search import search
+from museumxtd_search.vault.reading import read_vault
+
+
+@pytest.fixture
+def read_one(make_vault):
+    """Write one note (default ``Dossier/Note.md``) and read the garden: (note, warnings)."""
+
+    def read(content: str | bytes, path: str = "Dossier/Note.md"):
+        vault = read_vault(make_vault({path: content}))
+        [note] = vault.notes
+        return note, list(vault.warnings)
+
+    return read
+
+
+def assert_still_indexed(garden, tmp_path, word: str, path: str = "Dossier/Note.md") -> None:
+    build_index(garden, tmp_path / "index")
+    assert [hit.path for hit in search(tmp_path / "index", word).results] == [path]
+
+
+# --- title, aliases, tags ------------------------------------------------------------
+
+
+def test_front_matter_title_and_tag_list_are_read(read_one):
+    note, warnings = read_one("---\ntitle: Stratégie numérique\ntags: [stratégie, numérique]\n"
+                              "---\n# Autre titre\ntexte")
+    assert note.title == "Stratégie numérique"
+    assert note.tags == ("stratégie", "numérique")
+    assert warnings == []
+
+
+def test_tags_as_a_yaml_block_list(read_one):
+    note, _ = read_one("---\ntags:\n  - droit\n  - propriété intellectuelle\n---\ntexte")
+    assert note.tags == ("droit", "propriété intellectuelle")
+
+
+def test_space_separated_tag_string_is_split_into_tags(read_one):
+    note, _ = read_one("---\ntags: ressource forum francais\n---\ntexte")
+    assert note.tags == ("ressource", "forum", "francais")
+
+
+def test_comma_separated_tag_string_keeps_multi_word_tags(read_one):
+    note, _ = read_one("---\ntags: site web, communication\n---\ntexte")
+    assert note.tags == ("site web", "communication")
+
+
+@pytest.mark.parametrize("empty", ["tags:", "tags: []", 'tags: ""', "tags: ~"])
+def test_empty_tags_mean_no_tags(read_one, empty):
+    note, warnings = read_one(f"---\n{empty}\n---\ntexte")
+    assert note.tags == ()
+    assert warnings == []
+
+
+def test_duplicate_tags_differing_only_in_accents_or_case_are_kept_once(read_one):
+    note, _ = read_one("---\ntags: [Musée, musee, MUSÉE, patrimoine]\n---\ntexte")
+    assert note.tags == ("Musée", "patrimoine")
+
+
+def test_alias_and_aliases_are_both_read(read_one):
+    note, _ = read_one("---\nalias: Stratégie digitale\naliases: [Plan numérique]\n---\ntexte")
+    assert set(note.aliases) == {"Stratégie digitale", "Plan numérique"}
+
+
+def test_a_single_alias_string_is_one_alias(read_one):
+    note, _ = read_one("---\nalias: Stratégie digitale\n---\ntexte")
+    assert note.aliases == ("Stratégie digitale",)
+
+
+def test_nested_eleventy_navigation_is_ignored_and_not_used_as_title(read_one):
+    note, warnings = read_one(
+        "---\nlayout: layouts/post.njk\neleventyNavigation:\n  key: strategie\n"
+        "  title: Titre du fil d'Ariane\n  parent: accueil\n  order: 1\n---\n"
+        "# Stratégie numérique\ntexte")
+    assert note.title == "Stratégie numérique"
+    assert note.front_matter["eleventyNavigation"]["key"] == "strategie"
+    assert warnings == []
+
+
+def test_note_without_front_matter_is_titled_by_its_first_heading(read_one):
+    note, warnings = read_one("Intro avant le titre\n\n# Podcasts de musée\n\n## Formats\ntexte")
+    assert note.title == "Podcasts de musée"
+    assert note.tags == ()
+    assert warnings == []
+
+
+def test_note_without_front_matter_or_heading_is_titled_by_its_file_name(read_one):
+    note, _ = read_one("Juste du texte.\n\n## Un sous-titre seulement", path="Notes/Open data.md")
+    assert note.title == "Open data"
+    assert note.name == "Open data"
+
+
+def test_numeric_title_is_read_as_text(read_one):
+    note, _ = read_one("---\ntitle: 2024\n---\ntexte")
+    assert note.title == "2024"
+
+
+def test_language_from_front_matter(read_one):
+    note, _ = read_one("---\nlang: en\n---\nCourt texte en français.")
+    assert note.language == "en"
+
+
+def test_language_detected_when_not_declared(read_one):
+    note, _ = read_one("The museum and the public: what they want, how they use it and why "
+                       "it is the job of the museum to be there for them with the right "
+                       "tools at the right time.")
+    assert note.language == "en"
+
+
+# --- the site's name is not a note's title -------------------------------------------
+
+
+def test_title_shared_by_several_notes_falls_back_to_heading_or_file_name(make_vault):
+    vault = read_vault(make_vault({
+        "Notes/Archivage numérique.md": "---\ntitle: MuseumXTD\n---\n# Archivage numérique\nx",
+        "Notes/Gestion.md": "---\ntitle: MuseumXTD\n---\nPas de titre ici.",
+        "Notes/Inventaire.md": "---\ntitle: MuseumXTD\n---\n## Seulement un sous-titre\nx",
+        "Notes/Podcasts.md": "---\ntitle: Podcasts de musée\n---\n# Podcasts\nx",
+    }))
+    titles = {note.path: note.title for note in vault.notes}
+    assert titles == {
+        "Notes/Archivage numérique.md": "Archivage numérique",
+        "Notes/Gestion.md": "Gestion",
+        "Notes/Inventaire.md": "Inventaire",
+        "Notes/Podcasts.md": "Podcasts de musée",
+    }
+
+
+def test_title_used_by_one_note_only_is_kept(read_one):
+    note, _ = read_one("---\ntitle: MuseumXTD\n---\n# Autre chose\nx")
+    assert note.title == "MuseumXTD"
+
+
+def test_bundled_notes_never_show_the_site_name_as_a_title(bundled_vault):
+    shared = [note.path for note in bundled_vault.notes if note.title == "MuseumXTD"]
+    assert shared == []
+    assert bundled_vault.note("index.md").title == "Bienvenue dans le jardin numérique"
+    assert bundled_vault.note("Notes/Archivage numérique.md").title == "Archivage numérique"
+
+
+# --- inline tags, search: false, search_boost ----------------------------------------
+
+
+def test_inline_hashtags_become_tags(read_one):
+    note, _ = read_one("---\ntags: [podcast]\n---\n# Titre\n"
+                       "Texte #audio et #projet/en-cours, pas#ceci, ni #123, ni C#.\n"
+                       "Lien https://example.org/page#ancre\n"
+                       "```\n#pas_un_tag dans du code\n```\n")
+    assert note.tags == ("podcast", "audio", "projet/en-cours")
+
+
+def test_inline_tag_repeating_a_front_matter_tag_is_not_doubled(read_one):
+    note, _ = read_one("---\ntags: [réseaux sociaux]\n---\nTexte #réseaux-sociaux")
+    assert note.tags == ("réseaux sociaux",)
+
+
+@pytest.mark.parametrize("value", ["false", "no", "off", '"false"', "non"])
+def test_search_false_marks_the_note_unsearchable(read_one, value):
+    note, _ = read_one(f"---\nsearch: {value}\n---\ntexte")
+    assert note.searchable is False
+
+
+def test_notes_are_searchable_by_default(read_one):
+    note, _ = read_one("---\ntitle: X\n---\ntexte")
+    assert note.searchable is True
+    assert note.boost == 1.0
+
+
+def test_search_boost_is_read(read_one):
+    note, _ = read_one("---\nsearch_boost: 2\n---\ntexte")
+    assert note.boost == 2.0
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "[1, 2]"])
+def test_invalid_search_boost_is_ignored(read_one, value):
+    note, _ = read_one(f"---\nsearch_boost: {value}\n---\ntexte")
+    assert note.boost == 1.0
+
+
+# --- broken front matter: one warning, the note is still read and indexed ------------
+
+
+def test_malformed_yaml_gives_one_warning_with_file_and_line(read_one):
+    note, warnings = read_one(
+        "---\ntitle: Bon titre\nlayout: a: b\ntags: x\n---\n# Vrai titre\nornithorynque")
+    [warning] = warnings
+    assert warning.path == "Dossier/Note.md"
+    assert warning.line == 3
+    assert str(warning).startswith("Dossier/Note.md:3: malformed front matter")
+    assert note.title == "Vrai titre"
+    assert "ornithorynque" in note.text
+
+
+def test_note_with_malformed_yaml_is_still_indexed(make_vault, tmp_path):
+    garden = make_vault({"Dossier/Note.md": "---\ntitle: [pas fermé\n---\nornithorynque"})
+    assert_still_indexed(garden, tmp_path, "ornithorynque")
+
+
+def test_tab_indented_yaml_is_a_warning_not_an_exception(read_one):
+    note, warnings = read_one("---\ntitle: A\neleventyNavigation:\n\tkey: k\n---\ntexte")
+    assert len(warnings) == 1
+    assert "malformed front matter" in warnings[0].message
+    assert note.text == "texte"
+
+
+@pytest.mark.parametrize("yaml_text", ["- une\n- liste", "une simple phrase", "42"])
+def test_front_matter_that_is_not_a_mapping_is_a_warning(read_one, yaml_text):
+    note, warnings = read_one(f"---\n{yaml_text}\n---\n# Titre\ntexte")
+    [warning] = warnings
+    assert warning.line == 2
+    assert "not a mapping" in warning.message
+    assert note.title == "Titre"
+
+
+def test_unterminated_front_matter_is_read_as_body_with_a_warning(read_one):
+    note, warnings = read_one("---\ntitle: Jamais fermé\n\nLe texte continue ornithorynque")
+    [warning] = warnings
+    assert (warning.path, warning.line) == ("Dossier/Note.md", 1)
+    assert "never closes" in warning.message
+    assert note.title == "Note"
+    assert "ornithorynque" in note.text
+
+
+def test_front_matter_may_close_with_three_dots(read_one):
+    note, warnings = read_one("---\ntitle: Fermé par des points\n...\ntexte")
+    assert note.title == "Fermé par des points"
+    assert warnings == []
+
+
+def test_empty_front_matter_is_fine(read_one):
+    note, warnings = read_one("---\n---\n# Titre\ntexte")
+    assert note.title == "Titre"
+    assert warnings == []
+
+
+# --- bytes, encodings, line endings --------------------------------------------------
+
+
+def test_utf8_bom_is_ignored(read_one):
+    note, warnings = read_one(b"\xef\xbb\xbf---\ntitle: Crowdsourcing\n---\ntexte")
+    assert note.title == "Crowdsourcing"
+    assert warnings == []
+
+
+@pytest.mark.parametrize("newline", [b"\r\n", b"\r"], ids=["CRLF", "lone CR"])
+def test_windows_and_old_mac_line_endings_are_read(read_one, newline):
+    lines = [b"---", b"title: Fins de ligne", b"tags: [a, b]", b"---", b"# Titre",
+             b"ligne un", b"## Section", b"ligne deux"]
+    note, warnings = read_one(newline.join(lines))
+    assert note.title == "Fins de ligne"
+    assert note.tags == ("a", "b")
+    assert [h.text for h in note.headings] == ["Titre", "Section"]
+    assert "\r" not in note.text and "\r" not in note.markdown
+    assert note.headings[1].line == 7
+    assert warnings == []
+
+
+def test_non_utf8_bytes_are_a_warning_and_the_note_is_still_read(read_one):
+    note, warnings = read_one("---\ntitle: Café\n---\nDéjà vu à l'été".encode("cp1252"))
+    [warning] = warnings
+    assert warning.path == "Dossier/Note.md"
+    assert warning.line == 2
+    assert "not valid UTF-8" in warning.message
+    assert note.title == "Café"
+    assert note.text == "Déjà vu à l'été"
+
+
+def test_note_with_non_utf8_bytes_is_still_indexed(make_vault, tmp_path):
+    garden = make_vault({"Dossier/Note.md": "Le récolement décennal".encode("cp1252")})
+    assert_still_indexed(garden, tmp_path, "récolement")
+
+
+def test_nul_bytes_are_removed_with_a_warning(read_one):
+    note, warnings = read_one(b"---\ntitle: Nul\n---\nornitho\x00rynque")
+    [warning] = warnings
+    assert (warning.line, warning.message) == (4, "NUL bytes removed")
+    assert note.text == "ornithorynque"
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\n  \n"], ids=["empty", "blank"])
+def test_empty_file_is_a_note_with_a_warning(read_one, content):
+    note, warnings = read_one(content)
+    assert note.title == "Note"
+    assert note.text == ""
+    assert [w.message for w in warnings] == ["empty note"]
+
+
+def test_one_bad_note_does_not_stop_the_others(make_vault):
+    vault = read_vault(make_vault({
+        "a.md": b"---\ntitle: [\n---\nx",
+        "b.md": b"\xff\xfe\x00garbage",
+        "c.md": b"",
+        "d.md": "---\ntitle: Saine\n---\ntexte",
+    }))
+    assert [note.path for note in vault.notes] == ["a.md", "b.md", "c.md", "d.md"]
+    assert {w.path for w in vault.warnings} == {"a.md", "b.md", "c.md"}
+    assert vault.note("d.md").title == "Saine"
+
+
+# --- which files are notes -----------------------------------------------------------
+
+
+def test_hidden_files_config_and_excluded_folders_are_not_notes(make_vault):
+    garden = make_vault({
+        "museumxtd.toml": 'exclude = ["Modèles/**"]\n',
+        "Modèles/Modèle de fiche.md": "# {{titre}}",
+        ".obsidian/workspace.md": "x",
+        ".cachée.md": "x",
+        "Notes/Vraie note.md": "x",
+        "images/logo.png": b"\x89PNG",
+    })
+    vault = read_vault(garden)
+    assert [note.path for note in vault.notes] == ["Notes/Vraie note.md"]
+    assert vault.assets == ("images/logo.png",)
+
+
+def test_exclude_argument_leaves_out_a_folder(make_vault):
+    garden = make_vault({"Brouillon/a.md": "x", "Notes/b.md": "x"})
+    assert [n.path for n in read_vault(garden, exclude=["Brouillon"]).notes] == ["Notes/b.md"]
+
+
+def test_bundled_config_excludes_templates(bundled_vault):
+    assert not any(note.path.startswith("Modèles/") for note in bundled_vault.notes)
+    assert bundled_vault.note("Notes/Newsletters.md").boost == 2.0
+    assert bundled_vault.note("Brouillon/Notes de réunion internes.md").searchable is False
+
+
+def test_missing_notes_folder_raises_file_not_found(tmp_path):
+    with pytest.raises(FileNotFoundError, match="notes folder not found"):
+        read_vault(tmp_path / "absent")

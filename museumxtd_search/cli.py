@@ -235,6 +235,38 @@ def serve_command(out_dir: Path, port: int) -> None:
         server.serve_forever()
 
 
+# --- check ----------------------------------------------------------------------------
+
+@cli.command("check")
+@_notes_option
+@_index_option
+@click.option("--site", "site_dir", default=None,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Also check this exported site.")
+@click.option("--templates", "templates_dir", default=None,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Templates the site was exported with.")
+@_json_option
+def check_command(notes_dir: Path, exclude: tuple[str, ...], index_dir: Path,
+                  site_dir: Path | None, templates_dir: Path | None, as_json: bool) -> None:
+    """Exit 0 when the index (and site) match the notes, 1 when stale (for CI)."""
+    from museumxtd_search.freshness import index_freshness, site_freshness
+
+    _require_notes(notes_dir)
+    results = [index_freshness(notes_dir, index_dir, exclude)]
+    if site_dir is not None:
+        results.append(site_freshness(notes_dir, site_dir, exclude, templates_dir))
+    fresh = all(r.fresh for r in results)
+    if as_json:
+        _print_json({"fresh": fresh, "checks": [r.to_json() for r in results]})
+    else:
+        for result in results:
+            for line in result.lines():
+                click.echo(line)
+    if not fresh:
+        sys.exit(1)
+
+
 # --- links ----------------------------------------------------------------------------
 
 @cli.command("links")

@@ -97,6 +97,7 @@ def _manifest(vault: Vault, stamps: dict[str, list[int]], exclude: list[str],
         "exclude": exclude,
         "stamps": stamps,
         "indexed": indexed,
+        "hashes": {note.path: note.content_hash for note in vault.notes},
         "assets": list(vault.assets),
         "warnings": [[w.path, w.line, w.message] for w in vault.warnings],
     }

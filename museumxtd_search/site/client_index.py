@@ -25,6 +25,7 @@ from museumxtd_search.analysis.documents import (
     AnalyzedNote,
 )
 from museumxtd_search.analysis.folding import fold
+from museumxtd_search.analysis.pipeline import key
 from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
 from museumxtd_search.analysis.typos import PREFIX_EXPANSIONS
 
@@ -63,7 +64,7 @@ def _postings(field_terms: Sequence[str], positional: bool) -> dict[str, list[in
         return {term: [len(found)] for term, found in positions.items()}
     result = {}
     for term, found in positions.items():
-        deltas = [found[0]] + [b - a for a, b in zip(found, found[1:])]
+        deltas = [found[0]] + [b - a for a, b in zip(found, found[1:], strict=False)]
         result[term] = [len(found), *deltas]
     return result
 
@@ -81,7 +82,7 @@ def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) ->
         lambda: {"postings": {name: {} for name in fields}, "exact": {}, "words": {}})
     word_docs: Counter[str] = Counter()
     fragments = []
-    for doc, (item, url) in enumerate(zip(analyzed, urls)):
+    for doc, (item, url) in enumerate(zip(analyzed, urls, strict=True)):
         note = item.note
         docs.append([note.path, url, note.title, list(note.tags), note.boost])
         for name in fields:
@@ -99,9 +100,9 @@ def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) ->
             word_docs[word] += 1
         for title_key in item.title_keys:
             keys[title_key].append(doc)
-        for tag_key, tag in zip(item.tag_keys, _tags_by_key(note.tags)):
-            tag_keys[tag_key].append(doc)
-            tag_names.setdefault(tag_key, tag)
+        for tag in note.tags:  # already unique by key (vault.reading)
+            tag_keys[key(tag)].append(doc)
+            tag_names.setdefault(key(tag), tag)
         fragments.append({
             "text": note.text,
             "sections": [[s.heading, s.anchor, s.start] for s in note.sections],
@@ -139,9 +140,3 @@ def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) ->
     }
     return ClientIndex(manifest, dict(shards), fragments)
 
-
-def _tags_by_key(tags: Sequence[str]) -> list[str]:
-    """Tags ordered like ``AnalyzedNote.tag_keys`` (sorted by key)."""
-    from museumxtd_search.analysis.pipeline import key
-
-    return [tag for _, tag in sorted({key(t): t for t in tags if key(t)}.items())]

@@ -9,6 +9,8 @@ without it is never deleted unless ``force``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import time
@@ -16,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from museumxtd_search import __version__
 from museumxtd_search.analysis.documents import analyze_note
 from museumxtd_search.analysis.pipeline import key
 from museumxtd_search.site.client_index import build_client_index
@@ -131,7 +134,9 @@ def export_site(
     try:
         summary = _write_site(vault, SiteWriter(temporary), folders, allow_html,
                               site_title or _site_title(vault), base_url)
-        (temporary / MARKER).write_text("written by museumxtd-search export\n", encoding="utf-8")
+        fingerprint = site_fingerprint(vault, folders, allow_html, site_title, base_url)
+        (temporary / MARKER).write_text(json.dumps(fingerprint, ensure_ascii=False, indent=1,
+                                                   sort_keys=True) + "\n", encoding="utf-8")
         _swap_in(temporary, out)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
@@ -139,6 +144,27 @@ def export_site(
     summary.out = str(out)
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
+
+
+def templates_digest(folders: list[Path]) -> str:
+    """One hash of every template and static file, so a changed template means a stale site."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def site_fingerprint(vault: Vault, folders: list[Path], allow_html: bool,
+                     site_title: str | None, base_url: str) -> dict[str, object]:
+    """What an exported site was made from; ``check`` compares it with the garden now."""
+    return {
+        "generator": f"museumxtd-search {__version__}",
+        "notes": {note.path: note.content_hash for note in vault.notes},
+        "assets": list(vault.assets),
+        "templates": templates_digest(folders),
+        "options": {"allow_html": allow_html, "title": site_title, "base_url": base_url},
+    }
 
 
 def _site_title(vault: Vault) -> str:

@@ -151,6 +151,11 @@ def find_files(root: Path, exclude: Iterable[str] = ()) -> GardenFiles:
     return GardenFiles(tuple(sorted(notes)), tuple(sorted(assets)), tuple(warnings))
 
 
+def content_hash(data: bytes) -> str:
+    """The fingerprint of a note file's bytes (index and site freshness compare it)."""
+    return hashlib.sha256(data).hexdigest()[:20]
+
+
 def parse_note(path: str, data: bytes) -> tuple[Note, str, list[VaultWarning]]:
     """Parse one note's bytes. Returns the note, its fallback title, and warnings.
 
@@ -186,7 +191,7 @@ def parse_note(path: str, data: bytes) -> tuple[Note, str, list[VaultWarning]]:
         language=language,
         searchable=as_bool(meta.get("search"), True),
         boost=as_float(meta.get("search_boost"), 1.0),
-        content_hash=hashlib.sha256(data).hexdigest()[:20],
+        content_hash=content_hash(data),
         body_line=source.body_line,
         front_matter=meta,
     )
@@ -201,6 +206,18 @@ def _unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
         if tag and key(tag) and key(tag) not in seen:
             seen[key(tag)] = tag
     return tuple(seen.values())
+
+
+def note_hashes(root: Path, exclude: Iterable[str] = ()) -> tuple[dict[str, str], GardenFiles]:
+    """Content hash of every note file (unreadable files are left out), without parsing."""
+    files = find_files(root, exclude)
+    hashes = {}
+    for relative in files.notes:
+        try:
+            hashes[relative] = content_hash((root / relative).read_bytes())
+        except OSError:
+            continue
+    return hashes, files
 
 
 def read_vault(

@@ -41,9 +41,15 @@ def _json_option(function: Callable[..., Any]) -> Callable[..., Any]:
                         help="Print one JSON object instead of text.")(function)
 
 
+class UsageProblem(click.ClickException):
+    """Bad usage phrased in one line (exit 2), without click's multi-line usage block."""
+
+    exit_code = 2
+
+
 def _require_notes(notes_dir: Path) -> None:
     if not notes_dir.is_dir():
-        raise click.UsageError(f"notes folder not found: {notes_dir}")
+        raise UsageProblem(f"notes folder not found: {notes_dir}")
 
 
 def _print_json(data: object) -> None:
@@ -100,7 +106,7 @@ def index_command(notes_dir: Path, exclude: tuple[str, ...], index_dir: Path, fu
 
 def ensure_index(notes_dir: Path, index_dir: Path, exclude: tuple[str, ...]) -> None:
     """Build or refresh the index when it is missing or older than the notes (says so)."""
-    from museumxtd_search.index.build import stale_files
+    from museumxtd_search.index.manifest import stale_files
     from museumxtd_search.index.store import IndexBusyError, live_generation
 
     stale = stale_files(notes_dir, index_dir, exclude)
@@ -119,8 +125,8 @@ def ensure_index(notes_dir: Path, index_dir: Path, exclude: tuple[str, ...]) -> 
     click.echo(summary.line(), err=True)
 
 
-@cli.command("query")
-@click.argument("words", nargs=-1)
+@cli.command("query", context_settings={"ignore_unknown_options": True})
+@click.argument("words", nargs=-1, type=click.UNPROCESSED)
 @_notes_option
 @_index_option
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10_000),
@@ -138,9 +144,9 @@ def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, .
 
     text = " ".join(words).strip()
     if not text and not links_to and not tags:
-        raise click.UsageError("empty query: give words to search for (or --links-to/--tag)")
+        raise UsageProblem("empty query: give words to search for (or --links-to/--tag)")
     if len(text) > 2000:
-        raise click.UsageError(f"query too long ({len(text)} characters, at most 2000)")
+        raise UsageProblem(f"query too long ({len(text)} characters, at most 2000)")
     _require_notes(notes_dir)
     ensure_index(notes_dir, index_dir, exclude)
     response = search(index_dir, text, limit=limit, tags=tags, links_to=links_to)

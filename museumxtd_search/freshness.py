@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from museumxtd_search.index import store
-from museumxtd_search.index.build import load_manifest
+from museumxtd_search.index.manifest import load_manifest
 from museumxtd_search.vault.reading import note_hashes
 
 

@@ -10,32 +10,23 @@ import hashlib
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from museumxtd_search.analysis.fields import (
+    EXACT_WEIGHT,
+    FIELD_LANGUAGE,
+    FIELD_WEIGHTS,
+    POSITIONAL_FIELDS,
+    PROXIMITY_SLOP,
+    PROXIMITY_WEIGHT,
+)
 from museumxtd_search.analysis.folding import normalize
 from museumxtd_search.analysis.pipeline import Language, key, terms, tokens
 from museumxtd_search.vault.notes import Note
 from museumxtd_search.vault.resolver import LinkTable, ResolvedLink
 
-# Scored fields and their weights (BM25F field boosts). ``body_en`` holds the body of
-# English notes, analysed with the English pipeline; every other field is French.
-FIELD_WEIGHTS: dict[str, float] = {
-    "title": 4.0,
-    "aliases": 3.0,
-    "tags": 2.0,
-    "headings": 2.0,
-    "links": 1.5,
-    "body": 1.0,
-    "body_en": 1.0,
-}
-# Fields that keep word positions: phrases match there, and words close together
-# earn a proximity bonus (PROXIMITY_WEIGHT times the words' own scores).
-POSITIONAL_FIELDS: tuple[str, ...] = ("title", "headings", "body", "body_en")
-PROXIMITY_WEIGHT = 0.5
-PROXIMITY_SLOP = 3
-# Bonus field of exact surface words (``exact``): an exact-accent match outranks its
-# accentless twin. The ``words`` field holds the same words folded: the garden's
-# vocabulary for prefix search and typo suggestions (never scored).
-EXACT_WEIGHT = 0.3
-FIELD_LANGUAGE: dict[str, Language] = {"body_en": "en"}
+__all__ = [
+    "EXACT_WEIGHT", "FIELD_LANGUAGE", "FIELD_WEIGHTS", "POSITIONAL_FIELDS", "PROXIMITY_SLOP",
+    "PROXIMITY_WEIGHT", "AnalyzedNote", "analyze_note", "encode_path",
+]
 
 
 @dataclass(frozen=True)
@@ -83,7 +74,9 @@ def analyze_note(note: Note, resolved: list[ResolvedLink], table: LinkTable) -> 
         "body": body_terms if body_language == "fr" else [],
         "body_en": body_terms if body_language == "en" else [],
     }
-    surface = [t.surface for t in tokens(normalize(f"{note.title}\n{note.name}\n{note.text}"))]
+    # The garden's real words: what suggestions and prefixes are built from.
+    surface_text = "\n".join([note.title, note.name, *note.aliases, *note.tags, note.text])
+    surface = [t.surface for t in tokens(normalize(surface_text))]
     signature_text = "\n".join([*link_texts, *sorted(set(link_paths))])
     signature = hashlib.sha1(signature_text.encode()).hexdigest()
     return AnalyzedNote(

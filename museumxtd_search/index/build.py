@@ -7,7 +7,6 @@ when its links resolve differently (a target appeared, vanished or was renamed).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -18,9 +17,10 @@ import whoosh.index
 from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
 from museumxtd_search.analysis.folding import fold
 from museumxtd_search.index import store
+from museumxtd_search.index.manifest import file_stamps, load_manifest, stale_files  # noqa: F401
 from museumxtd_search.index.schema import SCHEMA_VERSION, build_schema
-from museumxtd_search.vault.notes import Note, VaultWarning
-from museumxtd_search.vault.reading import Vault, find_files, read_vault
+from museumxtd_search.vault.notes import Note
+from museumxtd_search.vault.reading import Vault, read_vault
 
 
 @dataclass
@@ -44,18 +44,6 @@ class BuildSummary:
         return (f"indexed {self.notes} notes ({kind}): {self.added} added, {self.updated} "
                 f"updated, {self.removed} removed, {len(self.warnings)} warnings, "
                 f"{self.seconds:.2f} s")
-
-
-def file_stamps(root: Path, paths: Iterable[str]) -> dict[str, list[int]]:
-    """(mtime in ns, size) of each note file: the cheap staleness test."""
-    stamps = {}
-    for path in paths:
-        try:
-            stat = os.stat(root / path)
-        except OSError:
-            continue
-        stamps[path] = [stat.st_mtime_ns, stat.st_size]
-    return stamps
 
 
 def _document(analyzed: AnalyzedNote) -> dict[str, object]:
@@ -101,16 +89,6 @@ def _manifest(vault: Vault, stamps: dict[str, list[int]], exclude: list[str],
         "assets": list(vault.assets),
         "warnings": [[w.path, w.line, w.message] for w in vault.warnings],
     }
-
-
-def load_manifest(index_dir: Path) -> dict | None:
-    generation = store.live_generation(index_dir)
-    if generation is None:
-        return None
-    try:
-        return store.read_json(generation / store.MANIFEST)
-    except (OSError, ValueError):
-        return None
 
 
 def build_index(
@@ -219,24 +197,3 @@ def _write_side_files(generation: Path, manifest: dict[str, object], vault: Vaul
     store.write_atomically(generation / store.MANIFEST, store.dump_json(manifest))
 
 
-def stale_files(notes_dir: Path, index_dir: Path, exclude: Iterable[str] = ()) -> list[str] | None:
-    """Paths whose files differ from the index's manifest; ``None`` when there is no index.
-
-    Only the file listing and ``stat`` are read, so this is cheap enough for every query.
-    """
-    manifest = load_manifest(index_dir)
-    if (manifest is None or manifest.get("schema") != SCHEMA_VERSION
-            or manifest.get("root") != str(Path(notes_dir).resolve())
-            or manifest.get("exclude") != list(exclude)):
-        return None
-    files = find_files(Path(notes_dir), exclude)
-    stamps = file_stamps(Path(notes_dir), files.notes)
-    old: dict[str, list[int]] = manifest.get("stamps", {})
-    changed = [p for p, stamp in stamps.items() if old.get(p) != stamp]
-    changed += [p for p in old if p not in stamps]
-    return sorted(changed)
-
-
-def index_warnings(index_dir: Path) -> list[VaultWarning]:
-    manifest = load_manifest(index_dir) or {}
-    return [VaultWarning(*w) for w in manifest.get("warnings", [])]

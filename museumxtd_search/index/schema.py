@@ -8,7 +8,7 @@ from __future__ import annotations
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from museumxtd_search.analysis.documents import FIELD_WEIGHTS, POSITIONAL_FIELDS
+from museumxtd_search.analysis.fields import FIELD_WEIGHTS, POSITIONAL_FIELDS
 
 SCHEMA_VERSION = 1
 

@@ -25,7 +25,7 @@ import whoosh.index
 from whoosh import query as wq
 from whoosh.searching import Searcher as WhooshSearcher
 
-from museumxtd_search.analysis.documents import (
+from museumxtd_search.analysis.fields import (
     EXACT_WEIGHT,
     FIELD_LANGUAGE,
     FIELD_WEIGHTS,

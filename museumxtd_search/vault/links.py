@@ -52,16 +52,19 @@ def find_links(markdown: str, first_line: int = 1) -> list[Link]:
     links: list[Link] = []
     for offset, line_text in enumerate(markdown.split("\n")):
         line = first_line + offset
+        found: list[tuple[int, Link]] = []
         if "[[" in line_text:
             for match in WIKILINK.finditer(line_text):
-                links.append(parse_wikilink(match.group(2), bool(match.group(1)), line))
+                found.append((match.start(),
+                              parse_wikilink(match.group(2), bool(match.group(1)), line)))
         if "](" in line_text:
             for match in MARKDOWN_LINK.finditer(line_text):
                 parsed = parse_markdown_target(match.group(3))
                 if parsed and not match.group(1):
                     path, heading = parsed
-                    links.append(Link(path, match.group(2).strip() or None, heading,
-                                      False, "markdown", line))
+                    found.append((match.start(), Link(path, match.group(2).strip() or None,
+                                                      heading, False, "markdown", line)))
+        links.extend(link for _, link in sorted(found, key=lambda item: item[0]))
     return links
 
 

@@ -63,9 +63,6 @@ def test_links_are_found_in_reading_order_with_line_numbers():
         ("A", 5), ("B", 5), ("C.md", 7), ("D", 8), ("E", 8)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: find_links promises reading order but lists a line's wikilinks before its "
-    "Markdown links ([[D]] before an earlier [c](C.md) on the same line)"))
 def test_wikilinks_and_markdown_links_on_one_line_keep_reading_order():
     links = find_links("Voir [c](C.md) puis [[D]]")
     assert [link.target for link in links] == ["C.md", "D"]

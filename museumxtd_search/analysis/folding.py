@@ -27,7 +27,7 @@ def normalize(text: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
-    """Strip accents and ligatures: ``"Œuvres Évaluées"`` -> ``"Oeuvres Evaluees"``."""
+    """Strip accents and ligatures: ``"œuvres évaluées"`` -> ``"oeuvres evaluees"``."""
     if word.isascii():
         return word
     decomposed = unicodedata.normalize("NFKD", word.translate(_SPECIAL_LETTERS))

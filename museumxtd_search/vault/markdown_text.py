@@ -25,6 +25,7 @@ _BARE_URL = re.compile(r"\b(?:https?://|www\.)([^\s/<>()\]]+)[^\s<>()\]]*", re.I
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>|<!--.*?-->")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|~~|==|`+)")
 _COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
 INLINE_TAG = re.compile(r"(?<![\w&/#'])#([^\W\d][\w/-]*)")
 
 
@@ -56,7 +57,7 @@ def inline_markup_to_text(line: str) -> str:
     line = _BARE_URL.sub(lambda m: m.group(1), line)
     line = _HTML_TAG.sub(" ", line)
     line = _EMPHASIS.sub("", line)
-    return html.unescape(line)
+    return html.unescape(_ESCAPE.sub(r"\1", line))
 
 
 def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:

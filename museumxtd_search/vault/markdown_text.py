@@ -50,14 +50,19 @@ def _replace_markdown_link(match: re.Match[str]) -> str:
     return match.group(2)
 
 
+_PROTECTED = {0xE000 + code: chr(code) for code in range(128)}
+
+
 def inline_markup_to_text(line: str) -> str:
     """Strip inline Markdown from one line: links keep their labels, URLs their host."""
+    # Escaped characters (``\*``) are protected from the markup removal, then restored.
+    line = _ESCAPE.sub(lambda m: chr(0xE000 + ord(m.group(1))), line)
     line = WIKILINK.sub(_replace_wikilink, line)
     line = MARKDOWN_LINK.sub(_replace_markdown_link, line)
     line = _BARE_URL.sub(lambda m: m.group(1), line)
     line = _HTML_TAG.sub(" ", line)
     line = _EMPHASIS.sub("", line)
-    return html.unescape(_ESCAPE.sub(r"\1", line))
+    return html.unescape(line.translate(_PROTECTED))
 
 
 def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:

@@ -1,0 +1,89 @@
+"""The GitHub Actions workflow of docs/ci.md: its commands work and fail as it says."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+WORKFLOW_DOC = REPO_ROOT / "docs" / "ci.md"
+
+
+def workflow_commands() -> list[list[str]]:
+    lines = re.findall(r"^\s*- run: (museumxtd-search .+)$", WORKFLOW_DOC.read_text("utf-8"),
+                       re.MULTILINE)
+    return [shlex.split(line) for line in lines]
+
+
+def run(arguments: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "museumxtd_search", *arguments[1:]]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120,
+                          env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin"})
+
+
+def clean_garden(folder: Path) -> None:
+    (folder / "notes" / "Guides").mkdir(parents=True)
+    (folder / "notes" / "Accueil.md").write_text(
+        "# Accueil\n\nVoir [[Évaluer un projet]] et [[Guides/Évaluer un projet#Méthode]].\n",
+        encoding="utf-8")
+    (folder / "notes" / "Guides" / "Évaluer un projet.md").write_text(
+        "---\ntags: [guide]\n---\n# Évaluer un projet\n\n## Méthode\n\nL'évaluation.\n",
+        encoding="utf-8")
+
+
+def test_the_documented_workflow_runs_the_four_commands():
+    names = [command[1] for command in workflow_commands()]
+    assert names == ["links", "index", "export", "check"]
+
+
+def test_workflow_commands_pass_on_a_garden_without_broken_links(tmp_path):
+    clean_garden(tmp_path)
+    for command in workflow_commands():
+        result = run(command, tmp_path)
+        assert result.returncode == 0, (command, result.stdout, result.stderr)
+
+
+def test_a_rebuild_of_unchanged_notes_gives_a_byte_identical_site(tmp_path):
+    clean_garden(tmp_path)
+    for command in workflow_commands():
+        run(command, tmp_path)
+    first = {p.relative_to(tmp_path / "site"): p.read_bytes()
+             for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    shutil.rmtree(tmp_path / "site")
+    run(["museumxtd-search", "export", "--notes", "notes", "--out", "site"], tmp_path)
+    second = {p.relative_to(tmp_path / "site"): p.read_bytes()
+              for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert first == second
+
+
+def test_check_fails_and_names_the_note_after_an_edit(tmp_path):
+    clean_garden(tmp_path)
+    for command in workflow_commands():
+        run(command, tmp_path)
+    note = tmp_path / "notes" / "Accueil.md"
+    note.write_text(note.read_text("utf-8") + "\nUne ligne de plus.\n", encoding="utf-8")
+    result = run(["museumxtd-search", "check", "--notes", "notes", "--index", "index",
+                  "--site", "site"], tmp_path)
+    assert result.returncode == 1
+    assert "changed: Accueil.md" in result.stdout
+
+
+def test_check_json_twin_says_what_is_stale(tmp_path):
+    import json
+
+    clean_garden(tmp_path)
+    result = run(["museumxtd-search", "check", "--notes", "notes", "--json"], tmp_path)
+    report = json.loads(result.stdout)
+    assert result.returncode == 1 and report["fresh"] is False
+    assert report["checks"][0]["target"] == "index"
+
+
+def test_links_strict_fails_on_the_bundled_garden_which_has_missing_notes(tmp_path):
+    result = run(["museumxtd-search", "links", "--notes", str(REPO_ROOT / "notes"), "--broken",
+                  "--strict"], tmp_path)
+    assert result.returncode == 1
+    assert "BROKEN" in result.stdout

@@ -57,10 +57,6 @@ def test_plural_and_singular_queries_find_the_same_notes(find, plural, singular)
 # --- typos and prefixes --------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the suggestion only re-accents corrected words; 'strategie' is left as typed "
-    "(it occurs once, in an unaccented wikilink), so 'strategie numerque' suggests "
-    "'strategie numérique' instead of 'stratégie numérique'"))
 def test_typo_is_corrected_to_real_accented_words(searcher):
     response = searcher.search("strategie numerque")
     assert "stratégie numérique" in (response.suggestion or "").lower()
@@ -117,10 +113,6 @@ def test_exact_title_comes_first(find, title, path):
     assert find(title)[0] == path
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a French stop word in the query ('et') becomes its own query unit that only "
-    "English notes can match (the English pipeline keeps 'et'), so "
-    "'Social Media Metrics for Museums' matches 4 units, outranks the exact title"))
 def test_exact_title_with_a_french_stop_word_comes_first(find):
     assert find("Réseaux sociaux et musées")[0] == RESEAUX
 

@@ -79,7 +79,7 @@ def test_link_labels_are_the_words_a_reader_sees(make_vault):
         "a.md": "[[Stratégie numérique|la stratégie]] et ![[logo.png]] et [[Open data#Licences]]",
     }))
     assert vault.note("a.md").text.split() == ["la", "stratégie", "et", "et", "Open", "data",
-                                               "Licences"]
+                                               "›", "Licences"]
 
 
 # --- the resolver --------------------------------------------------------------------

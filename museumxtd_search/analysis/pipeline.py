@@ -1,6 +1,6 @@
 """The one text pipeline: every indexed word and every query word goes through it.
 
-Steps, in order (the browser client in ``site_templates/static/search.js`` mirrors
+Steps, in order (the browser client in ``site_templates/static/search-core.js`` mirrors
 them, and a test runs both over every word of the gardens to prove they agree):
 
 1. normalise: NFKC, typographic apostrophes to ``'``;

@@ -8,7 +8,8 @@
     title:stratégie          match in titles (and names, aliases) only
     tag:ressource            keep notes with that tag
 
-``AND`` is the default and may be written. Parentheses are not grouping: they are
+``AND`` is the default and may be written. Words that are stop words in French or
+English (``et``, ``the``) are ignored. Parentheses are not grouping: they are
 read as spaces, with a warning when unbalanced. Nothing here can fail: an
 unbalanced quote closes at the end of the query, with a warning.
 """
@@ -16,9 +17,10 @@ unbalanced quote closes at the end of the query, with a warning.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from museumxtd_search.analysis.folding import normalize
+from museumxtd_search.analysis.pipeline import terms
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Clause:
     kind: str
     text: str
     field: str | None = None
+    token: int = -1
 
 
 @dataclass
@@ -42,6 +45,8 @@ class ParsedQuery:
     tags: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     plain: bool = True
+    tokens: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -63,7 +68,8 @@ def parse_query(text: str) -> ParsedQuery:
     text = text.replace("(", " ").replace(")", " ")
     negate_next = False
     join_next = False
-    for token in _TOKEN.findall(text):
+    query.tokens = _TOKEN.findall(text)
+    for position, token in enumerate(query.tokens):
         if token in ("AND", "&&"):
             continue
         if token in ("OR", "||"):
@@ -81,6 +87,10 @@ def parse_query(text: str) -> ParsedQuery:
         clause = _clause(token, query)
         if clause is None:
             continue
+        clause = replace(clause, token=position)
+        if clause.kind == "word" and is_common_word(clause.text):
+            query.ignored.append(clause.text)
+            continue
         if negate:
             query.excluded.append(clause)
         elif join_next:
@@ -90,7 +100,19 @@ def parse_query(text: str) -> ParsedQuery:
         join_next = False
     if negate_next or join_next:
         query.warnings.append("operator without a word after it was ignored")
+    if query.ignored and not query.units and not query.excluded and not query.tags:
+        query.warnings.append("only common words (" + ", ".join(query.ignored)
+                              + "): nothing to search for")
     return query
+
+
+def is_common_word(text: str) -> bool:
+    """A stop word in French or in English: ignored in queries (``et``, ``the``, ``with``).
+
+    Dropping it in one language only would leave a query part that only notes of the
+    other language can match, ranking them above the note the person wants.
+    """
+    return not terms(text, "fr") or not terms(text, "en")
 
 
 def _clause(token: str, query: ParsedQuery) -> Clause | None:

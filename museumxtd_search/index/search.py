@@ -108,6 +108,7 @@ class GardenSearcher:
         self.reader = self.searcher.reader()
         self._vocabulary: list[tuple[str, int]] | None = None
         self._link_table: LinkTable | None = None
+        self._display_forms: dict[str, str] | None = None
 
     def close(self) -> None:
         self.searcher.close()
@@ -127,14 +128,18 @@ class GardenSearcher:
                                 for t, info in self.reader.iter_field("words")]
         return self._vocabulary
 
-    def display_form(self, folded: str) -> str:
-        """The most frequent accented spelling of a folded word."""
-        best = (0, folded)
-        for term, info in self.reader.iter_field("exact"):
-            word = term.decode("utf-8")
-            if fold(word) == folded and info.doc_frequency() > best[0]:
-                best = (info.doc_frequency(), word)
-        return best[1]
+    @property
+    def display_forms(self) -> dict[str, str]:
+        """Folded word -> its most frequent accented spelling (first in lexicon order on ties)."""
+        if self._display_forms is None:
+            best: dict[str, tuple[int, str]] = {}
+            for term, info in self.reader.iter_field("exact"):
+                word = term.decode("utf-8")
+                folded, frequency = fold(word), info.doc_frequency()
+                if folded not in best or frequency > best[folded][0]:
+                    best[folded] = (frequency, word)
+            self._display_forms = {folded: word for folded, (_, word) in best.items()}
+        return self._display_forms
 
     def known(self, clause: Clause) -> bool:
         """Whether the clause's words occur anywhere in the garden."""
@@ -191,7 +196,7 @@ class GardenSearcher:
         """Run ``text`` (may be empty when ``links_to`` or ``tags`` is given)."""
         parsed = parse_query(text)
         warnings = list(parsed.warnings)
-        suggestion = self._repair(parsed, text)
+        suggestion = self._repair(parsed)
         if suggestion:
             parsed = parse_query(suggestion)
         filters = [wq.Term("tag_keys", key(t)) for t in (*tags, *parsed.tags) if key(t)]
@@ -259,27 +264,39 @@ class GardenSearcher:
         return Hit(stored["path"], meta["title"], score, meta["tags"], snippet.text,
                    snippet.highlights, snippet.section, snippet.anchor)
 
-    def _repair(self, parsed: ParsedQuery, text: str) -> str | None:
-        """Rewrite words that match nothing: last word as a prefix, others as typos."""
+    def _repair(self, parsed: ParsedQuery) -> str | None:
+        """Rewrite words that match nothing: last word as a prefix, others as typos.
+
+        When anything was rewritten, the suggestion also shows the other words in their
+        garden spelling (``strategie numerque`` -> ``stratégie numérique``).
+        """
         clauses = [c for unit in parsed.units for c in unit]
-        replacements: list[tuple[str, str]] = []
+        replacements: dict[int, tuple[str, str]] = {}
         for number, clause in enumerate(clauses):
             if clause.kind != "word" or self.known(clause):
                 continue
             folded = fold(normalize(clause.text).lower())
             if number == len(clauses) - 1 and len(folded) >= 2 and \
                     prefix_expansions(folded, self.vocabulary):
-                replacements.append((clause.text, clause.text + "*"))
+                replacements[clause.token] = (clause.text, clause.text + "*")
                 continue
             correction = best_correction(folded, self.vocabulary)
             if correction:
-                replacements.append((clause.text, self.display_form(correction)))
+                replacements[clause.token] = (clause.text,
+                                              self.display_forms.get(correction, correction))
         if not replacements:
             return None
-        repaired = normalize(text)
-        for old, new in replacements:
-            repaired = repaired.replace(old, new, 1)
-        return repaired
+        for clause in clauses:
+            typed = clause.text.lower()
+            if clause.kind != "word" or clause.token in replacements or " " in typed:
+                continue
+            spelling = self.display_forms.get(fold(typed))
+            if spelling and spelling != typed:
+                replacements[clause.token] = (clause.text, spelling)
+        words = list(parsed.tokens)
+        for position, (old, new) in replacements.items():
+            words[position] = words[position].replace(old, new, 1)
+        return " ".join(words)
 
 
 def _unique(items) -> list[str]:

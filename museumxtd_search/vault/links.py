@@ -73,4 +73,4 @@ def link_text(link: Link) -> str:
     if link.label:
         return link.label
     name = link.target.rsplit("/", 1)[-1].removesuffix(".md")
-    return " ".join(part for part in (name, link.heading) if part)
+    return " › ".join(part for part in (name, link.heading) if part)

@@ -43,18 +43,18 @@
     return engine;
   }
 
-  /* Append `text` to `parent`, wrapping [start, end) ranges in <mark>. */
+  /* Append `text` to `parent`, wrapping [start, end) ranges in <mark>. Offsets count
+     code points, as the analyser's do (MXSearch.highlightParts cuts accordingly). */
   function appendHighlighted(parent, text, ranges) {
-    var last = 0;
-    ranges.forEach(function (range) {
-      if (range[0] < last) { return; }
-      parent.appendChild(document.createTextNode(text.slice(last, range[0])));
-      var mark = document.createElement("mark");
-      mark.textContent = text.slice(range[0], range[1]);
-      parent.appendChild(mark);
-      last = range[1];
+    window.MXSearch.highlightParts(text, ranges).forEach(function (part) {
+      if (part.highlighted) {
+        var mark = document.createElement("mark");
+        mark.textContent = part.text;
+        parent.appendChild(mark);
+      } else {
+        parent.appendChild(document.createTextNode(part.text));
+      }
     });
-    parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
   function el(tag, className, text) {
@@ -100,12 +100,16 @@
     function render(response, query) {
       list.textContent = "";
       status.textContent = "";
-      if (response.suggestion) {
-        status.appendChild(document.createTextNode("Résultats pour « " + response.suggestion + " » "));
-      }
       var count = response.total === 0 ? "Aucun résultat" :
         response.total + (response.total > 1 ? " résultats" : " résultat");
-      status.appendChild(document.createTextNode(count + (query ? " pour « " + query + " »" : "")));
+      var prefixOnly = response.suggestion &&
+        response.suggestion.replace(/\*/g, "") === query.replace(/\*/g, "");
+      if (response.suggestion && !prefixOnly) {
+        status.appendChild(document.createTextNode(count + " pour « " + response.suggestion +
+          " » (au lieu de « " + query + " »)"));
+      } else {
+        status.appendChild(document.createTextNode(count + (query ? " pour « " + query + " »" : "")));
+      }
       (response.warnings || []).forEach(function (warning) {
         status.appendChild(document.createTextNode(" · " + warning));
       });
@@ -204,7 +208,8 @@
         ranges.sort(function (a, b) { return a[0] - b[0]; });
         var fragment = document.createDocumentFragment();
         /* Offsets refer to the normalised text; keep the original when lengths agree. */
-        appendHighlighted(fragment, node.nodeValue.length === text.length ? node.nodeValue : text, ranges);
+        var same = Array.from(node.nodeValue).length === Array.from(text).length;
+        appendHighlighted(fragment, same ? node.nodeValue : text, ranges);
         count += ranges.length;
         node.parentNode.replaceChild(fragment, node);
       });

@@ -1,0 +1,1096 @@
+/*
+ * search-core.js: the search engine of the exported site, in dependency-free
+ * JavaScript. It answers a query from the client index (docs/client-index.md)
+ * EXACTLY like the CLI answers it from the Whoosh index, so every part below mirrors
+ * one Python function, named in its comment:
+ *
+ *   normalize, fold            museumxtd_search/analysis/folding.py
+ *   tokens, terms, key         museumxtd_search/analysis/pipeline.py
+ *   parseQuery                 museumxtd_search/analysis/query.py
+ *   editDistance, bestCorrection, prefixExpansions
+ *                              museumxtd_search/analysis/typos.py
+ *   makeSnippet                museumxtd_search/analysis/snippets.py
+ *   createEngine().search      museumxtd_search/index/search.py (GardenSearcher)
+ *
+ * tests/test_client_parity.py runs this file under Node over every word of the
+ * gardens and a list of queries, and compares it with the Python side: change
+ * both sides together.
+ *
+ * Python strings are sequences of code points, JavaScript strings of UTF-16 units.
+ * Every offset this file returns (token offsets, snippet highlights) counts code
+ * points, like Python; `highlightParts` cuts a snippet at those offsets for display.
+ *
+ * Usage: load snowball.js, then this file, as classic <script>s (global MXSearch);
+ * under Node, require() returns the same object.
+ */
+(function (root, factory) {
+  "use strict";
+  if (typeof module === "object" && module && module.exports) {
+    module.exports = factory(require("./snowball.js"));
+  } else {
+    root.MXSearch = factory(root.MXSnowball);
+  }
+})(typeof globalThis !== "undefined" ? globalThis : this, function (MXSnowball) {
+  "use strict";
+
+  // ---------------------------------------------------------------------------
+  // Python string semantics
+  // ---------------------------------------------------------------------------
+
+  // str.isspace(): category Zs, or bidirectional class WS, B or S. Unlike JS \s it
+  // includes U+001C-U+001F and U+0085, and excludes U+FEFF.
+  const PY_SPACE = "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029" +
+    "\\u202f\\u205f\\u3000";
+  const SPACE_CHAR = new RegExp("^[" + PY_SPACE + "]$");
+  const OUTER_SPACES = new RegExp("^[" + PY_SPACE + "]+|[" + PY_SPACE + "]+$", "g");
+  const SURROGATE = /[\uD800-\uDFFF]/;
+  const ASCII = /^[\x00-\x7f]*$/;
+  const hasOwn = Object.prototype.hasOwnProperty;
+
+  /** `obj[name]` only when it is the object's own property (terms may be "constructor"). */
+  function own(obj, name) {
+    return obj && hasOwn.call(obj, name) ? obj[name] : undefined;
+  }
+
+  function isSpace(ch) {
+    return SPACE_CHAR.test(ch);
+  }
+
+  /** len(s) in Python: the number of code points. */
+  function codePointLength(s) {
+    return SURROGATE.test(s) ? Array.from(s).length : s.length;
+  }
+
+  /** The string itself when it is all BMP (indexable by code point), else its code points. */
+  function codePoints(s) {
+    return SURROGATE.test(s) ? Array.from(s) : s;
+  }
+
+  /** Python's str comparison (code point order), as -1, 0 or 1. */
+  function compareCodePoints(a, b) {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      let x = a.charCodeAt(i);
+      let y = b.charCodeAt(i);
+      if (x !== y) {
+        // UTF-16 order differs from code point order only between surrogates and
+        // U+E000-U+FFFF: move the surrogates above.
+        if (x >= 0xd800 && y >= 0xd800) {
+          x += x >= 0xe000 ? -0x800 : 0x2000;
+          y += y >= 0xe000 ? -0x800 : 0x2000;
+        }
+        return x < y ? -1 : 1;
+      }
+    }
+    return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+  }
+
+  /** str.strip(chars) / lstrip / rstrip for a set of BMP characters. */
+  function stripChars(s, chars, left = true, right = true) {
+    let start = 0;
+    let end = s.length;
+    while (left && start < end && chars.includes(s[start])) start += 1;
+    while (right && end > start && chars.includes(s[end - 1])) end -= 1;
+    return s.slice(start, end);
+  }
+
+  /** str.strip() without arguments. */
+  function stripSpaces(s) {
+    return s.replace(OUTER_SPACES, "");
+  }
+
+  // ---------------------------------------------------------------------------
+  // folding.py
+  // ---------------------------------------------------------------------------
+
+  const SPECIAL_LETTERS = {
+    "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O",
+    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i",
+  };
+  const SPECIAL_LETTER = /[œŒæÆßøØłŁđĐı]/g;
+  // APOSTROPHES[1:]: typographic apostrophes that become "'".
+  const TYPOGRAPHIC_APOSTROPHE = /[’‘ʼ`´]/g;
+
+  /** normalize(): NFKC, then every typographic apostrophe to "'". */
+  function normalize(text) {
+    return String(text).normalize("NFKC").replace(TYPOGRAPHIC_APOSTROPHE, "'");
+  }
+
+  const combiningCache = new Map();
+
+  /**
+   * unicodedata.combining(ch) != 0, without a Unicode table: canonical reordering
+   * moves a mark of class 1..239 in front of U+0345 (class 240, the highest), so the
+   * NFD of "\u0345" + ch differs exactly when ch has a non-zero class (ch is already
+   * decomposed, being a character of an NFKD result).
+   */
+  function isCombining(ch) {
+    if (ch.charCodeAt(0) < 0x300) return false;
+    let result = combiningCache.get(ch);
+    if (result === undefined) {
+      result = ch === "\u0345" || ("\u0345" + ch).normalize("NFD") !== "\u0345" + ch;
+      combiningCache.set(ch, result);
+    }
+    return result;
+  }
+
+  const foldCache = new Map();
+
+  /** fold(): strip accents and ligatures, "Œuvres Évaluées" -> "Oeuvres Evaluees". */
+  function fold(word) {
+    if (ASCII.test(word)) return word;
+    let folded = foldCache.get(word);
+    if (folded === undefined) {
+      const decomposed = word.replace(SPECIAL_LETTER, (c) => SPECIAL_LETTERS[c]).normalize("NFKD");
+      folded = "";
+      for (const ch of decomposed) if (!isCombining(ch)) folded += ch;
+      if (foldCache.size > 200000) foldCache.clear();
+      foldCache.set(word, folded);
+    }
+    return folded;
+  }
+
+  // ---------------------------------------------------------------------------
+  // pipeline.py
+  // ---------------------------------------------------------------------------
+
+  // Python's [^\W_] is a letter or a number (str.isalnum), marks excluded.
+  const WORD = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
+  const PLAIN_WORD = /[\p{L}\p{N}]+/gu;
+  // str.isdigit() of one character: decimal digits plus the other Numeric_Type=Digit
+  // characters (superscripts, circled digits...), listed from Python's unicodedata.
+  const DIGIT = new RegExp(
+    "^(?:\\p{Nd}|[\\xb2\\xb3\\xb9\\u1369-\\u1371\\u19da\\u2070\\u2074-\\u2079" +
+      "\\u2080-\\u2089\\u2460-\\u2468\\u2474-\\u247c\\u2488-\\u2490\\u24ea\\u24f5-\\u24fd" +
+      "\\u24ff\\u2776-\\u277e\\u2780-\\u2788\\u278a-\\u2792\\u{10a40}-\\u{10a43}" +
+      "\\u{10e60}-\\u{10e68}\\u{11052}-\\u{1105a}\\u{1f100}-\\u{1f10a}])$",
+    "u",
+  );
+
+  // The stop words and elisions come from the manifest ("analysis"): one definition,
+  // in stopwords.py. Each constants object is turned into sets once.
+  const analysisSets = new WeakMap();
+
+  function analysisOf(constants) {
+    if (!constants || !constants.stop_words) {
+      throw new Error("MXSearch: pass the manifest's analysis constants");
+    }
+    let sets = analysisSets.get(constants);
+    if (!sets) {
+      sets = {
+        stopWords: { fr: new Set(constants.stop_words.fr), en: new Set(constants.stop_words.en) },
+        elisions: new Set(constants.elisions),
+      };
+      analysisSets.set(constants, sets);
+    }
+    return sets;
+  }
+
+  const stemCache = new Map();
+
+  /** _stem(): Snowball French or English, as snowballstemmer does. */
+  function stem(word, language) {
+    const cacheKey = language + ":" + word;
+    let result = stemCache.get(cacheKey);
+    if (result === undefined) {
+      result = language === "en" ? MXSnowball.english(word) : MXSnowball.french(word);
+      if (stemCache.size > 400000) stemCache.clear();
+      stemCache.set(cacheKey, result);
+    }
+    return result;
+  }
+
+  /**
+   * _words(): (lowercase word, start, end) with elisions split off. `text` is
+   * normalised; offsets are code points, like Python's.
+   */
+  function words(text, elisions) {
+    const result = [];
+    const astral = SURROGATE.test(text);
+    // Matches come in order, so UTF-16 indexes convert to code points in one pass.
+    let unit = 0;
+    let point = 0;
+    const toPoint = (index) => {
+      if (!astral) return index;
+      while (unit < index) {
+        const c = text.charCodeAt(unit);
+        unit += c >= 0xd800 && c <= 0xdbff && unit + 1 < text.length ? 2 : 1;
+        point += 1;
+      }
+      return point;
+    };
+    WORD.lastIndex = 0;
+    let match;
+    while ((match = WORD.exec(text)) !== null) {
+      const word = match[0].toLowerCase();
+      const start = toPoint(match.index);
+      const end = toPoint(match.index + match[0].length);
+      if (!word.includes("'")) {
+        result.push([word, start, end]);
+        continue;
+      }
+      const parts = word.split("'");
+      let offset = start;
+      parts.forEach((part, index) => {
+        const length = codePointLength(part);
+        if (!(index === 0 && parts.length > 1 && elisions.has(fold(part)))) {
+          result.push([part, offset, offset + length]);
+        }
+        offset += length + 1;
+      });
+    }
+    return result;
+  }
+
+  /** tokens() on text that is already normalised (what Python's tokens() receives). */
+  function analyse(text, language, constants) {
+    const sets = analysisOf(constants);
+    const stopWords = language === "en" ? sets.stopWords.en : sets.stopWords.fr;
+    const result = [];
+    for (const [word, start, end] of words(text, sets.elisions)) {
+      const folded = fold(word);
+      if (codePointLength(folded) < 2 && !DIGIT.test(folded)) continue;
+      if (stopWords.has(folded)) continue;
+      result.push({ term: stem(folded, language), surface: word, start, end });
+    }
+    return result;
+  }
+
+  /** tokens(normalize(text), language): [{term, surface, start, end}], code point offsets. */
+  function tokens(text, language, constants) {
+    return analyse(normalize(text), language === "en" ? "en" : "fr", constants);
+  }
+
+  /** terms(): the stemmed terms of `text`, in order. */
+  function terms(text, language, constants) {
+    return tokens(text, language, constants).map((token) => token.term);
+  }
+
+  /** key(): folded words joined by "_", nothing dropped (exact title keys, tag keys). */
+  function key(text) {
+    const normalized = normalize(text);
+    const parts = [];
+    PLAIN_WORD.lastIndex = 0;
+    let match;
+    while ((match = PLAIN_WORD.exec(normalized)) !== null) parts.push(fold(match[0].toLowerCase()));
+    return parts.join("_");
+  }
+
+  // ---------------------------------------------------------------------------
+  // query.py
+  // ---------------------------------------------------------------------------
+
+  const QUERY_TOKEN = new RegExp('"[^"]*"?|[^' + PY_SPACE + "]+", "gu");
+  const FIELD_PREFIX = /^(title|titre|tag|tags)\s*:(.*)$/i;
+
+  /**
+   * parse_query(): {units, excluded, tags, warnings, plain, tokens, ignored}; never
+   * throws. `constants` are the manifest's analysis constants (for is_common_word).
+   */
+  function parseQuery(input, constants) {
+    const query = {
+      units: [], excluded: [], tags: [], warnings: [], plain: true, tokens: [], ignored: [],
+    };
+    const normalized = normalize(input);
+    const count = (character) => normalized.split(character).length - 1;
+    if (count('"') % 2) {
+      query.warnings.push("unbalanced quote: read as if closed at the end");
+    }
+    if (count("(") !== count(")")) {
+      query.warnings.push("unbalanced parentheses: read as plain words");
+    }
+    const text = normalized.replace(/[()]/g, " ");
+    let negateNext = false;
+    let joinNext = false;
+    query.tokens = text.match(QUERY_TOKEN) || [];
+    for (let position = 0; position < query.tokens.length; position++) {
+      let token = query.tokens[position];
+      if (token === "AND" || token === "&&") continue;
+      if (token === "OR" || token === "||") {
+        joinNext = query.units.length > 0;
+        query.plain = false;
+        continue;
+      }
+      if (token === "NOT") {
+        negateNext = true;
+        query.plain = false;
+        continue;
+      }
+      const negate = negateNext || (token.startsWith("-") && token.length > 1 && token !== "--");
+      negateNext = false;
+      if (token.startsWith("-") && negate) token = token.slice(1);
+      const clause = parseClause(token, query);
+      if (clause === null) continue;
+      clause.token = position;
+      if (clause.kind === "word" && isCommonWord(clause.text, constants)) {
+        query.ignored.push(clause.text);
+        continue;
+      }
+      if (negate) query.excluded.push(clause);
+      else if (joinNext) query.units[query.units.length - 1].push(clause);
+      else query.units.push([clause]);
+      joinNext = false;
+    }
+    if (negateNext || joinNext) query.warnings.push("operator without a word after it was ignored");
+    if (query.ignored.length && !query.units.length && !query.excluded.length &&
+        !query.tags.length) {
+      query.warnings.push("only common words (" + query.ignored.join(", ") +
+        "): nothing to search for");
+    }
+    return query;
+  }
+
+  /** is_common_word(): a stop word in French or in English, ignored in queries. */
+  function isCommonWord(text, constants) {
+    return !terms(text, "fr", constants).length || !terms(text, "en", constants).length;
+  }
+
+  /**
+   * _clause(): one token as {kind: "word"|"phrase"|"prefix", text, field}, or null;
+   * parseQuery adds `token`, the clause's index in `tokens`.
+   */
+  function parseClause(token, query) {
+    let field = null;
+    const match = FIELD_PREFIX.exec(token);
+    if (match) {
+      const name = match[1].toLowerCase();
+      token = match[2];
+      query.plain = false;
+      if (name.startsWith("tag")) {
+        const tag = stripChars(stripSpaces(stripChars(token, '"')), "#", true, false);
+        if (tag) query.tags.push(tag);
+        return null;
+      }
+      field = "title";
+    }
+    if (token.startsWith('"')) {
+      query.plain = false;
+      const phrase = stripSpaces(stripChars(token, '"'));
+      return phrase ? { kind: "phrase", text: phrase, field } : null;
+    }
+    if (token.endsWith("*") && stripChars(token, "*", false, true).length >= 1) {
+      query.plain = false;
+      return { kind: "prefix", text: stripChars(token, "*", false, true), field };
+    }
+    token = stripChars(token, "*?~^");
+    return token ? { kind: "word", text: token, field } : null;
+  }
+
+  // ---------------------------------------------------------------------------
+  // typos.py
+  // ---------------------------------------------------------------------------
+
+  const PREFIX_EXPANSIONS = 30;
+
+  /** allowed_edits(): 0 under 4 letters, 1 up to 7, else 2. */
+  function allowedEdits(word) {
+    const length = codePointLength(word);
+    if (length < 4) return 0;
+    return length <= 7 ? 1 : 2;
+  }
+
+  /** edit_distance(): optimal string alignment, or limit + 1 once it exceeds limit. */
+  function editDistance(first, second, limit) {
+    const a = codePoints(first);
+    const b = codePoints(second);
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    let previousPrevious = [];
+    let previous = [];
+    for (let j = 0; j <= b.length; j++) previous.push(j);
+    for (let i = 1; i <= a.length; i++) {
+      const current = new Array(b.length + 1).fill(0);
+      current[0] = i;
+      let rowMin = i;
+      for (let j = 1; j <= b.length; j++) {
+        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        let value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          value = Math.min(value, previousPrevious[j - 2] + 1);
+        }
+        current[j] = value;
+        rowMin = Math.min(rowMin, value);
+      }
+      if (rowMin > limit) return limit + 1;
+      previousPrevious = previous;
+      previous = current;
+    }
+    return previous[b.length];
+  }
+
+  /**
+   * best_correction(): the closest vocabulary word (smallest distance, then most
+   * notes, then code point order), or null. `vocabulary` yields [folded word, notes].
+   */
+  function bestCorrection(word, vocabulary) {
+    const limit = allowedEdits(word);
+    if (limit === 0) return null;
+    const length = codePointLength(word);
+    let best = null;
+    for (const [candidate, frequency] of vocabulary) {
+      if (candidate === word || Math.abs(codePointLength(candidate) - length) > limit) continue;
+      const distance = editDistance(word, candidate, limit);
+      if (distance > limit) continue;
+      if (best === null || distance < best[0] ||
+          (distance === best[0] && (frequency > best[1] ||
+            (frequency === best[1] && compareCodePoints(candidate, best[2]) < 0)))) {
+        best = [distance, frequency, candidate];
+      }
+    }
+    return best ? best[2] : null;
+  }
+
+  /** prefix_expansions(): up to 30 words starting with `prefix`, most notes first, then A-Z. */
+  function prefixExpansions(prefix, vocabulary, limit = PREFIX_EXPANSIONS) {
+    const matches = [];
+    for (const [word, frequency] of vocabulary) {
+      if (word.startsWith(prefix)) matches.push([frequency, word]);
+    }
+    matches.sort((x, y) => (y[0] - x[0]) || compareCodePoints(x[1], y[1]));
+    return matches.slice(0, limit).map((item) => item[1]);
+  }
+
+  // ---------------------------------------------------------------------------
+  // snippets.py
+  // ---------------------------------------------------------------------------
+
+  /** _cut(): widen [start, end) to word boundaries (`chars` indexable by code point). */
+  function cut(chars, start, end) {
+    while (start > 0 && !isSpace(chars[start - 1])) start -= 1;
+    while (end < chars.length && !isSpace(chars[end])) end += 1;
+    return [start, end];
+  }
+
+  function slice(chars, start, end) {
+    return typeof chars === "string" ? chars.slice(start, end) : chars.slice(start, end).join("");
+  }
+
+  /** _ellipsis(): the passage on one line, with "…" where text was cut off. */
+  function ellipsis(chars, start, end) {
+    const body = slice(chars, start, end).replace(/\n/g, " ");
+    return (start > 0 ? "…" : "") + body + (end < chars.length ? "…" : "");
+  }
+
+  /**
+   * make_snippet(): the passage of `text` that best shows `queryTerms` (a Set of
+   * stemmed terms). Returns {text, highlights: [[start, end], ...] in code points
+   * of the snippet, section, anchor}. `sections` are [heading, anchor, start].
+   */
+  function makeSnippet(text, sections, queryTerms, language = "fr", width = 220, constants) {
+    text = normalize(text);
+    const chars = codePoints(text);
+    const wanted = queryTerms instanceof Set ? queryTerms : new Set(queryTerms || []);
+    const matches = wanted.size
+      ? analyse(text, language === "en" ? "en" : "fr", constants).filter((t) => wanted.has(t.term))
+      : [];
+    if (!matches.length) {
+      const [, end] = cut(chars, 0, Math.min(chars.length, width));
+      return { text: ellipsis(chars, 0, end), highlights: [], section: "", anchor: "" };
+    }
+    const starts = sections && sections.length ? sections.map((s) => s[2]) : [0];
+    const sectionOf = (offset) => {
+      let index = 0;
+      starts.forEach((start, number) => {
+        if (start <= offset) index = number;
+      });
+      return index;
+    };
+    const bySection = new Map();
+    for (const match of matches) {
+      const number = sectionOf(match.start);
+      if (!bySection.has(number)) bySection.set(number, []);
+      bySection.get(number).push(match);
+    }
+    // The section with the most distinct terms, then the most matches, then the first.
+    let best = null;
+    let bestRank = null;
+    for (const [number, found] of bySection) {
+      const rank = [-new Set(found.map((m) => m.term)).size, -found.length, number];
+      if (bestRank === null || rank[0] < bestRank[0] ||
+          (rank[0] === bestRank[0] && (rank[1] < bestRank[1] ||
+            (rank[1] === bestRank[1] && rank[2] < bestRank[2])))) {
+        best = number;
+        bestRank = rank;
+      }
+    }
+    const chosen = bySection.get(best);
+    const sectionEnd = best + 1 < starts.length ? starts[best + 1] : chars.length;
+    // Densest window: the match that begins the most distinct terms within `width`.
+    let windowStart = null;
+    let windowRank = null;
+    for (const first of chosen) {
+      const distinct = new Set(
+        chosen.filter((m) => first.start <= m.start && m.end - first.start <= width)
+          .map((m) => m.term),
+      ).size;
+      if (windowRank === null || distinct > windowRank[0] ||
+          (distinct === windowRank[0] && first.start < windowRank[1])) {
+        windowStart = first.start;
+        windowRank = [distinct, first.start];
+      }
+    }
+    const lead = windowStart > starts[best] ? Math.min(40, windowStart - starts[best]) : 0;
+    let start = Math.max(starts[best], windowStart - lead);
+    let end = Math.min(sectionEnd, start + width);
+    [start, end] = cut(chars, start, end);
+    const snippet = ellipsis(chars, start, end);
+    const offset = start - (start > 0 ? 1 : 0);
+    const highlights = matches
+      .filter((m) => m.start >= start && m.end <= end)
+      .map((m) => [m.start - offset, m.end - offset]);
+    const [section, anchor] = sections && sections.length
+      ? [sections[best][0], sections[best][1]]
+      : ["", ""];
+    return { text: snippet, highlights, section, anchor };
+  }
+
+  /**
+   * For display: cut `snippet` at `highlights` (code point offsets) into
+   * [{text, highlighted}] parts, so a page can wrap the matches in <mark>.
+   */
+  function highlightParts(snippet, highlights) {
+    const chars = Array.from(snippet);
+    const parts = [];
+    let position = 0;
+    const add = (start, end, highlighted) => {
+      if (end > start) parts.push({ text: chars.slice(start, end).join(""), highlighted });
+    };
+    for (const [start, end] of highlights || []) {
+      if (start < position) continue;
+      add(position, start, false);
+      add(start, end, true);
+      position = end;
+    }
+    add(position, chars.length, false);
+    return parts;
+  }
+
+  // ---------------------------------------------------------------------------
+  // client_index.py: where a term lives
+  // ---------------------------------------------------------------------------
+
+  const ASCII_LETTER_OR_DIGIT = /^[A-Za-z0-9]$/;
+
+  /** shard_key(): the first folded letter or digit of `term`, else "_". */
+  function shardKey(term) {
+    const firstPoint = term.length ? String.fromCodePoint(term.codePointAt(0)) : "";
+    const folded = fold(firstPoint).toLowerCase();
+    const first = folded.length ? String.fromCodePoint(folded.codePointAt(0)) : "";
+    return ASCII_LETTER_OR_DIGIT.test(first) ? first : "_";
+  }
+
+  // ---------------------------------------------------------------------------
+  // The engine (index/search.py)
+  // ---------------------------------------------------------------------------
+
+  // TITLE_FIELDS in search.py: where a title: clause looks.
+  const TITLE_FIELDS = ["title", "aliases"];
+
+  const EMPTY_SHARD = { postings: {}, exact: {}, words: {} };
+
+  /**
+   * One loaded manifest and the shards fetched so far. Everything here is
+   * synchronous: callers `await index.loadShards(keys)` before looking terms up.
+   */
+  class IndexView {
+    constructor(manifest, file) {
+      this.manifest = manifest;
+      this.file = file;
+      this.constants = manifest.analysis;
+      this.docCount = manifest.doc_count;
+      this.k1 = manifest.bm25.k1;
+      this.b = manifest.bm25.b;
+      // The scored fields (their order only changes how float sums round).
+      this.fields = Object.keys(manifest.weights);
+      this.positional = new Set(manifest.positional);
+      this.prefixLimit = manifest.prefix_expansions || PREFIX_EXPANSIONS;
+      this.available = new Set(manifest.shards);
+      this.shards = new Map();
+      this.pending = new Map();
+      this.postingIndexes = new WeakMap();
+      this.displayForms = new Map();
+    }
+
+    /** Fetch the shards `keys` (those that exist), once each. */
+    loadShards(keys) {
+      const waits = [];
+      for (const shard of new Set(keys)) {
+        if (this.shards.has(shard) || !this.available.has(shard)) continue;
+        let wait = this.pending.get(shard);
+        if (!wait) {
+          wait = this.file("terms-" + shard).then((data) => {
+            this.shards.set(shard, data);
+            this.pending.delete(shard);
+          }, (error) => {
+            this.pending.delete(shard);
+            throw error;
+          });
+          this.pending.set(shard, wait);
+        }
+        waits.push(wait);
+      }
+      return Promise.all(waits);
+    }
+
+    loadAllShards() {
+      return this.loadShards(this.manifest.shards);
+    }
+
+    shard(shardName) {
+      return this.shards.get(shardName) || EMPTY_SHARD;
+    }
+
+    /** Notes containing the folded word (the "words" field's doc frequency). */
+    wordNotes(word) {
+      return own(this.shard(shardKey(word)).words, word) || 0;
+    }
+
+    /** [[folded word, notes], ...] of the given shards (every shard when omitted). */
+    vocabulary(shardNames = this.manifest.shards) {
+      const result = [];
+      for (const shardName of shardNames) {
+        const vocabulary = this.shard(shardName).words;
+        for (const word in vocabulary) {
+          if (hasOwn.call(vocabulary, word)) result.push([word, vocabulary[word]]);
+        }
+      }
+      return result;
+    }
+
+    /** [[doc, tf, positions...], ...] of `term` in `field`, or undefined. */
+    postings(field, term) {
+      if (field === "exact") return own(this.shard(shardKey(term)).exact, term);
+      return own(own(this.shard(shardKey(term)).postings, field), term);
+    }
+
+    /** doc -> posting, built once per posting list (for phrases). */
+    postingIndex(list) {
+      let index = this.postingIndexes.get(list);
+      if (!index) {
+        index = new Map(list.map((posting) => [posting[0], posting]));
+        this.postingIndexes.set(list, index);
+      }
+      return index;
+    }
+
+    /** Whoosh BM25F for one posting: idf * tf (k1 + 1) / (tf + k1 (1 - b + b dl / avgdl)). */
+    bm25(field, idf, posting) {
+      const tf = posting[1];
+      const length = this.manifest.lengths[field][posting[0]];
+      const average = this.manifest.avg_lengths[field] || 1;
+      const k1 = this.k1;
+      const b = this.b;
+      return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / average)));
+    }
+
+    /** Whoosh's idf: ln(N / (df + 1)) + 1. */
+    idf(list) {
+      return Math.log(this.docCount / (list.length + 1)) + 1;
+    }
+
+    /**
+     * display_forms.get(folded): the most frequent accented spelling of a folded
+     * word (first in lexicon order on ties), or undefined. Every spelling of a word
+     * lives in its folded form's shard: load shardKey(folded) first.
+     */
+    displayForm(folded) {
+      const shardName = shardKey(folded);
+      if (!this.shards.has(shardName)) return undefined;
+      let forms = this.displayForms.get(shardName);
+      if (!forms) {
+        const exact = this.shard(shardName).exact;
+        const spellings = [];
+        for (const word in exact) {
+          if (hasOwn.call(exact, word)) spellings.push([word, exact[word].length]);
+        }
+        // Whoosh iterates the lexicon in UTF-8 byte order, i.e. code point order.
+        spellings.sort((x, y) => compareCodePoints(x[0], y[0]));
+        const best = new Map();
+        for (const [word, notes] of spellings) {
+          const wordFolded = fold(word);
+          const known = best.get(wordFolded);
+          if (known === undefined || notes > known[0]) best.set(wordFolded, [notes, word]);
+        }
+        forms = new Map([...best].map(([wordFolded, [, word]]) => [wordFolded, word]));
+        this.displayForms.set(shardName, forms);
+      }
+      return forms.get(folded);
+    }
+  }
+
+  /** _unique(): order-keeping deduplication. */
+  function unique(items) {
+    return Array.from(new Set(items));
+  }
+
+  /**
+   * createEngine(load): `load(name)` returns (a Promise of) the parsed data file
+   * "manifest", "terms-<k>" or "fragments/<doc>"; each file is fetched once.
+   *
+   *   engine.search(text, {limit: 10, tags: []}) -> Promise of {query, total,
+   *     suggestion, warnings, results: [{doc, path, url, title, tags, score,
+   *     snippet, highlights, section, anchor}]}, as `museumxtd-search query --json`
+   *     (scores unrounded). Fragments are fetched for the results returned only.
+   *   engine.manifest() -> Promise of the manifest (tag list, documents).
+   */
+  function createEngine(load) {
+    const files = new Map();
+    let view = null;
+
+    function file(name) {
+      let promise = files.get(name);
+      if (!promise) {
+        promise = Promise.resolve().then(() => load(name));
+        files.set(name, promise);
+        // A failed fetch (offline, server hiccup) is retried by the next query.
+        promise.catch(() => files.delete(name));
+      }
+      return promise;
+    }
+
+    function manifest() {
+      return file("manifest");
+    }
+
+    async function indexView() {
+      const data = await manifest();
+      if (!view || view.manifest !== data) view = new IndexView(data, file);
+      return view;
+    }
+
+    /** GardenSearcher.known(): every word of the clause is somewhere in the garden. */
+    function clauseWords(index, clause) {
+      return analyse(normalize(clause.text), "fr", index.constants).map((t) => fold(t.surface));
+    }
+
+    /**
+     * GardenSearcher._repair(): unknown last word -> prefix, other unknown words ->
+     * typo fix; when anything was rewritten, the other words in their garden spelling.
+     */
+    async function repair(index, parsed) {
+      const clauses = parsed.units.flat();
+      const wordsOf = clauses.map((c) => (c.kind === "word" ? clauseWords(index, c) : []));
+      await index.loadShards(wordsOf.flat().map(shardKey));
+      const replacements = new Map(); // token position -> [old, new]
+      for (let number = 0; number < clauses.length; number++) {
+        const clause = clauses[number];
+        const found = wordsOf[number];
+        if (clause.kind !== "word" || (found.length && found.every((w) => index.wordNotes(w)))) {
+          continue;
+        }
+        const folded = fold(normalize(clause.text).toLowerCase());
+        if (number === clauses.length - 1 && codePointLength(folded) >= 2) {
+          const shardName = shardKey(folded);
+          await index.loadShards([shardName]);
+          if (prefixExpansions(folded, index.vocabulary([shardName]), index.prefixLimit).length) {
+            replacements.set(clause.token, [clause.text, clause.text + "*"]);
+            continue;
+          }
+        }
+        if (allowedEdits(folded) === 0) continue; // best_correction() answers None
+        await index.loadAllShards();
+        const correction = bestCorrection(folded, index.vocabulary());
+        if (correction) {
+          const spelling = index.displayForm(correction);
+          replacements.set(clause.token, [clause.text, spelling === undefined ? correction : spelling]);
+        }
+      }
+      if (!replacements.size) return null;
+      const others = clauses.filter((c) => c.kind === "word" && !replacements.has(c.token) &&
+        !c.text.toLowerCase().includes(" "));
+      await index.loadShards(others.map((c) => shardKey(fold(c.text.toLowerCase()))));
+      for (const clause of others) {
+        const typed = clause.text.toLowerCase();
+        const spelling = index.displayForm(fold(typed));
+        if (spelling && spelling !== typed) replacements.set(clause.token, [clause.text, spelling]);
+      }
+      const words = parsed.tokens.slice();
+      for (const [position, [old, replacement]] of replacements) {
+        // str.replace(old, new, 1): the first occurrence, no pattern characters.
+        const at = words[position].indexOf(old);
+        if (at >= 0) {
+          words[position] = words[position].slice(0, at) + replacement +
+            words[position].slice(at + old.length);
+        }
+      }
+      return words.join(" ");
+    }
+
+    /** The shards a prefix clause's expansions come from. */
+    function prefixShards(clause) {
+      const folded = fold(normalize(clause.text).toLowerCase());
+      return folded ? [shardKey(folded)] : null; // "" starts every word: all shards
+    }
+
+    /** clause_terms(): {french: [[terms]], english: [[terms]], exact, field, phrase}. */
+    function clauseTerms(index, clause) {
+      const constants = index.constants;
+      if (clause.kind === "prefix") {
+        const folded = fold(normalize(clause.text).toLowerCase());
+        const shardNames = prefixShards(clause) || index.manifest.shards;
+        const found = prefixExpansions(folded, index.vocabulary(shardNames), index.prefixLimit);
+        return {
+          french: unique(found.flatMap((w) => terms(w, "fr", constants))).map((t) => [t]),
+          english: unique(found.flatMap((w) => terms(w, "en", constants))).map((t) => [t]),
+          exact: [],
+          field: clause.field,
+          phrase: false,
+        };
+      }
+      const french = terms(clause.text, "fr", constants);
+      const english = terms(clause.text, "en", constants);
+      return {
+        french: french.length ? [french] : [],
+        english: english.length ? [english] : [],
+        exact: tokens(clause.text, "fr", constants).map((t) => t.surface),
+        field: clause.field,
+        phrase: clause.kind === "phrase" || french.length > 1,
+      };
+    }
+
+    /**
+     * clause_query(): the leaves of the clause's Or, each {field, words, slop,
+     * weight}: one word is a Term query, several a Phrase (positional fields only).
+     */
+    function clauseLeaves(index, analysed) {
+      const manifestData = index.manifest;
+      const fields = analysed.field === "title" ? TITLE_FIELDS : index.fields;
+      const leaves = [];
+      for (const name of fields) {
+        const weight = manifestData.weights[name];
+        const english = manifestData.field_language[name] === "en";
+        for (const group of english ? analysed.english : analysed.french) {
+          // One word is a Term; several a Phrase, which only positional fields can answer.
+          if (group.length === 1 || index.positional.has(name)) {
+            leaves.push({ field: name, words: group, slop: 1, weight });
+          }
+        }
+      }
+      if (analysed.field === null && !analysed.phrase) {
+        for (const word of analysed.exact) {
+          const weight = manifestData.exact_weight;
+          leaves.push({ field: "exact", words: [word], slop: 1, weight });
+        }
+      }
+      return leaves;
+    }
+
+    /** proximity_query(): single words of the query close together, in order. */
+    function proximityLeaves(index, units) {
+      const manifestData = index.manifest;
+      const found = units
+        .filter((u) => u.length === 1 && u[0].french.length === 1 && u[0].french[0].length === 1 &&
+          u[0].field === null)
+        .map((u) => u[0].french[0][0]);
+      if (found.length < 2) return [];
+      return manifestData.positional
+        .filter((name) => manifestData.field_language[name] !== "en")
+        .map((name) => ({
+          field: name,
+          words: found,
+          slop: manifestData.proximity_slop,
+          weight: manifestData.weights[name] * manifestData.proximity_weight,
+        }));
+    }
+
+    /** Every shard a leaf reads. */
+    function leafShards(leaves) {
+      return leaves.flatMap((leaf) => leaf.words.map(shardKey));
+    }
+
+    /**
+     * A leaf's matches as Map(doc -> score): Term = weight * bm25; Phrase (Whoosh
+     * SpanNear2, ordered, each next word 1..slop positions after the previous one)
+     * = weight * the sum of its words' bm25, added as Whoosh's binary tree adds.
+     */
+    function leafScores(index, leaf, memo) {
+      const memoKey = leaf.field + "\u0000" + leaf.slop + "\u0000" + leaf.weight + "\u0000" +
+        leaf.words.join("\u0000");
+      let scores = memo.get(memoKey);
+      if (scores) return scores;
+      scores = new Map();
+      memo.set(memoKey, scores);
+      const lists = leaf.words.map((word) => index.postings(leaf.field, word));
+      if (lists.some((list) => !list)) return scores;
+      const idfs = lists.map((list) => index.idf(list));
+      if (lists.length === 1) {
+        for (const posting of lists[0]) {
+          scores.set(posting[0], index.bm25(leaf.field, idfs[0], posting) * leaf.weight);
+        }
+        return scores;
+      }
+      const indexes = lists.map((list) => index.postingIndex(list));
+      for (const first of lists[0]) {
+        const doc = first[0];
+        const postings = indexes.map((docs) => docs.get(doc));
+        if (postings.some((posting) => !posting)) continue;
+        if (!phraseOccurs(postings, leaf.slop)) continue;
+        const parts = postings.map((posting, i) => index.bm25(leaf.field, idfs[i], posting));
+        scores.set(doc, treeSum(parts, 0, parts.length) * leaf.weight);
+      }
+      return scores;
+    }
+
+    /** make_binary_tree + IntersectionMatcher.score: a + b, halves first. */
+    function treeSum(parts, start, end) {
+      if (end - start === 1) return parts[start];
+      const half = start + Math.floor((end - start) / 2);
+      return treeSum(parts, start, half) + treeSum(parts, half, end);
+    }
+
+    /** Positions p1 < p2 < ... of the words with 1 <= p(i+1) - p(i) <= slop. */
+    function phraseOccurs(postings, slop) {
+      let reachable = positionsOf(postings[0]);
+      for (let i = 1; i < postings.length && reachable.length; i++) {
+        const next = positionsOf(postings[i]);
+        const kept = [];
+        let j = 0;
+        for (const position of next) {
+          while (j < reachable.length && reachable[j] < position - slop) j += 1;
+          if (j < reachable.length && reachable[j] <= position - 1) kept.push(position);
+        }
+        reachable = kept;
+      }
+      return reachable.length > 0;
+    }
+
+    /** [doc, tf, p0, d1, d2, ...] -> [p0, p0 + d1, ...] */
+    function positionsOf(posting) {
+      const positions = [];
+      let position = 0;
+      for (let i = 2; i < posting.length; i++) {
+        position += posting[i];
+        positions.push(position);
+      }
+      return positions;
+    }
+
+    /** The docs matching any of `leaves` (Or semantics for filters and units). */
+    function docsOf(index, leaves, memo) {
+      const docs = new Set();
+      for (const leaf of leaves) {
+        for (const doc of leafScores(index, leaf, memo).keys()) docs.add(doc);
+      }
+      return docs;
+    }
+
+    /** GardenSearcher._hit(): one result with its snippet (fetches the note's fragment). */
+    async function hit(index, doc, score, queryTerms) {
+      const [path, url, title, tags] = index.manifest.docs[doc];
+      const fragment = await file("fragments/" + doc);
+      const snippet = makeSnippet(fragment.text, fragment.sections, queryTerms,
+        fragment.language === "en" ? "en" : "fr", 220, index.constants);
+      return {
+        doc, path, url, title, tags, score,
+        snippet: snippet.text, highlights: snippet.highlights,
+        section: snippet.section, anchor: snippet.anchor,
+      };
+    }
+
+    /** GardenSearcher.search(): the same results, in the same order, as the CLI. */
+    async function search(text, options = {}) {
+      const limit = options.limit === undefined ? 10 : options.limit;
+      const extraTags = options.tags || [];
+      text = text === undefined || text === null ? "" : String(text);
+      const index = await indexView();
+      const docsData = index.manifest.docs;
+      let parsed = parseQuery(text, index.constants);
+      const warnings = parsed.warnings.slice();
+      const suggestion = await repair(index, parsed);
+      if (suggestion) parsed = parseQuery(suggestion, index.constants);
+
+      // Tag filters: notes carrying every tag.
+      let filter = null;
+      for (const tag of extraTags.concat(parsed.tags)) {
+        const tagKey = key(tag);
+        if (!tagKey) continue;
+        const docs = new Set(own(index.manifest.tag_keys, tagKey) || []);
+        filter = filter === null ? docs : new Set([...filter].filter((d) => docs.has(d)));
+      }
+
+      // Prefix clauses need their vocabulary shard before their terms are known.
+      const allClauses = parsed.units.flat().concat(parsed.excluded);
+      const vocabularyShards = [];
+      for (const clause of allClauses) {
+        if (clause.kind !== "prefix") continue;
+        vocabularyShards.push(...(prefixShards(clause) || index.manifest.shards));
+      }
+      await index.loadShards(vocabularyShards);
+      const units = parsed.units.map((unit) => unit.map((c) => clauseTerms(index, c)));
+      const unitLeaves = units.map((unit) => unit.flatMap((c) => clauseLeaves(index, c)));
+      const maskLeaves = parsed.excluded.flatMap((c) => clauseLeaves(index, clauseTerms(index, c)));
+      const proximity = proximityLeaves(index, units);
+      await index.loadShards(leafShards(unitLeaves.flat().concat(maskLeaves, proximity)));
+
+      const memo = new Map();
+      const mask = docsOf(index, maskLeaves, memo);
+      const response = (total, results) => ({ query: text, total, suggestion, results, warnings });
+
+      if (!units.length) {
+        if (filter === null) return response(0, []);
+        // GardenSearcher._list(): only filters, every matching note by title.
+        const listed = [...filter].filter((d) => !mask.has(d))
+          .map((d) => [docsData[d][2].toLowerCase(), d])
+          .sort((x, y) => compareCodePoints(x[0], y[0]) || x[1] - y[1]);
+        const results = await Promise.all(
+          listed.slice(0, limit).map(([, d]) => hit(index, d, 0.0, new Set())));
+        return response(listed.length, results);
+      }
+
+      // Scores: the Or of every unit and the proximity bonus sums its leaves.
+      const scored = new Map();
+      for (const leaf of unitLeaves.flat().concat(proximity)) {
+        for (const [doc, score] of leafScores(index, leaf, memo)) {
+          if (mask.has(doc) || (filter !== null && !filter.has(doc))) continue;
+          scored.set(doc, (scored.get(doc) || 0) + score);
+        }
+      }
+      const unitDocs = unitLeaves.map((leaves) => docsOf(index, leaves, memo));
+      let exactDocs = new Set();
+      const queryKey = parsed.plain ? key(suggestion || text) : "";
+      if (queryKey) exactDocs = new Set(own(index.manifest.keys, queryKey) || []);
+      const unitsMatched = new Map();
+      const final = new Map();
+      for (const [doc, score] of scored) {
+        unitsMatched.set(doc, unitDocs.reduce((n, docs) => n + (docs.has(doc) ? 1 : 0), 0));
+        final.set(doc, score * docsData[doc][4]);
+      }
+      // Whoosh sorts by path only up to 2000 results, by document number beyond.
+      const byPath = scored.size <= 2000;
+      const ranked = [...scored.keys()].sort((x, y) =>
+        (unitsMatched.get(y) - unitsMatched.get(x)) ||
+        ((exactDocs.has(x) ? 0 : 1) - (exactDocs.has(y) ? 0 : 1)) ||
+        (final.get(x) > final.get(y) ? -1 : final.get(x) < final.get(y) ? 1 : 0) ||
+        (byPath ? compareCodePoints(docsData[x][0], docsData[y][0]) : x - y));
+      const queryTerms = new Set();
+      for (const unit of units) {
+        for (const clause of unit) {
+          for (const group of clause.french.concat(clause.english)) {
+            for (const term of group) queryTerms.add(term);
+          }
+        }
+      }
+      const results = await Promise.all(
+        ranked.slice(0, limit).map((d) => hit(index, d, final.get(d), queryTerms)));
+      return response(ranked.length, results);
+    }
+
+    return { search, manifest };
+  }
+
+  return {
+    normalize,
+    fold,
+    tokens,
+    terms,
+    key,
+    parseQuery,
+    allowedEdits,
+    editDistance,
+    bestCorrection,
+    prefixExpansions,
+    makeSnippet,
+    highlightParts,
+    shardKey,
+    createEngine,
+  };
+});

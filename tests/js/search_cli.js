@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// Runs the site's search engine (site_templates/static/search-core.js) under Node on
+// the client index in <site search folder>, reading its JSON files from disk.
+//
+//   node tests/js/search_cli.js <site search folder> < queries.txt
+//       One query per line, optionally followed by a tab and comma-separated tags.
+//       Prints one JSON line per query:
+//       {query, total, suggestion, paths: [top 10 paths], results: [...], warnings}
+//
+//   node tests/js/search_cli.js <site search folder> --tokens < texts.jsonl
+//       One JSON line per input line {"text": ..., "language": "fr"|"en"}:
+//       {"tokens": [[term, surface, start, end], ...], "key": key(text)}
+//
+// tests/test_client_parity.py compares both outputs with the Python CLI side.
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+const MXSearch = require(
+  path.join(__dirname, "..", "..", "site_templates", "static", "search-core.js"),
+);
+
+const folder = process.argv[2];
+const mode = process.argv[3] || "--search";
+if (!folder || !["--search", "--tokens"].includes(mode)) {
+  process.stderr.write("usage: search_cli.js <site search folder> [--tokens] < input\n");
+  process.exit(2);
+}
+
+function readJson(name) {
+  return JSON.parse(fs.readFileSync(path.join(folder, name + ".json"), "utf8"));
+}
+
+function inputLines() {
+  const text = fs.readFileSync(0, "utf8");
+  const lines = text.split("\n");
+  if (lines.length && lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}
+
+function printTokens() {
+  const constants = readJson("manifest").analysis;
+  const output = inputLines().map((line) => {
+    const { text, language } = JSON.parse(line);
+    const tokens = MXSearch.tokens(text, language, constants)
+      .map((t) => [t.term, t.surface, t.start, t.end]);
+    return JSON.stringify({ tokens, key: MXSearch.key(text) });
+  });
+  process.stdout.write(output.length ? output.join("\n") + "\n" : "");
+}
+
+async function printSearches() {
+  const engine = MXSearch.createEngine(async (name) => readJson(name));
+  for (const line of inputLines()) {
+    const tab = line.indexOf("\t");
+    const query = tab < 0 ? line : line.slice(0, tab);
+    const tags = tab < 0 ? [] : line.slice(tab + 1).split(",").filter((t) => t !== "");
+    const response = await engine.search(query, { limit: 10, tags });
+    process.stdout.write(JSON.stringify({
+      query: response.query,
+      total: response.total,
+      suggestion: response.suggestion,
+      paths: response.results.map((r) => r.path),
+      results: response.results,
+      warnings: response.warnings,
+    }) + "\n");
+  }
+}
+
+if (mode === "--tokens") {
+  printTokens();
+} else {
+  printSearches().catch((error) => {
+    process.stderr.write(String(error && error.stack ? error.stack : error) + "\n");
+    process.exit(1);
+  });
+}

@@ -1,0 +1,297 @@
+"""The exported site searches in the browser with site_templates/static/search-core.js,
+which must answer exactly like the CLI. These tests build both indexes from the same
+garden (the client JSON the way the exporter writes it, and the Whoosh index), run the
+JavaScript engine under Node (tests/js/search_cli.js, one process per garden and per
+kind of check) and compare it with ``GardenSearcher``: the analyser word by word, then
+the ranking, the suggestions and the snippets of a fixed list of queries.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from museumxtd_search.analysis.folding import normalize
+from museumxtd_search.analysis.pipeline import key, tokens
+from museumxtd_search.vault.notes import Note
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SEARCH_CLI = REPO_ROOT / "tests" / "js" / "search_cli.js"
+NOTES_DIR = REPO_ROOT / "notes"
+CORPUS_DIR = REPO_ROOT.parent / "shared" / "corpus" / "museumxtd"
+
+TOP = 5
+REQUIRED_AGREEMENT = 0.95
+SCORE_TOLERANCE = 1e-6
+MISMATCHES_SHOWN = 15
+
+# Queries for every garden, by what they exercise. A tab introduces tag filters
+# given beside the query (the site's tag list), comma-separated.
+COMMON_QUERIES = [
+    # accentless
+    "reseaux sociaux", "strategie numerique", "mediation", "numerisation des collections",
+    "musees", "evaluer un projet",
+    # accented
+    "médiation numérique", "stratégie", "évaluation", "numérisation", "réseaux sociaux",
+    "données personnelles",
+    # elided
+    "l'évaluation", "l’accessibilité", "d'une collection", "l'expérience des visiteurs",
+    "qu'est-ce qu'une stratégie",
+    # plural and singular
+    "musées", "musée", "collection", "collections", "stratégies",
+    # typos
+    "strategie numerque", "mediaton", "numérisaton", "colections", "evaluaton projet",
+    "reseaux socaux", "muséee",
+    # prefixes, typed or implied by the last word
+    "strat", "numéri", "médi*", "coll*", "stratégie num", "pod",
+    # English
+    "digitization collections", "social media", "open access", "museum", "digital strategy",
+    "volunteers",
+    # phrases
+    '"réseaux sociaux"', '"stratégie numérique"', '"open data"', '"musée numérique"',
+    '"numérique musée"',
+    # OR, NOT
+    "podcast OR newsletter", "médiation OR publics", "instagram || facebook",
+    "numérique NOT stratégie", "musées -brouillon", "réseaux -instagram", "NOT numérique",
+    # fields and tag filters
+    "title:stratégie", "title:musées", "titre:numérique", 'title:"réseaux sociaux"',
+    "tag:ressource", "numérique tag:ressource", "tag:english", "musées\tressource",
+    "\tguide", "tag:#numérique -brouillon",
+    # case and punctuation
+    "RÉSEAUX Sociaux", "MuseumXTD", "OPEN DATA", "réseaux, sociaux!", "(stratégie numérique",
+    "médiation?", "musées...", "« médiation »", '"unbalanced quote', "numérique OR",
+    "collections AND numérisation", "3D", "2022",
+    # exact titles, stop words, nothing
+    "Open data", "Newsletters", "Gestion des collections", "le la les", "le", "*", "-",
+    "Réseaux sociaux et musées", "de la et", "the museum", "-le", "title:le",
+    # suggestions: rewritten words keep their place, the others their garden spelling
+    "reseaux -instagram strat", "musée OR mediaton", "musée musée", "numérique num",
+    "strategie strat", "mediaton mediaton", "strategie de numerque", "(strategie numerque",
+]
+
+QUERIES = {
+    "bundled": COMMON_QUERIES + [
+        "wikipédia", "wikipedia contribuer", "podcasts de musée", "inventaire récolement",
+        "rgpd", "droits d'auteur", "modélisation 3d", "crowdsourcing", "accessibilite",
+        "instagrm", "newsleter", "archivage numérique", "site web du musée",
+    ],
+    "corpus": COMMON_QUERIES + [
+        "ramuz", "projet ramuz", "covid", "transformation numérique", "empreinte carbone",
+        "marketing culturel", "réalité virtuelle", "museumxtd forum", "pully",
+        "transition ecologique", "compétences numériques", "innovaton", "musées vaudois",
+        "Quels sont les outils à utiliser?", "title:ramuz", "youtube chaine",
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Garden:
+    name: str
+    notes: tuple[Note, ...]
+    search_dir: Path
+    index_dir: Path
+    queries: tuple[str, ...]
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    return node
+
+
+@pytest.fixture(scope="module", params=["bundled", "corpus"])
+def garden(request, tmp_path_factory) -> Garden:
+    """Both indexes of one garden, built exactly as the exporter and the CLI build them."""
+    from museumxtd_search.analysis.documents import analyze_note
+    from museumxtd_search.index.build import build_index
+    from museumxtd_search.site.client_index import build_client_index
+    from museumxtd_search.site.search_files import write_client_index
+    from museumxtd_search.vault import read_vault
+
+    notes_dir = NOTES_DIR if request.param == "bundled" else CORPUS_DIR
+    if not notes_dir.is_dir():
+        pytest.skip(f"no garden at {notes_dir}")
+    out = tmp_path_factory.mktemp(request.param)
+    vault = read_vault(notes_dir)
+    analyzed = [analyze_note(n, vault.links.resolve_all(n), vault.links)
+                for n in vault.notes if n.searchable]
+    write_client_index(build_client_index(analyzed, [a.note.path for a in analyzed]),
+                       out / "search")
+    build_index(notes_dir, out / "index", full=True)
+    return Garden(request.param, tuple(vault.notes), out / "search", out / "index",
+                  tuple(QUERIES[request.param]))
+
+
+def run_search_cli(node: str, garden: Garden, lines: Sequence[str], *mode: str) -> list[dict]:
+    """Feed ``lines`` to tests/js/search_cli.js and return its JSON lines."""
+    result = subprocess.run(
+        [node, str(SEARCH_CLI), str(garden.search_dir), *mode],
+        input="".join(line + "\n" for line in lines).encode("utf-8"),
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    output = result.stdout.decode("utf-8").split("\n")
+    assert output.pop() == "", "search_cli.js output must end with a newline"
+    assert len(output) == len(lines)
+    return [json.loads(line) for line in output]
+
+
+def split_query(line: str) -> tuple[str, tuple[str, ...]]:
+    text, _, tags = line.partition("\t")
+    return text, tuple(t for t in tags.split(",") if t)
+
+
+@pytest.fixture(scope="module")
+def javascript_responses(node: str, garden: Garden) -> list[dict]:
+    return run_search_cli(node, garden, garden.queries)
+
+
+@pytest.fixture(scope="module")
+def python_responses(garden: Garden) -> list[dict]:
+    from museumxtd_search.index.search import GardenSearcher
+
+    with GardenSearcher(garden.index_dir) as searcher:
+        responses = []
+        for line in garden.queries:
+            text, tags = split_query(line)
+            response = searcher.search(text, tags=tags)
+            # to_json() rounds scores to 4 decimals; keep them whole for the comparison.
+            responses.append({**response.to_json(),
+                              "raw_scores": [hit.score for hit in response.results]})
+        return responses
+
+
+def texts_of(note: Note) -> list[str]:
+    """Everything of a note that goes through the analyser, raw Markdown included."""
+    return [note.text, note.markdown, note.title, note.name, *note.aliases, *note.tags,
+            *(heading.text for heading in note.headings)]
+
+
+def first_difference(expected: list, actual: list) -> int:
+    for number, (a, b) in enumerate(zip(expected, actual, strict=False)):
+        if a != b:
+            return number
+    return min(len(expected), len(actual))
+
+
+def test_javascript_analyser_gives_the_python_terms_for_every_word_of_both_gardens(
+        node: str, garden: Garden):
+    inputs = [(text, language) for note in garden.notes for text in texts_of(note) if text
+              for language in ("fr", "en")]
+    lines = [json.dumps({"text": text, "language": language}) for text, language in inputs]
+    javascript = run_search_cli(node, garden, lines, "--tokens")
+    found = []
+    words = 0
+    for (text, language), answer in zip(inputs, javascript, strict=True):
+        expected = [[t.term, t.surface, t.start, t.end] for t in tokens(normalize(text), language)]
+        words += len(expected)
+        if answer["tokens"] != expected:
+            first = first_difference(expected, answer["tokens"])
+            found.append(f"{language} {text[:60]!r}: token {first}: python "
+                         f"{expected[first:first + 2]}, javascript "
+                         f"{answer['tokens'][first:first + 2]}")
+        elif answer["key"] != key(text):
+            found.append(f"key of {text[:60]!r}: python {key(text)!r}, "
+                         f"javascript {answer['key']!r}")
+    assert words > 1000
+    assert not found, f"{len(found)} of {len(inputs)} texts differ:\n" + "\n".join(
+        found[:MISMATCHES_SHOWN])
+
+
+def compare_rankings(garden: Garden, python: list[dict], javascript: list[dict]) -> dict:
+    """Agreement counts and a readable line per disagreement."""
+    same_top = same_first = 0
+    differences = []
+    for line, expected, actual in zip(garden.queries, python, javascript, strict=True):
+        python_paths = [hit["path"] for hit in expected["results"]]
+        top_agrees = set(python_paths[:TOP]) == set(actual["paths"][:TOP])
+        first_agrees = python_paths[:1] == actual["paths"][:1]
+        same_top += top_agrees
+        same_first += first_agrees
+        # Scores are compared where both list the same note at the same rank.
+        scores_agree = all(
+            math.isclose(score, result["score"], rel_tol=SCORE_TOLERANCE)
+            for hit, score, result in zip(expected["results"], expected["raw_scores"],
+                                          actual["results"], strict=False)
+            if hit["path"] == result["path"])
+        if not (top_agrees and first_agrees and scores_agree
+                and expected["total"] == actual["total"]):
+            differences.append(
+                f"{line!r}: python {expected['total']} {python_paths[:TOP]} "
+                f"{[round(s, 6) for s in expected['raw_scores'][:TOP]]}, javascript "
+                f"{actual['total']} {actual['paths'][:TOP]} "
+                f"{[round(r['score'], 6) for r in actual['results'][:TOP]]}")
+    return {"top": same_top / len(python), "first": same_first / len(python),
+            "differences": differences}
+
+
+def test_browser_engine_ranks_like_the_cli(garden: Garden, python_responses,
+                                           javascript_responses):
+    assert len(garden.queries) >= 45
+    agreement = compare_rankings(garden, python_responses, javascript_responses)
+    print(f"\n{garden.name}: top-{TOP} sets agree for {agreement['top']:.1%}, top-1 for "
+          f"{agreement['first']:.1%} of {len(garden.queries)} queries")
+    print("\n".join(agreement["differences"][:MISMATCHES_SHOWN]))
+    suggestions = [(line, p["suggestion"], j["suggestion"])
+                   for line, p, j in zip(garden.queries, python_responses, javascript_responses,
+                                         strict=True)
+                   if p["suggestion"] != j["suggestion"]]
+    assert not suggestions, f"suggestions differ (query, python, javascript): {suggestions}"
+    assert agreement["top"] >= REQUIRED_AGREEMENT, "\n".join(agreement["differences"])
+    assert agreement["first"] >= REQUIRED_AGREEMENT, "\n".join(agreement["differences"])
+    warnings = [(line, p["warnings"], j["warnings"])
+                for line, p, j in zip(garden.queries, python_responses, javascript_responses,
+                                      strict=True)
+                if p["warnings"] != j["warnings"]]
+    assert not warnings
+
+
+def test_browser_snippets_are_the_cli_snippets(garden: Garden, python_responses,
+                                               javascript_responses):
+    compared = 0
+    found = []
+    for line, expected, actual in zip(garden.queries, python_responses, javascript_responses,
+                                      strict=True):
+        if not expected["results"] or not actual["results"]:
+            continue
+        python_hit, javascript_hit = expected["results"][0], actual["results"][0]
+        if python_hit["path"] != javascript_hit["path"]:
+            continue  # a ranking difference, reported by the ranking test
+        compared += 1
+        for name in ("snippet", "highlights", "section", "anchor"):
+            if python_hit[name] != javascript_hit[name]:
+                found.append(f"{line!r} {name}: python {python_hit[name]!r}, "
+                             f"javascript {javascript_hit[name]!r}")
+    assert compared >= REQUIRED_AGREEMENT * sum(1 for r in python_responses if r["results"])
+    assert not found, "\n".join(found[:MISMATCHES_SHOWN])
+
+
+def test_search_core_defines_a_global_when_loaded_after_snowball_as_classic_scripts(node):
+    # The page loads snowball.js then search-core.js as classic <script>s: no `module`,
+    # `this` is the window, and MXSearch finds MXSnowball there.
+    static = REPO_ROOT / "site_templates" / "static"
+    check = (
+        "const vm = require('vm'), fs = require('fs');"
+        "const window = {}; vm.createContext(window);"
+        "for (const file of process.argv.slice(1))"
+        "  vm.runInContext(fs.readFileSync(file, 'utf8'), window);"
+        "const constants = {stop_words: {fr: ['les'], en: []}, elisions: ['l']};"
+        "process.stdout.write(window.MXSearch.terms(\"Les Réseaux l'évaluation\", 'fr',"
+        "  constants).join(' '));"
+    )
+    result = subprocess.run(
+        [node, "-e", check, str(static / "snowball.js"), str(static / "search-core.js")],
+        capture_output=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert result.stdout.decode("utf-8") == "reseau evalu"

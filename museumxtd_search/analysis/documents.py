@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import quote
 
 from museumxtd_search.analysis.fields import (
@@ -19,7 +20,7 @@ from museumxtd_search.analysis.fields import (
     PROXIMITY_WEIGHT,
 )
 from museumxtd_search.analysis.folding import normalize
-from museumxtd_search.analysis.pipeline import Language, key, terms, tokens
+from museumxtd_search.analysis.pipeline import Language, key, terms, terms_and_surfaces, tokens
 from museumxtd_search.vault.notes import Note
 from museumxtd_search.vault.resolver import LinkTable, ResolvedLink
 
@@ -35,11 +36,20 @@ class AnalyzedNote:
 
     note: Note
     fields: dict[str, list[str]]
-    exact: list[str]
+    surface: list[str]
     title_keys: list[str]
     tag_keys: list[str]
     link_paths: list[str]
     links_signature: str
+
+    @cached_property
+    def exact(self) -> list[str]:
+        """The accented surface words: the exact-accent bonus field.
+
+        Words without accents are left out: their exact form adds nothing over the
+        folded field, and leaving them out keeps the index a third smaller.
+        """
+        return [word for word in self.surface if not word.isascii()]
 
 
 def encode_path(path: str) -> str:
@@ -64,7 +74,9 @@ def analyze_note(note: Note, resolved: list[ResolvedLink], table: LinkTable) -> 
             if item.target_path != note.path:
                 link_paths.append(encode_path(item.target_path))
     body_language: Language = "en" if note.language == "en" else "fr"
-    body_terms = terms(note.text, body_language)
+    # One tokenisation of the body serves the French field and the surface words.
+    french_terms, french_surfaces = terms_and_surfaces(note.text)
+    body_terms = french_terms if body_language == "fr" else terms(note.text, body_language)
     fields = {
         "title": terms(title_text),
         "aliases": terms("\n".join(note.aliases)),
@@ -75,14 +87,15 @@ def analyze_note(note: Note, resolved: list[ResolvedLink], table: LinkTable) -> 
         "body_en": body_terms if body_language == "en" else [],
     }
     # The garden's real words: what suggestions and prefixes are built from.
-    surface_text = "\n".join([note.title, note.name, *note.aliases, *note.tags, note.text])
-    surface = [t.surface for t in tokens(normalize(surface_text))]
+    names_text = "\n".join([note.title, note.name, *note.aliases, *note.tags])
+    surface = [t.surface for t in tokens(normalize(names_text))]
+    surface += french_surfaces
     signature_text = "\n".join([*link_texts, *sorted(set(link_paths))])
     signature = hashlib.sha1(signature_text.encode()).hexdigest()
     return AnalyzedNote(
         note=note,
         fields=fields,
-        exact=surface,
+        surface=surface,
         title_keys=sorted({key(t) for t in (note.title, note.name, *note.aliases) if key(t)}),
         tag_keys=sorted({key(t) for t in note.tags if key(t)}),
         link_paths=sorted(set(link_paths)),

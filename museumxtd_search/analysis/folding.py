@@ -17,12 +17,16 @@ _SPECIAL_LETTERS = str.maketrans(
 )
 # Typographic apostrophes and quotes that must behave like ASCII ones.
 APOSTROPHES = "'’‘ʼ`´"
-_APOSTROPHE_TABLE = str.maketrans({c: "'" for c in APOSTROPHES[1:]})
+_TYPOGRAPHIC = APOSTROPHES[1:]
 
 
 def normalize(text: str) -> str:
     """NFKC-normalise ``text`` and turn every typographic apostrophe into ``'``."""
-    return unicodedata.normalize("NFKC", text).translate(_APOSTROPHE_TABLE)
+    text = unicodedata.normalize("NFKC", text)
+    for apostrophe in _TYPOGRAPHIC:  # str.replace is far faster than translate here
+        if apostrophe in text:
+            text = text.replace(apostrophe, "'")
+    return text
 
 
 @lru_cache(maxsize=200_000)

@@ -17,10 +17,8 @@ for typo suggestions and prefix search, and for the exact-accent bonus.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import snowballstemmer
 
@@ -47,8 +45,7 @@ _STEMMERS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One indexed word: its stemmed ``term``, its ``surface`` form and where it stands."""
 
     term: str
@@ -62,43 +59,73 @@ def _stem(word: str, language: Language) -> str:
     return _STEMMERS[language].stemWord(word)
 
 
-def _words(text: str) -> Iterator[tuple[str, int, int]]:
-    """Yield (lowercase word, start, end) with elisions split off, offsets into ``text``."""
-    for match in _WORD.finditer(text):
-        word = match.group().lower()
-        start = match.start()
-        if "'" not in word:
-            yield word, start, match.end()
-            continue
-        parts = word.split("'")
-        offset = start
-        for index, part in enumerate(parts):
-            if not (index == 0 and len(parts) > 1 and fold(part) in ELISIONS):
-                yield part, offset, offset + len(part)
-            offset += len(part) + 1
+# A word as it appears in text -> its kept parts (term, surface, start, end within the
+# word) and their terms. Gardens repeat their words endlessly, so each distinct
+# spelling is analysed once per process.
+_Parts = tuple[tuple[str, str, int, int], ...]
+_ANALYSED: dict[str, dict[str, tuple[_Parts, tuple[str, ...]]]] = {"fr": {}, "en": {}}
+_CACHE_LIMIT = 1_000_000
+
+
+def _analyse_word(word: str, language: Language) -> tuple[_Parts, tuple[str, ...]]:
+    """Lowercase, split elisions, fold, drop stop and one-letter words, stem."""
+    stop_words = _STOP_WORDS[language]
+    pieces = word.lower().split("'")
+    parts = []
+    offset = 0
+    for index, piece in enumerate(pieces):
+        folded = fold(piece)
+        elided = index == 0 and len(pieces) > 1 and folded in ELISIONS
+        if not elided and (len(folded) >= 2 or folded.isdigit()) and folded not in stop_words:
+            parts.append((_stem(folded, language), piece, offset, offset + len(piece)))
+        offset += len(piece) + 1
+    return tuple(parts), tuple(part[0] for part in parts)
+
+
+def _analysed(word: str, language: Language) -> tuple[_Parts, tuple[str, ...]]:
+    cache = _ANALYSED[language]
+    found = cache.get(word)
+    if found is None:
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+        found = cache[word] = _analyse_word(word, language)
+    return found
 
 
 def tokens(text: str, language: Language = "fr") -> list[Token]:
-    """Analyse ``text`` into tokens; character offsets refer to ``normalize(text)``.
-
-    NFKC rarely changes lengths for Latin text; callers that highlight use the
-    normalised text they passed in, so offsets always line up.
-    """
-    stop_words = _STOP_WORDS[language]
+    """Analyse ``text`` (already ``normalize``d) into tokens with offsets into it."""
     result: list[Token] = []
-    for word, start, end in _words(text):
-        folded = fold(word)
-        if len(folded) < 2 and not folded.isdigit():
-            continue
-        if folded in stop_words:
-            continue
-        result.append(Token(_stem(folded, language), word, start, end))
+    append = result.append
+    for match in _WORD.finditer(text):
+        parts = _analysed(match.group(), language)[0]
+        if parts:
+            start = match.start()
+            for term, surface, begin, end in parts:
+                append(Token(term, surface, start + begin, start + end))
     return result
 
 
 def terms(text: str, language: Language = "fr") -> list[str]:
     """Return the stemmed terms of ``text`` in order (what the index stores)."""
-    return [token.term for token in tokens(normalize(text), language)]
+    result: list[str] = []
+    extend = result.extend
+    for word in _WORD.findall(normalize(text)):
+        extend(_analysed(word, language)[1])
+    return result
+
+
+def terms_and_surfaces(text: str, language: Language = "fr") -> tuple[list[str], list[str]]:
+    """``[t.term for t in tokens(...)]`` and ``[t.surface …]`` at once, without offsets.
+
+    The indexing hot path: one pass over a note body feeds two fields.
+    """
+    found_terms: list[str] = []
+    found_surfaces: list[str] = []
+    for word in _WORD.findall(normalize(text)):
+        for part in _analysed(word, language)[0]:
+            found_terms.append(part[0])
+            found_surfaces.append(part[1])
+    return found_terms, found_surfaces
 
 
 def surface_words(text: str) -> list[str]:
@@ -110,6 +137,7 @@ def surface_words(text: str) -> list[str]:
     return [t.surface for t in tokens(normalize(text), "fr")]
 
 
+@lru_cache(maxsize=200_000)
 def key(text: str) -> str:
     """Exact-match key of a title or alias: folded words joined by ``_``, nothing dropped.
 
@@ -122,13 +150,17 @@ def detect_language(text: str) -> Language:
     """Guess whether ``text`` is English or French by counting function words.
 
     Notes are French unless English function words clearly dominate: a mostly
-    French note quoting an English title stays French.
+    French note quoting an English title stays French. The first 5,000 characters
+    are enough to tell, and keep this cheap on long notes.
     """
-    english = french = 0
-    for match in _WORD.finditer(normalize(text[:20_000]).lower()):
-        word = match.group()
-        if word in ENGLISH_STOP_WORDS:
-            english += 1
-        if fold(word) in FRENCH_FUNCTION_WORDS or "'" in word:
-            french += 1
+    sample = normalize(text[:5_000]).lower()
+    words = _PLAIN_WORD.findall(sample)
+    english = sum(1 for word in words if word in ENGLISH_STOP_WORDS)
+    french = sum(1 for word in words if word in _FRENCH_MARKERS) + sample.count("'")
     return "en" if english >= 8 and english > 2 * french else "fr"
+
+
+# French function words as written (accented) and folded: no folding per word needed.
+_FRENCH_MARKERS = FRENCH_FUNCTION_WORDS | frozenset(
+    "à où là été étée étées étés étant étante étants étantes êtes fûmes fûtes eûmes eûtes "
+    "fût eût".split())

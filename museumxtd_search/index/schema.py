@@ -10,7 +10,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from museumxtd_search.analysis.fields import FIELD_WEIGHTS, POSITIONAL_FIELDS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _scored(positions: bool = False) -> TEXT:
@@ -23,7 +23,6 @@ def build_schema() -> Schema:
     return Schema(
         path=ID(unique=True, stored=True),
         exact=_scored(),
-        words=KEYWORD(),
         keys=KEYWORD(),
         tag_keys=KEYWORD(),
         link_paths=KEYWORD(),

@@ -108,7 +108,7 @@ class GardenSearcher:
         self.reader = self.searcher.reader()
         self._vocabulary: list[tuple[str, int]] | None = None
         self._link_table: LinkTable | None = None
-        self._display_forms: dict[str, str] | None = None
+        self._vocabulary_file: dict[str, dict] | None = None
 
     def close(self) -> None:
         self.searcher.close()
@@ -120,31 +120,28 @@ class GardenSearcher:
         self.close()
 
     # --- vocabulary -------------------------------------------------------------
+    def _load_vocabulary(self) -> dict[str, dict]:
+        if self._vocabulary_file is None:
+            self._vocabulary_file = store.read_json(self.generation / store.VOCABULARY)
+        return self._vocabulary_file
+
     @property
     def vocabulary(self) -> list[tuple[str, int]]:
         """(folded word, notes containing it) for every word of the garden."""
         if self._vocabulary is None:
-            self._vocabulary = [(t.decode("utf-8"), info.doc_frequency())
-                                for t, info in self.reader.iter_field("words")]
+            self._vocabulary = list(self._load_vocabulary()["words"].items())
         return self._vocabulary
 
     @property
     def display_forms(self) -> dict[str, str]:
-        """Folded word -> its most frequent accented spelling (first in lexicon order on ties)."""
-        if self._display_forms is None:
-            best: dict[str, tuple[int, str]] = {}
-            for term, info in self.reader.iter_field("exact"):
-                word = term.decode("utf-8")
-                folded, frequency = fold(word), info.doc_frequency()
-                if folded not in best or frequency > best[folded][0]:
-                    best[folded] = (frequency, word)
-            self._display_forms = {folded: word for folded, (_, word) in best.items()}
-        return self._display_forms
+        """Folded word -> its most frequent accented spelling (ties: first in byte order)."""
+        return self._load_vocabulary()["spellings"]
 
     def known(self, clause: Clause) -> bool:
         """Whether the clause's words occur anywhere in the garden."""
         words = [fold(t.surface) for t in tokens(normalize(clause.text))]
-        return bool(words) and all(self.reader.doc_frequency("words", w) for w in words)
+        vocabulary = self._load_vocabulary()["words"]
+        return bool(words) and all(w in vocabulary for w in words)
 
     @property
     def link_table(self) -> LinkTable:

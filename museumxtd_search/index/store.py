@@ -4,7 +4,7 @@ Layout of an index folder::
 
     index/
       CURRENT            name of the live generation (replaced atomically)
-      gen-<n>/           a complete Whoosh index + manifest.json + links.json
+      gen-<n>/           a complete Whoosh index + manifest.json, links.json, vocabulary.json
       .lock              held (flock) by the one process that writes
 
 A full build writes a new generation beside the live one and switches ``CURRENT``
@@ -29,6 +29,7 @@ from typing import Any
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 LINKS = "links.json"
+VOCABULARY = "vocabulary.json"
 LOCK = ".lock"
 
 

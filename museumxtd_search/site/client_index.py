@@ -96,7 +96,7 @@ def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) ->
         totals["exact"] += len(item.exact)
         for surface, count in Counter(item.exact).items():
             shards[shard_key(surface)]["exact"].setdefault(surface, []).append([doc, count])
-        for word in {fold(w) for w in item.exact}:
+        for word in {fold(w) for w in item.surface}:
             word_docs[word] += 1
         for title_key in item.title_keys:
             keys[title_key].append(doc)

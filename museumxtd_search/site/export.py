@@ -26,6 +26,7 @@ from museumxtd_search.site.markdown_render import RenderContext, breadcrumbs, re
 from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import environment, template_folders
 from museumxtd_search.site.urls import asset_url, page_urls, relative_root, tag_url
+from museumxtd_search.vault.notes import VaultWarning
 from museumxtd_search.vault.reading import Vault, read_vault
 
 MARKER = ".museumxtd-site"
@@ -217,6 +218,9 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
         context = RenderContext(note, vault.links, urls, root, asset_url)
         body = render_markdown(context, allow_html)
         used_assets |= context.used_assets
+        if context.unrendered:
+            summary.warnings.append(str(VaultWarning(
+                note.path, None, "nested too deeply to render: shown as plain text")))
         writer.page(url, note_template.render(
             **{**common, "lang": note.language, "url": url}, root=root, note=note, body=body,
             show_title=not (note.headings and note.headings[0].level == 1

@@ -7,6 +7,7 @@ URLs with schemes other than http(s), mailto and tel are dropped for the same re
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -38,6 +39,7 @@ class RenderContext:
     root: str
     asset_url: Callable[[str], str]
     used_assets: set[str] = field(default_factory=set)
+    unrendered: bool = False
 
 
 def _note_href(context: RenderContext, path: str, heading: str | None) -> str:
@@ -138,14 +140,23 @@ class GardenExtension(Extension):
 
 
 def render_markdown(context: RenderContext, allow_html: bool = False) -> str:
-    """Render ``context.note``'s body to HTML (heading ids follow the one slug rule)."""
+    """Render ``context.note``'s body to HTML (heading ids follow the one slug rule).
+
+    Python-Markdown recurses once per nesting level, so a note nested a few hundred
+    levels deep (lists, emphasis) would stop the whole export: such a note is shown as
+    escaped plain text instead, and ``context.unrendered`` tells the caller to warn.
+    """
     md = markdown.Markdown(
         extensions=["tables", "fenced_code", "sane_lists", "toc",
                     GardenExtension(context, allow_html)],
         extension_configs={"toc": {"slugify": lambda value, sep: heading_slugify(value)}},
         output_format="html",
     )
-    return md.convert(context.note.markdown)
+    try:
+        return md.convert(context.note.markdown)
+    except RecursionError:
+        context.unrendered = True
+        return f'<pre class="unrendered">{html.escape(context.note.markdown)}</pre>'
 
 
 def breadcrumbs(path: str) -> list[str]:

@@ -37,7 +37,7 @@ def decode(data: bytes, path: str) -> tuple[str, list[VaultWarning]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+        line = line_number(data[: error.start].decode("latin-1"))
         try:
             text = data.decode("cp1252")
             how = "read as Windows-1252"
@@ -46,10 +46,18 @@ def decode(data: bytes, path: str) -> tuple[str, list[VaultWarning]]:
             how = "undecodable bytes replaced"
         warnings.append(VaultWarning(path, line, f"not valid UTF-8 ({how})"))
     if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
+        line = line_number(text[: text.index("\x00")])
         warnings.append(VaultWarning(path, line, "NUL bytes removed"))
         text = text.replace("\x00", "")
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+
+
+def line_number(head: str) -> int:
+    """The line on which the text after ``head`` starts, counting CRLF, LF and lone CR.
+
+    Counting ``\\n`` alone would put every problem of an old Mac (CR) file on line 1.
+    """
+    return head.count("\n") + head.count("\r") - head.count("\r\n") + 1
 
 
 def split_front_matter(text: str, path: str) -> Source:
@@ -74,10 +82,9 @@ def _load_yaml(yaml_text: str, path: str) -> tuple[dict[str, Any], VaultWarning 
     try:
         metadata = _YAML.load(yaml_text) if yaml_text.strip() else {}
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 2
         problem = getattr(error, "problem", None) or "invalid YAML"
-        return {}, VaultWarning(path, line, f"malformed front matter: {problem}")
+        return {}, VaultWarning(path, _error_line(error, yaml_text),
+                                f"malformed front matter: {problem}")
     except (ValueError, TypeError, RecursionError) as error:
         return {}, VaultWarning(path, 2, f"malformed front matter: {error}")
     if metadata is None:
@@ -85,6 +92,18 @@ def _load_yaml(yaml_text: str, path: str) -> tuple[dict[str, Any], VaultWarning 
     if not isinstance(metadata, dict):
         return {}, VaultWarning(path, 2, "front matter is not a mapping of keys to values")
     return {str(k): v for k, v in metadata.items()}, None
+
+
+def _error_line(error: yaml.YAMLError, yaml_text: str) -> int:
+    """The file line of a YAML error (front matter starts on line 2).
+
+    Something left open (``[``, a quote) is only noticed at the end of the block, past
+    its last line: the line where it was opened (PyYAML's context) is the useful one.
+    """
+    mark = getattr(error, "problem_mark", None)
+    if mark is None or mark.line > yaml_text.count("\n"):
+        mark = getattr(error, "context_mark", None) or mark
+    return mark.line + 2 if mark is not None else 2
 
 
 def as_text(value: Any) -> str:

@@ -19,11 +19,12 @@ from museumxtd_search.vault.resolver import is_asset_name
 _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLOCK_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)?")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_TABLE_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
 _HORIZONTAL_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _BARE_URL = re.compile(r"\b(?:https?://|www\.)([^\s/<>()\]]+)[^\s<>()\]]*", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>|<!--.*?-->")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|~~|==|`+)")
+_EMPHASIS_CHARS = re.compile(r"[*_~=`]")
 _COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
 INLINE_TAG = re.compile(r"(?<![\w&/#'])#([^\W\d][\w/-]*)")
@@ -54,20 +55,34 @@ _PROTECTED = {0xE000 + code: chr(code) for code in range(128)}
 
 
 def inline_markup_to_text(line: str) -> str:
-    """Strip inline Markdown from one line: links keep their labels, URLs their host."""
-    # Escaped characters (``\*``) are protected from the markup removal, then restored.
-    line = _ESCAPE.sub(lambda m: chr(0xE000 + ord(m.group(1))), line)
-    line = WIKILINK.sub(_replace_wikilink, line)
-    line = MARKDOWN_LINK.sub(_replace_markdown_link, line)
-    line = _BARE_URL.sub(lambda m: m.group(1), line)
-    line = _HTML_TAG.sub(" ", line)
-    line = _EMPHASIS.sub("", line)
-    return html.unescape(line.translate(_PROTECTED))
+    """Strip inline Markdown from one line: links keep their labels, URLs their host.
+
+    Each rewrite runs only when its trigger characters occur: this runs on every line
+    of every note, and most lines hold plain prose.
+    """
+    escaped = "\\" in line
+    if escaped:
+        # Escaped characters (``\*``) are protected from the markup removal, then restored.
+        line = _ESCAPE.sub(lambda m: chr(0xE000 + ord(m.group(1))), line)
+    if "[[" in line:
+        line = WIKILINK.sub(_replace_wikilink, line)
+    if "](" in line:
+        line = MARKDOWN_LINK.sub(_replace_markdown_link, line)
+    if "://" in line or "www." in line:
+        line = _BARE_URL.sub(lambda m: m.group(1), line)
+    if "<" in line:
+        line = _HTML_TAG.sub(" ", line)
+    if _EMPHASIS_CHARS.search(line):
+        line = _EMPHASIS.sub("", line)
+    if escaped:
+        line = line.translate(_PROTECTED)
+    return html.unescape(line) if "&" in line else line
 
 
 def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
     """Strip ``markdown`` (a note body) to plain text; line numbers start at ``first_line``."""
-    markdown = _COMMENT.sub("", markdown)
+    if "%%" in markdown:
+        markdown = _COMMENT.sub("", markdown)
     out: list[str] = []
     length = 0
     headings: list[Heading] = []

@@ -7,8 +7,10 @@ that touch the file system.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -133,20 +135,55 @@ def read_vault(
     files = find_files(root, exclude)
     warnings = list(files.warnings)
     parsed: list[tuple[Note, str]] = []
-    for relative in files.notes:
-        if on_progress:
-            on_progress(relative)
-        try:
-            data = (root / relative).read_bytes()
-        except OSError as error:
-            warnings.append(VaultWarning(relative, None, f"cannot be read: {error.strerror}"))
+    for relative, result in _parse_files(root, files.notes, on_progress):
+        if isinstance(result, str):
+            warnings.append(VaultWarning(relative, None, f"cannot be read: {result}"))
             continue
-        note, fallback, note_warnings = parse_note(relative, data)
+        note, fallback, note_warnings = result
         warnings.extend(note_warnings)
         parsed.append((note, fallback))
     notes = _drop_shared_titles(parsed)
     return Vault(root, tuple(notes), files.assets, tuple(warnings),
                  LinkTable.from_notes(notes, files.assets))
+
+
+# Below this many notes a second process costs more than it saves.
+PARALLEL_THRESHOLD = 400
+_ParseResult = tuple[Note, str, list[VaultWarning]] | str
+
+
+def _parse_file(root: Path, relative: str) -> _ParseResult:
+    """Read and parse one note; an OS error becomes its message (never an exception)."""
+    try:
+        data = (root / relative).read_bytes()
+    except OSError as error:
+        return error.strerror or str(error)
+    return parse_note(relative, data)
+
+
+def _parse_chunk(root: Path, chunk: list[str]) -> list[_ParseResult]:
+    return [_parse_file(root, relative) for relative in chunk]
+
+
+def _parse_files(root: Path, paths: tuple[str, ...],
+                 on_progress: Callable[[str], None] | None) -> Iterator[tuple[str, _ParseResult]]:
+    """Parse notes in path order, on every core for large gardens (parsing is CPU-bound)."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(paths) < PARALLEL_THRESHOLD or workers < 2:
+        for relative in paths:
+            if on_progress:
+                on_progress(relative)
+            yield relative, _parse_file(root, relative)
+        return
+    size = max(50, len(paths) // (workers * 8))
+    chunks = [list(paths[i:i + size]) for i in range(0, len(paths), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for chunk, results in zip(chunks, pool.map(_parse_chunk, [root] * len(chunks), chunks),
+                                  strict=True):
+            for relative, result in zip(chunk, results, strict=True):
+                if on_progress:
+                    on_progress(relative)
+                yield relative, result
 
 
 def _drop_shared_titles(parsed: list[tuple[Note, str]]) -> list[Note]:

@@ -29,16 +29,22 @@ from museumxtd_search.analysis.pipeline import key
 from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
 from museumxtd_search.analysis.typos import PREFIX_EXPANSIONS
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # Whoosh's BM25F defaults, which the CLI uses.
 BM25_K1 = 1.2
 BM25_B = 0.75
 
 
-def shard_key(term: str) -> str:
-    """The shard a term (or word) lives in: its first folded letter or digit, else ``_``."""
-    first = fold(term[:1]).lower()[:1]
-    return first if first.isascii() and first.isalnum() else "_"
+# Gardens at least this large split shards by two letters instead of one, so the
+# browser fetches a smaller share of the index per query word.
+TWO_LETTER_SHARDS_FROM = 2000
+
+
+def shard_key(term: str, depth: int = 1) -> str:
+    """The shard a term, word or key lives in: its first ``depth`` folded letters or
+    digits, each other character (and a missing one) written ``_``."""
+    prefix = fold(term[:depth]).lower()[:depth].ljust(depth, "_")
+    return "".join(c if c.isascii() and c.isalnum() else "_" for c in prefix)
 
 
 def quantized_length(length: int) -> int:
@@ -56,63 +62,81 @@ class ClientIndex:
 
 
 def _postings(field_terms: Sequence[str], positional: bool) -> dict[str, list[int]]:
-    """term -> [tf, position deltas...] for one document's field."""
+    """term -> [tf, field length, position deltas...] for one document's field.
+
+    The field length (as Whoosh stores it) travels with each posting so the browser
+    needs no table of every document's lengths.
+    """
     positions: dict[str, list[int]] = defaultdict(list)
     for position, term in enumerate(field_terms):
         positions[term].append(position)
+    length = quantized_length(len(field_terms))
     if not positional:
-        return {term: [len(found)] for term, found in positions.items()}
+        return {term: [len(found), length] for term, found in positions.items()}
     result = {}
     for term, found in positions.items():
         deltas = [found[0]] + [b - a for a, b in zip(found, found[1:], strict=False)]
-        result[term] = [len(found), *deltas]
+        result[term] = [len(found), length, *deltas]
     return result
 
 
 def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex:
-    """Build the manifest, term shards and fragments; ``urls[i]`` is note i's page URL."""
+    """Build the manifest, term shards and fragments; ``urls[i]`` is note i's page URL.
+
+    Document ids are positions in ``analyzed``, which is in path order, so ordering
+    by id is ordering by path (the last tie-breaker of the ranking).
+    """
     fields = list(FIELD_WEIGHTS)
-    docs = []
-    lengths: dict[str, list[int]] = {name: [] for name in fields}
+    depth = 2 if len(analyzed) >= TWO_LETTER_SHARDS_FROM else 1
     totals: Counter[str] = Counter()
-    keys: dict[str, list[int]] = defaultdict(list)
-    tag_keys: dict[str, list[int]] = defaultdict(list)
+    tag_counts: Counter[str] = Counter()
     tag_names: dict[str, str] = {}
-    shards: dict[str, dict[str, dict]] = defaultdict(
-        lambda: {"postings": {name: {} for name in fields}, "exact": {}, "words": {}})
+    boosts: dict[str, float] = {}
+    shards: dict[str, dict[str, dict]] = defaultdict(lambda: {
+        "postings": {name: {} for name in fields}, "exact": {}, "words": {}, "keys": {},
+        "tags": {}})
     word_docs: Counter[str] = Counter()
     fragments = []
     for doc, (item, url) in enumerate(zip(analyzed, urls, strict=True)):
         note = item.note
-        docs.append([note.path, url, note.title, list(note.tags), note.boost])
+        if note.boost != 1.0:
+            boosts[str(doc)] = note.boost
         for name in fields:
             field_terms = item.fields[name]
-            lengths[name].append(quantized_length(len(field_terms)))
             totals[name] += len(field_terms)
             for term, posting in _postings(field_terms, name in POSITIONAL_FIELDS).items():
-                shards[shard_key(term)]["postings"][name].setdefault(term, []).append(
+                shards[shard_key(term, depth)]["postings"][name].setdefault(term, []).append(
                     [doc, *posting])
-        lengths.setdefault("exact", []).append(quantized_length(len(item.exact)))
-        totals["exact"] += len(item.exact)
-        for surface, count in Counter(item.exact).items():
-            shards[shard_key(surface)]["exact"].setdefault(surface, []).append([doc, count])
+        exact = item.exact
+        totals["exact"] += len(exact)
+        exact_length = quantized_length(len(exact))
+        for surface, count in Counter(exact).items():
+            shards[shard_key(surface, depth)]["exact"].setdefault(surface, []).append(
+                [doc, count, exact_length])
         for word in {fold(w) for w in item.surface}:
             word_docs[word] += 1
         for title_key in item.title_keys:
-            keys[title_key].append(doc)
+            shards[shard_key(title_key, depth)]["keys"].setdefault(title_key, []).append(doc)
         for tag in note.tags:  # already unique by key (vault.reading)
-            tag_keys[key(tag)].append(doc)
-            tag_names.setdefault(key(tag), tag)
+            tag_key = key(tag)
+            shards[shard_key(tag_key, depth)]["tags"].setdefault(tag_key, []).append(doc)
+            tag_names.setdefault(tag_key, tag)
+            tag_counts[tag_key] += 1
         fragments.append({
+            "path": note.path,
+            "url": url,
+            "title": note.title,
+            "tags": list(note.tags),
             "text": note.text,
             "sections": [[s.heading, s.anchor, s.start] for s in note.sections],
             "language": "en" if note.language == "en" else "fr",
         })
     for word, count in word_docs.items():
-        shards[shard_key(word)]["words"][word] = count
+        shards[shard_key(word, depth)]["words"][word] = count
     for shard in shards.values():
-        shard["postings"] = {k: v for k, v in shard["postings"].items() if v}
-    count = len(docs)
+        for part in ("postings",):
+            shard[part] = {k: v for k, v in shard[part].items() if v}
+    count = len(analyzed)
     manifest = {
         "format": FORMAT_VERSION,
         "bm25": {"k1": BM25_K1, "b": BM25_B},
@@ -130,13 +154,10 @@ def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) ->
         "doc_count": count,
         "avg_lengths": {name: (totals[name] / count if count else 0.0)
                         for name in [*fields, "exact"]},
-        "docs": docs,
-        "lengths": lengths,
-        "keys": dict(keys),
-        "tag_keys": dict(tag_keys),
-        "tags": sorted([[tag_names[k], k, len(v)] for k, v in tag_keys.items()],
+        "boosts": boosts,
+        "tags": sorted([[tag_names[k], k, n] for k, n in tag_counts.items()],
                        key=lambda t: (-t[2], t[1])),
+        "shard_depth": depth,
         "shards": sorted(shards),
     }
     return ClientIndex(manifest, dict(shards), fragments)
-

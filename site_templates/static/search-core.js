@@ -570,12 +570,23 @@
 
   const ASCII_LETTER_OR_DIGIT = /^[A-Za-z0-9]$/;
 
-  /** shard_key(): the first folded letter or digit of `term`, else "_". */
-  function shardKey(term) {
-    const firstPoint = term.length ? String.fromCodePoint(term.codePointAt(0)) : "";
-    const folded = fold(firstPoint).toLowerCase();
-    const first = folded.length ? String.fromCodePoint(folded.codePointAt(0)) : "";
-    return ASCII_LETTER_OR_DIGIT.test(first) ? first : "_";
+  /** The first `count` code points of `text`: Python's text[:count]. */
+  function firstPoints(text, count) {
+    if (!SURROGATE.test(text)) return text.slice(0, count);
+    return Array.from(text).slice(0, count).join("");
+  }
+
+  /**
+   * shard_key(term, depth): the first `depth` folded letters or digits of `term`,
+   * each other character (and a missing one) written "_".
+   */
+  function shardKey(term, depth = 1) {
+    const folded = Array.from(fold(firstPoints(term, depth)).toLowerCase()).slice(0, depth);
+    let result = "";
+    for (let i = 0; i < depth; i++) {
+      result += i < folded.length && ASCII_LETTER_OR_DIGIT.test(folded[i]) ? folded[i] : "_";
+    }
+    return result;
   }
 
   // ---------------------------------------------------------------------------
@@ -585,7 +596,7 @@
   // TITLE_FIELDS in search.py: where a title: clause looks.
   const TITLE_FIELDS = ["title", "aliases"];
 
-  const EMPTY_SHARD = { postings: {}, exact: {}, words: {} };
+  const EMPTY_SHARD = { postings: {}, exact: {}, words: {}, keys: {}, tags: {} };
 
   /**
    * One loaded manifest and the shards fetched so far. Everything here is
@@ -599,15 +610,57 @@
       this.docCount = manifest.doc_count;
       this.k1 = manifest.bm25.k1;
       this.b = manifest.bm25.b;
+      this.averageLengths = new Map(Object.entries(manifest.avg_lengths));
       // The scored fields (their order only changes how float sums round).
       this.fields = Object.keys(manifest.weights);
       this.positional = new Set(manifest.positional);
       this.prefixLimit = manifest.prefix_expansions || PREFIX_EXPANSIONS;
+      this.boosts = manifest.boosts || {};
+      this.depth = manifest.shard_depth || 1;
       this.available = new Set(manifest.shards);
+      this.shardKeys = new Map();
       this.shards = new Map();
       this.pending = new Map();
       this.postingIndexes = new WeakMap();
       this.displayForms = new Map();
+    }
+
+    /** The shard `term` (a term, folded word, title key or tag key) lives in. */
+    shardKey(term) {
+      let shardName = this.shardKeys.get(term);
+      if (shardName === undefined) {
+        shardName = shardKey(term, this.depth);
+        if (this.shardKeys.size > 100000) this.shardKeys.clear();
+        this.shardKeys.set(term, shardName);
+      }
+      return shardName;
+    }
+
+    /**
+     * The shards holding every folded word that starts with `prefix` (itself folded
+     * and lowercase): one shard, or every shard starting with the prefix's letters
+     * when the prefix is shorter than a shard name ("" -> every shard).
+     */
+    prefixShards(prefix) {
+      const letters = Math.min(codePointLength(fold(firstPoints(prefix, this.depth))), this.depth);
+      if (letters === this.depth) return [this.shardKey(prefix)];
+      const start = shardKey(prefix, this.depth).slice(0, letters);
+      return this.manifest.shards.filter((name) => name.startsWith(start));
+    }
+
+    /** Notes with the exact title key `titleKey` (its shard loaded). */
+    keyNotes(titleKey) {
+      return own(this.shard(this.shardKey(titleKey)).keys, titleKey) || [];
+    }
+
+    /** Notes with the tag key `tagKey` (its shard loaded). */
+    tagNotes(tagKey) {
+      return own(this.shard(this.shardKey(tagKey)).tags, tagKey) || [];
+    }
+
+    /** The note's search_boost (1 unless the manifest lists it). */
+    boost(doc) {
+      return own(this.boosts, String(doc)) || 1.0;
     }
 
     /** Fetch the shards `keys` (those that exist), once each. */
@@ -641,7 +694,7 @@
 
     /** Notes containing the folded word (the "words" field's doc frequency). */
     wordNotes(word) {
-      return own(this.shard(shardKey(word)).words, word) || 0;
+      return own(this.shard(this.shardKey(word)).words, word) || 0;
     }
 
     /** [[folded word, notes], ...] of the given shards (every shard when omitted). */
@@ -656,10 +709,11 @@
       return result;
     }
 
-    /** [[doc, tf, positions...], ...] of `term` in `field`, or undefined. */
+    /** [[doc, tf, length, positions...], ...] of `term` in `field`, or undefined. */
     postings(field, term) {
-      if (field === "exact") return own(this.shard(shardKey(term)).exact, term);
-      return own(own(this.shard(shardKey(term)).postings, field), term);
+      const shard = this.shard(this.shardKey(term));
+      if (field === "exact") return own(shard.exact, term);
+      return own(own(shard.postings, field), term);
     }
 
     /** doc -> posting, built once per posting list (for phrases). */
@@ -675,8 +729,8 @@
     /** Whoosh BM25F for one posting: idf * tf (k1 + 1) / (tf + k1 (1 - b + b dl / avgdl)). */
     bm25(field, idf, posting) {
       const tf = posting[1];
-      const length = this.manifest.lengths[field][posting[0]];
-      const average = this.manifest.avg_lengths[field] || 1;
+      const length = posting[2];
+      const average = this.averageLengths.get(field) || 1;
       const k1 = this.k1;
       const b = this.b;
       return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / average)));
@@ -693,7 +747,7 @@
      * lives in its folded form's shard: load shardKey(folded) first.
      */
     displayForm(folded) {
-      const shardName = shardKey(folded);
+      const shardName = this.shardKey(folded);
       if (!this.shards.has(shardName)) return undefined;
       let forms = this.displayForms.get(shardName);
       if (!forms) {
@@ -730,7 +784,7 @@
    *     suggestion, warnings, results: [{doc, path, url, title, tags, score,
    *     snippet, highlights, section, anchor}]}, as `museumxtd-search query --json`
    *     (scores unrounded). Fragments are fetched for the results returned only.
-   *   engine.manifest() -> Promise of the manifest (tag list, documents).
+   *   engine.manifest() -> Promise of the manifest (tag list, analysis constants).
    */
   function createEngine(load) {
     const files = new Map();
@@ -769,7 +823,7 @@
     async function repair(index, parsed) {
       const clauses = parsed.units.flat();
       const wordsOf = clauses.map((c) => (c.kind === "word" ? clauseWords(index, c) : []));
-      await index.loadShards(wordsOf.flat().map(shardKey));
+      await index.loadShards(wordsOf.flat().map((w) => index.shardKey(w)));
       const replacements = new Map(); // token position -> [old, new]
       for (let number = 0; number < clauses.length; number++) {
         const clause = clauses[number];
@@ -779,9 +833,9 @@
         }
         const folded = fold(normalize(clause.text).toLowerCase());
         if (number === clauses.length - 1 && codePointLength(folded) >= 2) {
-          const shardName = shardKey(folded);
-          await index.loadShards([shardName]);
-          if (prefixExpansions(folded, index.vocabulary([shardName]), index.prefixLimit).length) {
+          const shardNames = index.prefixShards(folded);
+          await index.loadShards(shardNames);
+          if (prefixExpansions(folded, index.vocabulary(shardNames), index.prefixLimit).length) {
             replacements.set(clause.token, [clause.text, clause.text + "*"]);
             continue;
           }
@@ -797,7 +851,7 @@
       if (!replacements.size) return null;
       const others = clauses.filter((c) => c.kind === "word" && !replacements.has(c.token) &&
         !c.text.toLowerCase().includes(" "));
-      await index.loadShards(others.map((c) => shardKey(fold(c.text.toLowerCase()))));
+      await index.loadShards(others.map((c) => index.shardKey(fold(c.text.toLowerCase()))));
       for (const clause of others) {
         const typed = clause.text.toLowerCase();
         const spelling = index.displayForm(fold(typed));
@@ -816,9 +870,8 @@
     }
 
     /** The shards a prefix clause's expansions come from. */
-    function prefixShards(clause) {
-      const folded = fold(normalize(clause.text).toLowerCase());
-      return folded ? [shardKey(folded)] : null; // "" starts every word: all shards
+    function prefixShards(index, clause) {
+      return index.prefixShards(fold(normalize(clause.text).toLowerCase()));
     }
 
     /** clause_terms(): {french: [[terms]], english: [[terms]], exact, field, phrase}. */
@@ -826,7 +879,7 @@
       const constants = index.constants;
       if (clause.kind === "prefix") {
         const folded = fold(normalize(clause.text).toLowerCase());
-        const shardNames = prefixShards(clause) || index.manifest.shards;
+        const shardNames = prefixShards(index, clause);
         const found = prefixExpansions(folded, index.vocabulary(shardNames), index.prefixLimit);
         return {
           french: unique(found.flatMap((w) => terms(w, "fr", constants))).map((t) => [t]),
@@ -893,41 +946,53 @@
     }
 
     /** Every shard a leaf reads. */
-    function leafShards(leaves) {
-      return leaves.flatMap((leaf) => leaf.words.map(shardKey));
+    function leafShards(index, leaves) {
+      return leaves.flatMap((leaf) => leaf.words.map((word) => index.shardKey(word)));
     }
 
     /**
-     * A leaf's matches as Map(doc -> score): Term = weight * bm25; Phrase (Whoosh
-     * SpanNear2, ordered, each next word 1..slop positions after the previous one)
-     * = weight * the sum of its words' bm25, added as Whoosh's binary tree adds.
+     * A leaf's matches as {docs, scores}, parallel arrays in posting order: Term =
+     * weight * bm25; Phrase (Whoosh SpanNear2, ordered, each next word 1..slop
+     * positions after the previous one) = weight * the sum of its words' bm25, added
+     * as Whoosh's binary tree adds. `memo` shares them within one query.
      */
     function leafScores(index, leaf, memo) {
       const memoKey = leaf.field + "\u0000" + leaf.slop + "\u0000" + leaf.weight + "\u0000" +
         leaf.words.join("\u0000");
-      let scores = memo.get(memoKey);
-      if (scores) return scores;
-      scores = new Map();
-      memo.set(memoKey, scores);
+      let found = memo.get(memoKey);
+      if (found) return found;
+      found = { docs: [], scores: [] };
+      memo.set(memoKey, found);
       const lists = leaf.words.map((word) => index.postings(leaf.field, word));
-      if (lists.some((list) => !list)) return scores;
+      if (lists.some((list) => !list)) return found;
       const idfs = lists.map((list) => index.idf(list));
       if (lists.length === 1) {
-        for (const posting of lists[0]) {
-          scores.set(posting[0], index.bm25(leaf.field, idfs[0], posting) * leaf.weight);
+        const list = lists[0];
+        const idf = idfs[0];
+        const weight = leaf.weight;
+        found.docs = new Int32Array(list.length);
+        found.scores = new Float64Array(list.length);
+        for (let i = 0; i < list.length; i++) {
+          found.docs[i] = list[i][0];
+          found.scores[i] = index.bm25(leaf.field, idf, list[i]) * weight;
         }
-        return scores;
+        return found;
       }
       const indexes = lists.map((list) => index.postingIndex(list));
+      const postings = new Array(lists.length);
       for (const first of lists[0]) {
         const doc = first[0];
-        const postings = indexes.map((docs) => docs.get(doc));
-        if (postings.some((posting) => !posting)) continue;
-        if (!phraseOccurs(postings, leaf.slop)) continue;
+        let all = true;
+        for (let i = 0; i < indexes.length && all; i++) {
+          postings[i] = i === 0 ? first : indexes[i].get(doc);
+          all = postings[i] !== undefined;
+        }
+        if (!all || !phraseOccurs(postings, leaf.slop)) continue;
         const parts = postings.map((posting, i) => index.bm25(leaf.field, idfs[i], posting));
-        scores.set(doc, treeSum(parts, 0, parts.length) * leaf.weight);
+        found.docs.push(doc);
+        found.scores.push(treeSum(parts, 0, parts.length) * leaf.weight);
       }
-      return scores;
+      return found;
     }
 
     /** make_binary_tree + IntersectionMatcher.score: a + b, halves first. */
@@ -937,53 +1002,113 @@
       return treeSum(parts, start, half) + treeSum(parts, half, end);
     }
 
-    /** Positions p1 < p2 < ... of the words with 1 <= p(i+1) - p(i) <= slop. */
+    // Two position buffers reused by every phrase check (phrases run synchronously).
+    const positionBuffers = [new Int32Array(256), new Int32Array(256)];
+
+    function positionBuffer(which, size) {
+      if (positionBuffers[which].length < size) positionBuffers[which] = new Int32Array(size * 2);
+      return positionBuffers[which];
+    }
+
+    /**
+     * Whether positions p1 < p2 < ... of the words exist with 1 <= p(i+1) - p(i) <=
+     * slop. Postings are [doc, tf, length, p0, d1, d2, ...]: positions are decoded
+     * as they are read, into reused buffers (phrases check thousands of notes).
+     */
     function phraseOccurs(postings, slop) {
-      let reachable = positionsOf(postings[0]);
-      for (let i = 1; i < postings.length && reachable.length; i++) {
-        const next = positionsOf(postings[i]);
-        const kept = [];
+      const first = postings[0];
+      let reachable = positionBuffer(0, first.length);
+      let reachableCount = 0;
+      let position = 0;
+      for (let i = 3; i < first.length; i++) {
+        position += first[i];
+        reachable[reachableCount++] = position;
+      }
+      for (let word = 1; word < postings.length && reachableCount; word++) {
+        const posting = postings[word];
+        const kept = positionBuffer(word % 2, posting.length);
+        let keptCount = 0;
         let j = 0;
-        for (const position of next) {
-          while (j < reachable.length && reachable[j] < position - slop) j += 1;
-          if (j < reachable.length && reachable[j] <= position - 1) kept.push(position);
+        position = 0;
+        for (let i = 3; i < posting.length; i++) {
+          position += posting[i];
+          while (j < reachableCount && reachable[j] < position - slop) j += 1;
+          if (j < reachableCount && reachable[j] <= position - 1) kept[keptCount++] = position;
         }
         reachable = kept;
+        reachableCount = keptCount;
       }
-      return reachable.length > 0;
+      return reachableCount > 0;
     }
 
-    /** [doc, tf, p0, d1, d2, ...] -> [p0, p0 + d1, ...] */
-    function positionsOf(posting) {
-      const positions = [];
-      let position = 0;
-      for (let i = 2; i < posting.length; i++) {
-        position += posting[i];
-        positions.push(position);
-      }
-      return positions;
-    }
-
-    /** The docs matching any of `leaves` (Or semantics for filters and units). */
-    function docsOf(index, leaves, memo) {
-      const docs = new Set();
+    /** Marks (1) in `marks`, one byte per note, the notes matching any of `leaves`. */
+    function markDocs(index, leaves, memo, marks) {
       for (const leaf of leaves) {
-        for (const doc of leafScores(index, leaf, memo).keys()) docs.add(doc);
+        for (const doc of leafScores(index, leaf, memo).docs) marks[doc] = 1;
       }
-      return docs;
+      return marks;
     }
 
-    /** GardenSearcher._hit(): one result with its snippet (fetches the note's fragment). */
+    /** Orders ranking rows [doc, units matched, 0 when the title is the query, score]. */
+    function compareRows(x, y) {
+      return (y[1] - x[1]) || (x[2] - y[2]) ||
+        (x[3] > y[3] ? -1 : x[3] < y[3] ? 1 : 0) || (x[0] - y[0]);
+    }
+
+    /**
+     * The first `count` rows in `compareRows` order, without sorting them all: one
+     * pass keeps a sorted shortlist (a full sort when the shortlist would be long).
+     */
+    function firstRows(rows, count) {
+      if (count <= 0) return [];
+      if (count > 64) return rows.sort(compareRows).slice(0, count);
+      const best = [];
+      for (const row of rows) {
+        if (best.length === count && compareRows(row, best[count - 1]) >= 0) continue;
+        let at = best.length === count ? count - 1 : best.length;
+        while (at > 0 && compareRows(row, best[at - 1]) < 0) {
+          best[at] = best[at - 1];
+          at -= 1;
+        }
+        best[at] = row;
+      }
+      return best;
+    }
+
+    /** GardenSearcher._hit(): one result with its snippet, from the note's fragment. */
     async function hit(index, doc, score, queryTerms) {
-      const [path, url, title, tags] = index.manifest.docs[doc];
       const fragment = await file("fragments/" + doc);
       const snippet = makeSnippet(fragment.text, fragment.sections, queryTerms,
         fragment.language === "en" ? "en" : "fr", 220, index.constants);
       return {
-        doc, path, url, title, tags, score,
+        doc, path: fragment.path, url: fragment.url, title: fragment.title,
+        tags: fragment.tags, score,
         snippet: snippet.text, highlights: snippet.highlights,
         section: snippet.section, anchor: snippet.anchor,
       };
+    }
+
+    /**
+     * The shards a parsed query reads that are known before any vocabulary is: its
+     * tags, its title key, and the terms of its non-prefix clauses. Fetched together,
+     * so a query costs one round of requests.
+     */
+    function knownShards(index, parsed, tagKeys, queryKey) {
+      const names = tagKeys.concat(queryKey ? [queryKey] : []).map((k) => index.shardKey(k));
+      for (const clause of parsed.units.flat().concat(parsed.excluded)) {
+        if (clause.kind === "prefix") continue;
+        names.push(...leafShards(index, clauseLeaves(index, clauseTerms(index, clause))));
+      }
+      return names;
+    }
+
+    /** GardenSearcher._list(): only filters, every matching note by title. */
+    async function list(index, docs, limit) {
+      // The title order needs every listed note's title: they live in the fragments.
+      const fragments = await Promise.all(docs.map((d) => file("fragments/" + d)));
+      const listed = docs.map((d, i) => [fragments[i].title.toLowerCase(), d])
+        .sort((x, y) => compareCodePoints(x[0], y[0]) || x[1] - y[1]);
+      return Promise.all(listed.slice(0, limit).map(([, d]) => hit(index, d, 0.0, new Set())));
     }
 
     /** GardenSearcher.search(): the same results, in the same order, as the CLI. */
@@ -992,75 +1117,81 @@
       const extraTags = options.tags || [];
       text = text === undefined || text === null ? "" : String(text);
       const index = await indexView();
-      const docsData = index.manifest.docs;
       let parsed = parseQuery(text, index.constants);
       const warnings = parsed.warnings.slice();
+      const tagKeysOf = (query) => extraTags.concat(query.tags).map(key).filter((k) => k);
+      // The exact title key ranks notes only for plain queries with words.
+      const titleKeyOf = (query, typed) => (query.plain && query.units.length ? key(typed) : "");
+      // Start fetching what the query as typed needs while its words are checked.
+      index.loadShards(knownShards(index, parsed, tagKeysOf(parsed), titleKeyOf(parsed, text)))
+        .catch(() => {}); // awaited (and retried) below
       const suggestion = await repair(index, parsed);
       if (suggestion) parsed = parseQuery(suggestion, index.constants);
+      const tagKeys = tagKeysOf(parsed);
+      const queryKey = titleKeyOf(parsed, suggestion || text);
 
-      // Tag filters: notes carrying every tag.
-      let filter = null;
-      for (const tag of extraTags.concat(parsed.tags)) {
-        const tagKey = key(tag);
-        if (!tagKey) continue;
-        const docs = new Set(own(index.manifest.tag_keys, tagKey) || []);
-        filter = filter === null ? docs : new Set([...filter].filter((d) => docs.has(d)));
-      }
-
-      // Prefix clauses need their vocabulary shard before their terms are known.
+      // Prefix clauses need their vocabulary shards before their terms are known.
       const allClauses = parsed.units.flat().concat(parsed.excluded);
-      const vocabularyShards = [];
-      for (const clause of allClauses) {
-        if (clause.kind !== "prefix") continue;
-        vocabularyShards.push(...(prefixShards(clause) || index.manifest.shards));
-      }
-      await index.loadShards(vocabularyShards);
+      const vocabularyShards = allClauses.filter((c) => c.kind === "prefix")
+        .flatMap((c) => prefixShards(index, c));
+      await index.loadShards(vocabularyShards.concat(knownShards(index, parsed, tagKeys, queryKey)));
       const units = parsed.units.map((unit) => unit.map((c) => clauseTerms(index, c)));
       const unitLeaves = units.map((unit) => unit.flatMap((c) => clauseLeaves(index, c)));
       const maskLeaves = parsed.excluded.flatMap((c) => clauseLeaves(index, clauseTerms(index, c)));
       const proximity = proximityLeaves(index, units);
-      await index.loadShards(leafShards(unitLeaves.flat().concat(maskLeaves, proximity)));
+      await index.loadShards(leafShards(index, unitLeaves.flat().concat(maskLeaves, proximity)));
 
+      // Tag filters: notes carrying every tag (per note, how many of the tags it has).
+      const count = index.docCount;
+      let filter = null;
+      tagKeys.forEach((tagKey, number) => {
+        if (filter === null) filter = new Int32Array(count);
+        for (const doc of index.tagNotes(tagKey)) if (filter[doc] === number) filter[doc] += 1;
+      });
+      const required = tagKeys.length;
       const memo = new Map();
-      const mask = docsOf(index, maskLeaves, memo);
+      const mask = markDocs(index, maskLeaves, memo, new Uint8Array(count));
       const response = (total, results) => ({ query: text, total, suggestion, results, warnings });
 
       if (!units.length) {
         if (filter === null) return response(0, []);
-        // GardenSearcher._list(): only filters, every matching note by title.
-        const listed = [...filter].filter((d) => !mask.has(d))
-          .map((d) => [docsData[d][2].toLowerCase(), d])
-          .sort((x, y) => compareCodePoints(x[0], y[0]) || x[1] - y[1]);
-        const results = await Promise.all(
-          listed.slice(0, limit).map(([, d]) => hit(index, d, 0.0, new Set())));
-        return response(listed.length, results);
+        const docs = [];
+        for (let doc = 0; doc < count; doc++) {
+          if (filter[doc] === required && !mask[doc]) docs.push(doc);
+        }
+        return response(docs.length, await list(index, docs, limit));
       }
 
-      // Scores: the Or of every unit and the proximity bonus sums its leaves.
-      const scored = new Map();
-      for (const leaf of unitLeaves.flat().concat(proximity)) {
-        for (const [doc, score] of leafScores(index, leaf, memo)) {
-          if (mask.has(doc) || (filter !== null && !filter.has(doc))) continue;
-          scored.set(doc, (scored.get(doc) || 0) + score);
+      // Scores: the Or of every unit and the proximity bonus sums its leaves, leaf by
+      // leaf in query order (float sums depend on the order). Notes are array slots.
+      const scores = new Float64Array(count);
+      const seen = new Uint8Array(count);
+      const unitsMatched = new Int32Array(count);
+      const lastUnit = new Int32Array(count).fill(-1);
+      const touched = [];
+      const add = (leaf, unit) => { // unit -1: the proximity bonus, not a unit
+        const found = leafScores(index, leaf, memo);
+        const docs = found.docs;
+        for (let i = 0; i < docs.length; i++) {
+          const doc = docs[i];
+          if (mask[doc] || (filter !== null && filter[doc] !== required)) continue;
+          if (!seen[doc]) {
+            seen[doc] = 1;
+            touched.push(doc);
+          }
+          scores[doc] += found.scores[i];
+          if (unit > lastUnit[doc]) {
+            lastUnit[doc] = unit;
+            unitsMatched[doc] += 1;
+          }
         }
-      }
-      const unitDocs = unitLeaves.map((leaves) => docsOf(index, leaves, memo));
-      let exactDocs = new Set();
-      const queryKey = parsed.plain ? key(suggestion || text) : "";
-      if (queryKey) exactDocs = new Set(own(index.manifest.keys, queryKey) || []);
-      const unitsMatched = new Map();
-      const final = new Map();
-      for (const [doc, score] of scored) {
-        unitsMatched.set(doc, unitDocs.reduce((n, docs) => n + (docs.has(doc) ? 1 : 0), 0));
-        final.set(doc, score * docsData[doc][4]);
-      }
-      // Whoosh sorts by path only up to 2000 results, by document number beyond.
-      const byPath = scored.size <= 2000;
-      const ranked = [...scored.keys()].sort((x, y) =>
-        (unitsMatched.get(y) - unitsMatched.get(x)) ||
-        ((exactDocs.has(x) ? 0 : 1) - (exactDocs.has(y) ? 0 : 1)) ||
-        (final.get(x) > final.get(y) ? -1 : final.get(x) < final.get(y) ? 1 : 0) ||
-        (byPath ? compareCodePoints(docsData[x][0], docsData[y][0]) : x - y));
+      };
+      unitLeaves.forEach((leaves, unit) => leaves.forEach((leaf) => add(leaf, unit)));
+      proximity.forEach((leaf) => add(leaf, -1));
+      const exactDocs = new Uint8Array(count);
+      if (queryKey) for (const doc of index.keyNotes(queryKey)) exactDocs[doc] = 1;
+      const rows = touched.map((doc) =>
+        [doc, unitsMatched[doc], exactDocs[doc] ? 0 : 1, scores[doc] * index.boost(doc)]);
       const queryTerms = new Set();
       for (const unit of units) {
         for (const clause of unit) {
@@ -1070,8 +1201,8 @@
         }
       }
       const results = await Promise.all(
-        ranked.slice(0, limit).map((d) => hit(index, d, final.get(d), queryTerms)));
-      return response(ranked.length, results);
+        firstRows(rows, limit).map((row) => hit(index, row[0], row[3], queryTerms)));
+      return response(rows.length, results);
     }
 
     return { search, manifest };

@@ -225,18 +225,39 @@ class GardenSearcher:
         if parsed.plain and (query_key := key(suggestion or text)):
             exact_docs = set(self.searcher.docs_for_query(wq.Term("keys", query_key)))
         boosts = self._boosts()
-        paths = {docnum: self.reader.stored_fields(docnum)["path"] for docnum in scored} \
-            if len(scored) <= 2000 else {}
-        ranked = sorted(
-            scored,
-            key=lambda d: (-sum(d in docs for docs in unit_docs), d not in exact_docs,
-                           -scored[d] * boosts.get(d, 1.0), paths.get(d, d)),
-        )
+
+        def rank(docnum: int) -> tuple[int, bool, float]:
+            return (-sum(docnum in docs for docs in unit_docs), docnum not in exact_docs,
+                    -scored[docnum] * boosts.get(docnum, 1.0))
+
+        ranked = self._order_ties_by_path(sorted(scored, key=lambda d: (rank(d), d)), rank,
+                                          limit)
         query_terms = {t for unit in units for c in unit for g in (*c.french, *c.english)
                        for t in g}
         hits = [self._hit(d, scored[d] * boosts.get(d, 1.0), query_terms)
                 for d in ranked[:limit]]
         return SearchResponse(text, len(ranked), suggestion, hits, warnings)
+
+    def _order_ties_by_path(self, ranked: list[int], rank, limit: int) -> list[int]:
+        """Equal ranks are ordered by path. Document numbers follow paths after a full
+        build; after incremental updates they may not, so the ties that reach the
+        shown results are re-sorted by their stored paths (few reads, not thousands)."""
+        end = min(limit, len(ranked))
+        if end == 0:
+            return ranked
+        while end < len(ranked) and rank(ranked[end]) == rank(ranked[end - 1]):
+            end += 1
+        start = 0
+        result = list(ranked)
+        while start < end:
+            stop = start + 1
+            while stop < len(ranked) and rank(ranked[stop]) == rank(ranked[start]):
+                stop += 1
+            if stop - start > 1:
+                result[start:stop] = sorted(
+                    ranked[start:stop], key=lambda d: self.reader.stored_fields(d)["path"])
+            start = stop
+        return result
 
     def _list(self, text: str, filter_query: wq.Query, mask: wq.Query | None, limit: int,
               suggestion: str | None, warnings: list[str]) -> SearchResponse:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -40,6 +41,7 @@ BM25_B = 0.75
 TWO_LETTER_SHARDS_FROM = 2000
 
 
+@lru_cache(maxsize=500_000)
 def shard_key(term: str, depth: int = 1) -> str:
     """The shard a term, word or key lives in: its first ``depth`` folded letters or
     digits, each other character (and a missing one) written ``_``."""

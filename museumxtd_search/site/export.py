@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -22,7 +23,8 @@ from museumxtd_search import __version__
 from museumxtd_search.analysis.documents import analyze_note
 from museumxtd_search.analysis.pipeline import key
 from museumxtd_search.site.client_index import build_client_index
-from museumxtd_search.site.markdown_render import RenderContext, breadcrumbs, render_markdown
+from museumxtd_search.site.markdown_render import RenderContext, render_markdown
+from museumxtd_search.site.pages import NotePages, write_note_pages
 from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import environment, template_folders
 from museumxtd_search.site.urls import asset_url, page_urls, relative_root, tag_url
@@ -95,18 +97,37 @@ def _recover(out: Path) -> None:
             os.rename(leftover, out)
         else:
             shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in out.parent.glob(f".{out.name}.tmp-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    for pattern in (f".{out.name}.tmp-*", f".{out.name}.trash-*"):
+        for leftover in out.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap_in(temporary: Path, out: Path) -> None:
+    """Replace ``out`` by ``temporary`` with two renames; the old site is deleted after."""
     if out.exists():
         old = out.parent / f".{out.name}.old-{os.getpid()}"
         os.rename(out, old)
         os.rename(temporary, out)
-        shutil.rmtree(old, ignore_errors=True)
+        # Renamed again so a half-deleted old site can never be restored by _recover.
+        trash = out.parent / f".{out.name}.trash-{os.getpid()}"
+        os.rename(old, trash)
+        _remove_in_background(trash)
     else:
         os.rename(temporary, out)
+
+
+def _remove_in_background(folder: Path) -> None:
+    """Delete a replaced site without making the person wait (thousands of files).
+
+    If the process is stopped first, the next export removes the leftover.
+    """
+    rm = shutil.which("rm")
+    if rm is None or os.name != "posix":
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    subprocess.Popen([rm, "-rf", "--", str(folder)], stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True)
 
 
 def export_site(
@@ -211,25 +232,16 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
     def item(path: str) -> dict[str, str]:
         return {"path": path, "title": titles[path], "url": urls[path]}
 
-    note_template = env.get_template("note.html")
-    for note in notes:
-        url = urls[note.path]
-        root = relative_root(url)
-        context = RenderContext(note, vault.links, urls, root, asset_url)
-        body = render_markdown(context, allow_html)
-        used_assets |= context.used_assets
-        if context.unrendered:
-            summary.warnings.append(str(VaultWarning(
-                note.path, None, "nested too deeply to render: shown as plain text")))
-        writer.page(url, note_template.render(
-            **{**common, "lang": note.language, "url": url}, root=root, note=note, body=body,
-            show_title=not (note.headings and note.headings[0].level == 1
-                            and note.headings[0].text == note.title
-                            and note.sections[1].start == 0), crumbs=breadcrumbs(note.path),
-            tags=[{"name": t, "url": tag_url(key(t))} for t in note.tags],
-            backlinks=sorted((item(p) for p in backlinks.get(note.path, ())),
-                             key=lambda i: i["title"].lower()),
-        ))
+    written = write_note_pages(NotePages(
+        notes=notes, table=vault.links, urls=urls,
+        backlinks={path: sorted((item(p) for p in sources), key=lambda i: i["title"].lower())
+                   for path, sources in backlinks.items()},
+        folders=folders, common=common, allow_html=allow_html, out=writer.folder))
+    writer.pages += written.pages
+    used_assets |= written.assets
+    for path in written.unrendered:
+        summary.warnings.append(str(VaultWarning(
+            path, None, "nested too deeply to render: shown as plain text")))
 
     by_title = sorted(notes, key=lambda n: (n.title.lower(), n.path))
     list_template = env.get_template("list.html")

@@ -40,6 +40,7 @@ class RenderContext:
     asset_url: Callable[[str], str]
     used_assets: set[str] = field(default_factory=set)
     unrendered: bool = False
+    html: str = ""
 
 
 def _note_href(context: RenderContext, path: str, heading: str | None) -> str:
@@ -139,24 +140,51 @@ class GardenExtension(Extension):
             md.inlinePatterns.deregister("html")
 
 
+class NoteRenderer:
+    """Renders note after note with one Python-Markdown instance.
+
+    Building a Markdown instance with its extensions costs more than converting a
+    typical note, so an export builds one per process and only swaps the note.
+    """
+
+    def __init__(self, table: LinkTable, page_urls: dict[str, str],
+                 asset_url: Callable[[str], str], allow_html: bool = False) -> None:
+        self.context = RenderContext(None, table, page_urls, "", asset_url)  # type: ignore[arg-type]
+        self.md = markdown.Markdown(
+            extensions=["tables", "fenced_code", "sane_lists", "toc",
+                        GardenExtension(self.context, allow_html)],
+            extension_configs={"toc": {"slugify": lambda value, sep: heading_slugify(value)}},
+            output_format="html",
+        )
+
+    def render(self, note: Note, root: str) -> RenderContext:
+        """Render ``note`` for a page ``root`` away from the site root; the returned
+        context holds the HTML (``html``), the files it uses and whether it failed."""
+        context = self.context
+        context.note, context.root = note, root
+        context.used_assets, context.unrendered = set(), False
+        self.md.reset()
+        try:
+            context.html = self.md.convert(note.markdown)
+        except RecursionError:
+            # Python-Markdown recurses once per nesting level: a note nested hundreds of
+            # levels deep is shown as escaped plain text rather than stopping the export.
+            context.unrendered = True
+            context.html = f'<pre class="unrendered">{html.escape(note.markdown)}</pre>'
+        return context
+
+
 def render_markdown(context: RenderContext, allow_html: bool = False) -> str:
     """Render ``context.note``'s body to HTML (heading ids follow the one slug rule).
 
-    Python-Markdown recurses once per nesting level, so a note nested a few hundred
-    levels deep (lists, emphasis) would stop the whole export: such a note is shown as
-    escaped plain text instead, and ``context.unrendered`` tells the caller to warn.
+    A note nested too deeply for Python-Markdown is returned as escaped plain text,
+    and ``context.unrendered`` tells the caller to warn.
     """
-    md = markdown.Markdown(
-        extensions=["tables", "fenced_code", "sane_lists", "toc",
-                    GardenExtension(context, allow_html)],
-        extension_configs={"toc": {"slugify": lambda value, sep: heading_slugify(value)}},
-        output_format="html",
-    )
-    try:
-        return md.convert(context.note.markdown)
-    except RecursionError:
-        context.unrendered = True
-        return f'<pre class="unrendered">{html.escape(context.note.markdown)}</pre>'
+    renderer = NoteRenderer(context.table, context.page_urls, context.asset_url, allow_html)
+    result = renderer.render(context.note, context.root)
+    context.used_assets |= result.used_assets
+    context.unrendered = result.unrendered
+    return result.html
 
 
 def breadcrumbs(path: str) -> list[str]:

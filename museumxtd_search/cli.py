@@ -70,18 +70,26 @@ def cli() -> None:
 
 def run_build(notes_dir: Path, index_dir: Path, exclude: tuple[str, ...], full: bool,
               show_progress: bool, wait: bool = True):
-    """Build the index, with a progress bar on a terminal (stderr)."""
+    """Build the index, with a progress bar on a terminal (stderr).
+
+    When another process is building, say so once on stderr before waiting for it:
+    a silent wait looks like a hang.
+    """
     from museumxtd_search.index.build import build_index
     from museumxtd_search.vault.reading import read_vault
 
+    def waiting(holder: str) -> None:
+        click.echo(f"waiting: index is being built by PID {holder}", err=True)
+
     if not show_progress or not sys.stderr.isatty():
-        return build_index(notes_dir, index_dir, exclude, full=full, wait=wait)
+        return build_index(notes_dir, index_dir, exclude, full=full, wait=wait,
+                           on_wait=waiting)
     vault = read_vault(notes_dir, exclude)
     with click.progressbar(length=len(vault.notes), label="indexing", file=sys.stderr) as bar:
         def advance(done: int, total: int) -> None:
             bar.update(done - bar.pos)
         return build_index(notes_dir, index_dir, exclude, full=full, on_progress=advance,
-                           wait=wait, vault=vault)
+                           wait=wait, vault=vault, on_wait=waiting)
 
 
 @cli.command("index")
@@ -316,6 +324,10 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
+    except click.UsageError as error:
+        # One line like every other error: click's usage block would bury the reason.
+        click.echo(f"Error: {error.format_message()}", err=True)
+        sys.exit(error.exit_code)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)

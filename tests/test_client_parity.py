@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from museumxtd_search.analysis.folding import normalize
-from museumxtd_search.analysis.pipeline import key, tokens
+from museumxtd_search.analysis.folding import fold, normalize
+from museumxtd_search.analysis.pipeline import key, terms, tokens
+from museumxtd_search.site.client_index import shard_key, term_bucket
 from museumxtd_search.vault.notes import Note
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -89,6 +90,12 @@ QUERIES = {
         "Quels sont les outils à utiliser?", "title:ramuz", "youtube chaine",
     ],
 }
+
+
+# Texts whose UTF-8 bytes or first letters are unusual: where the client looks for them
+# must still be where the exporter would put them.
+UNUSUAL_TEXTS = ["", "a", "_x", "2022", "é", "e\u0301t\u00e9", "œuvre", "Ærø", "straße", "ǆungla",
+                 "ﬁn", "日本語", "🎨", "x🎨y", "𝔘𝔫𝔦", "\u00a0", "ĳ", "İstanbul", "ΣΊΣΥΦΟΣ"]
 
 
 @dataclass(frozen=True)
@@ -295,3 +302,55 @@ def test_search_core_defines_a_global_when_loaded_after_snowball_as_classic_scri
     )
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
     assert result.stdout.decode("utf-8") == "reseau evalu"
+
+
+def read_search_file(garden: Garden, name: str) -> dict:
+    return json.loads((garden.search_dir / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def test_javascript_looks_up_every_word_and_term_where_the_exporter_wrote_it(
+        node: str, garden: Garden):
+    # Words shards by first letters, posting buckets by FNV-1a of the UTF-8 bytes: the
+    # JavaScript must find every entry in the file that holds it.
+    manifest = read_search_file(garden, "manifest")
+    depth, buckets = manifest["shard_depth"], manifest["buckets"]
+    assert buckets >= 16 and buckets & (buckets - 1) == 0
+    placed: list[tuple[str, int | None, str | None]] = []  # text, its bucket, its shard
+    for number in range(buckets):
+        placed += [(term, number, None)
+                   for table in read_search_file(garden, f"post-{number}").values()
+                   for term in table]
+    for name in manifest["shards"]:
+        placed += [(word, None, name)
+                   for table in read_search_file(garden, f"words-{name}").values()
+                   for word in table]
+    placed += [(text, None, None) for text in UNUSUAL_TEXTS]
+    answers = run_search_cli(node, garden, [json.dumps({"text": text}) for text, _, _ in placed],
+                             "--places")
+    wrong = []
+    for (text, bucket, shard), answer in zip(placed, answers, strict=True):
+        expected = {"bucket": term_bucket(text, buckets) if bucket is None else bucket,
+                    "shard": shard_key(text, depth) if shard is None else shard}
+        if answer != expected:
+            wrong.append(f"{text!r}: exporter {expected}, javascript {answer}")
+    assert len(placed) > 1000
+    assert not wrong, f"{len(wrong)} of {len(placed)} misplaced:\n" + "\n".join(
+        wrong[:MISMATCHES_SHOWN])
+
+
+def test_a_first_query_fetches_its_words_shards_and_one_bucket_per_term(
+        node: str, garden: Garden):
+    manifest = read_search_file(garden, "manifest")
+    depth, buckets = manifest["shard_depth"], manifest["buckets"]
+    text = "réseaux sociaux"
+    found = tokens(normalize(text))
+    words = {fold(t.surface) for t in found} | {key(text)}  # the title key ranks too
+    looked_up = {*terms(text), *terms(text, "en"),
+                 *(t.surface for t in found if not t.surface.isascii())}  # exact words
+    expected = {"manifest",
+                *(f"words-{shard_key(w, depth)}" for w in words
+                  if shard_key(w, depth) in manifest["shards"]),
+                *(f"post-{term_bucket(t, buckets)}" for t in looked_up)}
+    [answer] = run_search_cli(node, garden, [text])
+    assert answer["total"] > 0 and answer["suggestion"] is None
+    assert answer["files"] == sorted(expected)

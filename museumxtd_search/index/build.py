@@ -7,8 +7,8 @@ when its links resolve differently (a target appeared, vanished or was renamed).
 
 from __future__ import annotations
 
+import os
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,7 +16,7 @@ from pathlib import Path
 import whoosh.index
 
 from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
-from museumxtd_search.analysis.folding import fold
+from museumxtd_search.analysis.vocabulary import Vocabulary
 from museumxtd_search.index import store
 from museumxtd_search.index.manifest import file_stamps, load_manifest, stale_files  # noqa: F401
 from museumxtd_search.index.schema import SCHEMA_VERSION, build_schema
@@ -104,17 +104,19 @@ def build_index(
     on_progress: Callable[[int, int], None] | None = None,
     wait: bool = True,
     vault: Vault | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildSummary:
     """Bring the index in ``index_dir`` up to date with ``notes_dir``.
 
     Raises ``FileNotFoundError`` for a missing notes folder, ``store.IndexBusyError``
     when ``wait`` is false and another build runs, ``OSError`` when the index folder
-    cannot be written (the live index is then left as it was).
+    cannot be written (the live index is then left as it was). When another build
+    runs and ``wait`` is true, ``on_wait`` gets its PID before this one waits.
     """
     started = time.perf_counter()
     notes_dir, index_dir = Path(notes_dir), Path(index_dir)
     exclude = list(exclude)
-    with store.writer_lock(index_dir, wait=wait):
+    with store.writer_lock(index_dir, wait=wait, on_wait=on_wait):
         if vault is None:
             vault = read_vault(notes_dir, exclude)
         manifest = load_manifest(index_dir)
@@ -189,46 +191,32 @@ def _write_generation(index_dir: Path, pending: list[AnalyzedNote],
 
 def _update_generation(generation: Path, pending: list[AnalyzedNote], removed: list[str],
                        side_files: dict[str, object]) -> None:
-    if pending or removed:
-        ix = whoosh.index.open_dir(str(generation))
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
-        try:
-            for path in removed:
-                writer.delete_by_term("path", path)
-            _write_documents(writer, pending, update=True)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-    _write_side_files(generation, side_files)
+    """Update the live generation in place: the side files are staged before the Whoosh
+    commit, so that a full disk leaves the whole index as it was, not half updated."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, data in side_files.items():
+            staged.append((store.stage(generation / name, store.dump_json(data)),
+                           generation / name))
+        if pending or removed:
+            ix = whoosh.index.open_dir(str(generation))
+            writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+            try:
+                for path in removed:
+                    writer.delete_by_term("path", path)
+                _write_documents(writer, pending, update=True)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+    except BaseException:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, path in staged:  # the manifest last: it marks the update complete
+        os.replace(temporary, path)
 
 
 def _write_side_files(generation: Path, side_files: dict[str, object]) -> None:
     for name, data in side_files.items():
         store.write_atomically(generation / name, store.dump_json(data))
-
-
-class Vocabulary:
-    """The garden's real words (folded) with the number of notes holding each, and the
-    most frequent accented spelling of each: what prefixes, typo corrections and
-    suggestions are built from. Recomputed on every build from every note."""
-
-    def __init__(self) -> None:
-        self.words: Counter[str] = Counter()
-        self.spellings: Counter[str] = Counter()
-
-    def add(self, analyzed: AnalyzedNote) -> None:
-        self.words.update({fold(word) for word in analyzed.surface})
-        self.spellings.update(set(analyzed.exact))
-
-    def to_json(self) -> dict[str, object]:
-        best: dict[str, tuple[int, str]] = {}
-        # Ties go to the first spelling in byte order, as the browser client decides.
-        for spelling in sorted(self.spellings, key=lambda w: w.encode("utf-8")):
-            folded, count = fold(spelling), self.spellings[spelling]
-            if folded not in best or count > best[folded][0]:
-                best[folded] = (count, spelling)
-        return {"words": dict(sorted(self.words.items())),
-                "spellings": {folded: word for folded, (_, word) in sorted(best.items())}}
-
-

@@ -108,7 +108,10 @@ class GardenSearcher:
         self.reader = self.searcher.reader()
         self._vocabulary: list[tuple[str, int]] | None = None
         self._link_table: LinkTable | None = None
-        self._vocabulary_file: dict[str, dict] | None = None
+        # Read now, with the index: a rebuild may switch generations and delete this
+        # one while the query runs (Whoosh keeps its open files; we must keep ours).
+        self._vocabulary_file: dict[str, dict] | None = store.read_json(
+            generation / store.VOCABULARY)
 
     def close(self) -> None:
         self.searcher.close()
@@ -146,7 +149,16 @@ class GardenSearcher:
     @property
     def link_table(self) -> LinkTable:
         if self._link_table is None:
-            self._link_table = LinkTable.from_json(store.read_json(self.generation / store.LINKS))
+            try:
+                data = store.read_json(self.generation / store.LINKS)
+            except FileNotFoundError:
+                # A rebuild replaced this generation since we opened it: the new table
+                # resolves names at least as well as the one we would have read.
+                current = store.live_generation(self.generation.parent)
+                if current is None:
+                    raise NoIndexError(f"no index in {self.generation.parent}") from None
+                data = store.read_json(current / store.LINKS)
+            self._link_table = LinkTable.from_json(data)
         return self._link_table
 
     # --- query building ---------------------------------------------------------

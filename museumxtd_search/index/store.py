@@ -22,9 +22,9 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
@@ -35,6 +35,22 @@ LOCK = ".lock"
 
 class IndexBusyError(RuntimeError):
     """Another process is writing this index."""
+
+
+# Lock files this process holds. A forked child (a note-parsing worker) inherits them,
+# and an flock lasts while any copy is open: if the builder were SIGKILLed, orphaned
+# workers would keep the index locked forever. Children close their copies at once.
+_held_locks: set[IO[str]] = set()
+
+
+def _close_inherited_locks() -> None:
+    for handle in _held_locks:
+        with contextlib.suppress(OSError):
+            handle.close()
+    _held_locks.clear()
+
+
+os.register_at_fork(after_in_child=_close_inherited_locks)
 
 
 def live_generation(index_dir: Path) -> Path | None:
@@ -58,12 +74,21 @@ def new_generation(index_dir: Path) -> Path:
 
 def write_atomically(path: Path, data: str) -> None:
     """Write ``data`` to ``path`` so that readers see the old or the new file, never half."""
+    os.replace(stage(path, data), path)
+
+
+def stage(path: Path, data: str) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, on disk, and return it.
+
+    ``os.replace`` puts it in place later: a full disk fails here, before anything a
+    reader sees has changed. A killed writer's temporary is removed by the next build.
+    """
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(temporary, "w", encoding="utf-8") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    return temporary
 
 
 def switch_to(index_dir: Path, generation: Path) -> None:
@@ -73,8 +98,9 @@ def switch_to(index_dir: Path, generation: Path) -> None:
 
 
 def remove_leftovers(index_dir: Path, keep: Path | None) -> None:
-    """Delete generations and temporary files a killed build left behind."""
-    for entry in index_dir.iterdir():
+    """Delete generations and temporary files a killed build left behind (in the index
+    folder and in the kept generation, where a killed update stages its side files)."""
+    for entry in [*index_dir.iterdir(), *(keep.iterdir() if keep else ())]:
         if entry.name.startswith("gen-") and (keep is None or entry.name != keep.name):
             shutil.rmtree(entry, ignore_errors=True)
         elif entry.name.startswith(".") and entry.name.endswith(".tmp"):
@@ -92,10 +118,12 @@ def dump_json(data: Any) -> str:
 
 
 @contextlib.contextmanager
-def writer_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
+def writer_lock(index_dir: Path, wait: bool = True,
+                on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the index's write lock; the OS releases it if the process dies.
 
-    With ``wait`` false, raise ``IndexBusyError`` naming the PID that holds it.
+    With ``wait`` false, raise ``IndexBusyError`` naming the PID that holds it; else
+    call ``on_wait`` with that PID once before waiting, so a person knows why.
     """
     index_dir.mkdir(parents=True, exist_ok=True)
     handle = open(index_dir / LOCK, "a+", encoding="utf-8")  # noqa: SIM115 - held for the block
@@ -109,13 +137,17 @@ def writer_lock(index_dir: Path, wait: bool = True) -> Iterator[None]:
             holder = handle.read().strip() or "unknown"
             if not wait:
                 raise IndexBusyError(f"index is being built by PID {holder}") from None
+            if on_wait:
+                on_wait(holder)
             fcntl.flock(handle, fcntl.LOCK_EX)
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
+        _held_locks.add(handle)
         yield
     finally:
+        _held_locks.discard(handle)
         handle.close()
 
 

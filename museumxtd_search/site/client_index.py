@@ -9,10 +9,13 @@ sorted keys and no timestamps, so the same notes give byte-identical output.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from itertools import islice
+from operator import sub
 
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -29,24 +32,52 @@ from museumxtd_search.analysis.folding import fold
 from museumxtd_search.analysis.pipeline import key
 from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
 from museumxtd_search.analysis.typos import PREFIX_EXPANSIONS
+from museumxtd_search.analysis.vocabulary import Vocabulary
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 # Whoosh's BM25F defaults, which the CLI uses.
 BM25_K1 = 1.2
 BM25_B = 0.75
 
-
-# Gardens at least this large split shards by two letters instead of one, so the
-# browser fetches a smaller share of the index per query word.
+# Gardens at least this large split the words shards by two letters instead of one,
+# so the browser fetches a smaller share of the vocabulary per query word.
 TWO_LETTER_SHARDS_FROM = 2000
 
+# Postings are spread over a power-of-two number of hash buckets, about one per four
+# notes: a query fetches one bucket per term, whose size hardly grows with the garden
+# beyond the term's own postings.
+NOTES_PER_BUCKET = 4
+MIN_BUCKETS = 16
+MAX_BUCKETS = 4096
 
-@lru_cache(maxsize=500_000)
+FNV_OFFSET = 0x811C9DC5
+FNV_PRIME = 0x01000193
+EXACT_FIELD = "exact"
+
+
 def shard_key(term: str, depth: int = 1) -> str:
-    """The shard a term, word or key lives in: its first ``depth`` folded letters or
-    digits, each other character (and a missing one) written ``_``."""
+    """The words shard a folded word, title key or tag key lives in: its first
+    ``depth`` folded letters or digits, each other character (and a missing one)
+    written ``_``."""
     prefix = fold(term[:depth]).lower()[:depth].ljust(depth, "_")
     return "".join(c if c.isascii() and c.isalnum() else "_" for c in prefix)
+
+
+def bucket_count(doc_count: int) -> int:
+    """B: the smallest power of two >= doc_count / 4, at least 16 and at most 4096."""
+    count = MIN_BUCKETS
+    while count * NOTES_PER_BUCKET < doc_count and count < MAX_BUCKETS:
+        count *= 2
+    return count
+
+
+def term_bucket(term: str, buckets: int) -> int:
+    """The bucket a term or exact word lives in: FNV-1a 32-bit of its UTF-8 bytes,
+    modulo ``buckets``."""
+    value = FNV_OFFSET
+    for byte in term.encode("utf-8"):
+        value = ((value ^ byte) * FNV_PRIME) & 0xFFFFFFFF
+    return value % buckets
 
 
 def quantized_length(length: int) -> int:
@@ -56,74 +87,102 @@ def quantized_length(length: int) -> int:
 
 @dataclass(frozen=True)
 class ClientIndex:
-    """The files of the client index: name -> JSON-able data."""
+    """The files of the client index as JSON-able data: the manifest, the words
+    shards by name, the posting buckets by number and the fragments by document."""
 
     manifest: dict[str, object]
     shards: dict[str, dict[str, object]]
+    buckets: list[dict[str, object]]
     fragments: list[dict[str, object]]
 
 
-def _postings(field_terms: Sequence[str], positional: bool) -> dict[str, list[int]]:
-    """term -> [tf, field length, position deltas...] for one document's field.
+Postings = defaultdict[str, list[list[int]]]
+
+
+def _add_postings(table: Postings, doc: int, field_terms: Sequence[str],
+                  positional: bool) -> None:
+    """Append to ``table`` (term -> postings) ``[doc, tf, field length, p0, d1, ...]``
+    for each term of one document's field.
 
     The field length (as Whoosh stores it) travels with each posting so the browser
     needs no table of every document's lengths.
     """
-    positions: dict[str, list[int]] = defaultdict(list)
-    for position, term in enumerate(field_terms):
-        positions[term].append(position)
+    if not field_terms:
+        return
     length = quantized_length(len(field_terms))
     if not positional:
-        return {term: [len(found), length] for term, found in positions.items()}
-    result = {}
+        for term, count in Counter(field_terms).items():
+            table[term].append([doc, count, length])
+        return
+    positions: defaultdict[str, list[int]] = defaultdict(list)
+    for position, term in enumerate(field_terms):
+        positions[term].append(position)
     for term, found in positions.items():
-        deltas = [found[0]] + [b - a for a, b in zip(found, found[1:], strict=False)]
-        result[term] = [len(found), length, *deltas]
-    return result
+        if len(found) == 1:  # most terms: no deltas to compute
+            table[term].append([doc, 1, length, found[0]])
+        else:
+            table[term].append([doc, len(found), length, found[0],
+                                *map(sub, islice(found, 1, None), found)])
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cycle collector: building allocates millions of small lists and no
+    cycles, and each collection would walk every one of them again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex:
-    """Build the manifest, term shards and fragments; ``urls[i]`` is note i's page URL.
+    """Build the manifest, words shards, posting buckets and fragments; ``urls[i]`` is
+    note i's page URL.
 
     Document ids are positions in ``analyzed``, which is in path order, so ordering
     by id is ordering by path (the last tie-breaker of the ranking).
     """
+    with _collector_paused():
+        return _build(analyzed, urls)
+
+
+def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex:
     fields = list(FIELD_WEIGHTS)
-    depth = 2 if len(analyzed) >= TWO_LETTER_SHARDS_FROM else 1
-    totals: Counter[str] = Counter()
-    tag_counts: Counter[str] = Counter()
+    positional = [name in POSITIONAL_FIELDS for name in fields]
+    count = len(analyzed)
+    depth = 2 if count >= TWO_LETTER_SHARDS_FROM else 1
+    buckets = bucket_count(count)
+    totals = dict.fromkeys([*fields, EXACT_FIELD], 0)
+    # Field -> term -> postings, for the whole garden; split into buckets at the end,
+    # so each distinct term is hashed once.
+    postings: dict[str, Postings] = {name: defaultdict(list) for name in [*fields, EXACT_FIELD]}
+    title_notes: defaultdict[str, list[int]] = defaultdict(list)
+    tag_notes: defaultdict[str, list[int]] = defaultdict(list)
     tag_names: dict[str, str] = {}
     boosts: dict[str, float] = {}
-    shards: dict[str, dict[str, dict]] = defaultdict(lambda: {
-        "postings": {name: {} for name in fields}, "exact": {}, "words": {}, "keys": {},
-        "tags": {}})
-    word_docs: Counter[str] = Counter()
+    vocabulary = Vocabulary()
     fragments = []
     for doc, (item, url) in enumerate(zip(analyzed, urls, strict=True)):
         note = item.note
         if note.boost != 1.0:
             boosts[str(doc)] = note.boost
-        for name in fields:
+        for name, is_positional in zip(fields, positional, strict=True):
             field_terms = item.fields[name]
             totals[name] += len(field_terms)
-            for term, posting in _postings(field_terms, name in POSITIONAL_FIELDS).items():
-                shards[shard_key(term, depth)]["postings"][name].setdefault(term, []).append(
-                    [doc, *posting])
+            _add_postings(postings[name], doc, field_terms, is_positional)
         exact = item.exact
-        totals["exact"] += len(exact)
-        exact_length = quantized_length(len(exact))
-        for surface, count in Counter(exact).items():
-            shards[shard_key(surface, depth)]["exact"].setdefault(surface, []).append(
-                [doc, count, exact_length])
-        for word in {fold(w) for w in item.surface}:
-            word_docs[word] += 1
-        for title_key in item.title_keys:
-            shards[shard_key(title_key, depth)]["keys"].setdefault(title_key, []).append(doc)
+        totals[EXACT_FIELD] += len(exact)
+        _add_postings(postings[EXACT_FIELD], doc, exact, False)
+        vocabulary.add(item)
+        for title_key in item.title_keys:  # unique per note
+            title_notes[title_key].append(doc)
         for tag in note.tags:  # already unique by key (vault.reading)
             tag_key = key(tag)
-            shards[shard_key(tag_key, depth)]["tags"].setdefault(tag_key, []).append(doc)
+            tag_notes[tag_key].append(doc)
             tag_names.setdefault(tag_key, tag)
-            tag_counts[tag_key] += 1
         fragments.append({
             "path": note.path,
             "url": url,
@@ -133,12 +192,7 @@ def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) ->
             "sections": [[s.heading, s.anchor, s.start] for s in note.sections],
             "language": "en" if note.language == "en" else "fr",
         })
-    for word, count in word_docs.items():
-        shards[shard_key(word, depth)]["words"][word] = count
-    for shard in shards.values():
-        for part in ("postings",):
-            shard[part] = {k: v for k, v in shard[part].items() if v}
-    count = len(analyzed)
+    shards = _words_shards(vocabulary, title_notes, tag_notes, depth)
     manifest = {
         "format": FORMAT_VERSION,
         "bm25": {"k1": BM25_K1, "b": BM25_B},
@@ -154,12 +208,48 @@ def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) ->
             "elisions": sorted(ELISIONS),
         },
         "doc_count": count,
-        "avg_lengths": {name: (totals[name] / count if count else 0.0)
-                        for name in [*fields, "exact"]},
+        "avg_lengths": {name: (total / count if count else 0.0) for name, total in totals.items()},
         "boosts": boosts,
-        "tags": sorted([[tag_names[k], k, n] for k, n in tag_counts.items()],
+        "tags": sorted([[tag_names[k], k, len(docs)] for k, docs in tag_notes.items()],
                        key=lambda t: (-t[2], t[1])),
         "shard_depth": depth,
         "shards": sorted(shards),
+        "buckets": buckets,
     }
-    return ClientIndex(manifest, dict(shards), fragments)
+    return ClientIndex(manifest, shards, _posting_buckets(postings, buckets), fragments)
+
+
+def _words_shards(vocabulary: Vocabulary, title_notes: dict[str, list[int]],
+                  tag_notes: dict[str, list[int]], depth: int) -> dict[str, dict[str, object]]:
+    """Shard name -> {"words", "spellings", "keys", "tags"}, each entry in the shard of
+    its (folded) word or key. Words and spellings are the CLI's own ``Vocabulary``, so
+    prefixes, typo fixes and suggestions read the same data on both sides."""
+    shards: defaultdict[str, dict[str, dict]] = defaultdict(
+        lambda: {"words": {}, "spellings": {}, "keys": {}, "tags": {}})
+    spellings = vocabulary.to_json()["spellings"]
+    for word, notes in vocabulary.words.items():
+        shard = shards[shard_key(word, depth)]
+        shard["words"][word] = notes
+        if word in spellings:
+            shard["spellings"][word] = spellings[word]
+    for part, table in (("keys", title_notes), ("tags", tag_notes)):
+        for name, docs in table.items():
+            shards[shard_key(name, depth)][part][name] = docs
+    return dict(shards)
+
+
+def _posting_buckets(postings: dict[str, Postings], buckets: int) -> list[dict[str, object]]:
+    """Bucket number -> {field: {term: postings}} ("exact" being one more field);
+    every bucket exists, empty ones as {}."""
+    files: list[dict[str, dict[str, list[list[int]]]]] = [{} for _ in range(buckets)]
+    numbers: dict[str, int] = {}
+    for name, table in postings.items():
+        for term, found in table.items():
+            number = numbers.get(term)
+            if number is None:
+                number = numbers[term] = term_bucket(term, buckets)
+            bucket = files[number]
+            if name not in bucket:
+                bucket[name] = {}
+            bucket[name][term] = found
+    return files

@@ -80,10 +80,13 @@ class SiteWriter:
         self.pages += 1
 
 
-def check_output(out: Path, force: bool) -> None:
-    """Refuse a non-empty ``out`` that is not one of our exports (unless ``force``)."""
+def check_output(out: Path, force: bool, notes_dir: Path | None = None) -> None:
+    """Refuse a non-empty ``out`` that is not one of our exports (unless ``force``), and,
+    even with ``force``, an ``out`` holding the notes: replacing it would delete them."""
     if out.exists() and not out.is_dir():
         raise ExportRefusedError(f"--out {out} is a file, not a folder")
+    if notes_dir is not None and Path(notes_dir).resolve().is_relative_to(out.resolve()):
+        raise ExportRefusedError(f"--out {out} holds the notes folder: choose another folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file() and not force:
         raise ExportRefusedError(
             f"--out {out} is not empty and was not made by museumxtd-search export "
@@ -145,7 +148,7 @@ def export_site(
     started = time.perf_counter()
     out = Path(out).absolute()
     folders = template_folders(templates)
-    check_output(out, force)
+    check_output(out, force, Path(notes_dir))
     if vault is None:
         vault = read_vault(notes_dir, exclude)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -234,7 +237,9 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
 
     written = write_note_pages(NotePages(
         notes=notes, table=vault.links, urls=urls,
-        backlinks={path: sorted((item(p) for p in sources), key=lambda i: i["title"].lower())
+        # Path breaks ties between equal titles: two exports give the same bytes.
+        backlinks={path: sorted((item(p) for p in sources),
+                                key=lambda i: (i["title"].lower(), i["path"]))
                    for path, sources in backlinks.items()},
         folders=folders, common=common, allow_html=allow_html, out=writer.folder))
     writer.pages += written.pages

@@ -13,11 +13,10 @@ def _dump(data: object) -> str:
 
 
 def write_data_file(folder: Path, name: str, data: object) -> int:
-    """Write ``name.json`` and ``name.js`` (``MXSearchData("name", …);``); return JSON bytes."""
+    """Write ``name.json`` and ``name.js`` (``MXSearchData("name", …);``) into ``folder``,
+    which must exist; return the JSON's size in bytes."""
     text = _dump(data)
-    path = folder / f"{name}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    (folder / f"{name}.json").write_text(text, encoding="utf-8")
     # JSON is valid JavaScript except for two line separators; escape them for <script>.
     script = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     (folder / f"{name}.js").write_text(f'MXSearchData("{name}",{script});\n', encoding="utf-8")
@@ -25,9 +24,13 @@ def write_data_file(folder: Path, name: str, data: object) -> int:
 
 
 def write_client_index(index: ClientIndex, folder: Path) -> None:
-    """Write manifest, shards and fragments under ``folder`` (the site's ``search/``)."""
+    """Write every file of the client index under ``folder`` (the site's ``search/``):
+    the manifest, the words shards, the posting buckets and the fragments."""
+    (folder / "fragments").mkdir(parents=True, exist_ok=True)
     write_data_file(folder, "manifest", index.manifest)
-    for key, shard in sorted(index.shards.items()):
-        write_data_file(folder, f"terms-{key}", shard)
+    for name, shard in sorted(index.shards.items()):
+        write_data_file(folder, f"words-{name}", shard)
+    for number, bucket in enumerate(index.buckets):
+        write_data_file(folder, f"post-{number}", bucket)
     for number, fragment in enumerate(index.fragments):
         write_data_file(folder, f"fragments/{number}", fragment)

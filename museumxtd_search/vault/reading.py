@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -161,6 +163,20 @@ def _parse_file(root: Path, relative: str) -> _ParseResult:
     return parse_note(relative, data)
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Pool initializer: end this worker when the process that started it is gone.
+
+    A worker waits on a queue it also holds open, so after its parent is SIGKILLed it
+    would otherwise wait forever.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _parse_chunk(root: Path, chunk: list[str]) -> list[_ParseResult]:
     return [_parse_file(root, relative) for relative in chunk]
 
@@ -177,7 +193,8 @@ def _parse_files(root: Path, paths: tuple[str, ...],
         return
     size = max(50, len(paths) // (workers * 8))
     chunks = [list(paths[i:i + size]) for i in range(0, len(paths), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         for chunk, results in zip(chunks, pool.map(_parse_chunk, [root] * len(chunks), chunks),
                                   strict=True):
             for relative, result in zip(chunk, results, strict=True):

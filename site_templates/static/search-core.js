@@ -577,8 +577,9 @@
   }
 
   /**
-   * shard_key(term, depth): the first `depth` folded letters or digits of `term`,
-   * each other character (and a missing one) written "_".
+   * shard_key(term, depth): the words shard of a folded word, title key or tag key:
+   * its first `depth` folded letters or digits, each other character (and a missing
+   * one) written "_".
    */
   function shardKey(term, depth = 1) {
     const folded = Array.from(fold(firstPoints(term, depth)).toLowerCase()).slice(0, depth);
@@ -589,6 +590,46 @@
     return result;
   }
 
+  /**
+   * term_bucket(term, buckets): the posting bucket of a term or exact word, FNV-1a
+   * 32-bit of its UTF-8 bytes modulo `buckets` (a lone surrogate counts as U+FFFD,
+   * as TextEncoder writes it; the index holds none).
+   */
+  function termBucket(term, buckets) {
+    let hash = 0x811c9dc5;
+    const mix = (byte) => {
+      hash = Math.imul(hash ^ byte, 0x01000193);
+    };
+    for (let i = 0; i < term.length; i++) {
+      let code = term.charCodeAt(i);
+      if (code >= 0xd800 && code <= 0xdfff) {
+        const next = i + 1 < term.length ? term.charCodeAt(i + 1) : 0;
+        if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+          code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+          i += 1;
+        } else {
+          code = 0xfffd;
+        }
+      }
+      if (code < 0x80) {
+        mix(code);
+      } else if (code < 0x800) {
+        mix(0xc0 | (code >> 6));
+        mix(0x80 | (code & 0x3f));
+      } else if (code < 0x10000) {
+        mix(0xe0 | (code >> 12));
+        mix(0x80 | ((code >> 6) & 0x3f));
+        mix(0x80 | (code & 0x3f));
+      } else {
+        mix(0xf0 | (code >> 18));
+        mix(0x80 | ((code >> 12) & 0x3f));
+        mix(0x80 | ((code >> 6) & 0x3f));
+        mix(0x80 | (code & 0x3f));
+      }
+    }
+    return (hash >>> 0) % buckets;
+  }
+
   // ---------------------------------------------------------------------------
   // The engine (index/search.py)
   // ---------------------------------------------------------------------------
@@ -596,14 +637,21 @@
   // TITLE_FIELDS in search.py: where a title: clause looks.
   const TITLE_FIELDS = ["title", "aliases"];
 
-  const EMPTY_SHARD = { postings: {}, exact: {}, words: {}, keys: {}, tags: {} };
+  // FORMAT_VERSION in client_index.py: the files this engine reads.
+  const FORMAT = 3;
+  const EMPTY_WORDS = { words: {}, spellings: {}, keys: {}, tags: {} };
+  const EMPTY_BUCKET = {};
 
   /**
-   * One loaded manifest and the shards fetched so far. Everything here is
-   * synchronous: callers `await index.loadShards(keys)` before looking terms up.
+   * One loaded manifest and the files fetched so far: words shards ("words-<k>")
+   * and posting buckets ("post-<n>"). Everything here is synchronous: callers
+   * `await index.load(names)` before looking words or terms up.
    */
   class IndexView {
     constructor(manifest, file) {
+      if (manifest.format !== FORMAT) {
+        throw new Error("MXSearch: client index format " + manifest.format + ", expected " + FORMAT);
+      }
       this.manifest = manifest;
       this.file = file;
       this.constants = manifest.analysis;
@@ -617,45 +665,89 @@
       this.prefixLimit = manifest.prefix_expansions || PREFIX_EXPANSIONS;
       this.boosts = manifest.boosts || {};
       this.depth = manifest.shard_depth || 1;
-      this.available = new Set(manifest.shards);
-      this.shardKeys = new Map();
-      this.shards = new Map();
+      this.bucketCount = manifest.buckets;
+      this.wordsFiles = manifest.shards.map((name) => "words-" + name);
+      this.available = new Set(this.wordsFiles);
+      this.wordsFileOf = new Map();
+      this.postingsFileOf = new Map();
+      this.loaded = new Map();
       this.pending = new Map();
       this.postingIndexes = new WeakMap();
-      this.displayForms = new Map();
     }
 
-    /** The shard `term` (a term, folded word, title key or tag key) lives in. */
-    shardKey(term) {
-      let shardName = this.shardKeys.get(term);
-      if (shardName === undefined) {
-        shardName = shardKey(term, this.depth);
-        if (this.shardKeys.size > 100000) this.shardKeys.clear();
-        this.shardKeys.set(term, shardName);
+    /** "words-<k>": the words shard of a folded word, title key or tag key. */
+    wordsFile(word) {
+      let name = this.wordsFileOf.get(word);
+      if (name === undefined) {
+        name = "words-" + shardKey(word, this.depth);
+        if (this.wordsFileOf.size > 100000) this.wordsFileOf.clear();
+        this.wordsFileOf.set(word, name);
       }
-      return shardName;
+      return name;
+    }
+
+    /** "post-<n>": the posting bucket of a term or exact word. */
+    postingsFile(term) {
+      let name = this.postingsFileOf.get(term);
+      if (name === undefined) {
+        name = "post-" + termBucket(term, this.bucketCount);
+        if (this.postingsFileOf.size > 100000) this.postingsFileOf.clear();
+        this.postingsFileOf.set(term, name);
+      }
+      return name;
     }
 
     /**
-     * The shards holding every folded word that starts with `prefix` (itself folded
-     * and lowercase): one shard, or every shard starting with the prefix's letters
-     * when the prefix is shorter than a shard name ("" -> every shard).
+     * The words shards holding every folded word that starts with `prefix` (itself
+     * folded and lowercase): one shard, or every shard starting with the prefix's
+     * letters when the prefix is shorter than a shard name ("" -> every shard).
      */
-    prefixShards(prefix) {
+    prefixFiles(prefix) {
       const letters = Math.min(codePointLength(fold(firstPoints(prefix, this.depth))), this.depth);
-      if (letters === this.depth) return [this.shardKey(prefix)];
-      const start = shardKey(prefix, this.depth).slice(0, letters);
-      return this.manifest.shards.filter((name) => name.startsWith(start));
+      if (letters === this.depth) return [this.wordsFile(prefix)];
+      const start = "words-" + shardKey(prefix, this.depth).slice(0, letters);
+      return this.wordsFiles.filter((name) => name.startsWith(start));
     }
 
-    /** Notes with the exact title key `titleKey` (its shard loaded). */
+    /** Fetch the files `names` (words shards that exist, any bucket), once each. */
+    load(names) {
+      const waits = [];
+      for (const name of new Set(names)) {
+        if (this.loaded.has(name)) continue;
+        if (name.startsWith("words-") && !this.available.has(name)) continue;
+        let wait = this.pending.get(name);
+        if (!wait) {
+          wait = this.file(name).then((data) => {
+            this.loaded.set(name, data);
+            this.pending.delete(name);
+          }, (error) => {
+            this.pending.delete(name);
+            throw error;
+          });
+          this.pending.set(name, wait);
+        }
+        waits.push(wait);
+      }
+      return Promise.all(waits);
+    }
+
+    loadAllWords() {
+      return this.load(this.wordsFiles);
+    }
+
+    /** The loaded words shard of `word` (empty when absent or not loaded). */
+    wordsShard(word) {
+      return this.loaded.get(this.wordsFile(word)) || EMPTY_WORDS;
+    }
+
+    /** Notes with the exact title key `titleKey` (its words shard loaded). */
     keyNotes(titleKey) {
-      return own(this.shard(this.shardKey(titleKey)).keys, titleKey) || [];
+      return own(this.wordsShard(titleKey).keys, titleKey) || [];
     }
 
-    /** Notes with the tag key `tagKey` (its shard loaded). */
+    /** Notes with the tag key `tagKey` (its words shard loaded). */
     tagNotes(tagKey) {
-      return own(this.shard(this.shardKey(tagKey)).tags, tagKey) || [];
+      return own(this.wordsShard(tagKey).tags, tagKey) || [];
     }
 
     /** The note's search_boost (1 unless the manifest lists it). */
@@ -663,45 +755,16 @@
       return own(this.boosts, String(doc)) || 1.0;
     }
 
-    /** Fetch the shards `keys` (those that exist), once each. */
-    loadShards(keys) {
-      const waits = [];
-      for (const shard of new Set(keys)) {
-        if (this.shards.has(shard) || !this.available.has(shard)) continue;
-        let wait = this.pending.get(shard);
-        if (!wait) {
-          wait = this.file("terms-" + shard).then((data) => {
-            this.shards.set(shard, data);
-            this.pending.delete(shard);
-          }, (error) => {
-            this.pending.delete(shard);
-            throw error;
-          });
-          this.pending.set(shard, wait);
-        }
-        waits.push(wait);
-      }
-      return Promise.all(waits);
-    }
-
-    loadAllShards() {
-      return this.loadShards(this.manifest.shards);
-    }
-
-    shard(shardName) {
-      return this.shards.get(shardName) || EMPTY_SHARD;
-    }
-
     /** Notes containing the folded word (the "words" field's doc frequency). */
     wordNotes(word) {
-      return own(this.shard(this.shardKey(word)).words, word) || 0;
+      return own(this.wordsShard(word).words, word) || 0;
     }
 
-    /** [[folded word, notes], ...] of the given shards (every shard when omitted). */
-    vocabulary(shardNames = this.manifest.shards) {
+    /** [[folded word, notes], ...] of the given words shards (every one when omitted). */
+    vocabulary(names = this.wordsFiles) {
       const result = [];
-      for (const shardName of shardNames) {
-        const vocabulary = this.shard(shardName).words;
+      for (const name of names) {
+        const vocabulary = (this.loaded.get(name) || EMPTY_WORDS).words;
         for (const word in vocabulary) {
           if (hasOwn.call(vocabulary, word)) result.push([word, vocabulary[word]]);
         }
@@ -709,11 +772,20 @@
       return result;
     }
 
-    /** [[doc, tf, length, positions...], ...] of `term` in `field`, or undefined. */
+    /**
+     * display_forms.get(folded): the garden spelling of a folded word (its most
+     * frequent accented spelling), or undefined. Load wordsFile(folded) first.
+     */
+    displayForm(folded) {
+      return own(this.wordsShard(folded).spellings, folded);
+    }
+
+    /**
+     * [[doc, tf, length, positions...], ...] of `term` in `field` ("exact" for an
+     * exact word), or undefined. Load postingsFile(term) first.
+     */
     postings(field, term) {
-      const shard = this.shard(this.shardKey(term));
-      if (field === "exact") return own(shard.exact, term);
-      return own(own(shard.postings, field), term);
+      return own(own(this.loaded.get(this.postingsFile(term)) || EMPTY_BUCKET, field), term);
     }
 
     /** doc -> posting, built once per posting list (for phrases). */
@@ -740,35 +812,6 @@
     idf(list) {
       return Math.log(this.docCount / (list.length + 1)) + 1;
     }
-
-    /**
-     * display_forms.get(folded): the most frequent accented spelling of a folded
-     * word (first in lexicon order on ties), or undefined. Every spelling of a word
-     * lives in its folded form's shard: load shardKey(folded) first.
-     */
-    displayForm(folded) {
-      const shardName = this.shardKey(folded);
-      if (!this.shards.has(shardName)) return undefined;
-      let forms = this.displayForms.get(shardName);
-      if (!forms) {
-        const exact = this.shard(shardName).exact;
-        const spellings = [];
-        for (const word in exact) {
-          if (hasOwn.call(exact, word)) spellings.push([word, exact[word].length]);
-        }
-        // Whoosh iterates the lexicon in UTF-8 byte order, i.e. code point order.
-        spellings.sort((x, y) => compareCodePoints(x[0], y[0]));
-        const best = new Map();
-        for (const [word, notes] of spellings) {
-          const wordFolded = fold(word);
-          const known = best.get(wordFolded);
-          if (known === undefined || notes > known[0]) best.set(wordFolded, [notes, word]);
-        }
-        forms = new Map([...best].map(([wordFolded, [, word]]) => [wordFolded, word]));
-        this.displayForms.set(shardName, forms);
-      }
-      return forms.get(folded);
-    }
   }
 
   /** _unique(): order-keeping deduplication. */
@@ -778,7 +821,7 @@
 
   /**
    * createEngine(load): `load(name)` returns (a Promise of) the parsed data file
-   * "manifest", "terms-<k>" or "fragments/<doc>"; each file is fetched once.
+   * "manifest", "words-<k>", "post-<n>" or "fragments/<doc>"; each file is fetched once.
    *
    *   engine.search(text, {limit: 10, tags: []}) -> Promise of {query, total,
    *     suggestion, warnings, results: [{doc, path, url, title, tags, score,
@@ -823,7 +866,7 @@
     async function repair(index, parsed) {
       const clauses = parsed.units.flat();
       const wordsOf = clauses.map((c) => (c.kind === "word" ? clauseWords(index, c) : []));
-      await index.loadShards(wordsOf.flat().map((w) => index.shardKey(w)));
+      await index.load(wordsOf.flat().map((w) => index.wordsFile(w)));
       const replacements = new Map(); // token position -> [old, new]
       for (let number = 0; number < clauses.length; number++) {
         const clause = clauses[number];
@@ -833,15 +876,15 @@
         }
         const folded = fold(normalize(clause.text).toLowerCase());
         if (number === clauses.length - 1 && codePointLength(folded) >= 2) {
-          const shardNames = index.prefixShards(folded);
-          await index.loadShards(shardNames);
-          if (prefixExpansions(folded, index.vocabulary(shardNames), index.prefixLimit).length) {
+          const names = index.prefixFiles(folded);
+          await index.load(names);
+          if (prefixExpansions(folded, index.vocabulary(names), index.prefixLimit).length) {
             replacements.set(clause.token, [clause.text, clause.text + "*"]);
             continue;
           }
         }
         if (allowedEdits(folded) === 0) continue; // best_correction() answers None
-        await index.loadAllShards();
+        await index.loadAllWords();
         const correction = bestCorrection(folded, index.vocabulary());
         if (correction) {
           const spelling = index.displayForm(correction);
@@ -851,7 +894,7 @@
       if (!replacements.size) return null;
       const others = clauses.filter((c) => c.kind === "word" && !replacements.has(c.token) &&
         !c.text.toLowerCase().includes(" "));
-      await index.loadShards(others.map((c) => index.shardKey(fold(c.text.toLowerCase()))));
+      await index.load(others.map((c) => index.wordsFile(fold(c.text.toLowerCase()))));
       for (const clause of others) {
         const typed = clause.text.toLowerCase();
         const spelling = index.displayForm(fold(typed));
@@ -869,9 +912,9 @@
       return words.join(" ");
     }
 
-    /** The shards a prefix clause's expansions come from. */
-    function prefixShards(index, clause) {
-      return index.prefixShards(fold(normalize(clause.text).toLowerCase()));
+    /** The words shards a prefix clause's expansions come from. */
+    function prefixFiles(index, clause) {
+      return index.prefixFiles(fold(normalize(clause.text).toLowerCase()));
     }
 
     /** clause_terms(): {french: [[terms]], english: [[terms]], exact, field, phrase}. */
@@ -879,8 +922,8 @@
       const constants = index.constants;
       if (clause.kind === "prefix") {
         const folded = fold(normalize(clause.text).toLowerCase());
-        const shardNames = prefixShards(index, clause);
-        const found = prefixExpansions(folded, index.vocabulary(shardNames), index.prefixLimit);
+        const found = prefixExpansions(folded, index.vocabulary(prefixFiles(index, clause)),
+          index.prefixLimit);
         return {
           french: unique(found.flatMap((w) => terms(w, "fr", constants))).map((t) => [t]),
           english: unique(found.flatMap((w) => terms(w, "en", constants))).map((t) => [t]),
@@ -945,9 +988,18 @@
         }));
     }
 
-    /** Every shard a leaf reads. */
-    function leafShards(index, leaves) {
-      return leaves.flatMap((leaf) => leaf.words.map((word) => index.shardKey(word)));
+    /**
+     * The posting buckets the leaves read. The exact field holds only words with a
+     * non-ASCII character, so an all-ASCII exact word needs no bucket.
+     */
+    function leafFiles(index, leaves) {
+      const names = [];
+      for (const leaf of leaves) {
+        for (const word of leaf.words) {
+          if (leaf.field !== "exact" || !ASCII.test(word)) names.push(index.postingsFile(word));
+        }
+      }
+      return names;
     }
 
     /**
@@ -1089,15 +1141,20 @@
     }
 
     /**
-     * The shards a parsed query reads that are known before any vocabulary is: its
-     * tags, its title key, and the terms of its non-prefix clauses. Fetched together,
-     * so a query costs one round of requests.
+     * The files a parsed query reads that are known before any vocabulary is: the
+     * words shards of its tags, its title key and its words (whether each word
+     * exists), and the posting buckets of its non-prefix clauses' terms. Fetched
+     * together, so a query costs one round of requests.
      */
-    function knownShards(index, parsed, tagKeys, queryKey) {
-      const names = tagKeys.concat(queryKey ? [queryKey] : []).map((k) => index.shardKey(k));
+    function knownFiles(index, parsed, tagKeys, queryKey) {
+      const names = tagKeys.concat(queryKey ? [queryKey] : []).map((k) => index.wordsFile(k));
+      for (const clause of parsed.units.flat()) {
+        if (clause.kind !== "word") continue;
+        for (const word of clauseWords(index, clause)) names.push(index.wordsFile(word));
+      }
       for (const clause of parsed.units.flat().concat(parsed.excluded)) {
         if (clause.kind === "prefix") continue;
-        names.push(...leafShards(index, clauseLeaves(index, clauseTerms(index, clause))));
+        names.push(...leafFiles(index, clauseLeaves(index, clauseTerms(index, clause))));
       }
       return names;
     }
@@ -1123,23 +1180,23 @@
       // The exact title key ranks notes only for plain queries with words.
       const titleKeyOf = (query, typed) => (query.plain && query.units.length ? key(typed) : "");
       // Start fetching what the query as typed needs while its words are checked.
-      index.loadShards(knownShards(index, parsed, tagKeysOf(parsed), titleKeyOf(parsed, text)))
+      index.load(knownFiles(index, parsed, tagKeysOf(parsed), titleKeyOf(parsed, text)))
         .catch(() => {}); // awaited (and retried) below
       const suggestion = await repair(index, parsed);
       if (suggestion) parsed = parseQuery(suggestion, index.constants);
       const tagKeys = tagKeysOf(parsed);
       const queryKey = titleKeyOf(parsed, suggestion || text);
 
-      // Prefix clauses need their vocabulary shards before their terms are known.
+      // Prefix clauses need their words shards before their terms are known.
       const allClauses = parsed.units.flat().concat(parsed.excluded);
-      const vocabularyShards = allClauses.filter((c) => c.kind === "prefix")
-        .flatMap((c) => prefixShards(index, c));
-      await index.loadShards(vocabularyShards.concat(knownShards(index, parsed, tagKeys, queryKey)));
+      const vocabularyFiles = allClauses.filter((c) => c.kind === "prefix")
+        .flatMap((c) => prefixFiles(index, c));
+      await index.load(vocabularyFiles.concat(knownFiles(index, parsed, tagKeys, queryKey)));
       const units = parsed.units.map((unit) => unit.map((c) => clauseTerms(index, c)));
       const unitLeaves = units.map((unit) => unit.flatMap((c) => clauseLeaves(index, c)));
       const maskLeaves = parsed.excluded.flatMap((c) => clauseLeaves(index, clauseTerms(index, c)));
       const proximity = proximityLeaves(index, units);
-      await index.loadShards(leafShards(index, unitLeaves.flat().concat(maskLeaves, proximity)));
+      await index.load(leafFiles(index, unitLeaves.flat().concat(maskLeaves, proximity)));
 
       // Tag filters: notes carrying every tag (per note, how many of the tags it has).
       const count = index.docCount;
@@ -1222,6 +1279,7 @@
     makeSnippet,
     highlightParts,
     shardKey,
+    termBucket,
     createEngine,
   };
 });

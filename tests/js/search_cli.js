@@ -5,11 +5,16 @@
 //   node tests/js/search_cli.js <site search folder> < queries.txt
 //       One query per line, optionally followed by a tab and comma-separated tags.
 //       Prints one JSON line per query:
-//       {query, total, suggestion, paths: [top 10 paths], results: [...], warnings}
+//       {query, total, suggestion, paths: [top 10 paths], results: [...], warnings,
+//        files: [index files first fetched for this query, fragments left out]}
 //
 //   node tests/js/search_cli.js <site search folder> --tokens < texts.jsonl
 //       One JSON line per input line {"text": ..., "language": "fr"|"en"}:
 //       {"tokens": [[term, surface, start, end], ...], "key": key(text)}
+//
+//   node tests/js/search_cli.js <site search folder> --places < texts.jsonl
+//       One JSON line per input line {"text": ...}: where the client looks for it,
+//       {"bucket": termBucket(text, manifest buckets), "shard": shardKey(text, depth)}
 //
 // tests/test_client_parity.py compares both outputs with the Python CLI side.
 "use strict";
@@ -22,8 +27,8 @@ const MXSearch = require(
 
 const folder = process.argv[2];
 const mode = process.argv[3] || "--search";
-if (!folder || !["--search", "--tokens"].includes(mode)) {
-  process.stderr.write("usage: search_cli.js <site search folder> [--tokens] < input\n");
+if (!folder || !["--search", "--tokens", "--places"].includes(mode)) {
+  process.stderr.write("usage: search_cli.js <site search folder> [--tokens|--places] < input\n");
   process.exit(2);
 }
 
@@ -49,12 +54,29 @@ function printTokens() {
   process.stdout.write(output.length ? output.join("\n") + "\n" : "");
 }
 
+function printPlaces() {
+  const manifest = readJson("manifest");
+  const output = inputLines().map((line) => {
+    const { text } = JSON.parse(line);
+    return JSON.stringify({
+      bucket: MXSearch.termBucket(text, manifest.buckets),
+      shard: MXSearch.shardKey(text, manifest.shard_depth),
+    });
+  });
+  process.stdout.write(output.length ? output.join("\n") + "\n" : "");
+}
+
 async function printSearches() {
-  const engine = MXSearch.createEngine(async (name) => readJson(name));
+  let fetched = [];
+  const engine = MXSearch.createEngine(async (name) => {
+    if (!name.startsWith("fragments/")) fetched.push(name);
+    return readJson(name);
+  });
   for (const line of inputLines()) {
     const tab = line.indexOf("\t");
     const query = tab < 0 ? line : line.slice(0, tab);
     const tags = tab < 0 ? [] : line.slice(tab + 1).split(",").filter((t) => t !== "");
+    fetched = [];
     const response = await engine.search(query, { limit: 10, tags });
     process.stdout.write(JSON.stringify({
       query: response.query,
@@ -63,12 +85,15 @@ async function printSearches() {
       paths: response.results.map((r) => r.path),
       results: response.results,
       warnings: response.warnings,
+      files: fetched.sort(),
     }) + "\n");
   }
 }
 
 if (mode === "--tokens") {
   printTokens();
+} else if (mode === "--places") {
+  printPlaces();
 } else {
   printSearches().catch((error) => {
     process.stderr.write(String(error && error.stack ? error.stack : error) + "\n");

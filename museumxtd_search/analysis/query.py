@@ -53,6 +53,8 @@ class ParsedQuery:
         return not self.units and not self.tags
 
 
+# A query's cost grows with its words; nobody types more than this many.
+MAX_QUERY_WORDS = 32
 _TOKEN = re.compile(r'"[^"]*"?|\S+')
 _FIELD = re.compile(r"^(title|titre|tag|tags)\s*:(.*)$", re.IGNORECASE)
 
@@ -69,6 +71,7 @@ def parse_query(text: str) -> ParsedQuery:
     negate_next = False
     join_next = False
     query.tokens = _TOKEN.findall(text)
+    kept = 0
     for position, token in enumerate(query.tokens):
         if token in ("AND", "&&"):
             continue
@@ -91,6 +94,12 @@ def parse_query(text: str) -> ParsedQuery:
         if clause.kind == "word" and is_common_word(clause.text):
             query.ignored.append(clause.text)
             continue
+        if kept == MAX_QUERY_WORDS:
+            query.warnings.append(
+                f"query too long: only the first {MAX_QUERY_WORDS} words are searched")
+            join_next = False
+            break
+        kept += 1
         if negate:
             query.excluded.append(clause)
         elif join_next:

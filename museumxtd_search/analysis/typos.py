@@ -62,6 +62,8 @@ def best_correction(word: str, vocabulary: Iterable[tuple[str, int]]) -> str | N
 
 
 PREFIX_EXPANSIONS = 30
+# Each correction scans the whole vocabulary: at most this many per query.
+MAX_CORRECTIONS = 5
 
 
 def prefix_expansions(prefix: str, vocabulary: Iterable[tuple[str, int]]) -> list[str]:

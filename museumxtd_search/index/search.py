@@ -37,7 +37,12 @@ from museumxtd_search.analysis.folding import fold, normalize
 from museumxtd_search.analysis.pipeline import key, terms, tokens
 from museumxtd_search.analysis.query import Clause, ParsedQuery, parse_query
 from museumxtd_search.analysis.snippets import make_snippet
-from museumxtd_search.analysis.typos import best_correction, prefix_expansions
+from museumxtd_search.analysis.typos import (
+    MAX_CORRECTIONS,
+    allowed_edits,
+    best_correction,
+    prefix_expansions,
+)
 from museumxtd_search.index import store
 from museumxtd_search.vault.resolver import LinkTable
 
@@ -302,6 +307,7 @@ class GardenSearcher:
         """
         clauses = [c for unit in parsed.units for c in unit]
         replacements: dict[int, tuple[str, str]] = {}
+        corrections = 0
         for number, clause in enumerate(clauses):
             if clause.kind != "word" or self.known(clause):
                 continue
@@ -310,6 +316,9 @@ class GardenSearcher:
                     prefix_expansions(folded, self.vocabulary):
                 replacements[clause.token] = (clause.text, clause.text + "*")
                 continue
+            if allowed_edits(folded) == 0 or corrections == MAX_CORRECTIONS:
+                continue
+            corrections += 1
             correction = best_correction(folded, self.vocabulary)
             if correction:
                 replacements[clause.token] = (clause.text,

@@ -287,6 +287,9 @@
    * parse_query(): {units, excluded, tags, warnings, plain, tokens, ignored}; never
    * throws. `constants` are the manifest's analysis constants (for is_common_word).
    */
+  const MAX_QUERY_WORDS = 32; // query.py MAX_QUERY_WORDS
+  const MAX_CORRECTIONS = 5; // typos.py MAX_CORRECTIONS
+
   function parseQuery(input, constants) {
     const query = {
       units: [], excluded: [], tags: [], warnings: [], plain: true, tokens: [], ignored: [],
@@ -303,6 +306,7 @@
     let negateNext = false;
     let joinNext = false;
     query.tokens = text.match(QUERY_TOKEN) || [];
+    let kept = 0;
     for (let position = 0; position < query.tokens.length; position++) {
       let token = query.tokens[position];
       if (token === "AND" || token === "&&") continue;
@@ -326,6 +330,13 @@
         query.ignored.push(clause.text);
         continue;
       }
+      if (kept === MAX_QUERY_WORDS) { // query.MAX_QUERY_WORDS
+        query.warnings.push("query too long: only the first " + MAX_QUERY_WORDS +
+          " words are searched");
+        joinNext = false;
+        break;
+      }
+      kept += 1;
       if (negate) query.excluded.push(clause);
       else if (joinNext) query.units[query.units.length - 1].push(clause);
       else query.units.push([clause]);
@@ -868,6 +879,7 @@
       const wordsOf = clauses.map((c) => (c.kind === "word" ? clauseWords(index, c) : []));
       await index.load(wordsOf.flat().map((w) => index.wordsFile(w)));
       const replacements = new Map(); // token position -> [old, new]
+      let corrections = 0;
       for (let number = 0; number < clauses.length; number++) {
         const clause = clauses[number];
         const found = wordsOf[number];
@@ -883,7 +895,8 @@
             continue;
           }
         }
-        if (allowedEdits(folded) === 0) continue; // best_correction() answers None
+        if (allowedEdits(folded) === 0 || corrections === MAX_CORRECTIONS) continue;
+        corrections += 1;
         await index.loadAllWords();
         const correction = bestCorrection(folded, index.vocabulary());
         if (correction) {

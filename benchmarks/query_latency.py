@@ -1,0 +1,53 @@
+"""In-process query latency: one ``GardenSearcher`` opened once, every query timed.
+
+    python benchmarks/query_latency.py INDEX_DIR [--repeat 7]
+
+prints one JSON object ``{"queries": [...], "ms": [[...], ...]}``: for each query, its
+``--repeat`` timings in milliseconds, after one untimed warm-up pass over all queries.
+``benchmarks/run.py`` runs it as a child process so that it uses the same snapshot of
+the package as the other measurements.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from queries import QUERIES
+
+try:
+    import museumxtd_search  # noqa: F401 - from PYTHONPATH (run.py's snapshot) when set
+except ImportError:  # run by hand from a clone that is not installed
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def measure(index_dir: Path, repeat: int, queries: list[str] = QUERIES) -> list[list[float]]:
+    """Per query, ``repeat`` latencies in ms (a warm-up pass over all queries first)."""
+    from museumxtd_search.index.search import GardenSearcher
+
+    timings: list[list[float]] = [[] for _ in queries]
+    with GardenSearcher(index_dir) as searcher:
+        for text in queries:
+            searcher.search(text)
+        for _ in range(repeat):
+            for number, text in enumerate(queries):
+                started = time.perf_counter()
+                searcher.search(text)
+                timings[number].append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Time every benchmark query in one process.")
+    parser.add_argument("index_dir", type=Path)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args(argv)
+    print(json.dumps({"queries": QUERIES, "ms": measure(args.index_dir, args.repeat)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

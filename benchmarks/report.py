@@ -1,0 +1,339 @@
+"""Turn measured figures into docs/BENCHMARKS.md: results, targets (pass/fail), method."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from measure import median, percentile
+
+KB = 1000  # report units: 1 KB = 1,000 bytes, 1 MB = 1,000,000 bytes
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    date: str
+    command: str
+    code: str
+    machine: dict[str, str]
+    repeat: int
+    seconds: float
+    queries: Sequence[str]
+    browser_queries: Sequence[str]
+    first_query: str
+
+
+# --- reading figures (None when not measured) -----------------------------------------
+
+def _median_seconds(runs) -> float | None:
+    return median(r.seconds for r in runs) if runs else None
+
+
+def _peak_mb(runs) -> float | None:
+    return max(r.peak_rss_kib for r in runs) * 1024 / 1e6 if runs else None
+
+
+def index_plus_export(f) -> float | None:
+    if not f.index_full or not f.export:
+        return None
+    return _median_seconds(f.index_full) + _median_seconds(f.export)
+
+
+def query_overhead_ms(f) -> float | None:
+    if not f.query_process:
+        return None
+    return (_median_seconds(f.query_process) - _median_seconds(f.bare_python)) * 1000
+
+
+def in_process(f, fraction: float) -> float | None:
+    return percentile(f.in_process_ms, fraction) if f.in_process_ms else None
+
+
+def first_query_sent(figures) -> int | None:
+    return figures.sent if figures else None
+
+
+def build_ratio(f) -> float | None:
+    ours = index_plus_export(f)
+    theirs = _median_seconds(f.pagefind_index)
+    return ours / theirs if ours is not None and theirs else None
+
+
+def bytes_ratio(f) -> float | None:
+    if f.ours_browser is None or f.pagefind_browser is None or not f.pagefind_browser.sent:
+        return None
+    return f.ours_browser.sent / f.pagefind_browser.sent
+
+
+def browser_p50(f) -> float | None:
+    return f.ours_browser.warm_p50 if f.ours_browser else None
+
+
+# --- formatting ----------------------------------------------------------------------
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.2f} s" if value < 100 else f"{value:.0f} s"
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None else (f"{value:.1f} ms" if value < 1000 else f"{value:.0f} ms")
+
+
+def _bytes(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if value >= 10 * KB * KB:
+        return f"{value / KB / KB:.1f} MB"
+    if value >= KB * KB:
+        return f"{value / KB / KB:.2f} MB"
+    return f"{value / KB:.1f} KB"
+
+
+def _ratio(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}×"
+
+
+def _run(runs) -> str:
+    if not runs:
+        return "–"
+    cpu = median(r.cpu_seconds for r in runs)
+    return f"{_seconds(_median_seconds(runs))} · {_seconds(cpu)} · {_peak_mb(runs):.0f} MB"
+
+
+def _size(size) -> str:
+    if size is None:
+        return "–"
+    return f"{size.files} files · {_bytes(size.raw)} · {_bytes(size.gzip)} gz"
+
+
+def _fetch(figures) -> str:
+    if figures is None:
+        return "–"
+    return (f"{_bytes(figures.raw)} · {_bytes(figures.sent)} gz "
+            f"({len(figures.fetched)} files)")
+
+
+def _browser_times(figures) -> str:
+    if figures is None:
+        return "–"
+    return f"{_ms(figures.warm_p50)} ({_ms(figures.first_pass_p50)})"
+
+
+ROWS: list[tuple[str, Callable]] = [
+    ("notes · Markdown", lambda f: f"{f.notes} · {_bytes(f.note_bytes)}"),
+    ("`index --full` · CPU · peak RSS", lambda f: _run(f.index_full)),
+    ("`index` after editing 1 note · CPU · peak RSS", lambda f: _run(f.index_update)),
+    ("`export --force` · CPU · peak RSS", lambda f: _run(f.export)),
+    ("index + export", lambda f: _seconds(index_plus_export(f))),
+    ("`query` whole process · CPU · peak RSS", lambda f: _run(f.query_process)),
+    ("`python -c pass`", lambda f: _seconds(_median_seconds(f.bare_python))),
+    ("**`query` minus bare Python**", lambda f: _ms(query_overhead_ms(f))),
+    ("in-process query p50 / p95", lambda f: f"{_ms(in_process(f, 0.5))} / "
+                                             f"{_ms(in_process(f, 0.95))}"),
+    ("Whoosh index on disk", lambda f: _size(f.whoosh_index)),
+    ("client index (`site/search/`)", lambda f: _size(f.client_index)),
+    ("Pagefind index · CPU · peak RSS", lambda f: _run(f.pagefind_index)),
+    ("Pagefind files (`pagefind/`)", lambda f: _size(f.pagefind_files)),
+    ("**build: (index + export) / Pagefind**", lambda f: _ratio(build_ratio(f))),
+    ("first query in browser, ours", lambda f: _fetch(f.ours_browser)),
+    ("first query in browser, Pagefind", lambda f: _fetch(f.pagefind_browser)),
+    ("**first-query bytes gz: ours / Pagefind**", lambda f: _ratio(bytes_ratio(f))),
+    ("in-browser query p50 warm (first pass), ours",
+     lambda f: _browser_times(f.ours_browser)),
+    ("in-browser engine only p50 (`MXSearch.createEngine().search`)",
+     lambda f: _ms(f.ours_browser.engine_p50) if f.ours_browser else "–"),
+    ("in-browser query p50 warm (first pass), Pagefind",
+     lambda f: _browser_times(f.pagefind_browser)),
+]
+
+
+# --- targets -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    text: str
+    garden: str  # "real" or a synthetic size
+    measure: Callable[[object], float | None]
+    limit: Callable[[object], float | None]
+    show: Callable[[float | None], str]
+
+
+def _find(results, garden: str):
+    for figures in results:
+        if garden == "real" and figures.name == "real corpus":
+            return figures
+        if garden != "real" and figures.name.startswith("synthetic") and \
+                figures.notes == int(garden):
+            return figures
+    return None
+
+
+def _pagefind_time(f) -> float | None:
+    return _median_seconds(f.pagefind_index)
+
+
+def _pagefind_sent(f) -> float | None:
+    return first_query_sent(f.pagefind_browser)
+
+
+TARGETS = [
+    Target("index + export of the real corpus ≤ 2 s", "real", index_plus_export,
+           lambda f: 2.0, _seconds),
+    Target("10k: index + export ≤ 2 × Pagefind's index time", "10000", index_plus_export,
+           lambda f: 2 * t if (t := _pagefind_time(f)) else None, _seconds),
+    Target("10k: one-note incremental update ≤ 1 s", "10000",
+           lambda f: _median_seconds(f.index_update), lambda f: 1.0, _seconds),
+    Target("199 notes: `query` process ≤ 120 ms above bare Python", "real",
+           query_overhead_ms, lambda f: 120.0, _ms),
+    Target("10k: `query` process ≤ 250 ms above bare Python", "10000",
+           query_overhead_ms, lambda f: 250.0, _ms),
+    Target("10k: in-process query p95 ≤ 20 ms", "10000",
+           lambda f: in_process(f, 0.95), lambda f: 20.0, _ms),
+    Target("199 notes: first-query browser bytes (gz) ≤ 50 % of Pagefind's", "real",
+           lambda f: first_query_sent(f.ours_browser),
+           lambda f: 0.5 * s if (s := _pagefind_sent(f)) else None, _bytes),
+    Target("10k: first-query browser bytes ≤ 150 KB gz", "10000",
+           lambda f: first_query_sent(f.ours_browser), lambda f: 150.0 * KB, _bytes),
+    Target("10k: in-browser query p50 ≤ 10 ms", "10000", browser_p50,
+           lambda f: 10.0, _ms),
+]
+
+
+def evaluate(results) -> list[tuple[str, str, str, str]]:
+    """(target, measured, limit, verdict) for each target; verdict PASS, FAIL or a reason."""
+    rows = []
+    for target in TARGETS:
+        figures = _find(results, target.garden)
+        if figures is None:
+            where = "the real corpus" if target.garden == "real" else f"{target.garden} notes"
+            rows.append((target.text, "–", "–", f"not measured ({where} not in this run)"))
+            continue
+        value, limit = target.measure(figures), target.limit(figures)
+        if value is None or limit is None:
+            why = "; ".join(figures.skipped.values()) or "a figure is missing"
+            rows.append((target.text, target.show(value), target.show(limit),
+                         f"not measured ({why})"))
+            continue
+        rows.append((target.text, target.show(value), target.show(limit),
+                     "**PASS**" if value <= limit else "**FAIL**"))
+    return rows
+
+
+# --- the document --------------------------------------------------------------------
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
+              for row in rows]
+    return "\n".join(lines)
+
+
+def _fetch_detail(results) -> str:
+    rows = []
+    for f in results:
+        for who, figures in (("ours", f.ours_browser), ("Pagefind", f.pagefind_browser)):
+            if figures is None:
+                continue
+            kinds = figures.bytes_by_kind(sent=True)
+            counts: dict[str, int] = {}
+            for item in figures.fetched:
+                counts[item.kind] = counts.get(item.kind, 0) + 1
+            largest = sorted(figures.fetched, key=lambda item: -item.sent)[:3]
+            rows.append([f.name, who] + [
+                f"{_bytes(kinds.get(k, 0))} ({counts.get(k, 0)})"
+                for k in ("code", "index", "fragments")] + [str(figures.results)] + [
+                ", ".join(f"`{item.url.rsplit('/', 1)[-1]}` {_bytes(item.sent)}"
+                          for item in largest)])
+    if not rows:
+        return "_Not measured._"
+    return _table(["garden", "search", "code (files)", "index data (files)",
+                   "fragments (files)", "results shown", "largest files (gz)"], rows)
+
+
+def _slowest_queries(results, count: int = 3) -> list[str]:
+    lines = []
+    for f in results:
+        slowest = sorted(f.in_process_by_query.items(), key=lambda item: -item[1])[:count]
+        if slowest:
+            lines.append(f"- {f.name}: " + ", ".join(f"`{q}` {_ms(ms)}" for q, ms in slowest))
+    return lines
+
+
+def render(results, context: ReportContext) -> str:
+    runs = {f.name: (len(f.index_full), len(f.query_process)) for f in results}
+    header = ["measure (median)"] + [f.name for f in results]
+    body = [[label] + [cell(f) for f in results] for label, cell in ROWS]
+    skipped = [f"- {f.name}: {what}: {why}" for f in results for what, why in f.skipped.items()]
+    machine = context.machine
+    parts = [
+        "# Benchmarks",
+        "",
+        "Generated by `benchmarks/run.py`; do not edit by hand, run it again.",
+        "",
+        f"- date: {context.date}",
+        f"- machine: {machine['cores']} cores ({machine['processor']}), Python "
+        f"{machine['python']}, {machine['platform']}; load average {machine['load']}",
+        f"- command: `{context.command}` ({context.seconds / 60:.1f} min)",
+        f"- code measured: {context.code} (a copy taken at the start of the run)",
+        "- runs: index/update/export/Pagefind "
+        + ", ".join(f"{name} ×{n}" for name, (n, _) in runs.items())
+        + f"; `query` process ×{context.repeat}; in-process {len(context.queries)} "
+          f"queries ×{context.repeat} after a warm-up pass",
+        "",
+        "## Targets",
+        "",
+        _table(["target", "measured", "limit", "result"], evaluate(results)),
+        "",
+        "## Results",
+        "",
+        _table(header, body),
+        "",
+        f"First query in the browser: `{context.first_query}` typed into `search/index.html`"
+        " (ours) or passed to `pagefind.search` with `data()` of the first 10 results "
+        "(Pagefind). Bytes by kind, gzip (files):",
+        "",
+        _fetch_detail(results),
+        "",
+        "Slowest in-process queries (median):",
+        "",
+        *_slowest_queries(results),
+        "",
+    ]
+    if skipped:
+        parts += ["Not measured:", "", *skipped, ""]
+    parts += [
+        "## How it is measured",
+        "",
+        "- Each command runs in its own process, `python -m museumxtd_search …` on a copy "
+        "of the garden; seconds are wall-clock around the process, peak RSS comes from "
+        "GNU `/usr/bin/time -f '%e %M'` (or `os.wait4`), never from `RUSAGE_CHILDREN` deltas; "
+        "it is the largest single process of the command (parallel parse workers are not "
+        "summed); CPU is user + system time of the command and all its children. "
+        "Compiled modules are cached (`PYTHONPYCACHEPREFIX` in the work folder), as for an "
+        "installed package; every command first runs once, untimed, on the bundled notes.",
+        "- Synthetic gardens: `benchmarks/synthetic_garden.py` (seed 0), ~2 KB notes "
+        "built from the real garden's sentences, names, headings and tags, with wikilinks "
+        "of every form (5 % broken).",
+        "- The incremental update appends a sentence to one note, then runs `index`.",
+        "- `query` minus bare Python: medians of the same number of interleaved runs of "
+        f"`query \"{context.first_query}\"` and `python -c pass`.",
+        "- In-process: `GardenSearcher` opened once; queries: "
+        + ", ".join(f"`{q}`" for q in context.queries) + ".",
+        "- Bytes: every response body the local server sent, from opening the page to the "
+        "first results shown, without the HTML page and its stylesheet; `gz` is what a host "
+        "with compression sends (gzip level 6 per file, or the raw file when already "
+        "smaller, as for Pagefind's pre-compressed chunks). 1 KB = 1,000 bytes.",
+        "- In-browser query time: the first 20 queries typed one after the other "
+        "(value + `input` event, stopped by a `MutationObserver` when the result list "
+        "shows that query); *first pass* includes fetching shards and fragments from "
+        "127.0.0.1, *warm* is the second pass (the target uses it). *Engine only*: the "
+        "same queries on a fresh `MXSearch.createEngine(...)` in the page after one loading "
+        "pass, without the page's DOM and history updates. Pagefind: `pagefind.search(q)` "
+        "plus the `data()` of 10 results, same two passes.",
+        "- Pagefind indexes a copy of our exported site (every page, including tag and "
+        "list pages), with `--output-subdir pagefind`.",
+        "",
+    ]
+    return "\n".join(parts)

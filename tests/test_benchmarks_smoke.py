@@ -1,0 +1,111 @@
+"""The benchmark tools keep working: the synthetic garden is deterministic and readable,
+and (slow, ``-m slow``) the benchmark command writes its report."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from museumxtd_search.vault.reading import read_vault
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS = REPO_ROOT / "benchmarks"
+
+
+def _load_generator():
+    spec = importlib.util.spec_from_file_location("synthetic_garden",
+                                                  BENCHMARKS / "synthetic_garden.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def generator():
+    return _load_generator()
+
+
+@pytest.fixture(scope="module")
+def garden(generator, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("synthetic") / "garden"
+    generator.generate(REPO_ROOT / "notes", out, 50, seed=7)
+    return out
+
+
+def test_same_seed_gives_identical_bytes(generator, garden, tmp_path):
+    again = tmp_path / "again"
+    generator.generate(REPO_ROOT / "notes", again, 50, seed=7)
+    assert _digest(again) == _digest(garden)
+
+
+def test_command_line_gives_the_same_bytes_whatever_the_hash_seed(garden, tmp_path):
+    out = tmp_path / "cli"
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "synthetic_garden.py"), "--source",
+         str(REPO_ROOT / "notes"), "--out", str(out), "--count", "50", "--seed", "7"],
+        capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONHASHSEED": "12345"})
+    assert done.returncode == 0, done.stderr
+    assert _digest(out) == _digest(garden)
+
+
+def test_another_seed_gives_another_garden(generator, garden, tmp_path):
+    other = tmp_path / "other"
+    generator.generate(REPO_ROOT / "notes", other, 50, seed=8)
+    assert _digest(other) != _digest(garden)
+
+
+def test_every_generated_note_reads_without_warnings(garden):
+    vault = read_vault(garden)
+    assert len(vault.notes) == 50
+    assert vault.warnings == ()
+    assert all(len(note.headings) >= 2 for note in vault.notes)
+    assert any(note.aliases for note in vault.notes) or len(vault.notes) < 30
+    assert {note.language for note in vault.notes} <= {"fr", "en"}
+
+
+def test_generated_links_mostly_resolve(garden):
+    vault = read_vault(garden)
+    resolved = [r for note in vault.notes for r in vault.links.resolve_all(note)]
+    assert len(resolved) >= 100  # several links per note
+    share = sum(not r.broken for r in resolved) / len(resolved)
+    assert share >= 0.90
+    forms = {(bool(r.link.label), bool(r.link.heading)) for r in resolved}
+    assert {(False, False), (True, False), (False, True)} <= forms
+
+
+def test_generator_refuses_to_overwrite_a_folder_it_did_not_write(generator, tmp_path):
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "keep.md").write_text("# mine\n", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        generator.generate(REPO_ROOT / "notes", foreign, 10)
+    assert (foreign / "keep.md").is_file()
+
+
+@pytest.mark.slow
+def test_benchmark_command_writes_the_report(tmp_path):
+    out = tmp_path / "BENCHMARKS.md"
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "run.py"), "--sizes", "200", "--repeat", "2",
+         "--out", str(out)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    markdown = out.read_text(encoding="utf-8")
+    assert "| measure (median) |" in markdown
+    assert "synthetic 200" in markdown
+    assert "| target | measured | limit | result |" in markdown
+    assert "`index --full`" in markdown
+    assert markdown in done.stdout

@@ -364,3 +364,19 @@ def test_the_check_sees_a_payload_run_when_raw_html_is_allowed(page, xss_sites):
         page.goto(url + "piege-0/index.html")
         page.wait_for_function("window.__xss === 1", timeout=5_000)
     record("export safety", browser_checks=1)
+
+
+def test_symlinks_to_files_outside_the_garden_are_never_published(tmp_path):
+    from museumxtd_search.site.export import export_site
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("mot-de-passe-123", encoding="utf-8")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "A.md").write_text("# A\n\n![[secret.png]] et [[B]]\n", encoding="utf-8")
+    (notes / "secret.png").symlink_to(secret)
+    (notes / "B.md").symlink_to(secret)
+    summary = export_site(notes, tmp_path / "site")
+    published = [p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()]
+    assert not any(b"mot-de-passe-123" in data for data in published)
+    assert sum("outside the notes folder" in w for w in summary.warnings) == 2

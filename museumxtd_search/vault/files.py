@@ -98,9 +98,12 @@ class GardenFiles:
 def find_files(root: Path, exclude: Iterable[str] = ()) -> GardenFiles:
     """List ``*.md`` notes and other files under ``root``, skipping hidden and excluded ones.
 
-    Folder symlinks are not followed (no loops); a broken file symlink is a warning.
+    Folder symlinks are not followed (no loops); a broken file symlink is a warning;
+    a symlink to a file outside the garden is left out with a warning, so an export
+    never publishes a file from elsewhere on the machine.
     """
     configured, warnings = read_config(root)
+    real_root = os.path.realpath(root)
     excluder = Excluder([*configured, *exclude])
     notes: list[str] = []
     assets: list[str] = []
@@ -114,6 +117,11 @@ def find_files(root: Path, exclude: Iterable[str] = ()) -> GardenFiles:
             if name.startswith(".") or name == CONFIG_FILE or excluder.excluded(relative):
                 continue
             full = os.path.join(folder, name)
+            if os.path.islink(full) and os.path.exists(full) and os.path.commonpath(
+                    [real_root, os.path.realpath(full)]) != real_root:
+                warnings.append(VaultWarning(relative, None,
+                                             "links to a file outside the notes folder: skipped"))
+                continue
             if name.lower().endswith(".md"):
                 if not os.path.isfile(full):
                     warnings.append(VaultWarning(relative, None, "broken link, not a file"))

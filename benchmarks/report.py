@@ -15,7 +15,7 @@ class ReportContext:
     date: str
     command: str
     code: str
-    machine: dict[str, str]
+    machine: dict[str, object]
     repeat: int
     seconds: float
     queries: Sequence[str]
@@ -261,6 +261,23 @@ def _slowest_queries(results, count: int = 3) -> list[str]:
     return lines
 
 
+def _load(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:.2f}"
+
+
+def _busy_warning(machine: dict) -> list[str]:
+    """A visible caveat when other work shared the cores during the run."""
+    start, end = machine["load_start"], machine["load_end"]
+    cores = int(machine["cores"] or 1)
+    # Before the run nothing of ours runs; at the end our own workers count too.
+    if not ((start is not None and start > 0.75 * cores)
+            or (end is not None and end > 1.5 * cores)):
+        return []
+    loads = [v for v in (start, end) if v is not None]
+    return [f"- **busy machine**: load average up to {max(loads):.1f} on {cores} cores, so "
+            "wall-clock figures are inflated and noisy; the CPU columns are steadier."]
+
+
 def render(results, context: ReportContext) -> str:
     runs = {f.name: (len(f.index_full), len(f.query_process)) for f in results}
     header = ["measure (median)"] + [f.name for f in results]
@@ -274,7 +291,9 @@ def render(results, context: ReportContext) -> str:
         "",
         f"- date: {context.date}",
         f"- machine: {machine['cores']} cores ({machine['processor']}), Python "
-        f"{machine['python']}, {machine['platform']}; load average {machine['load']}",
+        f"{machine['python']}, {machine['platform']}; load average "
+        f"{_load(machine['load_start'])} at the start, {_load(machine['load_end'])} at the end",
+        *_busy_warning(machine),
         f"- command: `{context.command}` ({context.seconds / 60:.1f} min)",
         f"- code measured: {context.code} (a copy taken at the start of the run)",
         "- runs: index/update/export/Pagefind "

@@ -302,13 +302,15 @@ def prepare_gardens(sizes: list[int], work: Path, seed: int, log) -> list[Garden
     return gardens
 
 
-def load_average() -> str:
-    return f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "unknown"
+def load_average() -> float | None:
+    """The one-minute load average: other work on the machine inflates wall-clock figures."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else None
 
 
-def machine(load_at_start: str) -> dict[str, str]:
+def machine(load_at_start: float | None) -> dict[str, object]:
     return {
-        "load": f"{load_at_start} at the start, {load_average()} at the end",
+        "load_start": load_at_start,
+        "load_end": load_average(),
         "cores": str(os.cpu_count()),
         "python": platform.python_version(),
         "platform": platform.platform(),

@@ -56,6 +56,16 @@ def _print_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _print_summary(summary, as_json: bool) -> None:
+    """A build's or export's outcome: warnings on stderr and one line, or the JSON twin."""
+    if as_json:
+        _print_json(summary.to_json())
+        return
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(summary.line())
+
+
 def _use_colour() -> bool | None:
     return False if os.environ.get("NO_COLOR") else None
 
@@ -102,12 +112,7 @@ def index_command(notes_dir: Path, exclude: tuple[str, ...], index_dir: Path, fu
     """Build or update the search index (incremental unless --full)."""
     _require_notes(notes_dir)
     summary = run_build(notes_dir, index_dir, exclude, full, show_progress=not as_json)
-    if as_json:
-        _print_json(summary.to_json())
-        return
-    for warning in summary.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(summary.line())
+    _print_summary(summary, as_json)
 
 
 # --- query ----------------------------------------------------------------------------
@@ -224,12 +229,7 @@ def export_command(notes_dir: Path, exclude: tuple[str, ...], out_dir: Path, bas
                               allow_html=allow_html, site_title=site_title, base_url=base_url)
     except ExportRefusedError as error:
         raise click.ClickException(str(error)) from None
-    if as_json:
-        _print_json(summary.to_json())
-        return
-    for warning in summary.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(summary.line())
+    _print_summary(summary, as_json)
 
 
 @cli.command("serve")

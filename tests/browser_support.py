@@ -46,6 +46,19 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium driven by Playwright, one per test module."""
+    executable = require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True,
+                                              args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
 @contextlib.contextmanager
 def serve(folder: Path) -> Iterator[str]:
     """Serve ``folder`` on a free loopback port; yields the base URL."""

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+from browser_support import browser  # noqa: F401 - the shared Chromium fixture
 
 from museumxtd_search.index.build import BuildSummary, build_index
 from museumxtd_search.index.search import GardenSearcher

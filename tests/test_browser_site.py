@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from browser_support import CHROMIUM_FLAGS, require_browser, serve
+from browser_support import serve
 
 from museumxtd_search.index.build import build_index
 from museumxtd_search.index.search import GardenSearcher
@@ -21,18 +21,6 @@ CORPUS_DIR = REPO_ROOT.parent / "shared/corpus/museumxtd"
 pytestmark = pytest.mark.browser
 
 PAYLOAD = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=1</script>"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True,
-                                              args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

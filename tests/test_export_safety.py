@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from browser_support import CHROMIUM_FLAGS, require_browser, serve
+from browser_support import serve
 from click.testing import CliRunner
 from reliability import record
 
@@ -233,18 +233,6 @@ def write_xss_garden(root: Path) -> Path:
     (root / "<img src=x onerror=window.__xss=1>.md").write_text(
         "# Nom piégé\n\nÉvaluation du nom.\n", encoding="utf-8")
     return root
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True,
-                                              args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from node_support import run_node_lines
 
 from museumxtd_search.analysis.folding import fold, normalize
 from museumxtd_search.analysis.pipeline import key, terms, tokens
@@ -140,16 +141,7 @@ def garden(request, tmp_path_factory) -> Garden:
 
 def run_search_cli(node: str, garden: Garden, lines: Sequence[str], *mode: str) -> list[dict]:
     """Feed ``lines`` to tests/js/search_cli.js and return its JSON lines."""
-    result = subprocess.run(
-        [node, str(SEARCH_CLI), str(garden.search_dir), *mode],
-        input="".join(line + "\n" for line in lines).encode("utf-8"),
-        capture_output=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
-    output = result.stdout.decode("utf-8").split("\n")
-    assert output.pop() == "", "search_cli.js output must end with a newline"
-    assert len(output) == len(lines)
+    output = run_node_lines(node, SEARCH_CLI, [str(garden.search_dir), *mode], lines)
     return [json.loads(line) for line in output]
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import snowballstemmer
+from node_support import run_node_lines
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 STEM_WORDS_SCRIPT = REPO_ROOT / "tests" / "js" / "stem_words.js"
@@ -96,16 +97,7 @@ def node() -> str:
 def javascript_stems(node: str) -> dict[str, tuple[str, str]]:
     """(French stem, English stem) of every word, from a single Node process."""
     words = words_to_compare()
-    result = subprocess.run(
-        [node, str(STEM_WORDS_SCRIPT)],
-        input="".join(word + "\n" for word in words).encode("utf-8"),
-        capture_output=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
-    lines = result.stdout.decode("utf-8").split("\n")
-    assert lines.pop() == "", "stem_words.js output must end with a newline"
-    assert len(lines) == len(words)
+    lines = run_node_lines(node, STEM_WORDS_SCRIPT, [], words)
     return {word: tuple(line.split("\t")) for word, line in zip(words, lines, strict=True)}
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import browser  # noqa: F401 - the shared Chromium fixture
+from node_support import node  # noqa: F401 - the shared Node fixture
 
 from museumxtd_search.index.build import BuildSummary, build_index
 from museumxtd_search.index.search import GardenSearcher

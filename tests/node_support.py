@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+
+import pytest
 
 
 def run_node_lines(node: str, script: Path, arguments: Sequence[str],
@@ -21,3 +25,14 @@ def run_node_lines(node: str, script: Path, arguments: Sequence[str],
     assert output.pop() == "", f"{script.name} output must end with a newline"
     assert len(output) == len(lines)
     return output
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    """The Node executable; skipped without it, except in CI (``MXS_REQUIRE_BROWSER=1``)."""
+    found = shutil.which("node")
+    if found is None:
+        if os.environ.get("MXS_REQUIRE_BROWSER"):
+            pytest.fail("node is required here (MXS_REQUIRE_BROWSER=1)")
+        pytest.skip("node is not installed")
+    return found

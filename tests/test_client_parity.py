@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -106,14 +105,6 @@ class Garden:
     search_dir: Path
     index_dir: Path
     queries: tuple[str, ...]
-
-
-@pytest.fixture(scope="module")
-def node() -> str:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    return node
 
 
 @pytest.fixture(scope="module", params=["bundled", "corpus"])

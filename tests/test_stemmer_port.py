@@ -5,7 +5,6 @@ port under Node on every word we can find and compare it with snowballstemmer.
 """
 
 import re
-import shutil
 import subprocess
 import unicodedata
 from functools import cache
@@ -83,14 +82,6 @@ def words_to_compare() -> tuple[str, ...]:
     words |= {fold_accents(word) for word in words}
     words.discard("")
     return tuple(sorted(words))
-
-
-@pytest.fixture(scope="module")
-def node() -> str:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    return node
 
 
 @pytest.fixture(scope="module")

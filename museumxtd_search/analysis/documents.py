@@ -11,23 +11,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import quote
 
-from museumxtd_search.analysis.fields import (
-    EXACT_WEIGHT,
-    FIELD_LANGUAGE,
-    FIELD_WEIGHTS,
-    POSITIONAL_FIELDS,
-    PROXIMITY_SLOP,
-    PROXIMITY_WEIGHT,
-)
 from museumxtd_search.analysis.folding import normalize
 from museumxtd_search.analysis.pipeline import Language, key, terms, terms_and_surfaces, tokens
 from museumxtd_search.vault.notes import Note
 from museumxtd_search.vault.resolver import LinkTable, ResolvedLink
-
-__all__ = [
-    "EXACT_WEIGHT", "FIELD_LANGUAGE", "FIELD_WEIGHTS", "POSITIONAL_FIELDS", "PROXIMITY_SLOP",
-    "PROXIMITY_WEIGHT", "AnalyzedNote", "analyze_note", "encode_path",
-]
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,8 @@ from operator import sub
 
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from museumxtd_search.analysis.documents import (
-    EXACT_WEIGHT,
-    FIELD_LANGUAGE,
-    FIELD_WEIGHTS,
-    POSITIONAL_FIELDS,
-    PROXIMITY_SLOP,
-    PROXIMITY_WEIGHT,
-    AnalyzedNote,
-)
+from museumxtd_search.analysis import fields as field_rules
+from museumxtd_search.analysis.documents import AnalyzedNote
 from museumxtd_search.analysis.folding import fold
 from museumxtd_search.analysis.pipeline import key
 from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
@@ -150,8 +143,8 @@ def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) ->
 
 
 def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex:
-    fields = list(FIELD_WEIGHTS)
-    positional = [name in POSITIONAL_FIELDS for name in fields]
+    fields = list(field_rules.FIELD_WEIGHTS)
+    positional = [name in field_rules.POSITIONAL_FIELDS for name in fields]
     count = len(analyzed)
     depth = 2 if count >= TWO_LETTER_SHARDS_FROM else 1
     buckets = bucket_count(count)
@@ -196,12 +189,12 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex
     manifest = {
         "format": FORMAT_VERSION,
         "bm25": {"k1": BM25_K1, "b": BM25_B},
-        "weights": dict(FIELD_WEIGHTS),
-        "exact_weight": EXACT_WEIGHT,
-        "proximity_weight": PROXIMITY_WEIGHT,
-        "proximity_slop": PROXIMITY_SLOP,
-        "positional": list(POSITIONAL_FIELDS),
-        "field_language": dict(FIELD_LANGUAGE),
+        "weights": dict(field_rules.FIELD_WEIGHTS),
+        "exact_weight": field_rules.EXACT_WEIGHT,
+        "proximity_weight": field_rules.PROXIMITY_WEIGHT,
+        "proximity_slop": field_rules.PROXIMITY_SLOP,
+        "positional": list(field_rules.POSITIONAL_FIELDS),
+        "field_language": dict(field_rules.FIELD_LANGUAGE),
         "prefix_expansions": PREFIX_EXPANSIONS,
         "analysis": {
             "stop_words": {"fr": sorted(FRENCH_STOP_WORDS), "en": sorted(ENGLISH_STOP_WORDS)},

@@ -7,6 +7,7 @@ for bad usage (missing notes folder, empty query), 1 when the work could not be 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -86,7 +87,6 @@ def run_build(notes_dir: Path, index_dir: Path, exclude: tuple[str, ...], full: 
     a silent wait looks like a hang.
     """
     from museumxtd_search.index.build import build_index
-    from museumxtd_search.vault.reading import read_vault
 
     def waiting(holder: str) -> None:
         click.echo(f"waiting: index is being built by PID {holder}", err=True)
@@ -94,12 +94,20 @@ def run_build(notes_dir: Path, index_dir: Path, exclude: tuple[str, ...], full: 
     if not show_progress or not sys.stderr.isatty():
         return build_index(notes_dir, index_dir, exclude, full=full, wait=wait,
                            on_wait=waiting)
-    vault = read_vault(notes_dir, exclude)
-    with click.progressbar(length=len(vault.notes), label="indexing", file=sys.stderr) as bar:
+    with contextlib.ExitStack() as stack:
+        bar = None
+
         def advance(done: int, total: int) -> None:
+            # The bar appears with the first news: an update that reads nothing shows none.
+            nonlocal bar
+            if bar is None:
+                bar = stack.enter_context(click.progressbar(length=total, label="indexing",
+                                                            file=sys.stderr))
+            bar.length = total
             bar.update(done - bar.pos)
+
         return build_index(notes_dir, index_dir, exclude, full=full, on_progress=advance,
-                           wait=wait, vault=vault, on_wait=waiting)
+                           wait=wait, on_wait=waiting)
 
 
 @cli.command("index")

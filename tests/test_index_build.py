@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from museumxtd_search.index import build, store
+from museumxtd_search.index import segments, store
 from museumxtd_search.index.build import build_index
 from museumxtd_search.index.manifest import stale_files
 from museumxtd_search.index.search import NoIndexError, search
@@ -60,7 +60,7 @@ def generations(index_dir: Path) -> list[str]:
 
 def crash_after(monkeypatch, documents: int, error: BaseException) -> None:
     """Make the build raise ``error`` when it writes document number ``documents + 1``."""
-    real_document = build._document
+    real_document = segments.document
     written = 0
 
     def document(analyzed):
@@ -70,7 +70,7 @@ def crash_after(monkeypatch, documents: int, error: BaseException) -> None:
             raise error
         return real_document(analyzed)
 
-    monkeypatch.setattr(build, "_document", document)
+    monkeypatch.setattr(segments, "document", document)
 
 
 # --- first build and incremental updates ---------------------------------------------

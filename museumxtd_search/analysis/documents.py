@@ -7,6 +7,7 @@ so the browser and the CLI see exactly the same terms.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import quote
@@ -47,19 +48,9 @@ def encode_path(path: str) -> str:
 def analyze_note(note: Note, resolved: list[ResolvedLink], table: LinkTable) -> AnalyzedNote:
     """Analyse every field of ``note``; ``resolved`` are its links from ``table``."""
     title_text = note.title if key(note.title) == key(note.name) else f"{note.title}\n{note.name}"
-    link_texts: list[str] = []
-    link_paths: list[str] = []
-    for item in resolved:
-        link = item.link
-        if not link.target:
-            continue
-        link_texts.append(link.target)
-        if item.target_path and item.is_note:
-            title = table.titles.get(item.target_path, "")
-            if key(title) != key(link.target):
-                link_texts.append(title)
-            if item.target_path != note.path:
-                link_paths.append(encode_path(item.target_path))
+    link_texts, link_paths = link_terms_sources(
+        note.path, ((r.link.target, r.target_path, r.is_note) for r in resolved if r.link.target),
+        table)
     body_language: Language = "en" if note.language == "en" else "fr"
     # One tokenisation of the body serves the French field and the surface words.
     french_terms, french_surfaces = terms_and_surfaces(note.text)
@@ -74,17 +65,54 @@ def analyze_note(note: Note, resolved: list[ResolvedLink], table: LinkTable) -> 
         "body_en": body_terms if body_language == "en" else [],
     }
     # The garden's real words: what suggestions and prefixes are built from.
-    names_text = "\n".join([note.title, note.name, *note.aliases, *note.tags])
-    surface = [t.surface for t in tokens(normalize(names_text))]
-    surface += french_surfaces
-    signature_text = "\n".join([*link_texts, *sorted(set(link_paths))])
-    signature = hashlib.sha1(signature_text.encode()).hexdigest()
+    surface = names_surfaces(note.title, note.name, note.aliases, note.tags) + french_surfaces
     return AnalyzedNote(
         note=note,
         fields=fields,
         surface=surface,
         title_keys=sorted({key(t) for t in (note.title, note.name, *note.aliases) if key(t)}),
         tag_keys=sorted({key(t) for t in note.tags if key(t)}),
-        link_paths=sorted(set(link_paths)),
-        links_signature=signature,
+        link_paths=link_paths,
+        links_signature=links_signature(link_texts, link_paths),
     )
+
+
+def link_terms_sources(path: str, links: Iterable[tuple[str, str | None, bool]],
+                       table: LinkTable) -> tuple[list[str], list[str]]:
+    """What a note's links add to its index: the texts of the ``links`` field (each
+    target as written, plus the target note's title when it reads differently) and the
+    sorted encoded paths of the other notes it links to (backlinks).
+
+    ``links`` are (target as written, resolved path or ``None``, whether it is a note).
+    """
+    texts: list[str] = []
+    paths: set[str] = set()
+    for target, target_path, is_note in links:
+        texts.append(target)
+        if target_path and is_note:
+            title = table.titles.get(target_path, "")
+            if key(title) != key(target):
+                texts.append(title)
+            if target_path != path:
+                paths.add(encode_path(target_path))
+    return texts, sorted(paths)
+
+
+def links_signature(link_texts: list[str], link_paths: list[str]) -> str:
+    """A fingerprint of what a note's links contribute: when it changes (a target
+    appeared, vanished or was retitled), the note must be indexed again."""
+    return hashlib.sha1("\n".join([*link_texts, *link_paths]).encode()).hexdigest()
+
+
+def names_surfaces(title: str, name: str, aliases: Iterable[str],
+                   tags: Iterable[str]) -> list[str]:
+    """The surface words of a note's names (title, file name, aliases, tags)."""
+    names_text = "\n".join([title, name, *aliases, *tags])
+    return [t.surface for t in tokens(normalize(names_text))]
+
+
+def note_surfaces(title: str, name: str, aliases: Iterable[str], tags: Iterable[str],
+                  text: str) -> list[str]:
+    """``AnalyzedNote.surface`` from a note's stored parts: what an update takes back
+    from the vocabulary for a note it rewrites or removes."""
+    return names_surfaces(title, name, aliases, tags) + terms_and_surfaces(text)[1]

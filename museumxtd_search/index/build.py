@@ -1,12 +1,22 @@
 """Build or refresh the Whoosh index from a garden, incrementally and atomically.
 
-Incremental by default: a note is rewritten when its bytes changed (content hash) or
-when its links resolve differently (a target appeared, vanished or was renamed).
-``full=True`` writes a new generation beside the live one and switches at the end.
+A full build (``full=True``, or when there is no usable index) reads every note,
+writes a new generation beside the live one (on every core for large gardens, see
+``index.segments``) and switches to it at the end.
+
+An update (the default) lists and ``stat``s the files and reads again only the notes
+whose file changed, carrying everything else forward from the side files of the live
+generation (``index.state``). A note is rewritten when its content changed, and also
+when its links resolve differently or its display title changed (a target appeared,
+vanished or was renamed): that is checked for every note only when some note's names
+changed, from the link targets each note's entry remembers. The update goes into the
+live generation through Whoosh's own commit (all or nothing); its side files are
+staged first and put in place after, the manifest last.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -15,18 +25,23 @@ from pathlib import Path
 
 import whoosh.index
 
-from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
-from museumxtd_search.analysis.vocabulary import Vocabulary
-from museumxtd_search.index import store
-from museumxtd_search.index.manifest import file_stamps, load_manifest, stale_files  # noqa: F401
-from museumxtd_search.index.schema import SCHEMA_VERSION, build_schema
-from museumxtd_search.vault.notes import Note
-from museumxtd_search.vault.reading import Vault, read_vault
+from museumxtd_search.analysis.documents import (
+    AnalyzedNote,
+    analyze_note,
+    link_terms_sources,
+    links_signature,
+    note_surfaces,
+)
+from museumxtd_search.index import segments, store
+from museumxtd_search.index.state import BuildState, load_state, new_token, side_files
+from museumxtd_search.index.terms_writer import TermsWriter
+from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
+from museumxtd_search.vault.files import GardenFiles, find_files
+from museumxtd_search.vault.notes import Note, VaultWarning
+from museumxtd_search.vault.reading import read_notes, with_title
+from museumxtd_search.vault.resolver import LinkTable
 
-# Whoosh spills postings to disk (pickling each one) when its pool exceeds this; its
-# accounting underestimates, so leave room: a 10k-note garden then sorts in memory,
-# which was 2x faster than the default external sort.
-WRITER_MEMORY_MB = 2048
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -52,58 +67,13 @@ class BuildSummary:
                 f"{self.seconds:.2f} s")
 
 
-def _document(analyzed: AnalyzedNote) -> dict[str, object]:
-    note = analyzed.note
-    document: dict[str, object] = {name: " ".join(t) for name, t in analyzed.fields.items()}
-    document.update(
-        path=note.path,
-        exact=" ".join(analyzed.exact),
-        keys=" ".join(analyzed.title_keys),
-        tag_keys=" ".join(analyzed.tag_keys),
-        link_paths=" ".join(analyzed.link_paths),
-        boosted="yes" if note.boost != 1.0 else "",
-        meta=store.dump_json(stored_meta(note, analyzed)),
-    )
-    return document
-
-
-def stored_meta(note: Note, analyzed: AnalyzedNote) -> dict[str, object]:
-    """What a search result shows, stored with the note so a query never reads the garden."""
-    return {
-        "title": note.title,
-        "tags": list(note.tags),
-        "aliases": list(note.aliases),
-        "text": note.text,
-        "language": note.language,
-        "sections": [[s.heading, s.anchor, s.start] for s in note.sections],
-        "boost": note.boost,
-        "hash": note.content_hash,
-        "links": analyzed.links_signature,
-    }
-
-
-def _manifest(vault: Vault, stamps: dict[str, list[int]], exclude: list[str],
-              indexed: dict[str, list[str]]) -> dict[str, object]:
-    return {
-        "schema": SCHEMA_VERSION,
-        "root": str(vault.root.resolve()),
-        "exclude": exclude,
-        "stamps": stamps,
-        "indexed": indexed,
-        "hashes": {note.path: note.content_hash for note in vault.notes},
-        "assets": list(vault.assets),
-        "warnings": [[w.path, w.line, w.message] for w in vault.warnings],
-    }
-
-
 def build_index(
     notes_dir: Path | str,
     index_dir: Path | str,
     exclude: Iterable[str] = (),
     full: bool = False,
-    on_progress: Callable[[int, int], None] | None = None,
+    on_progress: Progress | None = None,
     wait: bool = True,
-    vault: Vault | None = None,
     on_wait: Callable[[str], None] | None = None,
 ) -> BuildSummary:
     """Bring the index in ``index_dir`` up to date with ``notes_dir``.
@@ -112,103 +82,188 @@ def build_index(
     when ``wait`` is false and another build runs, ``OSError`` when the index folder
     cannot be written (the live index is then left as it was). When another build
     runs and ``wait`` is true, ``on_wait`` gets its PID before this one waits.
+    ``on_progress(done, total)`` is called as notes are read and written.
     """
     started = time.perf_counter()
     notes_dir, index_dir = Path(notes_dir), Path(index_dir)
     exclude = list(exclude)
+    if not notes_dir.is_dir():
+        raise FileNotFoundError(f"notes folder not found: {notes_dir}")
     with store.writer_lock(index_dir, wait=wait, on_wait=on_wait):
-        if vault is None:
-            vault = read_vault(notes_dir, exclude)
-        manifest = load_manifest(index_dir)
-        if (manifest is None or manifest.get("schema") != SCHEMA_VERSION
-                or manifest.get("root") != str(notes_dir.resolve())
-                or manifest.get("exclude") != exclude):
-            full = True
-        summary = BuildSummary(full=full, warnings=[str(w) for w in vault.warnings])
-        searchable = [n for n in vault.notes if n.searchable]
-        summary.notes = len(searchable)
-        previous: dict[str, list[str]] = {} if full else manifest.get("indexed", {})
-        current: dict[str, list[str]] = {}
-        pending: list[AnalyzedNote] = []
-        vocabulary = Vocabulary()
-        total = len(searchable)
-        for number, note in enumerate(searchable, 1):
-            resolved = vault.links.resolve_all(note)
-            analyzed = analyze_note(note, resolved, vault.links)
-            state = [note.content_hash, analyzed.links_signature]
-            current[note.path] = state
-            vocabulary.add(analyzed)
-            if previous.get(note.path) != state:
-                pending.append(analyzed)
-            if on_progress:
-                on_progress(number, total)
-        removed = [p for p in previous if p not in current]
-        summary.added = sum(1 for a in pending if a.note.path not in previous)
-        summary.updated = len(pending) - summary.added
-        summary.removed = len(removed)
-        summary.unchanged = len(current) - len(pending)
-        stamps = file_stamps(notes_dir, [n.path for n in vault.notes])
-        side_files = {
-            store.LINKS: vault.links.to_json(),
-            store.VOCABULARY: vocabulary.to_json(),
-            store.MANIFEST: _manifest(vault, stamps, exclude, current),  # last: marks complete
-        }
-        if full:
-            _write_generation(index_dir, pending, side_files)
+        state = None if full else load_state(index_dir, notes_dir, exclude)
+        if state is None:
+            summary = _build_all(notes_dir, index_dir, exclude, on_progress)
         else:
-            generation = store.live_generation(index_dir)
-            assert generation is not None
-            _update_generation(generation, pending, removed, side_files)
+            summary = _update(state, notes_dir, exclude, on_progress)
         store.remove_leftovers(index_dir, keep=store.live_generation(index_dir))
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
 
-def _write_documents(writer, pending: list[AnalyzedNote], update: bool) -> None:
-    for analyzed in pending:
-        document = _document(analyzed)
-        if update:
-            writer.update_document(**document)
-        else:
-            writer.add_document(**document)
+# --- full build -----------------------------------------------------------------------
 
-
-def _write_generation(index_dir: Path, pending: list[AnalyzedNote],
-                      side_files: dict[str, object]) -> None:
+def _build_all(notes_dir: Path, index_dir: Path, exclude: list[str],
+               on_progress: Progress | None) -> BuildSummary:
+    files = find_files(notes_dir, exclude)
+    total = 2 * len(files.notes)  # each note is read, then (if searchable) written
+    progress = (lambda done: on_progress(done, total)) if on_progress else None
     generation = store.new_generation(index_dir)
     try:
-        ix = whoosh.index.create_in(str(generation), build_schema())
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
-        _write_documents(writer, pending, update=False)
-        writer.commit()
-        _write_side_files(generation, side_files)
+        built = segments.create_index(generation, notes_dir, files, progress)
+        whoosh_generation = whoosh.index.open_dir(str(generation)).latest_generation()
+        warnings = [*files.warnings, *built.warnings]
+        written_files = side_files(new_token(), notes_dir, exclude, files,
+                                   {entry.path: entry for entry in built.entries},
+                                   built.written.states, built.written.vocabulary, built.table,
+                                   warnings, whoosh_generation)
+        for name, data in written_files.items():
+            store.write_atomically(generation / name, store.dump_json(data, sort_keys=False))
     except BaseException:
         # A failed build (disk full, Ctrl-C) never becomes live.
         store.remove_leftovers(index_dir, keep=store.live_generation(index_dir))
         raise
     store.switch_to(index_dir, generation)
+    if on_progress:
+        on_progress(total, total)
+    return BuildSummary(notes=built.searchable, added=built.searchable, full=True,
+                        warnings=[str(w) for w in warnings])
 
 
-def _update_generation(generation: Path, pending: list[AnalyzedNote], removed: list[str],
-                       side_files: dict[str, object]) -> None:
-    """Update the live generation in place: the side files are staged before the Whoosh
-    commit, so that a full disk leaves the whole index as it was, not half updated."""
+# --- update ---------------------------------------------------------------------------
+
+def _update(state: BuildState, notes_dir: Path, exclude: list[str],
+            on_progress: Progress | None) -> BuildSummary:
+    files = find_files(notes_dir, exclude)
+    old = state.entries
+    changed = [p for p in files.notes
+               if p not in old or state.stamps.get(p) != list(files.stamps[p])]
+    if not changed and old.keys() == set(files.notes) and list(files.assets) == state.assets:
+        return _summary(old, files, {}, [], [], state.indexed)
+
+    total = len(changed)
+    progress = (lambda done: on_progress(done, total)) if on_progress else None
+    read = _read(notes_dir, changed, progress)
+    entries = {p: read.entries.get(p) or old[p] for p in files.notes
+               if p in read.entries or (p in old and p not in changed)}
+    names_changed = (entries.keys() != old.keys() or list(files.assets) != state.assets
+                     or any(not entry.same_names(old[p]) for p, entry in read.entries.items()
+                            if p in old))
+    if names_changed:
+        titles = display_titles(entries.values())
+        table = link_table(entries.values(), titles, files.assets)
+        stale = [p for p, entry in entries.items()
+                 if p not in read.entries and entry.searchable
+                 and state.indexed.get(p, [])[:3] != [entry.content_hash,
+                                                      _signature(entry, table), titles[p]]]
+        reread = _read(notes_dir, stale, None)
+        read.notes.extend(reread.notes)
+        read.unreadable.update(reread.unreadable)
+        for path in reread.unreadable:
+            entries.pop(path, None)
+    else:
+        table = state.link_table()
+        titles = table.titles
+
+    analysed = []
+    for note in read.notes:
+        if note.path in entries and note.searchable:
+            item = analyze_note(with_title(note, titles[note.path]),
+                                table.resolve_all(note), table)
+            if state.indexed.get(note.path) != segments.indexed_state(item):
+                analysed.append(item)
+    removed = [p for p in state.indexed if p not in entries or not entries[p].searchable]
+    indexed = {p: s for p, s in state.indexed.items() if p not in removed}
+    indexed.update((a.note.path, segments.indexed_state(a)) for a in analysed)
+    vocabulary = state.vocabulary
+    taken_back = [a.note.path for a in analysed if a.note.path in state.indexed] + removed
+    vocabulary.remove_surfaces(_indexed_surfaces(state.generation, taken_back))
+    for item in analysed:
+        vocabulary.add(item)
+
+    warnings = _warnings(files, entries, read.unreadable)
+    _write_update(state, analysed, removed, lambda whoosh_generation: side_files(
+        new_token(), notes_dir, exclude, files, entries, indexed, vocabulary,
+        table if names_changed else None, warnings, whoosh_generation))
+    return _summary(entries, files, read.unreadable, analysed, removed, state.indexed,
+                    warnings)
+
+
+@dataclass
+class _Read:
+    notes: list[Note]
+    entries: dict[str, NoteEntry]
+    unreadable: dict[str, VaultWarning]
+
+
+def _read(notes_dir: Path, paths: list[str], progress: Callable[[int], None] | None) -> _Read:
+    done = 0
+
+    def advance(_: str) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done)
+
+    read = read_notes(notes_dir, paths, advance)
+    entries = {entry.path: entry for _, entry in read.notes}
+    unreadable = {w.path: w for w in read.warnings if w.path not in entries}
+    return _Read([note for note, _ in read.notes], entries, unreadable)
+
+
+def _signature(entry: NoteEntry, table: LinkTable) -> str:
+    """The links signature the note of ``entry`` has with ``table`` (its links resolved
+    from the targets the entry remembers), without reading the note."""
+    links = ((target, *table.resolve_named(target, entry.folder))
+             for target in entry.link_targets)
+    return links_signature(*link_terms_sources(entry.path, links, table))
+
+
+def _indexed_surfaces(generation: Path, paths: list[str]) -> list[list[str]]:
+    """The surface words each indexed note of ``paths`` was counted with, from the
+    parts stored in the index (what the vocabulary must take back)."""
+    if not paths:
+        return []
+    surfaces = []
+    with whoosh.index.open_dir(str(generation)).searcher() as searcher:
+        for path in paths:
+            stored = searcher.document(path=path)
+            if stored is None:
+                continue
+            meta = json.loads(stored["meta"])
+            name = path.rsplit("/", 1)[-1][:-3]
+            surfaces.append(note_surfaces(meta["title"], name, meta["aliases"], meta["tags"],
+                                          meta["text"]))
+    return surfaces
+
+
+def _write_update(state: BuildState, analysed: list[AnalyzedNote], removed: list[str],
+                  make_side_files: Callable[[int], dict[str, object]]) -> None:
+    """Commit the changes to the live generation, staging the side files first so that
+    a full disk leaves the whole index as it was, not half updated."""
+    generation = state.generation
     staged: list[tuple[Path, Path]] = []
-    try:
-        for name, data in side_files.items():
-            staged.append((store.stage(generation / name, store.dump_json(data)),
+
+    def stage(whoosh_generation: int) -> None:
+        for name, data in make_side_files(whoosh_generation).items():
+            staged.append((store.stage(generation / name, store.dump_json(data, sort_keys=False)),
                            generation / name))
-        if pending or removed:
-            ix = whoosh.index.open_dir(str(generation))
-            writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+
+    try:
+        if analysed or removed:
+            writer = TermsWriter(whoosh.index.open_dir(str(generation)),
+                                 limitmb=segments.WRITER_MEMORY_MB)
             try:
                 for path in removed:
                     writer.delete_by_term("path", path)
-                _write_documents(writer, pending, update=True)
+                for item in analysed:
+                    writer.update_document(**segments.document(item))
+                stage(writer.generation)
             except BaseException:
                 writer.cancel()
                 raise
             writer.commit()
+        else:
+            stage(state.manifest["whoosh_generation"])
     except BaseException:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
@@ -217,6 +272,28 @@ def _update_generation(generation: Path, pending: list[AnalyzedNote], removed: l
         os.replace(temporary, path)
 
 
-def _write_side_files(generation: Path, side_files: dict[str, object]) -> None:
-    for name, data in side_files.items():
-        store.write_atomically(generation / name, store.dump_json(data))
+def _warnings(files: GardenFiles, entries: dict[str, NoteEntry],
+              unreadable: dict[str, VaultWarning]) -> list[VaultWarning]:
+    """Every warning of the garden, as a full read gives them: files first, then note by
+    note in path order (remembered ones for notes not read again)."""
+    warnings = list(files.warnings)
+    for path in files.notes:
+        if path in entries:
+            warnings.extend(entries[path].warnings)
+        elif path in unreadable:
+            warnings.append(unreadable[path])
+    return warnings
+
+
+def _summary(entries: dict[str, NoteEntry], files: GardenFiles,
+             unreadable: dict[str, VaultWarning], analysed: list[AnalyzedNote],
+             removed: list[str], previous: dict[str, list],
+             warnings: list[VaultWarning] | None = None) -> BuildSummary:
+    searchable = sum(1 for entry in entries.values() if entry.searchable)
+    added = sum(1 for a in analysed if a.note.path not in previous)
+    updated = len(analysed) - added
+    if warnings is None:
+        warnings = _warnings(files, entries, unreadable)
+    return BuildSummary(notes=searchable, added=added, updated=updated, removed=len(removed),
+                        unchanged=searchable - added - updated,
+                        warnings=[str(w) for w in warnings])

@@ -10,7 +10,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from museumxtd_search.analysis.fields import FIELD_WEIGHTS, POSITIONAL_FIELDS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _scored(positions: bool = False) -> TEXT:

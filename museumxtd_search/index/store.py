@@ -4,7 +4,8 @@ Layout of an index folder::
 
     index/
       CURRENT            name of the live generation (replaced atomically)
-      gen-<n>/           a complete Whoosh index + manifest.json, links.json, vocabulary.json
+      gen-<n>/           a complete Whoosh index + manifest.json, notes.json, links.json,
+                         vocabulary.json, statistics.json (see ``index.state``)
       .lock              held (flock) by the one process that writes
 
 A full build writes a new generation beside the live one and switches ``CURRENT``
@@ -30,6 +31,8 @@ CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 LINKS = "links.json"
 VOCABULARY = "vocabulary.json"
+NOTES = "notes.json"
+STATISTICS = "statistics.json"
 LOCK = ".lock"
 
 
@@ -113,8 +116,9 @@ def read_json(path: Path) -> Any:
         return json.load(handle)
 
 
-def dump_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def dump_json(data: Any, sort_keys: bool = True) -> str:
+    """Compact JSON; ``sort_keys=False`` for large tables already in path order."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=sort_keys, separators=(",", ":"))
 
 
 @contextlib.contextmanager

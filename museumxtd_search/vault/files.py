@@ -10,8 +10,9 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from museumxtd_search.vault.notes import VaultWarning
 
@@ -59,6 +60,8 @@ class Excluder:
         self._compiled = [(glob_to_regex(p), "/" not in p.strip("/")) for p in self.patterns]
 
     def excluded(self, relative: str) -> bool:
+        if not self._compiled:
+            return False
         parts = relative.split("/")
         prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
         for regex, any_name in self._compiled:
@@ -88,11 +91,16 @@ def read_config(root: Path) -> tuple[list[str], list[VaultWarning]]:
 
 @dataclass(frozen=True, slots=True)
 class GardenFiles:
-    """The files of a garden: notes and other files, relative paths, sorted."""
+    """The files of a garden: notes and other files, relative paths, sorted.
+
+    ``stamps`` holds each note's (mtime in ns, size), taken by the same listing, before
+    anything is read: the cheap test of whether a note changed since a build.
+    """
 
     notes: tuple[str, ...]
     assets: tuple[str, ...]
     warnings: tuple[VaultWarning, ...]
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def find_files(root: Path, exclude: Iterable[str] = ()) -> GardenFiles:
@@ -100,33 +108,59 @@ def find_files(root: Path, exclude: Iterable[str] = ()) -> GardenFiles:
 
     Folder symlinks are not followed (no loops); a broken file symlink is a warning;
     a symlink to a file outside the garden is left out with a warning, so an export
-    never publishes a file from elsewhere on the machine.
+    never publishes a file from elsewhere on the machine. One ``stat`` per note: the
+    query command runs this before every search, on gardens of thousands of notes.
     """
-    configured, warnings = read_config(root)
+    configured, config_warnings = read_config(root)
+    warnings: list[VaultWarning] = []
     real_root = os.path.realpath(root)
     excluder = Excluder([*configured, *exclude])
     notes: list[str] = []
     assets: list[str] = []
-    for folder, dirs, files in os.walk(root, onerror=None):
-        relative_folder = os.path.relpath(folder, root).replace(os.sep, "/")
-        prefix = "" if relative_folder == "." else relative_folder + "/"
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and not excluder.excluded(prefix + d))
-        for name in sorted(files):
+    stamps: dict[str, tuple[int, int]] = {}
+    folders = [(os.fspath(root), "")]
+    while folders:  # a stack, not recursion: folders may nest deeper than Python recurses
+        folder, prefix = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue  # an unreadable folder is left out, as os.walk does
+        for entry in entries:
+            name = entry.name
             relative = prefix + name
-            if name.startswith(".") or name == CONFIG_FILE or excluder.excluded(relative):
+            if name.startswith(".") or excluder.excluded(relative):
                 continue
-            full = os.path.join(folder, name)
-            if os.path.islink(full) and os.path.exists(full) and os.path.commonpath(
-                    [real_root, os.path.realpath(full)]) != real_root:
+            if _is_folder(entry):
+                if not entry.is_symlink():
+                    folders.append((entry.path, relative + "/"))
+                continue
+            if name == CONFIG_FILE:
+                continue
+            if entry.is_symlink() and os.path.exists(entry.path) and os.path.commonpath(
+                    [real_root, os.path.realpath(entry.path)]) != real_root:
                 warnings.append(VaultWarning(relative, None,
                                              "links to a file outside the notes folder: skipped"))
                 continue
-            if name.lower().endswith(".md"):
-                if not os.path.isfile(full):
-                    warnings.append(VaultWarning(relative, None, "broken link, not a file"))
-                    continue
-                notes.append(relative)
-            else:
+            if not name.lower().endswith(".md"):
                 assets.append(relative)
-    return GardenFiles(tuple(sorted(notes)), tuple(sorted(assets)), tuple(warnings))
+                continue
+            try:
+                stat = entry.stat()
+            except OSError:
+                stat = None
+            if stat is None or not S_ISREG(stat.st_mode):
+                warnings.append(VaultWarning(relative, None, "broken link, not a file"))
+                continue
+            notes.append(relative)
+            stamps[relative] = (stat.st_mtime_ns, stat.st_size)
+    warnings.sort(key=lambda w: w.path)
+    return GardenFiles(tuple(sorted(notes)), tuple(sorted(assets)),
+                       (*config_warnings, *warnings), stamps)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False

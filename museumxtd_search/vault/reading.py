@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
-import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from museumxtd_search.analysis.pipeline import detect_language, key
+from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
 from museumxtd_search.vault.files import (  # noqa: F401 - re-exported for callers
     CONFIG_FILE,
     Excluder,
@@ -37,17 +35,21 @@ from museumxtd_search.vault.links import find_links
 from museumxtd_search.vault.markdown_text import inline_markup_to_text, strip_markdown
 from museumxtd_search.vault.notes import Note, VaultWarning
 from museumxtd_search.vault.resolver import LinkTable
+from museumxtd_search.workers import exit_with_parent
 
 
 @dataclass(frozen=True)
 class Vault:
-    """A garden as read: its notes (sorted by path), other files, warnings and link table."""
+    """A garden as read: its notes (sorted by path, with display titles), other files,
+    warnings, link table, and each note's entry (what the index remembers of it)."""
 
     root: Path
     notes: tuple[Note, ...]
     assets: tuple[str, ...]
     warnings: tuple[VaultWarning, ...]
     links: LinkTable
+    entries: tuple[NoteEntry, ...] = ()
+    files: GardenFiles | None = None
 
     def note(self, path: str) -> Note | None:
         return next((n for n in self.notes if n.path == path), None)
@@ -126,27 +128,56 @@ def read_vault(
     root: Path | str,
     exclude: Iterable[str] = (),
     on_progress: Callable[[str], None] | None = None,
+    files: GardenFiles | None = None,
 ) -> Vault:
-    """Read every note under ``root``. Bad files become warnings, never exceptions.
+    """Read every note under ``root`` (those of ``files`` when the caller has listed
+    them already). Bad files become warnings, never exceptions.
 
     Raises ``FileNotFoundError`` only when ``root`` itself is not a folder.
     """
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"notes folder not found: {root}")
-    files = find_files(root, exclude)
-    warnings = list(files.warnings)
-    parsed: list[tuple[Note, str]] = []
-    for relative, result in _parse_files(root, files.notes, on_progress):
+    if files is None:
+        files = find_files(root, exclude)
+    read = read_notes(root, files.notes, on_progress)
+    entries = [entry for _, entry in read.notes]
+    titles = display_titles(entries)
+    notes = tuple(with_title(note, titles[note.path]) for note, _ in read.notes)
+    return Vault(root, notes, files.assets, (*files.warnings, *read.warnings),
+                 link_table(entries, titles, files.assets), tuple(entries), files)
+
+
+@dataclass(frozen=True)
+class ReadNotes:
+    """Notes parsed from disk, each with its entry (titles as the notes give them), and
+    the warnings of those files in path order (unreadable files among them)."""
+
+    notes: list[tuple[Note, NoteEntry]]
+    warnings: list[VaultWarning]
+
+
+def read_notes(root: Path, paths: Iterable[str],
+               on_progress: Callable[[str], None] | None = None,
+               parallel: bool = True) -> ReadNotes:
+    """Read and parse the notes at ``paths`` (relative to ``root``); never raises.
+
+    Many notes are parsed on every core unless ``parallel`` is false (in a worker).
+    """
+    read = ReadNotes([], [])
+    for relative, result in _parse_files(root, tuple(paths), on_progress, parallel):
         if isinstance(result, str):
-            warnings.append(VaultWarning(relative, None, f"cannot be read: {result}"))
+            read.warnings.append(VaultWarning(relative, None, f"cannot be read: {result}"))
             continue
         note, fallback, note_warnings = result
-        warnings.extend(note_warnings)
-        parsed.append((note, fallback))
-    notes = _drop_shared_titles(parsed)
-    return Vault(root, tuple(notes), files.assets, tuple(warnings),
-                 LinkTable.from_notes(notes, files.assets))
+        read.warnings.extend(note_warnings)
+        read.notes.append((note, NoteEntry.of(note, fallback, note_warnings)))
+    return read
+
+
+def with_title(note: Note, title: str) -> Note:
+    """``note`` with its display title (see ``catalog.display_titles``)."""
+    return note if note.title == title else replace(note, title=title)
 
 
 # Below this many notes a second process costs more than it saves.
@@ -163,29 +194,16 @@ def _parse_file(root: Path, relative: str) -> _ParseResult:
     return parse_note(relative, data)
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Pool initializer: end this worker when the process that started it is gone.
-
-    A worker waits on a queue it also holds open, so after its parent is SIGKILLed it
-    would otherwise wait forever.
-    """
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.2)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
 def _parse_chunk(root: Path, chunk: list[str]) -> list[_ParseResult]:
     return [_parse_file(root, relative) for relative in chunk]
 
 
 def _parse_files(root: Path, paths: tuple[str, ...],
-                 on_progress: Callable[[str], None] | None) -> Iterator[tuple[str, _ParseResult]]:
+                 on_progress: Callable[[str], None] | None,
+                 parallel: bool = True) -> Iterator[tuple[str, _ParseResult]]:
     """Parse notes in path order, on every core for large gardens (parsing is CPU-bound)."""
     workers = min(os.cpu_count() or 1, 4)
-    if len(paths) < PARALLEL_THRESHOLD or workers < 2:
+    if not parallel or len(paths) < PARALLEL_THRESHOLD or workers < 2:
         for relative in paths:
             if on_progress:
                 on_progress(relative)
@@ -193,7 +211,7 @@ def _parse_files(root: Path, paths: tuple[str, ...],
         return
     size = max(50, len(paths) // (workers * 8))
     chunks = [list(paths[i:i + size]) for i in range(0, len(paths), size)]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_exit_with_parent,
+    with ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent,
                              initargs=(os.getpid(),)) as pool:
         for chunk, results in zip(chunks, pool.map(_parse_chunk, [root] * len(chunks), chunks),
                                   strict=True):
@@ -201,19 +219,3 @@ def _parse_files(root: Path, paths: tuple[str, ...],
                 if on_progress:
                     on_progress(relative)
                 yield relative, result
-
-
-def _drop_shared_titles(parsed: list[tuple[Note, str]]) -> list[Note]:
-    """A front matter title carried by several notes names the site, not the note.
-
-    (In the real MuseumXTD garden 194 of 199 notes say ``title: MuseumXTD``.) Such a
-    title is replaced by the note's first heading or file name, unless it *is* that.
-    """
-    counts = Counter(key(note.title) for note, fallback in parsed if note.title != fallback)
-    notes = []
-    for note, fallback in parsed:
-        title_key = key(note.title)
-        if counts[title_key] > 1 and title_key not in (key(fallback), key(note.name)):
-            note = replace(note, title=fallback)
-        notes.append(note)
-    return notes

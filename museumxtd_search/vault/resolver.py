@@ -70,9 +70,12 @@ class LinkTable:
         table = cls()
         for note in notes:
             table.add_note(note.path, note.name, note.title, note.aliases)
-        for asset in assets:
-            table.assets.setdefault(key(asset.rsplit("/", 1)[-1]), []).append(asset)
+        table.add_assets(assets)
         return table
+
+    def add_assets(self, assets: Iterable[str]) -> None:
+        for asset in assets:
+            self.assets.setdefault(key(asset.rsplit("/", 1)[-1]), []).append(asset)
 
     def add_note(self, path: str, name: str, title: str, aliases: Iterable[str]) -> None:
         self.by_path[_path_key(path)] = path
@@ -114,9 +117,14 @@ class LinkTable:
         """Resolve one link of ``source``; ``[[#Heading]]`` resolves to ``source`` itself."""
         if not link.target:
             return ResolvedLink(link, source.path, True)
-        if is_asset_name(link.target):
-            return ResolvedLink(link, self.resolve_asset(link.target), False)
-        return ResolvedLink(link, self.resolve_target(link.target, source.folder), True)
+        return ResolvedLink(link, *self.resolve_named(link.target, source.folder))
+
+    def resolve_named(self, target: str, from_folder: str = "") -> tuple[str | None, bool]:
+        """(path, whether it is a note) of a non-empty link target written in a note of
+        ``from_folder``: a file name with an asset extension names a file, else a note."""
+        if is_asset_name(target):
+            return self.resolve_asset(target), False
+        return self.resolve_target(target, from_folder), True
 
     def resolve_all(self, note: Note) -> list[ResolvedLink]:
         return [self.resolve(link, note) for link in note.links]

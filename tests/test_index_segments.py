@@ -1,0 +1,216 @@
+"""How notes become Whoosh segments: the fast term writer writes what Whoosh itself
+would, a parallel build answers like a single-process one, an update leaves the index
+a full build would, and a worker that dies fails the build, not the live index."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import whoosh.index
+from whoosh.writing import SegmentWriter
+
+from museumxtd_search.analysis.documents import analyze_note
+from museumxtd_search.index import segments, store
+from museumxtd_search.index.build import build_index
+from museumxtd_search.index.schema import build_schema
+from museumxtd_search.index.search import GardenSearcher
+from museumxtd_search.index.terms_writer import TermsWriter
+from museumxtd_search.vault.reading import read_vault
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BUNDLED_NOTES = REPO_ROOT / "notes"
+QUERIES = ["réseaux sociaux", "reseaux sociaux", "strat", "musées", "l'évaluation",
+           '"stratégie numérique"', "médiation OR publics", "numérique -digital",
+           "digitization collections", "title:stratégie", "tag:ressource", "strategie numerque",
+           "podcast", "open data", "wikipédia", "collections"]
+
+
+def _postings(index_dir: Path) -> dict[str, object]:
+    """Everything a segment holds, by field and term: postings (doc, weight, value),
+    per-document field lengths and stored fields, field totals."""
+    ix = whoosh.index.open_dir(str(index_dir))
+    with ix.reader() as reader:
+        terms = {}
+        for fieldname, term in reader.all_terms():
+            matcher = reader.postings(fieldname, term)
+            postings = []
+            while matcher.is_active():
+                postings.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            terms[(fieldname, term)] = postings
+        names = [n for n in ix.schema.names() if ix.schema[n].scorable]
+        lengths = {(doc, n): reader.doc_field_length(doc, n) for doc in reader.all_doc_ids()
+                   for n in names}
+        return {"terms": terms, "lengths": lengths,
+                "stored": [reader.stored_fields(doc) for doc in reader.all_doc_ids()],
+                "totals": {n: reader.field_length(n) for n in names},
+                "extremes": {n: (reader.min_field_length(n), reader.max_field_length(n))
+                             for n in names}}
+
+
+def _write(folder: Path, documents, writer_class, joined: bool) -> Path:
+    folder.mkdir(parents=True)
+    ix = whoosh.index.create_in(str(folder), build_schema())
+    writer = writer_class(ix)
+    for document in documents:
+        if joined:
+            document = {k: " ".join(v) if isinstance(v, list) else v for k, v in document.items()}
+        writer.add_document(**document)
+    writer.commit()
+    return folder
+
+
+@pytest.mark.parametrize("garden", ["bundled", "corpus"])
+def test_term_writer_writes_the_segment_whoosh_writes_from_joined_text(garden, tmp_path,
+                                                                       request):
+    notes = BUNDLED_NOTES if garden == "bundled" else request.getfixturevalue("corpus_dir")
+    vault = read_vault(notes)
+    documents = [segments.document(analyze_note(n, vault.links.resolve_all(n), vault.links))
+                 for n in vault.notes if n.searchable]
+    ours = _write(tmp_path / "ours", documents, TermsWriter, joined=False)
+    whoosh_own = _write(tmp_path / "whoosh", documents, SegmentWriter, joined=True)
+    assert _postings(ours) == _postings(whoosh_own)
+
+
+def _answers(index_dir: Path) -> list[dict]:
+    with GardenSearcher(index_dir) as searcher:
+        return [searcher.search(q, limit=50).to_json() for q in QUERIES]
+
+
+def _side_files(index_dir: Path) -> dict[str, object]:
+    generation = store.live_generation(index_dir)
+    vocabulary = store.read_json(generation / store.VOCABULARY)
+    notes = store.read_json(generation / store.NOTES)
+    manifest = store.read_json(generation / store.MANIFEST)
+    del vocabulary["build"]
+    return {"vocabulary": vocabulary, "entries": notes["entries"], "indexed": notes["indexed"],
+            "links": store.read_json(generation / store.LINKS),
+            "statistics": {k: v for k, v in store.read_json(generation / store.STATISTICS).items()
+                           if k != "build"},
+            "manifest": {k: manifest[k] for k in ("hashes", "assets", "warnings", "stamps")}}
+
+
+def test_parallel_build_writes_one_segment_per_core_and_answers_alike(tmp_path, monkeypatch):
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: builds never run in parallel")
+    build_index(BUNDLED_NOTES, tmp_path / "single", full=True)
+    monkeypatch.setattr(segments, "PARALLEL_THRESHOLD", 2)
+    progress: list[tuple[int, int]] = []
+    build_index(BUNDLED_NOTES, tmp_path / "parallel", full=True,
+                on_progress=lambda done, total: progress.append((done, total)))
+    with whoosh.index.open_dir(str(store.live_generation(tmp_path / "parallel"))).reader() as r:
+        assert len(list(r.leaf_readers())) >= 2
+    assert _answers(tmp_path / "parallel") == _answers(tmp_path / "single")
+    assert _side_files(tmp_path / "parallel") == _side_files(tmp_path / "single")
+    assert progress[-1][0] == progress[-1][1]
+
+
+def test_a_worker_that_dies_fails_the_build_and_leaves_the_live_index(tmp_path, monkeypatch):
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: builds never run in parallel")
+    index_dir = tmp_path / "index"
+    build_index(BUNDLED_NOTES, index_dir, full=True)
+    live = store.live_generation(index_dir)
+    before = _answers(index_dir)
+    monkeypatch.setattr(segments, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(segments, "write_notes", lambda *args, **kwargs: os._exit(3))
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        build_index(BUNDLED_NOTES, index_dir, full=True)
+    assert store.live_generation(index_dir) == live
+    assert sorted(p.name for p in index_dir.glob("gen-*")) == [live.name]
+    assert _answers(index_dir) == before
+
+
+def test_a_worker_error_is_raised_by_the_build(tmp_path, monkeypatch):
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: builds never run in parallel")
+    monkeypatch.setattr(segments, "PARALLEL_THRESHOLD", 2)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device", "MAIN_x.seg")
+
+    monkeypatch.setattr(segments, "write_notes", disk_full)
+    with pytest.raises(OSError, match="No space left") as raised:
+        build_index(BUNDLED_NOTES, tmp_path / "index", full=True)
+    assert raised.value.filename == "MAIN_x.seg"
+    assert not list((tmp_path / "index").glob("gen-*"))
+
+
+# --- updates leave what a full build leaves -------------------------------------------
+
+EDITS = [
+    ("edit a body", {"Notes/Open data.md": "# Open data\n\nLes données ouvertes du tamanoir.\n"}),
+    ("retitle a linked note", {"Notes/Newsletters.md": "---\ntitle: Lettres d'information\n"
+                               "---\n# Lettres d'information\n\nUne lettre par mois.\n"}),
+    ("add a note a broken link names", {"Notes/Futur programme.md": "# Futur programme\n\n"
+                                        "Le programme de [[Open data]].\n",
+                                        "Notes/Médiation culturelle.md": "---\naliases: "
+                                        "[Médiation des publics]\n---\nVoir [[Open data#Licences]]"
+                                        " et ![[images/logo.png]].\n"}),
+    ("hide a note from search", {"Notes/Crowdsourcing.md": "---\nsearch: false\n---\nPrivé.\n"}),
+    ("share a front matter title", {"Notes/Accessibilité.md": "---\ntitle: Musée\n---\nTexte.\n",
+                                    "Notes/Référencement.md": "---\ntitle: Musée\n---\nAutre.\n"}),
+    ("remove notes", {"Notes/Podcasts de musée.md": None, "Notes/Futur programme.md": None}),
+    ("unreadable bytes and an empty note", {"Notes/Binaire.md": b"\xff\xfe\x00bad",
+                                            "Notes/Vide.md": ""}),
+]
+
+
+def _apply(garden: Path, changes: dict[str, str | bytes | None]) -> None:
+    for relative, content in changes.items():
+        path = garden / relative
+        if content is None:
+            path.unlink()
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+
+
+def test_each_update_leaves_the_index_a_full_build_would(tmp_path):
+    garden = tmp_path / "garden"
+    shutil.copytree(BUNDLED_NOTES, garden)
+    updated = tmp_path / "updated"
+    build_index(garden, updated, full=True)
+    for step, (what, changes) in enumerate(EDITS):
+        _apply(garden, changes)
+        summary = build_index(garden, updated)
+        assert not summary.full, what
+        fresh = tmp_path / f"full-{step}"
+        build_index(garden, fresh, full=True)
+        assert _side_files(updated) == _side_files(fresh), what
+
+
+def test_an_update_reads_only_the_notes_that_changed(tmp_path, monkeypatch):
+    from museumxtd_search.vault import reading
+
+    garden = tmp_path / "garden"
+    shutil.copytree(BUNDLED_NOTES, garden)
+    build_index(garden, tmp_path / "index")
+    note = garden / "Notes/Open data.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nUne phrase de plus.\n",
+                    encoding="utf-8")
+    parsed: list[str] = []
+    real_parse = reading.parse_note
+    monkeypatch.setattr(reading, "parse_note",
+                        lambda path, data: parsed.append(path) or real_parse(path, data))
+    summary = build_index(garden, tmp_path / "index")
+    assert parsed == ["Notes/Open data.md"]
+    assert (summary.updated, summary.added, summary.removed) == (1, 0, 0)
+
+
+def test_a_build_killed_after_the_whoosh_commit_is_followed_by_a_full_one(tmp_path):
+    garden = tmp_path / "garden"
+    shutil.copytree(BUNDLED_NOTES, garden)
+    index_dir = tmp_path / "index"
+    build_index(garden, index_dir)
+    generation = store.live_generation(index_dir)
+    manifest = json.loads((generation / store.MANIFEST).read_text(encoding="utf-8"))
+    manifest["whoosh_generation"] -= 1  # as if the manifest was not replaced in time
+    (generation / store.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert build_index(garden, index_dir).full

@@ -10,15 +10,19 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import sys
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 import markdown
+import markdown.treeprocessors
 from markdown.extensions import Extension
+from markdown.extensions.toc import unique
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from museumxtd_search.slugs import heading_slugify, slugify
 from museumxtd_search.vault.links import WIKILINK, link_text, parse_markdown_target, parse_wikilink
@@ -140,6 +144,164 @@ class GardenExtension(Extension):
             md.inlinePatterns.deregister("html")
 
 
+_HEADING_TAGS = frozenset(f"h{level}" for level in range(1, 7))
+# Characters that make toc's name for a heading differ from its text (entities, tags,
+# placeholders of escapes and of stashed HTML).
+_NOT_PLAIN = re.compile("[&<>\x02\x03]")
+
+
+class _Step:
+    """A tree-processor slot whose ``run`` is chosen note by note."""
+
+    def __init__(self, run: Callable[[etree.Element], None]) -> None:
+        self.run = run
+
+
+def _nothing(root: etree.Element) -> None:
+    return None
+
+
+def _stack_depth() -> int:
+    frame, depth = sys._getframe(), 0  # noqa: SLF001 - a cheap, exact frame count
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    return depth
+
+
+class HeadingIds(Treeprocessor):
+    """Sets each heading's ``id`` exactly as the ``toc`` extension does, cheaply.
+
+    All toc does for us is give headings their ids (the templates show no table of
+    contents), but for every heading it serialises the heading and runs every
+    postprocessor over it, and for every element it joins the element's text to look
+    for the ``[TOC]`` marker: about a seventh of the rendering time. For a heading of
+    plain text, toc's name is the text with whitespace collapsed, so the id is the one
+    slug rule plus toc's own de-duplication (``unique``). Any other note (a ``[TOC]``
+    marker, a heading holding markup or entities, an element that already has an id)
+    is left to toc itself. This step runs just before toc's and, when it has done the
+    work, empties toc's slot for that note; otherwise toc's ``run`` is called exactly
+    as before, with no frame in between.
+
+    toc walks the tree recursively, so a note nested deeply enough makes it raise
+    ``RecursionError`` (the note is then shown as plain text). When the tree has
+    enough elements for that to be possible, the same walk runs here, at the same
+    stack depth, so the same notes fall back.
+    """
+
+    def __init__(self, md: markdown.Markdown, toc: Treeprocessor, context: RenderContext) -> None:
+        super().__init__(md)
+        self.toc = toc
+        self.marker: str = getattr(toc, "marker", "[TOC]")
+        self.context = context
+        self.toc_step = _Step(toc.run)
+
+    def run(self, root: etree.Element) -> None:
+        self.toc_step.run = self.toc.run
+        if self.marker and self.marker in self.context.note.markdown:
+            return None
+        headings = []
+        elements = 0
+        for element in root.iter():
+            elements += 1
+            if element.attrib and "id" in element.attrib:
+                return None
+            tag = element.tag
+            if isinstance(tag, str) and tag[:1] in ("h", "H") and tag[1:2] in "123456":
+                if tag not in _HEADING_TAGS or len(element) or element.attrib or (
+                        element.text and _NOT_PLAIN.search(element.text)):
+                    return None
+                headings.append(element)
+        if _stack_depth() + elements + 16 >= sys.getrecursionlimit():
+            self._walk_like_toc(root)
+        used: set[str] = set()
+        for heading in headings:
+            name = " ".join((heading.text or "").split())
+            heading.set("id", unique(heading_slugify(name), used))
+        self.toc_step.run = _nothing
+        return None
+
+    def _walk_like_toc(self, root: etree.Element) -> None:
+        """toc's recursive walk for the marker, one frame below this step's ``run`` like
+        toc's own (``run`` -> ``replace_marker`` -> ``iterparent``)."""
+        for _ in self.toc.iterparent(root):  # type: ignore[attr-defined]
+            pass
+
+
+# A substring that each of Python-Markdown's inline patterns (and ours) needs in a
+# text to match it at all; patterns not listed are always tried.
+_INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "backtick": ("`",),
+    "escape": ("\\",),
+    "wikilink": ("[[",),
+    "reference": ("[",),
+    "link": ("[",),
+    "short_reference": ("[",),
+    "image_link": ("![",),
+    "image_reference": ("![",),
+    "short_image_ref": ("![",),
+    "autolink": ("<",),
+    "automail": ("<",),
+    "html": ("<",),
+    "linebreak": ("  \n",),
+    "entity": ("&",),
+    "em_strong": ("*", "_"),
+    "em_strong2": ("*", "_"),
+    "not_strong": ("*", "_"),
+    "strong": ("*", "_"),
+    "emphasis": ("*", "_"),
+}
+
+
+class TriggeredInlineProcessor(markdown.treeprocessors.InlineProcessor):
+    """Python-Markdown's inline processor, minus the patterns that cannot match.
+
+    Python-Markdown tries every inline pattern on every piece of text, looking each
+    up in its registry by index: most of the rendering time, although on a typical
+    piece of text most patterns cannot match (no ``[`` for links, no ``*`` for
+    emphasis). Here a pattern is tried only when the text holds its trigger; a
+    pattern that is not tried is exactly one that would have found no match, which
+    Python-Markdown follows by the next pattern from the start of the text, as here.
+    So the HTML is the same. The loop replaces Python-Markdown's private
+    ``__handleInline``; ``NoteRenderer`` uses this class only where it exists.
+    """
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        registry = md.inlinePatterns
+        triggers_by_pattern = {id(registry[name]): triggers
+                               for name, triggers in _INLINE_TRIGGERS.items() if name in registry}
+        self.inlinePatterns = list(registry)
+        self.triggers = [triggers_by_pattern.get(id(pattern)) for pattern in self.inlinePatterns]
+
+    @staticmethod
+    def supported() -> bool:
+        """Whether the installed Python-Markdown has the private methods this relies on."""
+        base = markdown.treeprocessors.InlineProcessor
+        return all(hasattr(base, name) for name in (
+            "_InlineProcessor__handleInline", "_InlineProcessor__applyPattern"))
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802,N803 - Markdown's names
+        if isinstance(data, AtomicString):
+            return data
+        patterns, triggers = self.inlinePatterns, self.triggers
+        apply = self._InlineProcessor__applyPattern
+        count = len(patterns)
+        start = 0
+        while patternIndex < count:
+            needed = triggers[patternIndex]
+            if needed is not None:
+                for needle in needed:
+                    if needle in data:
+                        break
+                else:  # no trigger in the text: the pattern cannot match it
+                    patternIndex, start = patternIndex + 1, 0
+                    continue
+            data, matched, start = apply(patterns[patternIndex], data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
+
+
 class NoteRenderer:
     """Renders note after note with one Python-Markdown instance.
 
@@ -156,6 +318,12 @@ class NoteRenderer:
             extension_configs={"toc": {"slugify": lambda value, sep: heading_slugify(value)}},
             output_format="html",
         )
+        toc = self.md.treeprocessors["toc"]
+        heading_ids = HeadingIds(self.md, toc, self.context)
+        self.md.treeprocessors.register(heading_ids, "heading_ids", 6)
+        self.md.treeprocessors.register(heading_ids.toc_step, "toc", 5)  # type: ignore[arg-type]
+        if TriggeredInlineProcessor.supported():
+            self.md.treeprocessors.register(TriggeredInlineProcessor(self.md), "inline", 20)
 
     def render(self, note: Note, root: str) -> RenderContext:
         """Render ``note`` for a page ``root`` away from the site root; the returned

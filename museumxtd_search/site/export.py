@@ -22,7 +22,7 @@ from pathlib import Path
 from museumxtd_search import __version__
 from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
 from museumxtd_search.analysis.pipeline import key
-from museumxtd_search.site.client_index import build_client_index
+from museumxtd_search.site.client_index import build_client_index, collector_paused
 from museumxtd_search.site.markdown_render import RenderContext, render_markdown
 from museumxtd_search.site.pages import NotePages, start_note_pages
 from museumxtd_search.site.search_files import write_client_index
@@ -131,7 +131,8 @@ def export_site(
     folders = template_folders(templates)
     check_output(out, force, Path(notes_dir))
     if vault is None:
-        vault = read_vault(notes_dir, exclude)
+        with collector_paused():  # thousands of notes arrive, and no cycles
+            vault = read_vault(notes_dir, exclude)
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
     temporary = out.parent / f".{out.name}.tmp-{os.getpid()}"
@@ -225,11 +226,14 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
         folders=folders, common=common, allow_html=allow_html, out=writer.folder)
     with start_note_pages(job) as rendering:
         searchable = [n for n in notes if n.searchable]
-        if analyzed is None:
-            analyzed = [analyze_note(n, resolved[n.path], vault.links) for n in searchable]
-        write_client_index(build_client_index(analyzed, [urls[n.path] + "index.html"
-                                                         for n in searchable]),
-                           writer.path("search/manifest.json").parent)
+        # The client index is millions of small lists, written then dropped: collecting
+        # while it lives would walk all of them, and they hold no cycles.
+        with collector_paused():
+            if analyzed is None:
+                analyzed = [analyze_note(n, resolved[n.path], vault.links) for n in searchable]
+            write_client_index(build_client_index(analyzed, [urls[n.path] + "index.html"
+                                                             for n in searchable]),
+                               writer.path("search/manifest.json").parent)
         summary.searchable = len(searchable)
         _write_other_pages(vault, writer, env, common, item, tags, urls, allow_html, site_title)
         for folder in reversed(folders):

@@ -302,6 +302,40 @@ class TriggeredInlineProcessor(markdown.treeprocessors.InlineProcessor):
         return data
 
 
+def _freeze_lookups(md: markdown.Markdown) -> None:
+    """Make two per-block lookups of Python-Markdown constant-time, same results.
+
+    The block parser asks its registry for the sorted list of block processors once
+    per block, and ``is_block_level`` scans a list of some fifty tag names for each
+    element; neither list changes once the instance is built.
+    """
+    parser = md.parser
+    processors = tuple(parser.blockprocessors)
+
+    def parse_blocks(parent: etree.Element, blocks: list[str]) -> None:
+        # BlockParser.parseBlocks over a fixed tuple (one frame, like the original).
+        while blocks:
+            for processor in processors:
+                if processor.test(parent, blocks[0]):
+                    if processor.run(parent, blocks) is not False:
+                        break
+
+    parser.parseBlocks = parse_blocks  # type: ignore[method-assign]
+
+    names = md.block_level_elements
+    known: dict[object, bool] = {}
+
+    def is_block_level(tag: object) -> bool:
+        # Markdown.is_block_level, remembered; computed in place rather than by calling
+        # the original, so a note's stack depth never depends on the notes before it.
+        found = known.get(tag)
+        if found is None:
+            found = known[tag] = isinstance(tag, str) and tag.lower().rstrip("/") in names
+        return found
+
+    md.is_block_level = is_block_level  # type: ignore[method-assign]
+
+
 class NoteRenderer:
     """Renders note after note with one Python-Markdown instance.
 
@@ -324,6 +358,12 @@ class NoteRenderer:
         self.md.treeprocessors.register(heading_ids.toc_step, "toc", 5)  # type: ignore[arg-type]
         if TriggeredInlineProcessor.supported():
             self.md.treeprocessors.register(TriggeredInlineProcessor(self.md), "inline", 20)
+        # Restores backslash escapes, which only the escape and code patterns make from
+        # a backslash: a note without one has nothing to restore.
+        self.unescape = self.md.treeprocessors["unescape"]
+        self.unescape_step = _Step(self.unescape.run)
+        self.md.treeprocessors.register(self.unescape_step, "unescape", 0)  # type: ignore[arg-type]
+        _freeze_lookups(self.md)
 
     def render(self, note: Note, root: str) -> RenderContext:
         """Render ``note`` for a page ``root`` away from the site root; the returned
@@ -332,6 +372,7 @@ class NoteRenderer:
         context.note, context.root = note, root
         context.used_assets, context.unrendered = set(), False
         self.md.reset()
+        self.unescape_step.run = self.unescape.run if "\\" in note.markdown else _nothing
         try:
             context.html = self.md.convert(note.markdown)
         except RecursionError:

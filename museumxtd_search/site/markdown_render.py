@@ -26,7 +26,7 @@ from markdown.util import AtomicString
 
 from museumxtd_search.slugs import heading_slugify, slugify
 from museumxtd_search.vault.links import WIKILINK, link_text, parse_markdown_target, parse_wikilink
-from museumxtd_search.vault.notes import Note
+from museumxtd_search.vault.notes import Link, Note
 from museumxtd_search.vault.resolver import LinkTable, is_asset_name
 
 _SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
@@ -45,6 +45,24 @@ class RenderContext:
     used_assets: set[str] = field(default_factory=set)
     unrendered: bool = False
     html: str = ""
+    # Link targets already resolved by this renderer: many notes link to the same ones.
+    resolved: dict[tuple[bool, str, str], str | None] = field(default_factory=dict)
+
+    def resolve(self, link: Link) -> str | None:
+        """``table.resolve(link, note).target_path``, remembered. The resolver reads the
+        note's folder only for a target holding a slash (or backslash), and nothing of
+        the note but its path for a link to itself (``[[#Heading]]``)."""
+        target = link.target
+        if not target:
+            return self.note.path
+        asset = is_asset_name(target)
+        folder = self.note.folder if not asset and ("/" in target or "\\" in target) else ""
+        cache_key = (asset, target, folder)
+        try:
+            return self.resolved[cache_key]
+        except KeyError:
+            found = self.resolved[cache_key] = self.table.resolve(link, self.note).target_path
+            return found
 
 
 def _note_href(context: RenderContext, path: str, heading: str | None) -> str:
@@ -65,19 +83,19 @@ class WikilinkProcessor(InlineProcessor):
     def handleMatch(self, match: re.Match[str], data: str):  # noqa: N802 - Markdown's API
         context = self.context
         link = parse_wikilink(match.group(2), bool(match.group(1)))
-        resolved = context.table.resolve(link, context.note)
+        target_path = context.resolve(link)
         label = link_text(link) if link.target else (link.label or link.heading or "")
         if is_asset_name(link.target):
-            return self._asset(link.target, resolved.target_path, label, link.embed), \
+            return self._asset(link.target, target_path, label, link.embed), \
                 match.start(0), match.end(0)
-        if resolved.target_path is None or resolved.target_path not in context.page_urls:
+        if target_path is None or target_path not in context.page_urls:
             element = etree.Element("span", {"class": "wikilink broken",
                                              "title": f"Note absente : {link.target}"})
             element.text = label
             return element, match.start(0), match.end(0)
         element = etree.Element("a", {
             "class": "wikilink embed" if link.embed else "wikilink",
-            "href": _note_href(context, resolved.target_path, link.heading),
+            "href": _note_href(context, target_path, link.heading),
         })
         element.text = label
         return element, match.start(0), match.end(0)
@@ -151,10 +169,15 @@ _NOT_PLAIN = re.compile("[&<>\x02\x03]")
 
 
 class _Step:
-    """A tree-processor slot whose ``run`` is chosen note by note."""
+    """A registered tree processor whose ``run`` is chosen note by note; everything else
+    is the processor's own (other processors read attributes of theirs)."""
 
-    def __init__(self, run: Callable[[etree.Element], None]) -> None:
-        self.run = run
+    def __init__(self, processor: Treeprocessor) -> None:
+        self.processor = processor
+        self.run: Callable[[etree.Element], etree.Element | None] = processor.run
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.processor, name)
 
 
 def _nothing(root: etree.Element) -> None:
@@ -193,7 +216,7 @@ class HeadingIds(Treeprocessor):
         self.toc = toc
         self.marker: str = getattr(toc, "marker", "[TOC]")
         self.context = context
-        self.toc_step = _Step(toc.run)
+        self.toc_step = _Step(toc)
 
     def run(self, root: etree.Element) -> None:
         self.toc_step.run = self.toc.run
@@ -361,7 +384,7 @@ class NoteRenderer:
         # Restores backslash escapes, which only the escape and code patterns make from
         # a backslash: a note without one has nothing to restore.
         self.unescape = self.md.treeprocessors["unescape"]
-        self.unescape_step = _Step(self.unescape.run)
+        self.unescape_step = _Step(self.unescape)
         self.md.treeprocessors.register(self.unescape_step, "unescape", 0)  # type: ignore[arg-type]
         _freeze_lookups(self.md)
 

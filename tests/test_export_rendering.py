@@ -23,12 +23,13 @@ import markdown
 import pytest
 
 import museumxtd_search.site.pages as pages
+from museumxtd_search.analysis.documents import analyze_note
 from museumxtd_search.cli import describe
 from museumxtd_search.site.export import export_site
 from museumxtd_search.site.markdown_render import GardenExtension, NoteRenderer, RenderContext
 from museumxtd_search.site.urls import asset_url, page_urls
 from museumxtd_search.slugs import heading_slugify
-from museumxtd_search.vault.reading import parse_note
+from museumxtd_search.vault.reading import parse_note, read_vault
 from museumxtd_search.vault.resolver import LinkTable
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -135,6 +136,15 @@ def test_deeply_nested_notes_fall_back_at_the_same_depth_as_plain_python_markdow
     for depth in range(low - 3, low + 4):
         ours, expected = both(depth)
         assert ours == expected, depth
+
+
+def test_an_export_given_the_analysed_notes_writes_the_same_site(tmp_path):
+    vault = read_vault(REPO_ROOT / "notes")
+    analyzed = [analyze_note(note, vault.links.resolve_all(note), vault.links)
+                for note in vault.notes if note.searchable]
+    export_site(vault.root, tmp_path / "read-here")
+    export_site(vault.root, tmp_path / "given", vault=vault, analyzed=analyzed)
+    assert snapshot(tmp_path / "given") == snapshot(tmp_path / "read-here")
 
 
 def write_large_garden(root: Path, count: int) -> None:

@@ -124,8 +124,14 @@ def export_site(
     site_title: str | None = None,
     vault: Vault | None = None,
     base_url: str = "",
+    analyzed: Sequence[AnalyzedNote] | None = None,
 ) -> ExportSummary:
-    """Export ``notes_dir`` to the folder ``out``; see the module docstring for safety."""
+    """Export ``notes_dir`` to the folder ``out``; see the module docstring for safety.
+
+    A caller that has already read the garden (``vault``) and analysed its searchable
+    notes (``analyzed``, in path order, e.g. from an index build) passes them, and the
+    export neither reads nor analyses again.
+    """
     started = time.perf_counter()
     out = Path(out).absolute()
     folders = template_folders(templates)
@@ -140,7 +146,7 @@ def export_site(
     temporary.mkdir()
     try:
         summary = _write_site(vault, SiteWriter(temporary), folders, allow_html,
-                              site_title or _site_title(vault), base_url)
+                              site_title or _site_title(vault), base_url, analyzed)
         fingerprint = site_fingerprint(vault, folders, allow_html, site_title, base_url)
         (temporary / MARKER).write_text(json.dumps(fingerprint, ensure_ascii=False, indent=1,
                                                    sort_keys=True) + "\n", encoding="utf-8")

@@ -119,9 +119,10 @@ def _add_postings(table: Postings, doc: int, field_terms: Sequence[str],
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cycle collector: building allocates millions of small lists and no
-    cycles, and each collection would walk every one of them again."""
+    cycles, and each collection would walk every one of them again. Nested pauses
+    resume the collector only when the outermost ends."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -138,7 +139,7 @@ def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) ->
     Document ids are positions in ``analyzed``, which is in path order, so ordering
     by id is ordering by path (the last tie-breaker of the ranking).
     """
-    with _collector_paused():
+    with collector_paused():
         return _build(analyzed, urls)
 
 

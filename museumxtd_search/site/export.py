@@ -15,19 +15,20 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from museumxtd_search import __version__
-from museumxtd_search.analysis.documents import analyze_note
+from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
 from museumxtd_search.analysis.pipeline import key
-from museumxtd_search.site.client_index import build_client_index
+from museumxtd_search.site.client_index import build_client_index, collector_paused
 from museumxtd_search.site.markdown_render import RenderContext, render_markdown
-from museumxtd_search.site.pages import NotePages, write_note_pages
+from museumxtd_search.site.pages import NotePages, start_note_pages
 from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import environment, template_folders
 from museumxtd_search.site.urls import asset_url, page_urls, relative_root, tag_url
+from museumxtd_search.site.writer import SiteWriter
 from museumxtd_search.vault.notes import VaultWarning
 from museumxtd_search.vault.reading import Vault, read_vault
 
@@ -58,26 +59,6 @@ class ExportSummary:
         return (f"exported {self.pages} pages ({self.notes} notes, {self.searchable} searchable, "
                 f"{self.tags} tags, {self.assets} files) to {self.out}: {self.broken_links} "
                 f"broken links, {len(self.warnings)} warnings, {self.seconds:.2f} s")
-
-
-class SiteWriter:
-    """Writes files strictly inside one folder (note paths never escape it)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder.resolve()
-        self.pages = 0
-
-    def path(self, relative: str) -> Path:
-        target = (self.folder / relative).resolve()
-        if not target.is_relative_to(self.folder):
-            raise ValueError(f"refusing to write outside the site: {relative}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return target
-
-    def page(self, url: str, html: str) -> None:
-        self.path(url + "index.html" if url.endswith("/") or not url else url).write_text(
-            html, encoding="utf-8")
-        self.pages += 1
 
 
 def check_output(out: Path, force: bool, notes_dir: Path | None = None) -> None:
@@ -143,14 +124,21 @@ def export_site(
     site_title: str | None = None,
     vault: Vault | None = None,
     base_url: str = "",
+    analyzed: Sequence[AnalyzedNote] | None = None,
 ) -> ExportSummary:
-    """Export ``notes_dir`` to the folder ``out``; see the module docstring for safety."""
+    """Export ``notes_dir`` to the folder ``out``; see the module docstring for safety.
+
+    A caller that has already read the garden (``vault``) and analysed its searchable
+    notes (``analyzed``, in path order, e.g. from an index build) passes them, and the
+    export neither reads nor analyses again.
+    """
     started = time.perf_counter()
     out = Path(out).absolute()
     folders = template_folders(templates)
     check_output(out, force, Path(notes_dir))
     if vault is None:
-        vault = read_vault(notes_dir, exclude)
+        with collector_paused():  # thousands of notes arrive, and no cycles
+            vault = read_vault(notes_dir, exclude)
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
     temporary = out.parent / f".{out.name}.tmp-{os.getpid()}"
@@ -158,7 +146,7 @@ def export_site(
     temporary.mkdir()
     try:
         summary = _write_site(vault, SiteWriter(temporary), folders, allow_html,
-                              site_title or _site_title(vault), base_url)
+                              site_title or _site_title(vault), base_url, analyzed)
         fingerprint = site_fingerprint(vault, folders, allow_html, site_title, base_url)
         (temporary / MARKER).write_text(json.dumps(fingerprint, ensure_ascii=False, indent=1,
                                                    sort_keys=True) + "\n", encoding="utf-8")
@@ -197,7 +185,15 @@ def _site_title(vault: Vault) -> str:
 
 
 def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_html: bool,
-                site_title: str, base_url: str) -> ExportSummary:
+                site_title: str, base_url: str,
+                analyzed: Sequence[AnalyzedNote] | None = None) -> ExportSummary:
+    """Write every file of the site into ``writer``'s folder.
+
+    ``analyzed`` are the searchable notes of ``vault`` already analysed, in path order
+    (as an index build has them); without it they are analysed here. Note pages are
+    rendered in the background while this process analyses, writes the client index
+    and the other pages, then renders with the workers.
+    """
     env = environment(folders)
     notes = vault.notes
     urls = page_urls(n.path for n in notes)
@@ -219,35 +215,55 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
             entry["notes"].append(note)
     summary.tags = len(tags)
 
-    searchable = [n for n in notes if n.searchable]
-    analyzed = [analyze_note(n, resolved[n.path], vault.links) for n in searchable]
-    write_client_index(build_client_index(analyzed, [urls[n.path] + "index.html"
-                                                     for n in searchable]),
-                       writer.path("search/manifest.json").parent)
-    summary.searchable = len(searchable)
-
     base_url = base_url.rstrip("/") + "/" if base_url else ""
     common = {"site_title": site_title, "note_count": len(notes), "lang": "fr",
               "base_url": base_url, "url": ""}
-    used_assets: set[str] = set()
     titles = {n.path: n.title for n in notes}
 
     def item(path: str) -> dict[str, str]:
         return {"path": path, "title": titles[path], "url": urls[path]}
 
-    written = write_note_pages(NotePages(
+    job = NotePages(
         notes=notes, table=vault.links, urls=urls,
         # Path breaks ties between equal titles: two exports give the same bytes.
         backlinks={path: sorted((item(p) for p in sources),
                                 key=lambda i: (i["title"].lower(), i["path"]))
                    for path, sources in backlinks.items()},
-        folders=folders, common=common, allow_html=allow_html, out=writer.folder))
+        folders=folders, common=common, allow_html=allow_html, out=writer.folder)
+    with start_note_pages(job) as rendering:
+        searchable = [n for n in notes if n.searchable]
+        # The client index is millions of small lists, written then dropped: collecting
+        # while it lives would walk all of them, and they hold no cycles.
+        with collector_paused():
+            if analyzed is None:
+                analyzed = [analyze_note(n, resolved[n.path], vault.links) for n in searchable]
+            write_client_index(build_client_index(analyzed, [urls[n.path] + "index.html"
+                                                             for n in searchable]),
+                               writer.path("search/manifest.json").parent)
+        summary.searchable = len(searchable)
+        _write_other_pages(vault, writer, env, common, item, tags, urls, allow_html, site_title)
+        for folder in reversed(folders):
+            static = folder / "static"
+            if static.is_dir():
+                shutil.copytree(static, writer.path("static"), dirs_exist_ok=True)
+        written = rendering.finish()
+
     writer.pages += written.pages
-    used_assets |= written.assets
     for path in written.unrendered:
         summary.warnings.append(str(VaultWarning(
             path, None, "nested too deeply to render: shown as plain text")))
+    for asset in sorted(written.assets):
+        shutil.copyfile(vault.root / asset, writer.path(asset_url(asset)))
+    summary.assets = len(written.assets)
+    summary.pages = writer.pages
+    return summary
 
+
+def _write_other_pages(vault: Vault, writer: SiteWriter, env, common: dict[str, object],
+                       item, tags: dict[str, dict], urls: dict[str, str], allow_html: bool,
+                       site_title: str) -> None:
+    """The all-notes page, a page per tag, the tag list, the search page and the home."""
+    notes = vault.notes
     by_title = sorted(notes, key=lambda n: (n.title.lower(), n.path))
     list_template = env.get_template("list.html")
     writer.page("all/", list_template.render(
@@ -272,13 +288,3 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
         home_body = render_markdown(context, allow_html)
     writer.page("", search_template.render(
         **common, root="", heading=site_title, home_body=home_body))
-
-    for folder in reversed(folders):
-        static = folder / "static"
-        if static.is_dir():
-            shutil.copytree(static, writer.path("static"), dirs_exist_ok=True)
-    for asset in sorted(used_assets):
-        shutil.copyfile(vault.root / asset, writer.path(asset_url(asset)))
-    summary.assets = len(used_assets)
-    summary.pages = writer.pages
-    return summary

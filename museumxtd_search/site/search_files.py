@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from museumxtd_search.site.client_index import ClientIndex
+from museumxtd_search.site.writer import write_text
 
-
-def _dump(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_dump = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
 def write_data_file(folder: Path, name: str, data: object) -> int:
     """Write ``name.json`` and ``name.js`` (``MXSearchData("name", …);``) into ``folder``,
     which must exist; return the JSON's size in bytes."""
     text = _dump(data)
-    (folder / f"{name}.json").write_text(text, encoding="utf-8")
+    base = os.path.join(folder, name)
+    size = write_text(base + ".json", text)
     # JSON is valid JavaScript except for two line separators; escape them for <script>.
     script = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    (folder / f"{name}.js").write_text(f'MXSearchData("{name}",{script});\n', encoding="utf-8")
-    return len(text.encode("utf-8"))
+    write_text(base + ".js", f'MXSearchData("{name}",{script});\n')
+    return size
 
 
 def write_client_index(index: ClientIndex, folder: Path) -> None:

@@ -224,17 +224,23 @@ def _print_results(response) -> None:
 @click.option("--force", is_flag=True, help="Replace a non-empty --out not made by export.")
 @click.option("--allow-html", is_flag=True,
               help="Keep raw HTML of notes (trusted gardens only; escaped by default).")
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Index of the same notes: notes unchanged since its last full build "
+                   "are taken from it instead of being read again.")
 @_json_option
 def export_command(notes_dir: Path, exclude: tuple[str, ...], out_dir: Path, base_url: str,
                    templates_dir: Path | None, site_title: str | None, force: bool,
-                   allow_html: bool, as_json: bool) -> None:
+                   allow_html: bool, index_dir: Path, as_json: bool) -> None:
     """Export a static site with an offline in-browser search."""
+    from museumxtd_search.index.manifest import snapshot_folder
     from museumxtd_search.site.export import ExportRefusedError, export_site
 
     _require_notes(notes_dir)
     try:
         summary = export_site(notes_dir, out_dir, exclude, templates=templates_dir, force=force,
-                              allow_html=allow_html, site_title=site_title, base_url=base_url)
+                              allow_html=allow_html, site_title=site_title, base_url=base_url,
+                              snapshot=snapshot_folder(index_dir, notes_dir, exclude))
     except ExportRefusedError as error:
         raise click.ClickException(str(error)) from None
     _print_summary(summary, as_json)

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from museumxtd_search.analysis.folding import normalize
 from museumxtd_search.analysis.pipeline import Language, key, terms, terms_and_surfaces, tokens
+from museumxtd_search.vault.catalog import NoteEntry
 from museumxtd_search.vault.notes import Note
 from museumxtd_search.vault.resolver import LinkTable, ResolvedLink
 
@@ -102,6 +103,14 @@ def links_signature(link_texts: list[str], link_paths: list[str]) -> str:
     """A fingerprint of what a note's links contribute: when it changes (a target
     appeared, vanished or was retitled), the note must be indexed again."""
     return hashlib.sha1("\n".join([*link_texts, *link_paths]).encode()).hexdigest()
+
+
+def entry_links_signature(entry: NoteEntry, table: LinkTable) -> str:
+    """The links signature the note of ``entry`` has with ``table`` (its links resolved
+    from the targets the entry remembers), without reading the note again."""
+    links = ((target, *table.resolve_named(target, entry.folder))
+             for target in entry.link_targets)
+    return links_signature(*link_terms_sources(entry.path, links, table))
 
 
 def names_surfaces(title: str, name: str, aliases: Iterable[str],

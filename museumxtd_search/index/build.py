@@ -28,8 +28,7 @@ import whoosh.index
 from museumxtd_search.analysis.documents import (
     AnalyzedNote,
     analyze_note,
-    link_terms_sources,
-    links_signature,
+    entry_links_signature,
     note_surfaces,
 )
 from museumxtd_search.index import segments, store
@@ -39,7 +38,6 @@ from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
 from museumxtd_search.vault.files import GardenFiles, find_files
 from museumxtd_search.vault.notes import Note, VaultWarning
 from museumxtd_search.vault.reading import read_notes, with_title
-from museumxtd_search.vault.resolver import LinkTable
 
 Progress = Callable[[int, int], None]
 
@@ -153,8 +151,8 @@ def _update(state: BuildState, notes_dir: Path, exclude: list[str],
         table = link_table(entries.values(), titles, files.assets)
         stale = [p for p, entry in entries.items()
                  if p not in read.entries and entry.searchable
-                 and state.indexed.get(p, [])[:3] != [entry.content_hash,
-                                                      _signature(entry, table), titles[p]]]
+                 and state.indexed.get(p, [])[:3] != [
+                     entry.content_hash, entry_links_signature(entry, table), titles[p]]]
         reread = _read(notes_dir, stale, None)
         read.notes.extend(reread.notes)
         read.unreadable.update(reread.unreadable)
@@ -208,14 +206,6 @@ def _read(notes_dir: Path, paths: list[str], progress: Callable[[int], None] | N
     entries = {entry.path: entry for _, entry in read.notes}
     unreadable = {w.path: w for w in read.warnings if w.path not in entries}
     return _Read([note for note, _ in read.notes], entries, unreadable)
-
-
-def _signature(entry: NoteEntry, table: LinkTable) -> str:
-    """The links signature the note of ``entry`` has with ``table`` (its links resolved
-    from the targets the entry remembers), without reading the note."""
-    links = ((target, *table.resolve_named(target, entry.folder))
-             for target in entry.link_targets)
-    return links_signature(*link_terms_sources(entry.path, links, table))
 
 
 def _indexed_surfaces(generation: Path, paths: list[str]) -> list[list[str]]:

@@ -45,3 +45,12 @@ def stale_files(notes_dir: Path, index_dir: Path, exclude: Iterable[str] = ()) -
     changed = [p for p, stamp in stamps.items() if old.get(p) != list(stamp)]
     changed += [p for p in old if p not in stamps]
     return sorted(changed)
+
+
+def snapshot_folder(index_dir: Path, notes_dir: Path, exclude: Iterable[str] = ()) -> Path | None:
+    """The live generation of ``index_dir`` when it was built from ``notes_dir`` with
+    these exclusions (the folder holding its snapshot), else ``None``."""
+    manifest = load_manifest(index_dir)
+    if not built_from(manifest, notes_dir, exclude):
+        return None
+    return store.live_generation(index_dir)

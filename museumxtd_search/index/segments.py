@@ -36,6 +36,7 @@ from museumxtd_search.analysis.vocabulary import Vocabulary
 from museumxtd_search.index import store
 from museumxtd_search.index.schema import build_schema
 from museumxtd_search.index.terms_writer import TermsWriter
+from museumxtd_search.snapshot import SnapshotNote, write_snapshot
 from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
 from museumxtd_search.vault.files import GardenFiles
 from museumxtd_search.vault.notes import Note, VaultWarning
@@ -123,12 +124,16 @@ def stored_meta(analyzed: AnalyzedNote) -> dict[str, object]:
 
 
 def write_notes(writer, notes: Sequence[Note], table: LinkTable, update: bool,
-                on_note: Callable[[], None] | None = None) -> WrittenNotes:
-    """Analyse each note and add (or, with ``update``, replace) its document."""
+                on_note: Callable[[], None] | None = None,
+                analyzed_out: list[AnalyzedNote] | None = None) -> WrittenNotes:
+    """Analyse each note and add (or, with ``update``, replace) its document; the
+    analyses are appended to ``analyzed_out`` when given."""
     written = WrittenNotes()
     add = writer.update_document if update else writer.add_document
     for note in notes:
         analyzed = analyze_note(note, table.resolve_all(note), table)
+        if analyzed_out is not None:
+            analyzed_out.append(analyzed)
         written.vocabulary.add(analyzed)
         written.states[note.path] = indexed_state(analyzed)
         add(**document(analyzed))
@@ -174,18 +179,23 @@ def create_index(generation: Path, root: Path, files: GardenFiles,
 
     vault = read_vault(root, files=files, on_progress=step)
     writer = TermsWriter(ix, limitmb=WRITER_MEMORY_MB)
+    analyzed: list[AnalyzedNote] = []
     try:
         written = write_notes(writer, [n for n in vault.notes if n.searchable], vault.links,
-                              update=False, on_note=step)
+                              update=False, on_note=step, analyzed_out=analyzed)
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
+    _write_snapshot(generation, 0, [(with_title(note, entry.title), entry)
+                                    for note, entry in zip(vault.notes, vault.entries,
+                                                           strict=True)],
+                    analyzed, vault.links)
     return BuiltIndex(list(vault.entries), list(vault.warnings)[len(files.warnings):],
                       vault.links, written)
 
 
-def _share_worker(root: Path, paths: Sequence[str], generation: Path, progress,
+def _share_worker(number: int, root: Path, paths: Sequence[str], generation: Path, progress,
                   channel: Channel) -> None:
     """In a worker: read a share of the garden, send its entries, receive the garden's
     link table, then analyse and write the share's searchable notes as one segment.
@@ -207,13 +217,24 @@ def _share_worker(root: Path, paths: Sequence[str], generation: Path, progress,
     table: LinkTable = channel.receive()
     notes = [with_title(note, table.titles[note.path]) for note, _ in read.notes
              if note.searchable]
-    if not notes:
-        channel.send((None, WrittenNotes()))
-        return
-    writer = TermsWriter(whoosh.index.open_dir(str(generation)), _lk=False,
-                         limitmb=WRITER_MEMORY_MB)
-    written = write_notes(writer, notes, table, update=False, on_note=step)
-    channel.send((writer._finalize_segment(), written))
+    analyzed: list[AnalyzedNote] = []
+    segment, written = None, WrittenNotes()
+    if notes:
+        writer = TermsWriter(whoosh.index.open_dir(str(generation)), _lk=False,
+                             limitmb=WRITER_MEMORY_MB)
+        written = write_notes(writer, notes, table, update=False, on_note=step,
+                              analyzed_out=analyzed)
+        segment = writer._finalize_segment()
+    _write_snapshot(generation, number, read.notes, analyzed, table if number == 0 else None)
+    channel.send((segment, written))
+
+
+def _write_snapshot(generation: Path, number: int, read: Sequence[tuple[Note, NoteEntry]],
+                    analyzed: Sequence[AnalyzedNote], table: LinkTable | None) -> None:
+    """Leave what this build read and analysed for the export (see ``snapshot``)."""
+    by_path = {item.note.path: item for item in analyzed}
+    write_snapshot(generation, number, [SnapshotNote(note, entry, by_path.get(note.path))
+                                        for note, entry in read], table)
 
 
 def _create_in_workers(ix, generation: Path, root: Path, files: GardenFiles, workers: int,
@@ -222,8 +243,8 @@ def _create_in_workers(ix, generation: Path, root: Path, files: GardenFiles, wor
     report = (lambda: on_progress(progress.value)) if on_progress else None
     size = -(-len(files.notes) // workers)
     shares = [files.notes[start:start + size] for start in range(0, len(files.notes), size)]
-    with ForkedWorkers([partial(_share_worker, root, share, generation, progress)
-                        for share in shares]) as forked:
+    with ForkedWorkers([partial(_share_worker, number, root, share, generation, progress)
+                        for number, share in enumerate(shares)]) as forked:
         read = forked.gather(report)
         entries = [entry for share_entries, _ in read for entry in share_entries]
         warnings = [warning for _, share_warnings in read for warning in share_warnings]

@@ -9,10 +9,8 @@ sorted keys and no timestamps, so the same notes give byte-identical output.
 
 from __future__ import annotations
 
-import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 from operator import sub
@@ -26,6 +24,7 @@ from museumxtd_search.analysis.pipeline import key
 from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
 from museumxtd_search.analysis.typos import PREFIX_EXPANSIONS
 from museumxtd_search.analysis.vocabulary import Vocabulary
+from museumxtd_search.collector import collector_paused
 
 FORMAT_VERSION = 3
 # Whoosh's BM25F defaults, which the CLI uses.
@@ -116,20 +115,6 @@ def _add_postings(table: Postings, doc: int, field_terms: Sequence[str],
         else:
             table[term].append([doc, len(found), length, found[0],
                                 *map(sub, islice(found, 1, None), found)])
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cycle collector: building allocates millions of small lists and no
-    cycles, and each collection would walk every one of them again. Nested pauses
-    resume the collector only when the outermost ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex:

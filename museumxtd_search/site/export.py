@@ -22,15 +22,17 @@ from pathlib import Path
 from museumxtd_search import __version__
 from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
 from museumxtd_search.analysis.pipeline import key
-from museumxtd_search.site.client_index import build_client_index, collector_paused
+from museumxtd_search.collector import collector_paused
+from museumxtd_search.site.client_index import build_client_index
 from museumxtd_search.site.markdown_render import RenderContext, render_markdown
 from museumxtd_search.site.pages import NotePages, start_note_pages
 from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import environment, template_folders
 from museumxtd_search.site.urls import asset_url, page_urls, relative_root, tag_url
 from museumxtd_search.site.writer import SiteWriter
+from museumxtd_search.snapshot import read_garden
 from museumxtd_search.vault.notes import VaultWarning
-from museumxtd_search.vault.reading import Vault, read_vault
+from museumxtd_search.vault.reading import Vault
 
 MARKER = ".museumxtd-site"
 HOME_NOTES = ("index.md", "README.md", "Accueil.md")
@@ -125,12 +127,15 @@ def export_site(
     vault: Vault | None = None,
     base_url: str = "",
     analyzed: Sequence[AnalyzedNote] | None = None,
+    snapshot: Path | None = None,
 ) -> ExportSummary:
     """Export ``notes_dir`` to the folder ``out``; see the module docstring for safety.
 
     A caller that has already read the garden (``vault``) and analysed its searchable
     notes (``analyzed``, in path order, e.g. from an index build) passes them, and the
-    export neither reads nor analyses again.
+    export neither reads nor analyses again. ``snapshot`` is a folder where a full
+    index build left what it read (see ``museumxtd_search.snapshot``): notes unchanged
+    since are taken from there.
     """
     started = time.perf_counter()
     out = Path(out).absolute()
@@ -138,7 +143,7 @@ def export_site(
     check_output(out, force, Path(notes_dir))
     if vault is None:
         with collector_paused():  # thousands of notes arrive, and no cycles
-            vault = read_vault(notes_dir, exclude)
+            vault, analyzed = read_garden(Path(notes_dir), exclude, snapshot)
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
     temporary = out.parent / f".{out.name}.tmp-{os.getpid()}"

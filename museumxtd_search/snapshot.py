@@ -1,0 +1,163 @@
+"""What a full index build read and analysed, kept for the export that follows it.
+
+CI rebuilds the index and the site from the same notes, one after the other, and each
+would read, parse and analyse every note (at 10,000 notes, about 15 s of CPU for the
+export alone). A full build leaves its notes and their analyses beside the Whoosh
+index (``snapshot-<n>.pickle`` in the generation, one per worker), and an export given
+that index takes from there every note whose bytes are unchanged (same content hash).
+An analysis is reused only when the note's display title and the resolution of its
+links are what they were; otherwise the note is analysed again (not read again).
+Notes that changed since are read as usual: a snapshot makes an export faster, never
+different (``tests/test_snapshot.py`` compares the sites byte for byte).
+
+Snapshots are pickles, like Whoosh's own files in the same folder. One written by
+another version of this tool, or with other data classes, is ignored. Index updates
+leave the snapshot as it is: an export after them reads the notes changed since the
+last full build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from museumxtd_search import __version__
+from museumxtd_search.analysis.documents import (
+    AnalyzedNote,
+    analyze_note,
+    entry_links_signature,
+)
+from museumxtd_search.collector import collector_paused
+from museumxtd_search.vault import notes as note_types
+from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
+from museumxtd_search.vault.files import find_files
+from museumxtd_search.vault.notes import Note, VaultWarning
+from museumxtd_search.vault.reading import (
+    Vault,
+    content_hash,
+    read_notes,
+    read_vault,
+    with_title,
+)
+from museumxtd_search.vault.resolver import LinkTable
+
+PREFIX = "snapshot-"
+SUFFIX = ".pickle"
+
+
+def _format() -> tuple:
+    """What a snapshot's pickles must have been written by: this version, these fields."""
+    classes = (Note, NoteEntry, AnalyzedNote, note_types.Heading, note_types.Section,
+               note_types.Link, VaultWarning)
+    return (1, __version__,
+            tuple((c.__name__, tuple(f.name for f in dataclasses.fields(c))) for c in classes))
+
+
+@dataclass(frozen=True)
+class SnapshotNote:
+    """One note as the build read it (its own title) and, when searchable, analysed it
+    (with the display title it had then)."""
+
+    note: Note
+    entry: NoteEntry
+    analyzed: AnalyzedNote | None
+
+
+def write_snapshot(folder: Path, number: int, notes: Iterable[SnapshotNote],
+                   table: LinkTable | None) -> None:
+    """Write part ``number`` of a snapshot into ``folder`` (a generation being built);
+    part 0 also carries the build's link table."""
+    data = (_format(), table.to_json() if table is not None else None, list(notes))
+    with open(folder / f"{PREFIX}{number}{SUFFIX}", "wb") as handle:
+        pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    notes: dict[str, SnapshotNote]
+    table: dict | None
+
+
+def read_snapshot(folder: Path) -> Snapshot | None:
+    """The snapshot in ``folder``, or ``None`` when there is none usable."""
+    parts = sorted(folder.glob(f"{PREFIX}*{SUFFIX}"))
+    if not parts:
+        return None
+    notes: dict[str, SnapshotNote] = {}
+    table = None
+    expected = _format()
+    try:
+        with collector_paused():
+            for part in parts:
+                with open(part, "rb") as handle:
+                    written_by, part_table, items = pickle.load(handle)
+                if written_by != expected:
+                    return None
+                table = part_table if part_table is not None else table
+                notes.update((item.note.path, item) for item in items)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+            TypeError, ValueError):
+        return None
+    return Snapshot(notes, table)
+
+
+def read_garden(root: Path, exclude: Iterable[str] = (),
+                snapshot_folder: Path | None = None) -> tuple[Vault, list[AnalyzedNote] | None]:
+    """Read the garden as ``read_vault`` does, taking unchanged notes from the snapshot
+    in ``snapshot_folder``; also return the searchable notes analysed (in path order),
+    or ``None`` when there was no usable snapshot (the caller analyses them)."""
+    snapshot = read_snapshot(snapshot_folder) if snapshot_folder is not None else None
+    files = find_files(root, exclude)
+    if snapshot is None:
+        return read_vault(root, files=files), None
+    kept: dict[str, SnapshotNote] = {}
+    for path in files.notes:
+        cached = snapshot.notes.get(path)
+        if cached is None:
+            continue
+        try:
+            data = (root / path).read_bytes()
+        except OSError:
+            continue  # read again below, which says why it cannot be
+        if content_hash(data) == cached.note.content_hash:
+            kept[path] = cached
+    read = read_notes(root, [p for p in files.notes if p not in kept])
+    fresh = {note.path: (note, entry) for note, entry in read.notes}
+    unreadable = {w.path: w for w in read.warnings if w.path not in fresh}
+    pairs: list[tuple[Note, NoteEntry]] = []
+    warnings: list[VaultWarning] = list(files.warnings)
+    for path in files.notes:
+        if path in kept:
+            pairs.append((kept[path].note, kept[path].entry))
+        elif path in fresh:
+            pairs.append(fresh[path])
+        elif path in unreadable:
+            warnings.append(unreadable[path])
+            continue
+        warnings.extend(pairs[-1][1].warnings)
+    entries = [entry for _, entry in pairs]
+    titles = display_titles(entries)
+    table = link_table(entries, titles, files.assets)
+    notes = tuple(with_title(note, titles[note.path]) for note, _ in pairs)
+    vault = Vault(root, notes, files.assets, tuple(warnings), table, tuple(entries), files)
+    return vault, _analyses(notes, entries, kept, table, snapshot.table == table.to_json())
+
+
+def _analyses(notes: Sequence[Note], entries: Sequence[NoteEntry],
+              kept: dict[str, SnapshotNote], table: LinkTable,
+              same_table: bool) -> list[AnalyzedNote]:
+    """Each searchable note's analysis: the snapshot's when it still holds, else new."""
+    analyzed = []
+    for note, entry in zip(notes, entries, strict=True):
+        if not note.searchable:
+            continue
+        cached = kept[note.path].analyzed if note.path in kept else None
+        if cached is not None and cached.note.title == note.title and (
+                same_table or entry_links_signature(entry, table) == cached.links_signature):
+            analyzed.append(cached)
+        else:
+            analyzed.append(analyze_note(note, table.resolve_all(note), table))
+    return analyzed

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import whoosh.index
+import whoosh.reading
 from test_client_parity import COMMON_QUERIES, QUERIES, split_query
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -217,7 +218,7 @@ def engine_scores(ix: whoosh.index.Index, query: ranking.Query,
     with ix.reader() as reader:
         engine = IndexScorer(leaf_segments(reader), IndexStatistics(reader))
         matches = engine.matches([query], bonus, engine.scorers())
-        docs = set(matches.low) | matches.uncertain
+        docs = {doc for doc, score in enumerate(matches.low) if score} | matches.uncertain
         found = {doc: matches.exact(doc) for doc in docs}
         return {doc: score for doc, score in found.items() if score > 0}
 
@@ -317,3 +318,95 @@ def test_statistics_are_whoosh_searcher_statistics(synthetic):
                     searcher.avg_field_length(field) or 1)
                 for text in [*WORDS, "absent"]:
                     assert statistics.idf(field, text) == searcher.idf(field, text)
+
+
+def test_matcher_stand_ins_sort_like_whoosh_matchers():
+    # Whoosh's Huffman tree sorts (size, matcher) pairs; on equal sizes the matchers'
+    # classes decide. The engine sorts stand-ins: they must compare the same way.
+    from itertools import product
+    from operator import eq, ge, gt, le, lt
+
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+    from whoosh.matching import (
+        ArrayUnionMatcher,
+        FilterMatcher,
+        ListMatcher,
+        NullMatcherClass,
+        UnionMatcher,
+        WrappingMatcher,
+    )
+    from whoosh.query.spans import SpanNear2
+
+    real = [W3LeafMatcher, ListMatcher, FilterMatcher, WrappingMatcher,
+            SpanNear2.SpanNear2Matcher, NullMatcherClass, UnionMatcher, ArrayUnionMatcher]
+    stand_ins = [*real[:4], ranking.SpanNear2Matcher, *real[5:]]
+    for (real_a, ours_a), (real_b, ours_b) in product(zip(real, stand_ins, strict=True),
+                                                      repeat=2):
+        for compare in (lt, le, eq, ge, gt):
+            assert compare((1, object.__new__(real_a)), (1, object.__new__(real_b))) == \
+                compare((1, object.__new__(ours_a)), (1, object.__new__(ours_b)))
+
+
+# --- the searcher: what it keeps, what it reads ------------------------------------------
+
+
+def test_a_searcher_answers_the_same_whether_it_keeps_decoded_postings_or_not(
+        updated_segments, monkeypatch):
+    queries = [text for text, _, _, _ in CASES[:60]]
+    with GardenSearcher(updated_segments) as searcher:
+        kept = [[searcher.search(q).to_json() for q in queries] for _ in range(2)]
+    monkeypatch.setattr(ranking, "CACHED_POSTINGS", 0)
+    with GardenSearcher(updated_segments) as searcher:
+        fresh = [searcher.search(q).to_json() for q in queries]
+    monkeypatch.setattr(ranking, "CACHED_POSTINGS", 50)  # forever dropping entries
+    with GardenSearcher(updated_segments) as searcher:
+        crowded = [searcher.search(q).to_json() for q in queries + queries]
+    assert kept[0] == kept[1] == fresh == crowded[:len(queries)] == crowded[len(queries):]
+
+
+def test_a_searcher_keeps_no_more_postings_than_its_limit(one_segment, monkeypatch):
+    monkeypatch.setattr(ranking, "CACHED_POSTINGS", 200)
+    with GardenSearcher(one_segment) as searcher:
+        for text, _, _, _ in CASES[:40]:
+            searcher.search(text)
+            assert searcher.scorer.cache._held <= 200
+
+
+def test_correction_candidates_keep_every_word_the_correction_could_pick(one_segment):
+    from museumxtd_search.analysis.typos import allowed_edits, best_correction
+
+    rng = random.Random(4)
+    with GardenSearcher(one_segment) as searcher:
+        words = [word for word, _ in searcher.vocabulary if allowed_edits(word)]
+        checked = 0
+        for word in rng.sample(words, 150):
+            at = rng.randrange(len(word))
+            for typo in (word[:at] + word[at + 1:], word[:at] + "x" + word[at:],
+                         word[:at] + "e" + word[at + 1:], word[::-1]):
+                if allowed_edits(typo):
+                    assert best_correction(typo, searcher._correction_candidates(typo)) == \
+                        best_correction(typo, searcher.vocabulary), typo
+                    checked += 1
+        assert checked > 400
+
+
+def test_words_starting_with_a_prefix_are_those_of_a_scan(one_segment):
+    with GardenSearcher(one_segment) as searcher:
+        for prefix in ["", "a", "mu", "musee", "numeri", "strat", "zz", "é", "2"]:
+            assert searcher.words_starting_with(prefix) == [
+                pair for pair in searcher.vocabulary if pair[0].startswith(prefix)]
+
+
+def test_opening_a_searcher_reads_nothing_a_query_may_not_need(one_segment, monkeypatch):
+    reads = []
+    original = whoosh.reading.SegmentReader.stored_fields
+    monkeypatch.setattr(whoosh.reading.SegmentReader, "stored_fields",
+                        lambda self, doc: reads.append(doc) or original(self, doc))
+    with GardenSearcher(one_segment) as searcher:
+        assert searcher._vocabulary_file is None and searcher._link_table is None
+        assert reads == []
+        assert len(searcher.search("musée", limit=3).results) == 3
+        # the three shown notes, and the boosted notes' boosts (once per searcher)
+        shown = len(reads)
+        searcher.search("musée", limit=3)
+        assert len(reads) - shown == 3

@@ -24,7 +24,7 @@ W3 codec, each pinned by ``tests/test_search_engine.py`` against the public API:
 from __future__ import annotations
 
 import zlib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from math import log
 from pickle import loads
@@ -43,40 +43,35 @@ class Postings:
 
     ``docs`` are segment-local document numbers, ascending; ``weights`` the term
     frequencies as Whoosh stores them (float32 values). ``positions(doc)`` decodes one
-    posting's positions (fields with positions only): blocks are unpickled without
-    their positions first, which is most of their bytes and most of the time.
+    posting's positions (fields with positions only): blocks are read without their
+    positions first (most of their bytes and most of the time), and a block's
+    positions are unpickled only when one of its postings is asked for.
     """
 
-    __slots__ = ("docs", "weights", "_blocks", "_block_ends")
+    __slots__ = ("docs", "weights", "_all_docs", "_starts", "_locations", "_postfile",
+                 "_values")
 
-    def __init__(self, docs: list[int], weights: list[float],
-                 blocks: list[_Block]) -> None:
+    def __init__(self, docs: list[int], weights: list[float], all_docs: list[int],
+                 starts: list[int], locations: list[tuple[int, int, int]], postfile,
+                 values: dict[int, tuple] | None = None) -> None:
         self.docs = docs
         self.weights = weights
-        self._blocks = blocks
-        self._block_ends = [block.ids[-1] for block in blocks]
+        self._all_docs = all_docs  # deleted documents included: the blocks' order
+        self._starts = starts  # index in _all_docs of each block's first posting
+        self._locations = locations  # (data offset, data length, compressed) per block
+        self._postfile = postfile
+        self._values = values or {}
 
     def positions(self, doc: int) -> list[int]:
-        block = self._blocks[bisect_left(self._block_ends, doc)]
-        return decode_positions(block.value(bisect_left(block.ids, doc)))
-
-
-class _Block:
-    """The ids of one posting block, and its raw data for the positions."""
-
-    __slots__ = ("ids", "_data", "_values")
-
-    def __init__(self, ids: list[int], data: bytes | None, values: tuple | None) -> None:
-        self.ids = ids
-        self._data = data
-        self._values = values
-
-    def value(self, index: int) -> bytes:
-        if self._values is None:
-            assert self._data is not None
-            self._values = loads(self._data)[2]
-            self._data = None
-        return self._values[index]
+        at = bisect_left(self._all_docs, doc)
+        block = bisect_right(self._starts, at) - 1
+        values = self._values.get(block)
+        if values is None:
+            offset, length, compressed = self._locations[block]
+            data = self._postfile.get(offset, length)
+            values = self._values[block] = loads(zlib.decompress(data) if compressed
+                                                 else data)[2]
+        return decode_positions(values[at - self._starts[block]])
 
 
 def decode_positions(value: bytes) -> list[int]:
@@ -94,15 +89,29 @@ _VALUES_START = b"(c_codecs\nencode\n"
 _CLOSE_WITHOUT_VALUES = b")\x87."
 
 
-def _read_block(data: bytes, count: int) -> tuple[tuple, object, bytes | None, tuple | None]:
-    """(delta ids, weights, data to unpickle for the values or None, values or None)."""
-    cut = data.find(_VALUES_START)
+# Ids and weights of 128 postings take at most 128 * (5 + 9) bytes of pickle: only that
+# much of a block is decompressed first.
+_IDS_AND_WEIGHTS_BYTES = 2048
+
+
+def _ids_and_weights(data: bytes, compressed: int, count: int) -> tuple[tuple, object]:
+    """(delta-encoded ids, weights) of one block's data, positions left packed."""
+    if compressed:
+        decompressor = zlib.decompressobj()
+        head = decompressor.decompress(data, _IDS_AND_WEIGHTS_BYTES)
+        cut = head.find(_VALUES_START)
+        if cut < 0 and not decompressor.eof:
+            head += decompressor.decompress(decompressor.unconsumed_tail)
+            cut = head.find(_VALUES_START)
+        data = head
+    else:
+        cut = data.find(_VALUES_START)
     if cut >= 0:
         delta_ids, weights, _ = loads(data[:cut] + _CLOSE_WITHOUT_VALUES)
         if len(delta_ids) == count:
-            return delta_ids, weights, data, None
-    delta_ids, weights, values = loads(data)
-    return delta_ids, weights, None, values
+            return delta_ids, weights
+    delta_ids, weights, _ = loads(data)
+    return delta_ids, weights
 
 
 class Segment:
@@ -121,13 +130,23 @@ class Segment:
         self.deleted: frozenset[int] = reader.deleted_docs_set
         self._schema = reader.schema
         self._lengths: dict[str, bytes | None] = {}
+        self._frequencies: dict[tuple[str, str], int] = {}
+        self._has: dict[tuple[str, str], bool] = {}
 
     def has_term(self, field: str, text: str) -> bool:
-        return (field, text) in self.reader
+        key = (field, text)
+        found = self._has.get(key)
+        if found is None:
+            found = self._has[key] = key in self.reader
+        return found
 
     def doc_frequency(self, field: str, text: str) -> int:
         """Postings of the term here, deleted documents included (Whoosh's estimate)."""
-        return self.reader.doc_frequency(field, text)
+        key = (field, text)
+        found = self._frequencies.get(key)
+        if found is None:
+            found = self._frequencies[key] = self.reader.doc_frequency(field, text)
+        return found
 
     def leaf_matcher_class(self, field: str, text: str) -> type:
         """The class of the posting reader Whoosh opens for the term (it has it)."""
@@ -140,18 +159,20 @@ class Segment:
             return None
         fieldobj = self._schema[field]
         matcher = self.reader._terms.matcher(field, fieldobj.to_bytes(text), fieldobj.format)
-        docs: list[int] = []
-        weights: list[float] = []
-        blocks = _blocks(matcher)
-        for block, block_weights in blocks:
-            docs += block.ids
-            weights += block_weights
+        if isinstance(matcher, ListMatcher):  # postings inlined in the term info
+            docs = list(matcher._ids)
+            weights = ([1.0] * len(docs) if matcher._weights is None
+                       else [float(w) for w in matcher._weights])
+            values = tuple(matcher._values) if matcher._values is not None else ()
+            postings = Postings(docs, weights, docs, [0], [(0, 0, 0)], None, {0: values})
+        else:
+            postings = _read_postings(matcher)
         if self.deleted:
             deleted = self.deleted
-            kept = [i for i, doc in enumerate(docs) if doc not in deleted]
-            docs = [docs[i] for i in kept]
-            weights = [weights[i] for i in kept]
-        return Postings(docs, weights, [block for block, _ in blocks])
+            kept = [i for i, doc in enumerate(postings.docs) if doc not in deleted]
+            postings.docs = [postings.docs[i] for i in kept]
+            postings.weights = [postings.weights[i] for i in kept]
+        return postings
 
     def lengths(self, field: str) -> bytes | None:
         """The length byte of ``field`` for every document (``None``: no length column,
@@ -167,28 +188,30 @@ class Segment:
         return self._lengths[field]
 
 
-def _blocks(matcher) -> list[tuple[_Block, list[float]]]:
-    """Every block of a fresh W3 posting reader, with its weights."""
-    if isinstance(matcher, ListMatcher):  # postings inlined in the term info
-        values = tuple(matcher._values) if matcher._values is not None else ()
-        weights = ([1.0] * len(matcher._ids) if matcher._weights is None
-                   else [float(w) for w in matcher._weights])
-        return [(_Block(list(matcher._ids), None, values), weights)]
-    blocks = []
+def _read_postings(matcher: W3LeafMatcher) -> Postings:
+    """Every block of a fresh W3 posting reader, ids and weights only."""
+    docs: list[int] = []
+    weights: list[float] = []
+    starts: list[int] = []
+    locations: list[tuple[int, int, int]] = []
     postfile = matcher._postfile
     while True:
-        data = postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
-        if matcher._compression:
-            data = zlib.decompress(data)
+        offset, length = matcher._dataoffset, matcher._nextoffset - matcher._dataoffset
+        compressed = matcher._compression
+        data = postfile.get(offset, length)
         count = matcher._blocklength
-        delta_ids, weights, raw, values = _read_block(data, count)
-        if weights is None:
-            weights = [1.0] * count
-        elif isinstance(weights, float):
-            weights = [weights] * count
-        blocks.append((_Block(list(accumulate(delta_ids)), raw, values), weights))
+        delta_ids, block_weights = _ids_and_weights(data, compressed, count)
+        starts.append(len(docs))
+        locations.append((offset, length, compressed))
+        docs += accumulate(delta_ids)
+        if block_weights is None:
+            weights += [1.0] * count
+        elif isinstance(block_weights, float):
+            weights += [block_weights] * count
+        else:
+            weights += block_weights
         if matcher._lastblock:
-            return blocks
+            return Postings(docs, weights, docs, starts, locations, postfile)
         matcher._goto(matcher._nextoffset)
 
 

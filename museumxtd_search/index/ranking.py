@@ -16,8 +16,9 @@ ranking. This module adds them in exactly Whoosh's order (``whoosh3==3.54.0``):
   the other, in query order (``PreloadedOr``). The choice is made per segment.
 
 A note a part does not match contributes 0.0, which changes no sum (scores are
-positive), so every node is a sparse map ``note -> score`` and adding two nodes is a
-dictionary merge.
+positive), so a node's scores are a map ``note -> score`` and adding two nodes is a
+merge: a dictionary while few notes match, a list with one slot per note of the
+segment once many do (adding two lists is one C-level ``map``).
 
 Phrases marked ``lazy`` (the proximity bonus) are the exception: deciding whether they
 match needs positions, which are slow to decode for thousands of notes. They only add
@@ -31,11 +32,10 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections import Counter, OrderedDict, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import partial
-from itertools import repeat
+from itertools import compress, repeat
 from operator import add as add_floats
 from operator import getitem
 
@@ -63,6 +63,15 @@ OR_TREE_ABOVE_DOCUMENTS = 5000
 OR_MAX_PARTS = 1024
 # Whoosh's default weighting, the one GardenSearcher has always used.
 _BM25F = BM25F()
+# Scores of more than this share of a segment's notes are kept as a list, one slot per
+# note (0.0 where absent); fewer as a dictionary.
+DENSE_SHARE = 0.125
+# Decoded posting lists, term and phrase scores a searcher keeps for its next queries,
+# in postings (about 100 bytes each), least recently used dropped first. A query decodes
+# each of its terms once anyway; this is what the browser client does with the posting
+# files it has fetched. Only leaves (one term, one phrase) are kept, never the merged
+# scores of a query. 0 keeps nothing between queries.
+CACHED_POSTINGS = 500_000
 
 
 @dataclass(frozen=True)
@@ -98,8 +107,72 @@ Query = Term | Phrase | AnyOf
 NOTHING = AnyOf(())
 
 
+# Scores of the notes of one segment: {local doc: score}, or a list with one score per
+# local document (0.0: no match).
+Values = dict[int, float] | list[float]
+
+
+def dense(values: Values, size: int) -> list[float]:
+    if isinstance(values, list):
+        return values
+    result = [0.0] * size
+    for doc, score in values.items():
+        result[doc] = score
+    return result
+
+
+def values_of(docs: list[int], scores: Iterable[float], size: int) -> Values:
+    """The scores of ``docs`` (ascending), as a dictionary or a list by their share."""
+    if len(docs) > size * DENSE_SHARE:
+        result = [0.0] * size
+        deque(map(result.__setitem__, docs, scores), maxlen=0)
+        return result
+    return dict(zip(docs, scores, strict=True))
+
+
+def add(first: Values, second: Values, size: int) -> Values:
+    """Per note ``first + second`` (a new map: inputs are shared, never changed). Float
+    addition commutes, so loops run over the smaller map."""
+    if isinstance(first, list) and isinstance(second, list):
+        return list(map(add_floats, first, second))
+    if isinstance(second, list):
+        first, second = second, first
+    if isinstance(first, dict):
+        if len(first) < len(second):
+            first, second = second, first
+        if not second:
+            return first
+        if len(first) + len(second) <= size * DENSE_SHARE:
+            merged = first.copy()
+            for doc, score in second.items():
+                if doc in merged:
+                    merged[doc] += score
+                else:
+                    merged[doc] = score
+            return merged
+        first = dense(first, size)
+    result = list(first)
+    for doc, score in second.items():
+        result[doc] += score  # 0.0 + score where absent
+    return result
+
+
+def docs_of(values: Values) -> Iterable[int]:
+    """The notes with a score."""
+    if isinstance(values, list):
+        return compress(range(len(values)), values)
+    return values.keys()
+
+
+def getter(values: Values) -> Callable[[int], float]:
+    """doc -> score (0.0 when absent)."""
+    if isinstance(values, list):
+        return values.__getitem__
+    return lambda doc: values.get(doc, 0.0)
+
+
 class Scores:
-    """A query's scores in one segment (global document numbers).
+    """A query's scores in one segment (local document numbers).
 
     ``low`` is exact when ``high`` is ``None``; otherwise the query holds lazy phrases,
     ``low <= exact(doc) <= high`` and only ``exact`` decodes positions.
@@ -107,7 +180,7 @@ class Scores:
 
     __slots__ = ("low", "high", "exact")
 
-    def __init__(self, low: dict[int, float], high: dict[int, float] | None = None,
+    def __init__(self, low: Values, high: Values | None = None,
                  exact: Callable[[int], float] | None = None) -> None:
         self.low = low
         self.high = high
@@ -115,56 +188,33 @@ class Scores:
 
     def score_of(self) -> Callable[[int], float]:
         """doc -> exact score (0.0 when it does not match)."""
-        return self.exact if self.exact is not None else partial(_get_or_zero, self.low)
+        return self.exact if self.exact is not None else getter(self.low)
 
 
-def _get_or_zero(scores: dict[int, float], doc: int) -> float:
-    return scores.get(doc, 0.0)
-
-
-def add(first: dict[int, float], second: dict[int, float]) -> dict[int, float]:
-    """Per note ``first + second`` (a new map; float addition commutes, so the loop
-    runs over the smaller map)."""
-    if len(first) < len(second):
-        first, second = second, first
-    if not second:
-        return first
-    result = first.copy()
-    for doc, score in second.items():
-        if doc in result:
-            result[doc] += score
-        else:
-            result[doc] = score
-    return result
-
-
-def union(first: Scores | None, second: Scores | None) -> Scores | None:
+def union(first: Scores | None, second: Scores | None, size: int) -> Scores | None:
     """UnionMatcher: ``a.score() + b.score()`` where both match, else the one that does."""
     if first is None:
         return second
     if second is None:
         return first
-    low = add(first.low, second.low)
+    low = add(first.low, second.low, size)
     if first.high is None and second.high is None:
         return Scores(low)
     high = add(first.low if first.high is None else first.high,
-               second.low if second.high is None else second.high)
+               second.low if second.high is None else second.high, size)
     score_a, score_b = first.score_of(), second.score_of()
     return Scores(low, high, lambda doc: score_a(doc) + score_b(doc))
 
 
-def in_sequence(parts: list[Scores | None]) -> Scores | None:
+def in_sequence(parts: list[Scores | None], size: int) -> Scores | None:
     """ArrayUnionMatcher: starting from 0, each part's score added in query order."""
-    present = [part for part in parts if part is not None]
-    if not present:
-        return None
-    result = present[0]
-    for part in present[1:]:
-        result = union(result, part)
+    result = None
+    for part in parts:
+        result = union(result, part, size)
     return result
 
 
-def huffman(parts: list[tuple[int, type, Scores | None]]) -> Scores | None:
+def huffman(parts: list[tuple[int, type, Scores | None]], size: int) -> Scores | None:
     """DefaultOr: whoosh.util.make_weighted_tree over (estimated size, part), which
     repeatedly joins the two smallest parts and inserts the join after the parts of
     equal size. Sizes tie often (0 for every absent term), and then Whoosh's sort
@@ -173,8 +223,12 @@ def huffman(parts: list[tuple[int, type, Scores | None]]) -> Scores | None:
     sorts before a ``FilterMatcher`` or a ``SpanNear2Matcher`` (its subclasses) of the
     same size, and no other two matchers are ordered. The same function therefore sorts
     stand-ins of the very classes Whoosh's matchers would have (``matcher_class``)."""
-    tree = make_weighted_tree(_join, [(size, _stand_in(cls, scores))
-                                      for size, cls, scores in parts])
+
+    def join(first, second):
+        return _stand_in(UnionMatcher, union(first.scores, second.scores, size))
+
+    tree = make_weighted_tree(join, [(estimate, _stand_in(cls, scores))
+                                     for estimate, cls, scores in parts])
     return tree.scores
 
 
@@ -183,10 +237,6 @@ def _stand_in(cls: type, scores: Scores | None):
     stand_in = object.__new__(cls)
     stand_in.scores = scores
     return stand_in
-
-
-def _join(first, second):
-    return _stand_in(UnionMatcher, union(first.scores, second.scores))
 
 
 class SpanNear2Matcher(WrappingMatcher):
@@ -231,7 +281,8 @@ def phrase_occurs(positions: list[list[int]], slop: int) -> bool:
 class LengthNorms:
     """Per field and term frequency, ``(tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl /
     avgfl))`` for every length byte: BM25F without its idf, computed with the very
-    operations of Whoosh's ``bm25()``, so that ``idf * ratio`` is its score."""
+    operations of Whoosh's ``bm25()``, so that ``idf * ratio`` is its score (and
+    ``idf * ratio * boost`` that score boosted)."""
 
     def __init__(self, statistics: IndexStatistics) -> None:
         self.statistics = statistics
@@ -248,62 +299,138 @@ class LengthNorms:
         return found
 
 
-class SegmentScorer:
-    """Evaluates queries in one segment, sharing decoded postings within one search."""
+class Leaf:
+    """A term's scores in one segment: ``docs`` (local, ascending) and their ``values``."""
 
-    def __init__(self, segment: Segment, statistics: IndexStatistics,
-                 norms: LengthNorms) -> None:
+    __slots__ = ("docs", "values", "_doc_set")
+
+    def __init__(self, docs: list[int], values: Values) -> None:
+        self.docs = docs
+        self.values = values
+        self._doc_set: set[int] | None = None
+
+    @property
+    def doc_set(self) -> set[int]:
+        if self._doc_set is None:
+            self._doc_set = set(self.docs)
+        return self._doc_set
+
+
+class PhraseScores:
+    """A phrase's score in one segment for each note holding all its words (lazy) or
+    standing as the phrase (eager); for a lazy phrase, which notes were checked."""
+
+    __slots__ = ("docs", "values", "checked")
+
+    def __init__(self, docs: list[int], values: Values) -> None:
+        self.docs = docs
+        self.values = values
+        self.checked: dict[int, bool] = {}
+
+
+class DecodedCache:
+    """What a searcher keeps between queries: postings and term scores by key, least
+    recently used dropped first beyond ``limit`` postings."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._entries: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
+        self._held = 0
+
+    def get(self, key: tuple):
+        found = self._entries.get(key)
+        if found is None:
+            return None
+        self._entries.move_to_end(key)
+        return found[0]
+
+    def put(self, key: tuple, value: object, postings: int) -> None:
+        if postings > self.limit:
+            return
+        self._entries[key] = (value, postings)
+        self._held += postings
+        while self._held > self.limit:
+            _, (_, dropped) = self._entries.popitem(last=False)
+            self._held -= dropped
+
+
+class SegmentScorer:
+    """Evaluates queries in one segment. Within one search every term is decoded and
+    scored once; across searches ``cache`` keeps them."""
+
+    def __init__(self, segment: Segment, number: int, statistics: IndexStatistics,
+                 norms: LengthNorms, cache: DecodedCache) -> None:
         self.segment = segment
+        self.number = number
+        self.size = segment.doc_count_all
         self.statistics = statistics
         self.norms = norms
-        self._postings: dict[tuple[str, str], Postings | None] = {}
-        self._term_scores: dict[tuple[str, str, float], dict[int, float]] = {}
+        self.cache = cache
+        self._memo: dict[tuple, object] = {}
 
     # --- postings --------------------------------------------------------------------
+    def _kept(self, key: tuple, make: Callable[[], object], postings: Callable[[object], int]):
+        if key in self._memo:
+            return self._memo[key]
+        cache_key = (self.number, *key)
+        found = self.cache.get(cache_key)
+        if found is None:
+            found = make()
+            if found is not None:
+                self.cache.put(cache_key, found, postings(found))
+        self._memo[key] = found
+        return found
+
     def postings(self, field: str, text: str) -> Postings | None:
-        key = (field, text)
-        if key not in self._postings:
-            self._postings[key] = self.segment.postings(field, text)
-        return self._postings[key]
+        return self._kept(("postings", field, text),
+                          lambda: self.segment.postings(field, text),
+                          lambda found: len(found.docs))
 
-    def global_docs(self, postings: Postings) -> list[int]:
-        offset = self.segment.offset
-        return postings.docs if not offset else [doc + offset for doc in postings.docs]
+    def term_scores(self, field: str, text: str, boost: float = 1.0) -> Leaf | None:
+        """Whoosh's BM25F score of the term for each note that has it (times ``boost``
+        if not 1), or ``None`` when the segment lacks the term."""
+        return self._kept(("scores", field, text, boost),
+                          lambda: self._score(field, text, boost),
+                          lambda found: len(found.docs))
 
-    def term_scores(self, field: str, text: str, boost: float = 1.0) -> dict[int, float]:
-        """Global doc -> Whoosh's BM25F score of the term (times ``boost`` if not 1)."""
-        key = (field, text, boost)
-        found = self._term_scores.get(key)
-        if found is not None:
-            return found
+    def _score(self, field: str, text: str, boost: float) -> Leaf | None:
         postings = self.postings(field, text)
         if postings is None:
-            found = {}
-        else:
-            lengths = self.segment.lengths(field)
-            # No length column: Whoosh's scorer takes length 1 (byte 1 is length 1).
-            length_bytes = (map(lengths.__getitem__, postings.docs) if lengths is not None
-                            else repeat(1, len(postings.docs)))
-            frequencies = set(postings.weights)
-            if len(frequencies) == 1:
-                ratios = map(self.norms.ratios(field, frequencies.pop()).__getitem__,
-                             length_bytes)
-            else:
-                tables = {tf: self.norms.ratios(field, tf) for tf in frequencies}
-                ratios = map(getitem, map(tables.__getitem__, postings.weights), length_bytes)
-            scores = map(self.statistics.idf(field, text).__mul__, ratios)
+            return None
+        docs = postings.docs
+        lengths = self.segment.lengths(field)
+        # No length column: Whoosh's scorer takes length 1 (byte 1 is length 1).
+        length_bytes = (map(lengths.__getitem__, docs) if lengths is not None
+                        else repeat(1, len(docs)))
+        idf = self.statistics.idf(field, text)
+
+        def table(tf: float) -> list[float]:
+            """The term's score at frequency ``tf``, for every length byte."""
+            ratios = self.norms.ratios(field, tf)
+            if boost == 1.0:
+                return [idf * ratio for ratio in ratios]
+            return [idf * ratio * boost for ratio in ratios]
+
+        frequencies = set(postings.weights)
+        if len(docs) < len(LENGTH_OF_BYTE):  # fewer postings than a table has entries
+            ratios = self.norms.ratios
+            scores = [idf * ratios(field, tf)[length]
+                      for tf, length in zip(postings.weights, length_bytes, strict=True)]
             if boost != 1.0:
-                scores = map(boost.__rmul__, scores)
-            found = dict(zip(self.global_docs(postings), scores, strict=True))
-        self._term_scores[key] = found
-        return found
+                scores = [score * boost for score in scores]
+        elif len(frequencies) == 1:
+            scores = map(table(frequencies.pop()).__getitem__, length_bytes)
+        else:
+            tables = {tf: table(tf) for tf in frequencies}
+            scores = map(getitem, map(tables.__getitem__, postings.weights), length_bytes)
+        return Leaf(docs, values_of(docs, scores, self.size))
 
     def positions(self, field: str, text: str, doc: int) -> list[int]:
         postings = self.postings(field, text)
         assert postings is not None
-        return postings.positions(doc - self.segment.offset)
+        return postings.positions(doc)
 
-    # --- Whoosh's estimate_size -----------------------------------------------------
+    # --- Whoosh's estimate_size and matcher classes ------------------------------------
     def estimate(self, query: Query) -> int:
         if isinstance(query, Term):
             return self.segment.doc_frequency(query.field, query.text)
@@ -342,9 +469,8 @@ class SegmentScorer:
         """The query's scores (``None`` where Whoosh's matcher is a NullMatcher or
         matches nothing). ``parts``: the already evaluated parts of an ``AnyOf``."""
         if isinstance(query, Term):
-            if not self.segment.has_term(query.field, query.text):
-                return None
-            return Scores(self.term_scores(query.field, query.text, query.boost))
+            leaf = self.term_scores(query.field, query.text, query.boost)
+            return Scores(leaf.values) if leaf is not None and leaf.docs else None
         if isinstance(query, Phrase):
             return self.phrase(query)
         if not query.parts:
@@ -355,36 +481,46 @@ class SegmentScorer:
             return parts[0]
         if self._adds_along_a_tree(query):
             return huffman([(self.estimate(part), self.matcher_class(part), scores)
-                            for part, scores in zip(query.parts, parts, strict=True)])
-        return in_sequence(parts)
+                            for part, scores in zip(query.parts, parts, strict=True)],
+                           self.size)
+        return in_sequence(parts, self.size)
 
     def phrase(self, query: Phrase) -> Scores | None:
-        if not all(self.segment.has_term(query.field, w) for w in query.words):
-            return None
-        word_scores = [self.term_scores(query.field, w) for w in query.words]
-        candidates = list(set(word_scores[0]).intersection(*word_scores[1:]))
-        if not candidates:
+        found = self._kept(("phrase", query), lambda: self._phrase_scores(query),
+                           lambda found: len(found.docs))
+        if found is None:
             return None
         if not query.lazy:
-            candidates = self.phrase_docs(query, candidates)
-            if not candidates:
-                return None
-        scores = _tree_sums([map(s.__getitem__, candidates) for s in word_scores])
-        if query.boost != 1.0:
-            scores = map(query.boost.__rmul__, scores)
-        matched = dict(zip(candidates, scores, strict=True))
-        if not query.lazy:
-            return Scores(matched)
-        checked: dict[int, float] = {}
+            return Scores(found.values)
+        score_if_matched = getter(found.values)
+        checked = found.checked
 
         def exact(doc: int) -> float:
-            found = checked.get(doc)
-            if found is None:
-                found = checked[doc] = (
-                    matched[doc] if doc in matched and self.phrase_docs(query, [doc]) else 0.0)
-            return found
+            score = score_if_matched(doc)
+            if not score:
+                return 0.0
+            occurs = checked.get(doc)
+            if occurs is None:
+                occurs = checked[doc] = bool(self.phrase_docs(query, [doc]))
+            return score if occurs else 0.0
 
-        return Scores({}, matched, exact)
+        return Scores({}, found.values, exact)
+
+    def _phrase_scores(self, query: Phrase) -> PhraseScores | None:
+        leaves = [self.term_scores(query.field, w) for w in query.words]
+        if any(leaf is None for leaf in leaves):
+            return None
+        smallest = min(leaves, key=lambda leaf: len(leaf.docs))
+        candidates = sorted(smallest.doc_set.intersection(
+            *(leaf.doc_set for leaf in leaves if leaf is not smallest)))
+        if not query.lazy:
+            candidates = self.phrase_docs(query, candidates)
+        if not candidates:
+            return None
+        scores = _tree_sums([map(getter(leaf.values), candidates) for leaf in leaves])
+        if query.boost != 1.0:
+            scores = map(query.boost.__rmul__, scores)
+        return PhraseScores(candidates, values_of(candidates, scores, self.size))
 
     def phrase_docs(self, query: Phrase, candidates: list[int]) -> list[int]:
         """The candidates (holding every word) where the words stand as the phrase says."""
@@ -395,15 +531,13 @@ class SegmentScorer:
 
     # --- matching only -----------------------------------------------------------------
     def docs(self, query: Query) -> set[int]:
-        """Global numbers of the notes the query matches (``docs_for_query``)."""
+        """Local numbers of the notes the query matches (``docs_for_query``)."""
         if isinstance(query, Term):
             postings = self.postings(query.field, query.text)
-            return set(self.global_docs(postings)) if postings is not None else set()
+            return set(postings.docs) if postings is not None else set()
         if isinstance(query, Phrase):
-            if not all(self.segment.has_term(query.field, w) for w in query.words):
-                return set()
             sets = [self.docs(Term(query.field, w)) for w in query.words]
-            return set(self.phrase_docs(query, list(sets[0].intersection(*sets[1:]))))
+            return set(self.phrase_docs(query, sorted(sets[0].intersection(*sets[1:]))))
         found: set[int] = set()
         for part in query.parts:
             found |= self.docs(part)
@@ -412,12 +546,13 @@ class SegmentScorer:
 
 @dataclass
 class Matches:
-    """What a search needs to rank: per unit the notes it matches, and the scores of
-    the whole query (``low``/``high``/``exact`` as in ``Scores``)."""
+    """What a search needs to rank, over the whole index: per unit the notes it
+    matches, and the scores of the whole query (``low``/``high``/``exact`` as in
+    ``Scores``; ``low`` and ``high`` one slot per note)."""
 
     unit_docs: list[set[int]]
-    low: dict[int, float]
-    high: dict[int, float]
+    low: list[float]
+    high: list[float]
     uncertain: set[int]
     exact: Callable[[int], float]
 
@@ -429,17 +564,22 @@ class IndexScorer:
         self.segments = segments
         self.statistics = statistics
         self.norms = LengthNorms(statistics)
+        self.cache = DecodedCache(CACHED_POSTINGS)
+        self.size = sum(segment.doc_count_all for segment in segments)
         self._offsets = [segment.offset for segment in segments]
 
     def scorers(self) -> list[SegmentScorer]:
-        """One scorer per segment, for one search (they memoize decoded postings)."""
-        return [SegmentScorer(segment, self.statistics, self.norms)
-                for segment in self.segments]
+        """One scorer per segment, for one search."""
+        return [SegmentScorer(segment, number, self.statistics, self.norms, self.cache)
+                for number, segment in enumerate(self.segments)]
 
     def docs(self, query: Query, scorers: list[SegmentScorer] | None = None) -> set[int]:
+        """Numbers of the notes the query matches."""
         found: set[int] = set()
         for scorer in scorers or self.scorers():
-            found |= scorer.docs(query)
+            offset = scorer.segment.offset
+            docs = scorer.docs(query)
+            found |= docs if not offset else {doc + offset for doc in docs}
         return found
 
     def matches(self, units: list[Query], bonus: Query | None,
@@ -449,31 +589,44 @@ class IndexScorer:
         parts = (*units, bonus) if bonus is not None else tuple(units)
         top = AnyOf(tuple(parts))
         unit_docs: list[set[int]] = [set() for _ in units]
-        low: dict[int, float] = {}
-        high: dict[int, float] = {}
+        low = [0.0] * self.size
+        high = low
         uncertain: set[int] = set()
         exact_of_segment: list[Callable[[int], float]] = []
         for scorer in scorers:
+            offset, size = scorer.segment.offset, scorer.size
             evaluated = [scorer.evaluate(part) for part in parts]
             for docs, scores in zip(unit_docs, evaluated, strict=False):
                 if scores is not None:
-                    docs.update(scores.low)
+                    docs.update(_shifted(docs_of(scores.low), offset))
             if bonus is not None and evaluated[-1] is not None:
-                assert evaluated[-1].high is not None
-                uncertain.update(evaluated[-1].high)
+                uncertain.update(_shifted(docs_of(evaluated[-1].high), offset))
             scores = scorer.evaluate(top, evaluated)
             if scores is None:
-                exact_of_segment.append(partial(_get_or_zero, {}))
+                exact_of_segment.append(lambda doc: 0.0)
                 continue
-            low.update(scores.low)
-            high.update(scores.low if scores.high is None else scores.high)
-            exact_of_segment.append(scores.score_of())
+            low[offset:offset + size] = dense(scores.low, size)
+            if scores.high is not None:
+                if high is low:
+                    high = list(low)
+                high[offset:offset + size] = dense(scores.high, size)
+            elif high is not low:
+                high[offset:offset + size] = low[offset:offset + size]
+            exact_of_segment.append(_shift_argument(scores.score_of(), offset))
         offsets = self._offsets
 
         def exact(doc: int) -> float:
             return exact_of_segment[bisect_right(offsets, doc) - 1](doc)
 
         return Matches(unit_docs, low, high, uncertain, exact)
+
+
+def _shifted(docs: Iterable[int], offset: int) -> Iterable[int]:
+    return docs if not offset else (doc + offset for doc in docs)
+
+
+def _shift_argument(function: Callable[[int], float], offset: int) -> Callable[[int], float]:
+    return function if not offset else (lambda doc: function(doc - offset))
 
 
 def select(docs: set[int], matches: Matches, title_docs: set[int], boosts: dict[int, float],
@@ -492,11 +645,13 @@ def select(docs: set[int], matches: Matches, title_docs: set[int], boosts: dict[
     low, high, uncertain, exact = matches.low, matches.high, matches.uncertain, matches.exact
 
     def exact_score(doc: int) -> float:
-        score = exact(doc) if doc in uncertain else low.get(doc, 0.0)
+        score = exact(doc) if doc in uncertain else low[doc]
         return score * boosts[doc] if doc in boosts else score
 
-    for group in _groups(docs, matches.unit_docs, title_docs):
-        if remaining <= 0:
+    groups = _groups(docs, matches.unit_docs, title_docs)
+    while remaining > 0:  # the next group is only worked out when still needed
+        group = next(groups, None)
+        if group is None:
             break
         if len(group) <= remaining:
             scored = [(doc, exact_score(doc)) for doc in group]
@@ -509,13 +664,13 @@ def select(docs: set[int], matches: Matches, title_docs: set[int], boosts: dict[
     return shown
 
 
-def _best_of_group(group: list[int], count: int, low: dict[int, float],
-                   high: dict[int, float], uncertain: set[int], boosts: dict[int, float],
+def _best_of_group(group: list[int], count: int, low: list[float],
+                   high: list[float], uncertain: set[int], boosts: dict[int, float],
                    exact_score: Callable[[int], float]) -> list[tuple[int, float]]:
     """(doc, exact score) of every note of ``group`` that may be among its ``count``
     best or tied with the last of them; the others are left out unchecked."""
-    lows = list(map(low.get, group, repeat(0.0)))
-    highs = list(map(high.get, group, repeat(0.0))) if uncertain else lows
+    lows = list(map(low.__getitem__, group))
+    highs = list(map(high.__getitem__, group)) if uncertain else lows
     if boosts:
         lows = [score * boosts.get(doc, 1.0) for doc, score in zip(group, lows, strict=True)]
         highs = [score * boosts.get(doc, 1.0) for doc, score in zip(group, highs, strict=True)]

@@ -132,6 +132,7 @@ class Segment:
         self._lengths: dict[str, bytes | None] = {}
         self._frequencies: dict[tuple[str, str], int] = {}
         self._has: dict[tuple[str, str], bool] = {}
+        self._classes: dict[tuple[str, str], type] = {}
 
     def has_term(self, field: str, text: str) -> bool:
         key = (field, text)
@@ -150,8 +151,12 @@ class Segment:
 
     def leaf_matcher_class(self, field: str, text: str) -> type:
         """The class of the posting reader Whoosh opens for the term (it has it)."""
-        inlined = self.reader.term_info(field, text).is_inlined()
-        return ListMatcher if inlined else W3LeafMatcher
+        key = (field, text)
+        found = self._classes.get(key)
+        if found is None:
+            inlined = self.reader.term_info(field, text).is_inlined()
+            found = self._classes[key] = ListMatcher if inlined else W3LeafMatcher
+        return found
 
     def postings(self, field: str, text: str) -> Postings | None:
         """The term's postings, or ``None`` when the segment does not have the term."""

@@ -34,10 +34,10 @@ import heapq
 from bisect import bisect_right
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import compress, filterfalse, repeat
 from operator import add as add_floats
-from operator import getitem
+from operator import getitem, neg
+from typing import NamedTuple
 
 from whoosh.matching import (
     ArrayUnionMatcher,
@@ -74,15 +74,13 @@ DENSE_SHARE = 0.125
 CACHED_POSTINGS = 500_000
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     field: str
     text: str
     boost: float = 1.0
 
 
-@dataclass(frozen=True)
-class Phrase:
+class Phrase(NamedTuple):
     """The words in order, each 1..``slop`` positions after the previous one.
 
     ``lazy``: only ever adds to scores (the proximity bonus), so positions are checked
@@ -96,8 +94,7 @@ class Phrase:
     lazy: bool = False
 
 
-@dataclass(frozen=True)
-class AnyOf:
+class AnyOf(NamedTuple):
     """Whoosh's ``Or`` (boost 1): the sum of the scores of the parts that match."""
 
     parts: tuple[Query, ...]
@@ -155,6 +152,10 @@ def add(first: Values, second: Values, size: int) -> Values:
     for doc, score in second.items():
         result[doc] += score  # 0.0 + score where absent
     return result
+
+
+def _size_of(values: Values) -> int:
+    return len(values) if isinstance(values, dict) else len(values) - values.count(0.0)
 
 
 def docs_of(values: Values) -> Iterable[int]:
@@ -475,6 +476,16 @@ class SegmentScorer:
             return self.phrase(query)
         if not query.parts:
             return None
+        if parts is None and len(query.parts) > 1 and all(
+                isinstance(part, Term) or (isinstance(part, Phrase) and not part.lazy)
+                for part in query.parts):
+            # One word in every field: its BM25F scores, a leaf in all but Whoosh's
+            # form, so a searcher keeps them as it keeps a term's.
+            return self._kept(("word", query), lambda: self._add_parts(query, None),
+                              lambda found: _size_of(found.low))
+        return self._add_parts(query, parts)
+
+    def _add_parts(self, query: AnyOf, parts: list[Scores | None] | None) -> Scores | None:
         if parts is None:
             parts = [self.evaluate(part) for part in query.parts]
         if len(query.parts) == 1:
@@ -544,8 +555,7 @@ class SegmentScorer:
         return found
 
 
-@dataclass
-class Matches:
+class Matches(NamedTuple):
     """What a search needs to rank, over the whole index: per unit the notes it
     matches, and the scores of the whole query (``low``/``high``/``exact`` as in
     ``Scores``; ``low`` and ``high`` one slot per note)."""
@@ -629,9 +639,11 @@ def _shift_argument(function: Callable[[int], float], offset: int) -> Callable[[
     return function if not offset else (lambda doc: function(doc - offset))
 
 
-def select(docs: set[int], matches: Matches, title_docs: set[int], boosts: dict[int, float],
-           limit: int, paths: Callable[[list[int]], dict[int, str]]) -> list[tuple[int, float]]:
-    """The first ``limit`` of ``docs`` in ranking order, with their exact scores.
+def rank(matches: Matches, allowed: set[int] | None, excluded: set[int],
+         title_docs: set[int], boosts: dict[int, float], limit: int,
+         paths: Callable[[list[int]], dict[int, str]]) -> tuple[int, list[tuple[int, float]]]:
+    """(how many notes match, the first ``limit`` in ranking order with their exact
+    scores), keeping the notes of ``allowed`` (when given) outside ``excluded``.
 
     Order: more units matched first; among those, notes whose title is the query; then
     score times boost, highest first; then path. Whole groups of (units, title) are
@@ -640,15 +652,26 @@ def select(docs: set[int], matches: Matches, title_docs: set[int], boosts: dict[
     exact score of the group's last shown place: no later note can reach it. ``paths``
     reads the paths of notes tied on everything else.
     """
-    shown: list[tuple[int, float]] = []
-    remaining = limit
     low, high, uncertain, exact = matches.low, matches.high, matches.uncertain, matches.exact
+    # Notes only the bonus could match (none so far: each bonus word is a unit too).
+    bonus_only = [doc for doc in filterfalse(low.__getitem__, uncertain) if exact(doc) > 0]
+    if allowed is None and not excluded:
+        docs = None  # every scored note: no set of them is needed
+        total = len(low) - low.count(0.0) + len(bonus_only)
+    else:
+        docs = set(compress(range(len(low)), low)).union(bonus_only)
+        if allowed is not None:
+            docs &= allowed
+        docs -= excluded
+        total = len(docs)
 
     def exact_score(doc: int) -> float:
         score = exact(doc) if doc in uncertain else low[doc]
         return score * boosts[doc] if doc in boosts else score
 
-    groups = _groups(docs, matches.unit_docs, title_docs)
+    shown: list[tuple[int, float]] = []
+    remaining = limit
+    groups = _groups(docs, matches.unit_docs, bonus_only, title_docs)
     while remaining > 0:  # the next group is only worked out when still needed
         group = next(groups, None)
         if group is None:
@@ -661,7 +684,7 @@ def select(docs: set[int], matches: Matches, title_docs: set[int], boosts: dict[
         best = _by_score_then_path(scored, remaining, paths)
         shown += best
         remaining -= len(best)
-    return shown
+    return total, shown
 
 
 def _best_of_group(group: list[int], count: int, low: list[float],
@@ -676,12 +699,15 @@ def _best_of_group(group: list[int], count: int, low: list[float],
         highs = [score * boosts.get(doc, 1.0) for doc, score in zip(group, highs, strict=True)]
     # The count-th best low score: the exact scores of the count best are at least this.
     floor = heapq.nlargest(count, lows)[-1]
-    order = sorted((pair for pair in zip(highs, group, strict=True) if pair[0] >= floor),
-                   key=lambda pair: -pair[0])
+    # Highest bound first, as a heap: usually only a few are ever popped.
+    order = list(compress(zip(map(neg, highs), group, strict=True),
+                          map(floor.__le__, highs)))
+    heapq.heapify(order)
     found: list[tuple[int, float]] = []
     best: list[float] = []  # min-heap of the count best exact scores so far
-    for bound, doc in order:
-        if len(best) == count and bound < best[0]:
+    while order:
+        bound, doc = heapq.heappop(order)
+        if len(best) == count and -bound < best[0]:
             break
         score = exact_score(doc)
         found.append((doc, score))
@@ -692,9 +718,10 @@ def _best_of_group(group: list[int], count: int, low: list[float],
     return found
 
 
-def _groups(docs: set[int], unit_docs: list[set[int]], title_docs: set[int]
-            ) -> Iterator[list[int]]:
-    """The notes by (units matched, title is the query), best group first."""
+def _groups(docs: set[int] | None, unit_docs: list[set[int]], bonus_only: list[int],
+            title_docs: set[int]) -> Iterator[list[int]]:
+    """The notes (``docs``; ``None``: all that any unit or the bonus matches) by (units
+    matched, title is the query), best group first."""
     def split(group: set[int]) -> Iterator[list[int]]:
         titled = group & title_docs
         if titled:
@@ -703,8 +730,11 @@ def _groups(docs: set[int], unit_docs: list[set[int]], title_docs: set[int]
         if rest:
             yield list(rest)
 
-    every = docs.intersection(*unit_docs)
+    every = (docs.intersection if docs is not None else unit_docs[0].intersection)(
+        *unit_docs)
     yield from split(every)
+    if docs is None:
+        docs = set().union(*unit_docs, bonus_only)
     if len(every) == len(docs):
         return
     counts = Counter()

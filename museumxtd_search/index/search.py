@@ -20,7 +20,6 @@ import heapq
 import json
 from bisect import bisect_left
 from dataclasses import asdict, dataclass, field
-from itertools import compress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 from urllib.parse import quote
@@ -55,7 +54,7 @@ from museumxtd_search.index.ranking import (
     Query,
     SegmentScorer,
     Term,
-    select,
+    rank,
 )
 
 if TYPE_CHECKING:
@@ -137,6 +136,7 @@ class GardenSearcher:
         self._link_table: LinkTable | None = None
         self._boosts: dict[int, float] | None = None
         self._titles: dict[int, str] = {}
+        self._corrections: dict[str, str | None] = {}
         # Opened now, with the index: a rebuild may switch generations and delete this
         # one while the query runs (Whoosh keeps its open files; we keep ours). Parsed
         # on first use.
@@ -293,20 +293,15 @@ class GardenSearcher:
                 return SearchResponse(text, 0, suggestion, [], warnings)
             return self._list(text, allowed - mask, limit, suggestion, warnings)
         matches = self.scorer.matches(unit_queries, self.proximity_query(units), scorers)
-        docs = set(compress(range(len(matches.low)), matches.low))
-        # Notes only the bonus could match (none, as each bonus word is a unit too).
-        docs.update(d for d in matches.uncertain - docs if matches.exact(d) > 0)
-        if allowed is not None:
-            docs &= allowed
-        docs -= mask
         title_docs: set[int] = set()
         if parsed.plain and (query_key := key(suggestion or text)):
             title_docs = self.scorer.docs(Term("keys", query_key), scorers)
-        ranked = select(docs, matches, title_docs, self._boost_of(scorers), limit, self._paths)
+        total, ranked = rank(matches, allowed, mask, title_docs, self._boost_of(scorers),
+                             limit, self._paths)
         query_terms = {t for unit in units for c in unit for g in (*c.french, *c.english)
                        for t in g}
         hits = [self._hit(d, score, query_terms) for d, score in ranked]
-        return SearchResponse(text, len(docs), suggestion, hits, warnings)
+        return SearchResponse(text, total, suggestion, hits, warnings)
 
     def _paths(self, docs: list[int]) -> dict[int, str]:
         """Paths of the notes tied on everything else: equal ranks are ordered by path
@@ -362,7 +357,7 @@ class GardenSearcher:
             if allowed_edits(folded) == 0 or corrections == MAX_CORRECTIONS:
                 continue
             corrections += 1
-            correction = best_correction(folded, self._correction_candidates(folded))
+            correction = self._correction(folded)
             if correction:
                 replacements[clause.token] = (clause.text,
                                               self.display_forms.get(correction, correction))
@@ -380,6 +375,14 @@ class GardenSearcher:
             words[position] = words[position].replace(old, new, 1)
         return " ".join(words)
 
+
+    def _correction(self, folded: str) -> str | None:
+        """``best_correction`` of ``folded`` over the vocabulary, once per searcher (a
+        vocabulary's worth of edit distances: the analysis caches its words likewise)."""
+        if folded not in self._corrections:
+            self._corrections[folded] = best_correction(
+                folded, self._correction_candidates(folded))
+        return self._corrections[folded]
 
     def _correction_candidates(self, folded: str) -> list[tuple[str, int]]:
         """The vocabulary words ``best_correction`` could pick for ``folded``: no farther

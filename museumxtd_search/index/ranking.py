@@ -25,7 +25,7 @@ match needs positions, which are slow to decode for thousands of notes. They onl
 to scores, so a lazy node carries two maps, ``low`` (no lazy phrase matches) and
 ``high`` (every lazy phrase that could match does), which bound the exact score
 (addition of positive floats is monotonic); positions are then decoded only for the
-notes that could still enter the shown results (see ``select``).
+notes that could still enter the shown results (see ``rank``).
 """
 
 from __future__ import annotations
@@ -66,11 +66,11 @@ _BM25F = BM25F()
 # Scores of more than this share of a segment's notes are kept as a list, one slot per
 # note (0.0 where absent); fewer as a dictionary.
 DENSE_SHARE = 0.125
-# Decoded posting lists, term and phrase scores a searcher keeps for its next queries,
-# in postings (about 100 bytes each), least recently used dropped first. A query decodes
-# each of its terms once anyway; this is what the browser client does with the posting
-# files it has fetched. Only leaves (one term, one phrase) are kept, never the merged
-# scores of a query. 0 keeps nothing between queries.
+# What a searcher keeps for its next queries, counted in postings (about 100 bytes
+# each), least recently used dropped first: decoded posting lists, the scores of a term,
+# of a phrase, and of one word in every field (BM25F's own "term"), never the scores of
+# a whole query. A query decodes all of these once anyway; the browser client likewise
+# keeps the posting files it has fetched. 0 keeps nothing between queries.
 CACHED_POSTINGS = 500_000
 
 
@@ -110,6 +110,7 @@ Values = dict[int, float] | list[float]
 
 
 def dense(values: Values, size: int) -> list[float]:
+    """``values`` as a list of ``size`` scores."""
     if isinstance(values, list):
         return values
     result = [0.0] * size
@@ -330,7 +331,7 @@ class PhraseScores:
 
 
 class DecodedCache:
-    """What a searcher keeps between queries: postings and term scores by key, least
+    """What a searcher keeps between queries (see ``CACHED_POSTINGS``), by key, least
     recently used dropped first beyond ``limit`` postings."""
 
     def __init__(self, limit: int) -> None:

@@ -45,6 +45,7 @@ CASES: list[tuple[str, int, tuple[str, ...], str | None]] = [
     ("réseaux sociaux musées", 3, (), None), ("collections", 1000, ("numérique",), None),
     ("", 100, (), "Stratégie numérique"), ("réseaux", 100, (), "Stratégie digitale"),
     ("numérique OR musée -stratégie", 1000, (), None), ('"de la"', 1000, (), None),
+    ("musée", 0, (), None), ("musée", -3, (), None), ("", -2, ("numérique",), None),
 ]
 
 

@@ -671,7 +671,7 @@ def rank(matches: Matches, allowed: set[int] | None, excluded: set[int],
         return score * boosts[doc] if doc in boosts else score
 
     shown: list[tuple[int, float]] = []
-    remaining = limit
+    remaining = limit if limit >= 0 else total + limit  # as ranked[:limit] would slice
     groups = _groups(docs, matches.unit_docs, bonus_only, title_docs)
     while remaining > 0:  # the next group is only worked out when still needed
         group = next(groups, None)

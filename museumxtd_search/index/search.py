@@ -318,7 +318,8 @@ class GardenSearcher:
         titles = self._titles
         for doc in docs - titles.keys():
             titles[doc] = json.loads(self.reader.stored_fields(doc)["meta"])["title"].lower()
-        listed = heapq.nsmallest(limit, docs, key=lambda doc: (titles[doc], doc))
+        count = limit if limit >= 0 else len(docs) + limit  # as listed[:limit] would slice
+        listed = heapq.nsmallest(count, docs, key=lambda doc: (titles[doc], doc))
         return SearchResponse(text, len(docs), suggestion,
                               [self._hit(d, 0.0, set()) for d in listed], warnings)
 

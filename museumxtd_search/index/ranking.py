@@ -66,12 +66,13 @@ _BM25F = BM25F()
 # Scores of more than this share of a segment's notes are kept as a list, one slot per
 # note (0.0 where absent); fewer as a dictionary.
 DENSE_SHARE = 0.125
-# What a searcher keeps for its next queries, counted in postings (about 100 bytes
-# each), least recently used dropped first: decoded posting lists, the scores of a term,
-# of a phrase, and of one word in every field (BM25F's own "term"), never the scores of
-# a whole query. A query decodes all of these once anyway; the browser client likewise
-# keeps the posting files it has fetched. 0 keeps nothing between queries.
-CACHED_POSTINGS = 500_000
+# What a searcher keeps for its next queries, counted in postings (about 80 bytes each:
+# at most ~80 MB), least recently used dropped first: decoded posting lists, the scores
+# of a term, of a phrase, and of one word in every field (BM25F's own "term"), never
+# the scores of a whole query. A query decodes all of these once anyway; the browser
+# client likewise keeps the posting files it has fetched. The 30 benchmark queries at
+# 10,000 notes hold 600,000. 0 keeps nothing between queries.
+CACHED_POSTINGS = 1_000_000
 
 
 class Term(NamedTuple):

@@ -291,7 +291,7 @@ def test_postings_are_whoosh_matchers_postings(synthetic):
                                          if field in POSITIONAL_FIELDS else None)
                             expected.append((matcher.id(), matcher.weight(), positions))
                             matcher.next()
-                        found = [(doc, weight, postings.positions(doc)
+                        found = [(doc, weight, postings.positions(doc, {})
                                   if field in POSITIONAL_FIELDS else None)
                                  for doc, weight in zip(postings.docs, postings.weights,
                                                         strict=True)]

@@ -19,6 +19,9 @@ W3 codec, each pinned by ``tests/test_search_engine.py`` against the public API:
 * ``W3PerDocReader._cached_reader(...)`` on a length column (one byte per document,
   ``_dbfile``/``_basepos``/``_count``): read as one ``bytes`` object instead of one
   call per document.
+
+It also relies on how a block is pickled (protocol 2; see ``_VALUES_START``) to leave
+positions packed.
 """
 
 from __future__ import annotations
@@ -42,35 +45,39 @@ class Postings:
     """One term's postings in one segment, deleted documents left out.
 
     ``docs`` are segment-local document numbers, ascending; ``weights`` the term
-    frequencies as Whoosh stores them (float32 values). ``positions(doc)`` decodes one
-    posting's positions (fields with positions only): blocks are read without their
-    positions first (most of their bytes and most of the time), and a block's
-    positions are unpickled only when one of its postings is asked for.
+    frequencies as Whoosh stores them (float32 values). ``positions(doc, blocks)``
+    decodes one posting's positions (fields with positions only): blocks are read
+    without their positions first (most of their bytes and most of the time), and a
+    block's positions are unpickled when one of its postings is asked for, into
+    ``blocks``, which the caller keeps as long as it reads positions (a search).
     """
 
     __slots__ = ("docs", "weights", "_all_docs", "_starts", "_locations", "_postfile",
-                 "_values")
+                 "_inlined")
 
     def __init__(self, docs: list[int], weights: list[float], all_docs: list[int],
                  starts: list[int], locations: list[tuple[int, int, int]], postfile,
-                 values: dict[int, tuple] | None = None) -> None:
+                 inlined: tuple | None = None) -> None:
         self.docs = docs
         self.weights = weights
         self._all_docs = all_docs  # deleted documents included: the blocks' order
         self._starts = starts  # index in _all_docs of each block's first posting
         self._locations = locations  # (data offset, data length, compressed) per block
         self._postfile = postfile
-        self._values = values or {}
+        self._inlined = inlined  # the values of postings inlined in the term info
 
-    def positions(self, doc: int) -> list[int]:
+    def positions(self, doc: int, blocks: dict[int, tuple]) -> list[int]:
         at = bisect_left(self._all_docs, doc)
         block = bisect_right(self._starts, at) - 1
-        values = self._values.get(block)
+        values = blocks.get(block)
         if values is None:
-            offset, length, compressed = self._locations[block]
-            data = self._postfile.get(offset, length)
-            values = self._values[block] = loads(zlib.decompress(data) if compressed
-                                                 else data)[2]
+            if self._inlined is not None:
+                values = self._inlined
+            else:
+                offset, length, compressed = self._locations[block]
+                data = self._postfile.get(offset, length)
+                values = loads(zlib.decompress(data) if compressed else data)[2]
+            blocks[block] = values
         return decode_positions(values[at - self._starts[block]])
 
 
@@ -169,7 +176,7 @@ class Segment:
             weights = ([1.0] * len(docs) if matcher._weights is None
                        else [float(w) for w in matcher._weights])
             values = tuple(matcher._values) if matcher._values is not None else ()
-            postings = Postings(docs, weights, docs, [0], [(0, 0, 0)], None, {0: values})
+            postings = Postings(docs, weights, docs, [0], [(0, 0, 0)], None, values)
         else:
             postings = _read_postings(matcher)
         if self.deleted:

@@ -370,6 +370,8 @@ class SegmentScorer:
         self.norms = norms
         self.cache = cache
         self._memo: dict[tuple, object] = {}
+        # Position blocks unpickled during this search (not kept: they are big).
+        self._blocks: dict[tuple[str, str], dict[int, tuple]] = {}
 
     # --- postings --------------------------------------------------------------------
     def _kept(self, key: tuple, make: Callable[[], object], postings: Callable[[object], int]):
@@ -431,7 +433,10 @@ class SegmentScorer:
     def positions(self, field: str, text: str, doc: int) -> list[int]:
         postings = self.postings(field, text)
         assert postings is not None
-        return postings.positions(doc)
+        blocks = self._blocks.get((field, text))
+        if blocks is None:
+            blocks = self._blocks[(field, text)] = {}
+        return postings.positions(doc, blocks)
 
     # --- Whoosh's estimate_size and matcher classes ------------------------------------
     def estimate(self, query: Query) -> int:

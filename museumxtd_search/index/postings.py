@@ -1,0 +1,263 @@
+"""The Whoosh index as the ranking reads it: per segment, whole posting lists decoded
+block by block, field lengths loaded once per searcher, positions decoded only for the
+notes that need them.
+
+Whoosh stays the store: its term dictionary, posting files, per-document length
+columns and stored fields. What we skip is its matcher tree, which steps through every
+posting with several Python method calls (``id()``, ``score()``, ``next()`` per node).
+
+Reading a posting list in one go needs three internals of the pinned ``whoosh3==3.54.0``
+W3 codec, each pinned by ``tests/test_search_engine.py`` against the public API:
+
+* ``SegmentReader._terms.matcher(...)``: the raw posting reader of a term, before the
+  public ``postings()`` wraps it in a deletion filter that has already stepped past the
+  first deleted documents (deletions are filtered here instead);
+* ``W3LeafMatcher`` block fields (``_postfile``, ``_dataoffset``, ``_nextoffset``,
+  ``_compression``, ``_blocklength``, ``_lastblock``, ``_goto()``): one block is a
+  zlib-compressed pickle of ``(delta-encoded ids, weights, values)``, where weights
+  are ``None`` (all 1.0), one float (all equal) or one per posting;
+* ``W3PerDocReader._cached_reader(...)`` on a length column (one byte per document,
+  ``_dbfile``/``_basepos``/``_count``): read as one ``bytes`` object instead of one
+  call per document.
+
+It also relies on how a block is pickled (protocol 2; see ``_VALUES_START``) to leave
+positions packed.
+"""
+
+from __future__ import annotations
+
+import zlib
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
+from math import log
+from pickle import loads
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.matching import ListMatcher
+from whoosh.reading import IndexReader, SegmentReader
+from whoosh.util.numeric import byte_to_length
+
+# Whoosh's length bytes: byte b stands for a field of byte_to_length(b) words.
+LENGTH_OF_BYTE: tuple[int, ...] = tuple(byte_to_length(b) for b in range(256))
+
+
+class Postings:
+    """One term's postings in one segment, deleted documents left out.
+
+    ``docs`` are segment-local document numbers, ascending; ``weights`` the term
+    frequencies as Whoosh stores them (float32 values). ``positions(doc, blocks)``
+    decodes one posting's positions (fields with positions only): blocks are read
+    without their positions first (most of their bytes and most of the time), and a
+    block's positions are unpickled when one of its postings is asked for, into
+    ``blocks``, which the caller keeps as long as it reads positions (a search).
+    """
+
+    __slots__ = ("docs", "weights", "_all_docs", "_starts", "_locations", "_postfile",
+                 "_inlined")
+
+    def __init__(self, docs: list[int], weights: list[float], all_docs: list[int],
+                 starts: list[int], locations: list[tuple[int, int, int]], postfile,
+                 inlined: tuple | None = None) -> None:
+        self.docs = docs
+        self.weights = weights
+        self._all_docs = all_docs  # deleted documents included: the blocks' order
+        self._starts = starts  # index in _all_docs of each block's first posting
+        self._locations = locations  # (data offset, data length, compressed) per block
+        self._postfile = postfile
+        self._inlined = inlined  # the values of postings inlined in the term info
+
+    def positions(self, doc: int, blocks: dict[int, tuple]) -> list[int]:
+        at = bisect_left(self._all_docs, doc)
+        block = bisect_right(self._starts, at) - 1
+        values = blocks.get(block)
+        if values is None:
+            if self._inlined is not None:
+                values = self._inlined
+            else:
+                offset, length, compressed = self._locations[block]
+                data = self._postfile.get(offset, length)
+                values = loads(zlib.decompress(data) if compressed else data)[2]
+            blocks[block] = values
+        return decode_positions(values[at - self._starts[block]])
+
+
+def decode_positions(value: bytes) -> list[int]:
+    """``Positions.decode_positions``: a count, then pickled position deltas."""
+    return list(accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
+
+
+# A W3 block is ``dumps((ids, weights, values), 2)``. With positions, ``values`` is a
+# tuple of bytes, which protocol 2 writes as one ``_codecs.encode`` call each: this
+# marks where that tuple starts. Cutting the pickle there (an empty tuple in its
+# place) reads ids and weights 20-40x faster. The marker cannot occur earlier: ids
+# and weights are only MARK, BININT*, BINFLOAT, TUPLE and BINPUT opcodes, and every
+# 17-byte run of those contains an opcode byte the marker lacks.
+_VALUES_START = b"(c_codecs\nencode\n"
+_CLOSE_WITHOUT_VALUES = b")\x87."
+
+
+# Ids and weights of 128 postings take at most 128 * (5 + 9) bytes of pickle: only that
+# much of a block is decompressed first.
+_IDS_AND_WEIGHTS_BYTES = 2048
+
+
+def _ids_and_weights(data: bytes, compressed: int, count: int) -> tuple[tuple, object]:
+    """(delta-encoded ids, weights) of one block's data, positions left packed."""
+    if compressed:
+        decompressor = zlib.decompressobj()
+        head = decompressor.decompress(data, _IDS_AND_WEIGHTS_BYTES)
+        cut = head.find(_VALUES_START)
+        if cut < 0 and not decompressor.eof:
+            head += decompressor.decompress(decompressor.unconsumed_tail)
+            cut = head.find(_VALUES_START)
+        data = head
+    else:
+        cut = data.find(_VALUES_START)
+    if cut >= 0:
+        delta_ids, weights, _ = loads(data[:cut] + _CLOSE_WITHOUT_VALUES)
+        if len(delta_ids) == count:
+            return delta_ids, weights
+    delta_ids, weights, _ = loads(data)
+    return delta_ids, weights
+
+
+class Segment:
+    """One segment of an open index: term lookups, postings and field lengths.
+
+    ``offset`` turns its document numbers into the index's (what stored fields and
+    results use): Whoosh numbers the documents of a multi-segment index segment after
+    segment.
+    """
+
+    def __init__(self, reader: SegmentReader, offset: int) -> None:
+        self.reader = reader
+        self.offset = offset
+        self.doc_count_all = reader.doc_count_all()
+        self.doc_count = reader.doc_count()
+        self.deleted: frozenset[int] = reader.deleted_docs_set
+        self._schema = reader.schema
+        self._lengths: dict[str, bytes | None] = {}
+        self._frequencies: dict[tuple[str, str], int] = {}
+        self._has: dict[tuple[str, str], bool] = {}
+        self._classes: dict[tuple[str, str], type] = {}
+
+    def has_term(self, field: str, text: str) -> bool:
+        key = (field, text)
+        found = self._has.get(key)
+        if found is None:
+            found = self._has[key] = key in self.reader
+        return found
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        """Postings of the term here, deleted documents included (Whoosh's estimate)."""
+        key = (field, text)
+        found = self._frequencies.get(key)
+        if found is None:
+            found = self._frequencies[key] = self.reader.doc_frequency(field, text)
+        return found
+
+    def leaf_matcher_class(self, field: str, text: str) -> type:
+        """The class of the posting reader Whoosh opens for the term (it has it)."""
+        key = (field, text)
+        found = self._classes.get(key)
+        if found is None:
+            inlined = self.reader.term_info(field, text).is_inlined()
+            found = self._classes[key] = ListMatcher if inlined else W3LeafMatcher
+        return found
+
+    def postings(self, field: str, text: str) -> Postings | None:
+        """The term's postings, or ``None`` when the segment does not have the term."""
+        if not self.has_term(field, text):
+            return None
+        fieldobj = self._schema[field]
+        matcher = self.reader._terms.matcher(field, fieldobj.to_bytes(text), fieldobj.format)
+        if isinstance(matcher, ListMatcher):  # postings inlined in the term info
+            docs = list(matcher._ids)
+            weights = ([1.0] * len(docs) if matcher._weights is None
+                       else [float(w) for w in matcher._weights])
+            values = tuple(matcher._values) if matcher._values is not None else ()
+            postings = Postings(docs, weights, docs, [0], [(0, 0, 0)], None, values)
+        else:
+            postings = _read_postings(matcher)
+        if self.deleted:
+            deleted = self.deleted
+            kept = [i for i, doc in enumerate(postings.docs) if doc not in deleted]
+            postings.docs = [postings.docs[i] for i in kept]
+            postings.weights = [postings.weights[i] for i in kept]
+        return postings
+
+    def lengths(self, field: str) -> bytes | None:
+        """The length byte of ``field`` for every document (``None``: no length column,
+        where Whoosh's scorer counts every length as 1)."""
+        if field not in self._lengths:
+            column = self.reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+            if column is None:
+                self._lengths[field] = None
+            else:
+                # Documents after the last non-zero byte are not written: they read 0.
+                data = column._dbfile.get(column._basepos, column._count)
+                self._lengths[field] = data + bytes(self.doc_count_all - len(data))
+        return self._lengths[field]
+
+
+def _read_postings(matcher: W3LeafMatcher) -> Postings:
+    """Every block of a fresh W3 posting reader, ids and weights only."""
+    docs: list[int] = []
+    weights: list[float] = []
+    starts: list[int] = []
+    locations: list[tuple[int, int, int]] = []
+    postfile = matcher._postfile
+    while True:
+        offset, length = matcher._dataoffset, matcher._nextoffset - matcher._dataoffset
+        compressed = matcher._compression
+        data = postfile.get(offset, length)
+        count = matcher._blocklength
+        delta_ids, block_weights = _ids_and_weights(data, compressed, count)
+        starts.append(len(docs))
+        locations.append((offset, length, compressed))
+        docs += accumulate(delta_ids)
+        if block_weights is None:
+            weights += [1.0] * count
+        elif isinstance(block_weights, float):
+            weights += [block_weights] * count
+        else:
+            weights += block_weights
+        if matcher._lastblock:
+            return Postings(docs, weights, docs, starts, locations, postfile)
+        matcher._goto(matcher._nextoffset)
+
+
+class IndexStatistics:
+    """The collection statistics of Whoosh's BM25F, from the index's top reader.
+
+    ``idf`` and ``average_length`` are ``WeightingModel.idf`` and
+    ``Searcher.avg_field_length`` as whoosh3 3.54.0 computes them: every document
+    counts, deleted ones included (the postings of a deleted document stay in its
+    segment until Whoosh merges it away).
+    """
+
+    def __init__(self, reader: IndexReader) -> None:
+        self.reader = reader
+        self.doc_count_all = reader.doc_count_all()
+        self._idf: dict[tuple[str, str], float] = {}
+        self._average: dict[str, float] = {}
+
+    def idf(self, field: str, text: str) -> float:
+        found = self._idf.get((field, text))
+        if found is None:
+            frequency = self.reader.doc_frequency(field, text)
+            found = self._idf[(field, text)] = log(self.doc_count_all / (frequency + 1)) + 1
+        return found
+
+    def average_length(self, field: str) -> float:
+        """``avg_field_length(field) or 1``, as ``BM25FScorer`` takes it."""
+        found = self._average.get(field)
+        if found is None:
+            found = self._average[field] = (
+                self.reader.field_length(field) / (self.doc_count_all or 1)) or 1
+        return found
+
+
+def leaf_segments(reader: IndexReader) -> list[Segment]:
+    """The segments of ``reader`` with their document number offsets."""
+    return [Segment(leaf, offset) for leaf, offset in reader.leaf_readers()]

@@ -184,6 +184,7 @@ def test_each_update_leaves_the_index_a_full_build_would(tmp_path):
         fresh = tmp_path / f"full-{step}"
         build_index(garden, fresh, full=True)
         assert _side_files(updated) == _side_files(fresh), what
+        assert _answers(updated) == _answers(fresh), what
 
 
 def test_an_update_reads_only_the_notes_that_changed(tmp_path, monkeypatch):

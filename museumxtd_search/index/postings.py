@@ -228,33 +228,54 @@ def _read_postings(matcher: W3LeafMatcher) -> Postings:
 
 
 class IndexStatistics:
-    """The collection statistics of Whoosh's BM25F, from the index's top reader.
+    """The collection statistics of BM25F: the number of notes, each term's document
+    frequency, each field's average length.
 
-    ``idf`` and ``average_length`` are ``WeightingModel.idf`` and
-    ``Searcher.avg_field_length`` as whoosh3 3.54.0 computes them: every document
-    counts, deleted ones included (the postings of a deleted document stay in its
-    segment until Whoosh merges it away).
+    Without deleted documents they are Whoosh's (``WeightingModel.idf``,
+    ``Searcher.avg_field_length`` as whoosh3 3.54.0 computes them). Whoosh keeps a
+    deleted document in all three until its segment is merged away, so after an update
+    it would rank the same notes differently from a full build. Given ``live`` (the
+    build's ``statistics.json``: notes indexed and each field's total length) and the
+    segments, deleted documents count nowhere: document frequencies leave them out
+    (segments with deletions count their postings), and an updated index ranks like a
+    full build of the same notes.
     """
 
-    def __init__(self, reader: IndexReader) -> None:
+    def __init__(self, reader: IndexReader, live: dict | None = None,
+                 segments: list[Segment] | None = None) -> None:
         self.reader = reader
-        self.doc_count_all = reader.doc_count_all()
+        self.live = live if segments is not None else None
+        self.segments = segments or []
+        self.doc_count_all = (live["documents"] if self.live is not None
+                              else reader.doc_count_all())
         self._idf: dict[tuple[str, str], float] = {}
         self._average: dict[str, float] = {}
 
     def idf(self, field: str, text: str) -> float:
         found = self._idf.get((field, text))
         if found is None:
-            frequency = self.reader.doc_frequency(field, text)
+            if self.live is None:
+                frequency = self.reader.doc_frequency(field, text)
+            else:
+                frequency = sum(self._live_frequency(segment, field, text)
+                                for segment in self.segments)
             found = self._idf[(field, text)] = log(self.doc_count_all / (frequency + 1)) + 1
         return found
+
+    @staticmethod
+    def _live_frequency(segment: Segment, field: str, text: str) -> int:
+        if not segment.deleted:
+            return segment.doc_frequency(field, text)
+        postings = segment.postings(field, text)
+        return len(postings.docs) if postings is not None else 0
 
     def average_length(self, field: str) -> float:
         """``avg_field_length(field) or 1``, as ``BM25FScorer`` takes it."""
         found = self._average.get(field)
         if found is None:
-            found = self._average[field] = (
-                self.reader.field_length(field) / (self.doc_count_all or 1)) or 1
+            total = (self.live["field_lengths"].get(field, 0) if self.live is not None
+                     else self.reader.field_length(field))
+            found = self._average[field] = (total / (self.doc_count_all or 1)) or 1
         return found
 
 

@@ -6,11 +6,11 @@ and the one analysis pipeline stays in ``museumxtd_search.analysis``.
 from __future__ import annotations
 
 from whoosh.analysis import SpaceSeparatedTokenizer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from museumxtd_search.analysis.fields import FIELD_WEIGHTS, POSITIONAL_FIELDS
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _scored(positions: bool = False) -> TEXT:
@@ -28,5 +28,8 @@ def build_schema() -> Schema:
         link_paths=KEYWORD(),
         boosted=KEYWORD(),
         meta=STORED(),
+        # The lowercase title, one value per note: listings by tag alone are ordered by
+        # it without reading every listed note's stored fields.
+        title_order=COLUMN(),
         **fields,
     )

@@ -129,13 +129,15 @@ class GardenSearcher:
         self.reader = self.index.reader()
         # Scoring reads the segments directly (index/ranking.py); nothing here is
         # proportional to the garden until a query needs it.
-        self.scorer = IndexScorer(leaf_segments(self.reader), IndexStatistics(self.reader))
+        segments = leaf_segments(self.reader)
+        live = _live_statistics(generation) if self.reader.has_deletions() else None
+        self.scorer = IndexScorer(segments, IndexStatistics(self.reader, live, segments))
         self._vocabulary: list[tuple[str, int]] | None = None
         self._sorted_words: list[str] | None = None
         self._words_by_length: dict[int, list[tuple[str, int, frozenset[str]]]] | None = None
         self._link_table: LinkTable | None = None
         self._boosts: dict[int, float] | None = None
-        self._titles: dict[int, str] = {}
+        self._titles = None  # the title_order column, opened by the first listing
         self._corrections: dict[str, str | None] = {}
         # Opened now, with the index: a rebuild may switch generations and delete this
         # one while the query runs (Whoosh keeps its open files; we keep ours). Parsed
@@ -311,17 +313,28 @@ class GardenSearcher:
 
     def _list(self, text: str, docs: set[int], limit: int, suggestion: str | None,
               warnings: list[str]) -> SearchResponse:
-        """No words, only filters: every matching note, by title.
+        """No words, only filters: every matching note, by lowercase title, then path.
 
-        Titles live only in the stored fields (32 µs a note to read at 10,000 notes), so
-        the searcher keeps those it has read for its next listings."""
+        Titles come from the ``title_order`` column (one value per note, read once per
+        searcher); only notes with equal titles read their paths."""
+        if self._titles is None:
+            column = self.reader.column_reader("title_order")
+            self._titles = column
         titles = self._titles
-        for doc in docs - titles.keys():
-            titles[doc] = json.loads(self.reader.stored_fields(doc)["meta"])["title"].lower()
         count = limit if limit >= 0 else len(docs) + limit  # as listed[:limit] would slice
-        listed = heapq.nsmallest(count, docs, key=lambda doc: (titles[doc], doc))
+        by_title = heapq.nsmallest(count, docs, key=lambda doc: (titles[doc], doc))
+        if by_title and len(by_title) < len(docs):
+            # Notes tied with the last one shown may come before it by path.
+            last = titles[by_title[-1]]
+            by_title = [d for d in by_title if titles[d] != last]
+            tied = [d for d in docs if titles[d] == last]
+            by_title += sorted(tied, key=self._path_of)[:count - len(by_title)]
+        listed = sorted(by_title, key=lambda doc: (titles[doc], self._path_of(doc)))
         return SearchResponse(text, len(docs), suggestion,
                               [self._hit(d, 0.0, set()) for d in listed], warnings)
+
+    def _path_of(self, doc: int) -> str:
+        return self.reader.stored_fields(doc)["path"]
 
     def _boost_of(self, scorers: list[SegmentScorer]) -> dict[int, float]:
         """search_boost of the boosted notes (read once per searcher)."""
@@ -403,6 +416,17 @@ class GardenSearcher:
                 if len(letters - other) <= limit and len(other - letters) <= limit:
                     found.append((word, notes))
         return found
+
+
+def _live_statistics(generation: Path) -> dict | None:
+    """The build's statistics of the notes indexed now (see ``IndexStatistics``), or
+    ``None`` when unreadable (Whoosh's own, deleted notes counted, are used then)."""
+    try:
+        data = store.read_json(generation / store.STATISTICS)
+        return data if data["documents"] > 0 and isinstance(data["field_lengths"], dict) \
+            else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _unique(items) -> list[str]:

@@ -68,26 +68,30 @@ class WrittenNotes:
         self.states.update(other.states)
 
 
+# Every field BM25F scores: the weighted ones and the exact-accent bonus field.
+SCORED_FIELDS = (*FIELD_WEIGHTS, "exact")
+
+
 def indexed_state(analyzed: AnalyzedNote) -> list:
     """What decides whether a note's index entry is still right (content hash, links
     signature, display title: when any changes, the note is written again), and the
     length of each scored field (what the collection statistics are summed from)."""
     note = analyzed.note
     return [note.content_hash, analyzed.links_signature, note.title,
-            [len(analyzed.fields[name]) for name in FIELD_WEIGHTS]]
+            [len(analyzed.fields[name]) for name in FIELD_WEIGHTS] + [len(analyzed.exact)]]
 
 
 def collection_statistics(states: Iterable[list]) -> dict[str, object]:
     """The BM25 statistics of the notes indexed now: their number and each field's
     total length. Whoosh's own counts keep deleted documents until segments merge,
     so after an update they would rank differently from a full build; these do not."""
-    totals = [0] * len(FIELD_WEIGHTS)
+    totals = [0] * len(SCORED_FIELDS)
     documents = 0
     for state in states:
         documents += 1
         for number, length in enumerate(state[3]):
             totals[number] += length
-    return {"documents": documents, "field_lengths": dict(zip(FIELD_WEIGHTS, totals, strict=True))}
+    return {"documents": documents, "field_lengths": dict(zip(SCORED_FIELDS, totals, strict=True))}
 
 
 def document(analyzed: AnalyzedNote) -> dict[str, object]:
@@ -102,6 +106,7 @@ def document(analyzed: AnalyzedNote) -> dict[str, object]:
         link_paths=analyzed.link_paths,
         boosted=["yes"] if note.boost != 1.0 else [],
         meta=store.dump_json(stored_meta(analyzed)),
+        title_order=note.title.lower().encode("utf-8"),
     )
     return fields
 

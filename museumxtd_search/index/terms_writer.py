@@ -185,6 +185,9 @@ class TermsWriter(SegmentWriter):
             perdocwriter.add_field(name, field, value if field.stored else None, length)
             if length:
                 self._lengths.add(name, docnum, length)
+            if field.column_type is not None:
+                perdocwriter.add_column_value(name, field.column_type,
+                                              field.to_column_value(value))
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1

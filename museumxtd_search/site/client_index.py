@@ -26,7 +26,7 @@ from museumxtd_search.analysis.typos import PREFIX_EXPANSIONS
 from museumxtd_search.analysis.vocabulary import Vocabulary
 from museumxtd_search.collector import collector_paused
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 # Whoosh's BM25F defaults, which the CLI uses.
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -86,6 +86,7 @@ class ClientIndex:
     shards: dict[str, dict[str, object]]
     buckets: list[dict[str, object]]
     fragments: list[dict[str, object]]
+    vocabulary: dict[str, object]
 
 
 Postings = defaultdict[str, list[list[int]]]
@@ -171,6 +172,12 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex
             "sections": [[s.heading, s.anchor, s.start] for s in note.sections],
             "language": "en" if note.language == "en" else "fr",
         })
+    # A tag's notes in title order (as the CLI lists them): a listing by tags alone
+    # then reads the fragments of the notes it shows, not of every note listed.
+    order = sorted(range(count), key=lambda doc: (analyzed[doc].note.title.lower(), doc))
+    rank = {doc: position for position, doc in enumerate(order)}
+    for docs in tag_notes.values():
+        docs.sort(key=rank.__getitem__)
     shards = _words_shards(vocabulary, title_notes, tag_notes, depth)
     manifest = {
         "format": FORMAT_VERSION,
@@ -195,7 +202,8 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex
         "shards": sorted(shards),
         "buckets": buckets,
     }
-    return ClientIndex(manifest, shards, _posting_buckets(postings, buckets), fragments)
+    return ClientIndex(manifest, shards, _posting_buckets(postings, buckets), fragments,
+                       {"words": dict(sorted(vocabulary.words.items()))})
 
 
 def _words_shards(vocabulary: Vocabulary, title_notes: dict[str, list[int]],

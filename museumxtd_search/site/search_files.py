@@ -26,9 +26,11 @@ def write_data_file(folder: Path, name: str, data: object) -> int:
 
 def write_client_index(index: ClientIndex, folder: Path) -> None:
     """Write every file of the client index under ``folder`` (the site's ``search/``):
-    the manifest, the words shards, the posting buckets and the fragments."""
+    the manifest, the words shards, the posting buckets, the fragments and the whole
+    vocabulary (for typo corrections)."""
     (folder / "fragments").mkdir(parents=True, exist_ok=True)
     write_data_file(folder, "manifest", index.manifest)
+    write_data_file(folder, "vocabulary", index.vocabulary)
     for name, shard in sorted(index.shards.items()):
         write_data_file(folder, f"words-{name}", shard)
     for number, bucket in enumerate(index.buckets):

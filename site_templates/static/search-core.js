@@ -649,7 +649,7 @@
   const TITLE_FIELDS = ["title", "aliases"];
 
   // FORMAT_VERSION in client_index.py: the files this engine reads.
-  const FORMAT = 3;
+  const FORMAT = 4;
   const EMPTY_WORDS = { words: {}, spellings: {}, keys: {}, tags: {} };
   const EMPTY_BUCKET = {};
 
@@ -742,8 +742,9 @@
       return Promise.all(waits);
     }
 
+    /** Every word of the garden with its number of notes, in one file (typo fixes). */
     loadAllWords() {
-      return this.load(this.wordsFiles);
+      return this.load(["vocabulary"]);
     }
 
     /** The loaded words shard of `word` (empty when absent or not loaded). */
@@ -771,8 +772,14 @@
       return own(this.wordsShard(word).words, word) || 0;
     }
 
-    /** [[folded word, notes], ...] of the given words shards (every one when omitted). */
-    vocabulary(names = this.wordsFiles) {
+    /**
+     * [[folded word, notes], ...] of the given words shards, or of the whole garden
+     * when omitted (loadAllWords() first).
+     */
+    vocabulary(names) {
+      if (names === undefined) {
+        return Object.entries((this.loaded.get("vocabulary") || EMPTY_WORDS).words);
+      }
       const result = [];
       for (const name of names) {
         const vocabulary = (this.loaded.get(name) || EMPTY_WORDS).words;
@@ -900,6 +907,7 @@
         await index.loadAllWords();
         const correction = bestCorrection(folded, index.vocabulary());
         if (correction) {
+          await index.load([index.wordsFile(correction)]);
           const spelling = index.displayForm(correction);
           replacements.set(clause.token, [clause.text, spelling === undefined ? correction : spelling]);
         }
@@ -1172,13 +1180,12 @@
       return names;
     }
 
-    /** GardenSearcher._list(): only filters, every matching note by title. */
+    /**
+     * GardenSearcher._list(): only filters, every matching note by title. `docs` are
+     * in title order already (tag lists are written so): only the notes shown are read.
+     */
     async function list(index, docs, limit) {
-      // The title order needs every listed note's title: they live in the fragments.
-      const fragments = await Promise.all(docs.map((d) => file("fragments/" + d)));
-      const listed = docs.map((d, i) => [fragments[i].title.toLowerCase(), d])
-        .sort((x, y) => compareCodePoints(x[0], y[0]) || x[1] - y[1]);
-      return Promise.all(listed.slice(0, limit).map(([, d]) => hit(index, d, 0.0, new Set())));
+      return Promise.all(docs.slice(0, limit).map((d) => hit(index, d, 0.0, new Set())));
     }
 
     /** GardenSearcher.search(): the same results, in the same order, as the CLI. */
@@ -1225,10 +1232,9 @@
 
       if (!units.length) {
         if (filter === null) return response(0, []);
-        const docs = [];
-        for (let doc = 0; doc < count; doc++) {
-          if (filter[doc] === required && !mask[doc]) docs.push(doc);
-        }
+        // Every tag lists its notes in title order, the order of this listing.
+        const docs = index.tagNotes(tagKeys[0])
+          .filter((doc) => filter[doc] === required && !mask[doc]);
         return response(docs.length, await list(index, docs, limit));
       }
 

@@ -1,0 +1,122 @@
+"""A large garden in the browser: 10,000 synthetic notes exported with a sharded client
+index rank in Chromium like the CLI, a query fetches a small part of the index, and
+hostile notes hidden among them execute nothing."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from browser_support import serve
+from test_browser_site import PARITY_QUERIES, PAYLOAD, result_paths
+
+from museumxtd_search.index.build import build_index
+from museumxtd_search.index.search import GardenSearcher
+from museumxtd_search.site.export import export_site
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CORPUS_DIR = REPO_ROOT.parent / "shared/corpus/museumxtd"
+SIZE = 10_000
+LARGE_QUERIES = PARITY_QUERIES + [
+    "stratégie numérique", "médiation numérique", "exposition virtuelle", "projet agile",
+    "transition écologique", "formation compétences", "site web", "numérique -digital",
+    "numéris*", "tag:ressource", "évaluation des publics", "réalité virtuelle"]
+
+pytestmark = pytest.mark.browser
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location(
+        "synthetic_garden", REPO_ROOT / "benchmarks" / "synthetic_garden.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory) -> Path:
+    """A 10,000-note garden (from the real corpus' words when present) with two hostile
+    notes, exported and indexed."""
+    work = tmp_path_factory.mktemp("large")
+    garden = work / "garden"
+    source = CORPUS_DIR if CORPUS_DIR.is_dir() else REPO_ROOT / "notes"
+    _generator().generate(source, garden, SIZE, seed=3)
+    (garden / "Zzz").mkdir()
+    (garden / "Zzz" / "Evil.md").write_text(
+        f"---\ntitle: 'Ornithorynque {PAYLOAD}'\ntags: [\"{PAYLOAD}\"]\n---\n"
+        f"# Ornithorynque {PAYLOAD}\n\nLe tamanoir {PAYLOAD} "
+        "[clic](javascript:window.__xss=1) [[Notes|<b onmouseover=window.__xss=1>x</b>]]\n",
+        encoding="utf-8")
+    (garden / "Zzz" / "Autre.md").write_text(
+        f"# Tamanoir\n\n<script>window.__xss=1</script> ornithorynque {PAYLOAD}\n",
+        encoding="utf-8")
+    export_site(garden, work / "site")
+    build_index(garden, work / "index", full=True)
+    return work
+
+
+def test_the_large_client_index_is_sharded(large):
+    manifest = json.loads((large / "site" / "search" / "manifest.json").read_text("utf-8"))
+    assert manifest["doc_count"] == SIZE + 2
+    assert manifest["shard_depth"] == 2 and manifest["buckets"] >= 2048
+
+
+def test_browser_top_five_matches_the_cli_on_a_sharded_10k_site(large, browser):
+    agree, differences = 0, []
+    page = browser.new_page()
+    with serve(large / "site") as url, GardenSearcher(large / "index") as searcher:
+        page.goto(url + "search/index.html")
+        for query in LARGE_QUERIES:
+            browser_top = result_paths(page, query)[:5]
+            cli_top = [hit.path for hit in searcher.search(query, limit=5).results]
+            if browser_top == cli_top:
+                agree += 1
+            else:
+                differences.append((query, browser_top, cli_top))
+    page.close()
+    for difference in differences:
+        print("  differs:", difference)
+    assert agree / len(LARGE_QUERIES) >= 0.95, differences
+
+
+def test_a_query_on_the_large_site_fetches_a_small_part_of_its_index(large, browser):
+    index_bytes = sum(p.stat().st_size for p in (large / "site" / "search").rglob("*")
+                      if p.is_file())
+    fetched: dict[str, int] = {}
+    page = browser.new_page()
+
+    def record(response) -> None:
+        if "/search/" in response.url and not response.url.endswith(".html"):
+            fetched[response.url] = len(response.body())
+
+    page.on("response", record)
+    with serve(large / "site") as url:
+        page.goto(url + "search/index.html")
+        assert result_paths(page, "réseaux sociaux")
+    page.close()
+    assert len(fetched) <= 40
+    assert sum(fetched.values()) < index_bytes / 100
+
+
+def test_hostile_notes_in_a_large_garden_execute_nothing(large, browser):
+    page = browser.new_page()
+    with serve(large / "site") as url:
+        page.goto(url + "search/index.html?q=" + quote(PAYLOAD + " ornithorynque"))
+        page.wait_for_function("document.getElementById('search-results')"
+                               ".getAttribute('aria-busy') === 'false'", timeout=20_000)
+        found = result_paths(page, "ornithorynque tamanoir")
+        assert set(found) == {"Zzz/Evil.md", "Zzz/Autre.md"}
+        page.hover("#search-results")
+        for link in page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)"):
+            assert not link.lower().startswith("javascript:")
+        page.click("#search-results a[data-path='Zzz/Evil.md']")
+        page.wait_for_load_state()
+        page.mouse.move(10, 10)
+        page.click("body")
+        assert page.evaluate("window.__xss") is None
+    page.close()

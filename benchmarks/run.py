@@ -8,12 +8,14 @@ measures the real MuseumXTD garden (``../shared/corpus/museumxtd``, copied first
 when absent) and one synthetic garden per size (``benchmarks/synthetic_garden.py``,
 seed 0, borrowing the real garden's words). For each garden:
 
-- ``index --full``, ``index`` after editing one note, ``export --force``: wall time and
-  peak RSS of the process (``python -m museumxtd_search``, see ``measure.py``);
-  repeated ``--build-repeat`` times (default 5, 3 above 2,000 notes);
+- ``index --full`` each followed by ``export`` (which takes the notes the build read
+  from its snapshot), ``export`` reading every note, ``index`` after editing one
+  note: wall time and peak RSS of the process (``python -m museumxtd_search``, see
+  ``measure.py``); repeated ``--build-repeat`` times (default 5, 3 above 2,000 notes);
 - ``query`` as a whole process, ``--repeat`` times, interleaved with ``python -c pass``
   so the difference is what our command costs above starting Python;
-- in-process query latency (``GardenSearcher`` opened once) over ``QUERIES``;
+- in-process query latency over ``QUERIES``, with one ``GardenSearcher`` kept open and
+  with a fresh searcher for each query;
 - the client index (all of ``site/search/``) raw and gzipped;
 - Pagefind run on a copy of the same exported HTML: index time, files, bytes;
 - in headless Chromium: bytes fetched for the first query, ours and Pagefind's, and
@@ -67,11 +69,14 @@ class GardenFigures:
     index_full: list[ProcessRun] = field(default_factory=list)
     index_update: list[ProcessRun] = field(default_factory=list)
     updated_notes: int = 0
-    export: list[ProcessRun] = field(default_factory=list)
+    export: list[ProcessRun] = field(default_factory=list)  # right after a full build
+    export_cold: list[ProcessRun] = field(default_factory=list)  # reading every note
     query_process: list[ProcessRun] = field(default_factory=list)
     bare_python: list[ProcessRun] = field(default_factory=list)
     in_process_ms: list[float] = field(default_factory=list)
     in_process_by_query: dict[str, float] = field(default_factory=dict)  # query -> median ms
+    in_process_cold_ms: list[float] = field(default_factory=list)  # a fresh searcher each
+    in_process_cold_by_query: dict[str, float] = field(default_factory=dict)
     client_index: FolderSize | None = None
     whoosh_index: FolderSize | None = None
     pagefind_index: list[ProcessRun] = field(default_factory=list)
@@ -157,12 +162,28 @@ def _edit_one_note(notes_dir: Path, round_number: int) -> str:
 
 
 def measure_builds(garden: Garden, work: Path, figures: GardenFigures, repeat: int) -> Path:
-    """Full builds, one-note updates and exports; returns the exported site folder."""
+    """Full builds each followed by an export (as CI runs them: the export takes the
+    notes the build read from its snapshot), exports reading every note, and one-note
+    updates; returns the exported site folder.
+
+    Each export writes a new folder: replacing a site deletes the old one in the
+    background, which would compete with the next measurement.
+    """
     index_dir, site_dir = work / "index", work / "site"
     notes = str(garden.notes_dir)
+
+    def export(out: Path, index: Path) -> ProcessRun:
+        shutil.rmtree(out, ignore_errors=True)
+        return ours("export", "--notes", notes, "--out", str(out), "--index", str(index),
+                    "--json")
+
     for _ in range(repeat):
         figures.index_full.append(ours("index", "--notes", notes, "--index", str(index_dir),
                                        "--full", "--json"))
+        figures.export.append(export(site_dir, index_dir))
+    for _ in range(repeat):
+        figures.export_cold.append(export(work / "site-cold", work / "no-index"))
+    shutil.rmtree(work / "site-cold", ignore_errors=True)
     for round_number in range(repeat):
         _edit_one_note(garden.notes_dir, round_number)
         run = ours("index", "--notes", notes, "--index", str(index_dir), "--json")
@@ -171,9 +192,6 @@ def measure_builds(garden: Garden, work: Path, figures: GardenFigures, repeat: i
             raise RuntimeError(f"incremental index did not see the edit: {summary}")
         figures.updated_notes = summary["updated"] + summary["added"]
         figures.index_update.append(run)
-    for _ in range(repeat):
-        figures.export.append(ours("export", "--notes", notes, "--out", str(site_dir),
-                                   "--force", "--json"))
     figures.whoosh_index = folder_size(index_dir)
     figures.client_index = folder_size(site_dir / "search")
     return site_dir
@@ -192,13 +210,19 @@ def measure_query_process(garden: Garden, work: Path, figures: GardenFigures,
 
 
 def measure_in_process(work: Path, figures: GardenFigures, repeat: int) -> None:
-    """Per-query latency with one open ``GardenSearcher`` (``query_latency.py``, a child)."""
-    run = run_measured([sys.executable, str(BENCHMARKS / "query_latency.py"),
-                        str(work / "index"), "--repeat", str(repeat)], cwd=_code(), env=_env())
-    answer = json.loads(run.stdout)
-    for text, timings in zip(answer["queries"], answer["ms"], strict=True):
-        figures.in_process_ms.extend(timings)
-        figures.in_process_by_query[text] = statistics.median(timings)
+    """Per-query latency in one process (``query_latency.py``, a child): with one
+    ``GardenSearcher`` kept open (warm: it keeps decoded postings between queries), and
+    on a fresh searcher for every query (cold)."""
+    for cold in (False, True):
+        run = run_measured([sys.executable, str(BENCHMARKS / "query_latency.py"),
+                            str(work / "index"), "--repeat", str(repeat),
+                            *(["--cold"] if cold else [])], cwd=_code(), env=_env())
+        answer = json.loads(run.stdout)
+        timings_of = figures.in_process_cold_ms if cold else figures.in_process_ms
+        by_query = figures.in_process_cold_by_query if cold else figures.in_process_by_query
+        for text, timings in zip(answer["queries"], answer["ms"], strict=True):
+            timings_of.extend(timings)
+            by_query[text] = statistics.median(timings)
 
 
 # --- Pagefind ------------------------------------------------------------------------

@@ -28,13 +28,16 @@ from __future__ import annotations
 
 import zlib
 from bisect import bisect_left, bisect_right
+from io import BytesIO
 from itertools import accumulate
 from math import log
+from pickle import load as pickle_load
 from pickle import loads
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching import ListMatcher
 from whoosh.reading import IndexReader, SegmentReader
+from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
 
 # Whoosh's length bytes: byte b stands for a field of byte_to_length(b) words.
@@ -201,20 +204,35 @@ class Segment:
 
 
 def _read_postings(matcher: W3LeafMatcher) -> Postings:
-    """Every block of a fresh W3 posting reader, ids and weights only."""
+    """Every block of a fresh W3 posting reader, ids and weights only.
+
+    The term's whole posting region is read in one go and its blocks are parsed in
+    memory (as ``W3LeafMatcher._goto`` lays them out: a signed block length, negative
+    for the last block, then the pickled block header, then the block's data): reading
+    them through the matcher unpickled each header from the file a few bytes at a time.
+    """
     docs: list[int] = []
     weights: list[float] = []
     starts: list[int] = []
     locations: list[tuple[int, int, int]] = []
     postfile = matcher._postfile
+    base = matcher._baseoffset
+    extent = matcher._length  # whoosh3 3.54.0 decodes it as a 1-tuple from the term info
+    extent = extent[0] if isinstance(extent, tuple) else extent
+    region = postfile.get(base, matcher._startoffset + extent - base)
+    reader = BytesIO(region)
+    position = 0
     while True:
-        offset, length = matcher._dataoffset, matcher._nextoffset - matcher._dataoffset
-        compressed = matcher._compression
-        data = postfile.get(offset, length)
-        count = matcher._blocklength
-        delta_ids, block_weights = _ids_and_weights(data, compressed, count)
+        (length,) = unpack_int(region[position:position + _INT_SIZE])
+        last = length < 0
+        length = -length if last else length
+        reader.seek(position + _INT_SIZE)
+        count, _, _, compressed, _, _ = pickle_load(reader)
+        start = reader.tell()
+        end = position + _INT_SIZE + length
+        delta_ids, block_weights = _ids_and_weights(region[start:end], compressed, count)
         starts.append(len(docs))
-        locations.append((offset, length, compressed))
+        locations.append((base + start, end - start, compressed))
         docs += accumulate(delta_ids)
         if block_weights is None:
             weights += [1.0] * count
@@ -222,9 +240,9 @@ def _read_postings(matcher: W3LeafMatcher) -> Postings:
             weights += [block_weights] * count
         else:
             weights += block_weights
-        if matcher._lastblock:
+        if last:
             return Postings(docs, weights, docs, starts, locations, postfile)
-        matcher._goto(matcher._nextoffset)
+        position = end
 
 
 class IndexStatistics:

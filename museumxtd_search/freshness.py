@@ -1,7 +1,7 @@
 """Is the index, or an exported site, up to date with the notes? (``check``, for CI.)
 
 Freshness is decided by content, not modification times: a fresh clone in CI has new
-mtimes but the same bytes. The index manifest and the site's marker file both record
+mtimes but the same bytes. The index (``notes.json``) and the site's marker file record
 the content hash of every note they were built from.
 """
 
@@ -65,7 +65,17 @@ def index_freshness(notes_dir: Path, index_dir: Path, exclude: Iterable[str] = (
     if manifest.get("exclude") != list(exclude):
         result.reasons.append("built with other --exclude globs")
     hashes, _ = note_hashes(notes_dir, exclude)
-    return _compare(result, manifest.get("hashes", {}), hashes)
+    return _compare(result, _indexed_hashes(index_dir), hashes)
+
+
+def _indexed_hashes(index_dir: Path) -> dict[str, str]:
+    """The content hash of every note the index was built from (``notes.json``)."""
+    generation = store.live_generation(index_dir)
+    try:
+        entries = store.read_json(generation / store.NOTES)["entries"]
+        return {path: entry[0] for path, entry in entries.items()}
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return {}
 
 
 def site_freshness(notes_dir: Path, site_dir: Path, exclude: Iterable[str] = (),

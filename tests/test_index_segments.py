@@ -91,7 +91,9 @@ def _side_files(index_dir: Path) -> dict[str, object]:
             "links": store.read_json(generation / store.LINKS),
             "statistics": {k: v for k, v in store.read_json(generation / store.STATISTICS).items()
                            if k != "build"},
-            "manifest": {k: manifest[k] for k in ("hashes", "assets", "warnings", "stamps")}}
+            "manifest": {k: manifest[k] for k in ("assets", "warnings")},
+            "stamps": {k: v for k, v in store.read_json(generation / store.STAMPS).items()
+                       if k != "build"}}
 
 
 def test_parallel_build_writes_one_segment_per_core_and_answers_alike(tmp_path, monkeypatch):

@@ -92,17 +92,45 @@ def _analysed(word: str, language: Language) -> tuple[_Parts, tuple[str, ...]]:
     return found
 
 
-def tokens(text: str, language: Language = "fr") -> list[Token]:
-    """Analyse ``text`` (already ``normalize``d) into tokens with offsets into it."""
+def tokens(text: str, language: Language = "fr",
+           initials: frozenset[str] | None = None) -> list[Token]:
+    """Analyse ``text`` (already ``normalize``d) into tokens with offsets into it.
+
+    With ``initials`` (first letters of the terms wanted), words none of whose parts can
+    give a term starting with one of them are skipped unanalysed: stemming keeps a
+    word's first folded letter, so the tokens of the terms wanted are the same.
+    """
     result: list[Token] = []
     append = result.append
     for match in _WORD.finditer(text):
+        if initials is not None and not _may_start_with(match.group(), initials):
+            continue
         parts = _analysed(match.group(), language)[0]
         if parts:
             start = match.start()
             for term, surface, begin, end in parts:
                 append(Token(term, surface, start + begin, start + end))
     return result
+
+
+@lru_cache(maxsize=4096)
+def _initial(char: str) -> str:
+    return fold(char.lower())[:1]
+
+
+def _may_start_with(word: str, initials: frozenset[str]) -> bool:
+    """Whether a part of ``word`` (split at apostrophes) may give a term whose first
+    letter is in ``initials``; a part starting with what folds to nothing may."""
+    initial = _initial(word[0])
+    if not initial or initial in initials:
+        return True
+    if "'" not in word:
+        return False
+    for piece in word.split("'")[1:]:
+        initial = _initial(piece[:1]) if piece else ""
+        if not initial or initial in initials:
+            return True
+    return False
 
 
 def terms(text: str, language: Language = "fr") -> list[str]:

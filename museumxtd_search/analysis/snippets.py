@@ -41,7 +41,9 @@ def make_snippet(
 ) -> Snippet:
     """Build the snippet of ``text`` for ``query_terms`` (stemmed, in ``language``)."""
     text = normalize(text)
-    matches = [t for t in tokens(text, language) if t.term in query_terms] if query_terms else []
+    initials = frozenset(term[:1] for term in query_terms if term)
+    matches = ([t for t in tokens(text, language, initials) if t.term in query_terms]
+               if query_terms else [])
     if not matches:
         start, end = _cut(text, 0, min(len(text), width))
         return Snippet(_ellipsis(text, 0, end), [], "", "")

@@ -134,7 +134,7 @@ def _update(state: BuildState, notes_dir: Path, exclude: list[str],
     files = find_files(notes_dir, exclude)
     old = state.entries
     changed = [p for p in files.notes
-               if p not in old or state.stamps.get(p) != list(files.stamps[p])]
+               if p not in old or state.stamps.get(p) != files.stamps[p]]
     if not changed and old.keys() == set(files.notes) and list(files.assets) == state.assets:
         return _summary(old, files, {}, [], [], state.indexed)
 

@@ -1,7 +1,7 @@
 """The index's manifest: what the live index was built from, readable cheaply.
 
 The query command uses it to decide, by listing and ``stat``-ing files only, whether
-the index must be refreshed before answering; ``check`` compares its content hashes.
+the index must be refreshed before answering (with ``stamps.json``).
 """
 
 from __future__ import annotations
@@ -32,17 +32,41 @@ def built_from(manifest: dict | None, notes_dir: Path, exclude: Iterable[str]) -
             and manifest.get("exclude") == list(exclude))
 
 
+def read_stamps_file(generation: Path) -> tuple[str, list[str], list[int]] | None:
+    """(build token, note paths, their stamps flattened: mtime, size, mtime, …) of the
+    generation's ``stamps.json``, or ``None`` when unreadable."""
+    try:
+        data = store.read_json(generation / store.STAMPS)
+        token, paths, flat = data["build"], data["paths"], data["stamps"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(paths, list) or not isinstance(flat, list) or \
+            len(flat) != 2 * len(paths):
+        return None
+    return token, paths, flat
+
+
 def stale_files(notes_dir: Path, index_dir: Path, exclude: Iterable[str] = ()) -> list[str] | None:
-    """Paths whose files differ from the index's manifest; ``None`` when there is no index.
+    """Paths whose files differ from the index's manifest; ``None`` when there is no
+    usable index (none, another folder or options, side files that disagree).
 
     Only the file listing and ``stat`` are read, so this is cheap enough for every query.
     """
+    generation = store.live_generation(index_dir)
     manifest = load_manifest(index_dir)
-    if not built_from(manifest, notes_dir, exclude):
+    if generation is None or not built_from(manifest, notes_dir, exclude):
         return None
-    stamps = find_files(Path(notes_dir), exclude).stamps
-    old: dict[str, list[int]] = manifest.get("stamps", {})
-    changed = [p for p, stamp in stamps.items() if old.get(p) != list(stamp)]
+    stored = read_stamps_file(generation)
+    if stored is None or stored[0] != manifest.get("build"):
+        return None
+    _, paths, flat = stored
+    files = find_files(Path(notes_dir), exclude)
+    stamps = files.stamps
+    now = [n for path in files.notes for n in stamps[path]]
+    if list(files.notes) == paths and now == flat:
+        return []
+    old = {path: (flat[2 * n], flat[2 * n + 1]) for n, path in enumerate(paths)}
+    changed = [p for p in files.notes if old.get(p) != stamps[p]]
     changed += [p for p in old if p not in stamps]
     return sorted(changed)
 

@@ -2,10 +2,13 @@
 
 A generation folder holds, besides Whoosh's files:
 
-- ``manifest.json``: the notes folder and options, each note's stamp (mtime, size) and
-  content hash, the other files, the warnings, and the Whoosh generation it describes;
-- ``notes.json``: each note's entry (names and link targets, see ``vault.catalog``)
-  and the state it was indexed in (content hash, links signature, title);
+- ``manifest.json``: the notes folder and options, the other files, the warnings, and
+  the Whoosh generation it describes (small: its presence marks a complete generation);
+- ``stamps.json``: each note's stamp (modification time, size), as two flat lists (the
+  query command compares them before every search, so it must load fast);
+- ``notes.json``: each note's entry (content hash, names, link targets, see
+  ``vault.catalog``) and the state it was indexed in (content hash, links signature,
+  title, field lengths);
 - ``vocabulary.json``: the vocabulary counts (the searcher reads words and spellings);
 - ``links.json``: the link table (for ``query --links-to`` and unchanged updates);
 - ``statistics.json``: the number of notes indexed and each field's total length,
@@ -28,7 +31,7 @@ import whoosh.index
 
 from museumxtd_search.analysis.vocabulary import Vocabulary
 from museumxtd_search.index import store
-from museumxtd_search.index.manifest import built_from
+from museumxtd_search.index.manifest import built_from, read_stamps_file
 from museumxtd_search.index.schema import SCHEMA_VERSION
 from museumxtd_search.index.segments import collection_statistics
 from museumxtd_search.vault.catalog import NoteEntry
@@ -49,12 +52,9 @@ class BuildState:
     generation: Path
     manifest: dict
     entries: dict[str, NoteEntry]
+    stamps: dict[str, tuple[int, int]]
     indexed: dict[str, list]
     vocabulary: Vocabulary
-
-    @property
-    def stamps(self) -> dict[str, list[int]]:
-        return self.manifest["stamps"]
 
     @property
     def assets(self) -> list[str]:
@@ -77,15 +77,16 @@ def load_state(index_dir: Path, notes_dir: Path, exclude: list[str]) -> BuildSta
         token = manifest["build"]
         notes = store.read_json(generation / store.NOTES)
         vocabulary = store.read_json(generation / store.VOCABULARY)
-        if notes["build"] != token or vocabulary["build"] != token \
-                or not (generation / store.LINKS).is_file():
+        stamps = read_stamps(generation)
+        if notes["build"] != token or vocabulary["build"] != token or stamps is None \
+                or stamps[0] != token or not (generation / store.LINKS).is_file():
             return None
         if whoosh.index.open_dir(str(generation)).latest_generation() != \
                 manifest["whoosh_generation"]:
             return None
         entries = {path: NoteEntry.from_json(path, data)
                    for path, data in notes["entries"].items()}
-        return BuildState(generation, manifest, entries, notes["indexed"],
+        return BuildState(generation, manifest, entries, stamps[1], notes["indexed"],
                           Vocabulary.from_json(vocabulary))
     except (OSError, ValueError, KeyError, TypeError, whoosh.index.IndexError):
         return None
@@ -105,15 +106,26 @@ def side_files(token: str, root: Path, exclude: list[str], files: GardenFiles,
     if table is not None:
         files_out[store.LINKS] = table.to_json()
     files_out[store.STATISTICS] = {"build": token, **collection_statistics(indexed.values())}
+    paths = [p for p in files.notes if p in files.stamps]
+    files_out[store.STAMPS] = {"build": token, "paths": paths,
+                               "stamps": [n for p in paths for n in files.stamps[p]]}
     files_out[store.MANIFEST] = {
         "schema": SCHEMA_VERSION,
         "root": str(root.resolve()),
         "exclude": exclude,
         "build": token,
         "whoosh_generation": whoosh_generation,
-        "stamps": {p: list(files.stamps[p]) for p in files.notes if p in files.stamps},
-        "hashes": {p: e.content_hash for p, e in entries.items()},
         "assets": list(files.assets),
         "warnings": [[w.path, w.line, w.message] for w in warnings],
     }
     return files_out
+
+
+
+def read_stamps(generation: Path) -> tuple[str, dict[str, tuple[int, int]]] | None:
+    """(build token, path -> stamp) of ``stamps.json``, or ``None`` when unreadable."""
+    found = read_stamps_file(generation)
+    if found is None:
+        return None
+    token, paths, flat = found
+    return token, {path: (flat[2 * n], flat[2 * n + 1]) for n, path in enumerate(paths)}

@@ -5,7 +5,7 @@ Layout of an index folder::
     index/
       CURRENT            name of the live generation (replaced atomically)
       gen-<n>/           a complete Whoosh index + manifest.json, notes.json, links.json,
-                         vocabulary.json, statistics.json (see ``index.state``)
+                         vocabulary.json, statistics.json, stamps.json (see ``index.state``)
       .lock              held (flock) by the one process that writes
 
 A full build writes a new generation beside the live one and switches ``CURRENT``
@@ -33,6 +33,7 @@ LINKS = "links.json"
 VOCABULARY = "vocabulary.json"
 NOTES = "notes.json"
 STATISTICS = "statistics.json"
+STAMPS = "stamps.json"
 LOCK = ".lock"
 
 

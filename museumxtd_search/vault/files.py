@@ -118,6 +118,7 @@ def find_files(root: Path, exclude: Iterable[str] = ()) -> GardenFiles:
     notes: list[str] = []
     assets: list[str] = []
     stamps: dict[str, tuple[int, int]] = {}
+    excluded = excluder.excluded if excluder.patterns else None
     folders = [(os.fspath(root), "")]
     while folders:  # a stack, not recursion: folders may nest deeper than Python recurses
         folder, prefix = folders.pop()
@@ -128,10 +129,16 @@ def find_files(root: Path, exclude: Iterable[str] = ()) -> GardenFiles:
             continue  # an unreadable folder is left out, as os.walk does
         for entry in entries:
             name = entry.name
-            relative = prefix + name
-            if name.startswith(".") or excluder.excluded(relative):
+            if name[0] == ".":
                 continue
-            if _is_folder(entry):
+            relative = prefix + name
+            if excluded is not None and excluded(relative):
+                continue
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if is_folder:
                 if not entry.is_symlink():
                     folders.append((entry.path, relative + "/"))
                 continue
@@ -142,7 +149,7 @@ def find_files(root: Path, exclude: Iterable[str] = ()) -> GardenFiles:
                 warnings.append(VaultWarning(relative, None,
                                              "links to a file outside the notes folder: skipped"))
                 continue
-            if not name.lower().endswith(".md"):
+            if name[-3:].lower() != ".md":
                 assets.append(relative)
                 continue
             try:
@@ -157,10 +164,3 @@ def find_files(root: Path, exclude: Iterable[str] = ()) -> GardenFiles:
     warnings.sort(key=lambda w: w.path)
     return GardenFiles(tuple(sorted(notes)), tuple(sorted(assets)),
                        (*config_warnings, *warnings), stamps)
-
-
-def _is_folder(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_dir()
-    except OSError:
-        return False

@@ -85,7 +85,38 @@ def test_deep_link_runs_the_search_and_the_url_follows_typing(page, bundled_url)
     page.wait_for_selector("#search-results a[data-path]")
     assert page.input_value("#search-input") == "l'évaluation"
     result_paths(page, "médiation")
-    assert "q=m%C3%A9diation" in page.url
+    page.wait_for_url(re.compile(r"q=m%C3%A9diation"), timeout=5_000)
+
+
+# Types ``query`` and clicks the first result as soon as it shows, within milliseconds.
+_TYPE_AND_FOLLOW_FIRST_RESULT = """
+(query) => new Promise((resolve) => {
+  const input = document.getElementById("search-input");
+  const list = document.getElementById("search-results");
+  new MutationObserver((changes, observer) => {
+    const link = list.querySelector("li > a[data-path]");
+    if (list.getAttribute("data-query") === query && link) {
+      observer.disconnect();
+      link.click();
+      resolve();
+    }
+  }).observe(list, {attributes: true, childList: true});
+  input.value = query;
+  input.dispatchEvent(new Event("input", {bubbles: true}));
+})
+"""
+
+
+def test_following_a_result_at_once_still_leaves_the_query_for_back(page, bundled_url):
+    # The address bar waits for typing to pause; leaving the page must not lose it.
+    page.goto(bundled_url + "search/index.html")
+    result_paths(page, "musée")  # the index is loaded
+    page.evaluate(_TYPE_AND_FOLLOW_FIRST_RESULT, "musées")
+    page.wait_for_selector("article.note")
+    page.go_back()
+    assert "q=mus%C3%A9es" in page.url
+    page.wait_for_selector("#search-results a[data-path]")
+    assert page.input_value("#search-input") == "musées"
 
 
 def test_keyboard_slash_focuses_search_and_arrows_enter_open_a_result(page, bundled_url):

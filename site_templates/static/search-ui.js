@@ -89,13 +89,30 @@
       if (input.value || tagSelect.value) { run(); }
     }).catch(function (error) { status.textContent = "Index de recherche indisponible : " + error.message; });
 
-    function keepUrl(query, tag) {
+    /* The address bar follows the query (?q=, ?tag=) so results can be shared and Back
+       returns to them. history.replaceState costs several milliseconds in Chromium,
+       more than a search itself, so it waits until typing pauses; leaving the page
+       (following a result, Enter, closing) writes it at once. */
+    var urlTimer = null;
+    function writeUrl() {
+      clearTimeout(urlTimer);
+      urlTimer = null;
       var next = new URLSearchParams();
-      if (query) { next.set("q", query); }
-      if (tag) { next.set("tag", tag); }
+      if (input.value) { next.set("q", input.value); }
+      if (tagSelect.value) { next.set("tag", tagSelect.value); }
       var search = next.toString();
-      history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
+      var wanted = location.pathname + (search ? "?" + search : "") + location.hash;
+      if (wanted !== location.pathname + location.search + location.hash) {
+        history.replaceState(null, "", wanted);
+      }
     }
+    function keepUrl() {
+      clearTimeout(urlTimer);
+      urlTimer = setTimeout(writeUrl, 300);
+    }
+    function flushUrl() { if (urlTimer !== null) { writeUrl(); } }
+    list.addEventListener("click", flushUrl, true);
+    window.addEventListener("pagehide", flushUrl);
 
     function render(response, query) {
       list.textContent = "";
@@ -143,7 +160,7 @@
     function run() {
       var query = input.value.trim();
       var tag = tagSelect.value;
-      keepUrl(input.value, tag);
+      keepUrl();
       var mine = ++sequence;
       if (!query && !tag) {
         list.textContent = ""; status.textContent = ""; list.setAttribute("data-query", "");

@@ -14,12 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 
-from museumxtd_search.vault.notes import VaultWarning
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from museumxtd_search.vault.warning import VaultWarning
 
 CONFIG_FILE = "museumxtd.toml"
 
@@ -77,6 +72,11 @@ def read_config(root: Path) -> tuple[list[str], list[VaultWarning]]:
     path = root / CONFIG_FILE
     if not path.is_file():
         return [], []
+    # Imported here: most gardens have no config file, and every query lists files.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:

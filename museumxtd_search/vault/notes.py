@@ -5,18 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from museumxtd_search.vault.warning import VaultWarning
 
-@dataclass(frozen=True, slots=True)
-class VaultWarning:
-    """Something wrong in one file, phrased for a person: ``path:line: message``."""
-
-    path: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+__all__ = ["Heading", "Link", "Note", "Section", "VaultWarning"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -295,3 +295,36 @@ def test_english_snippet_highlights_english_word_forms(searcher):
     hit = next(h for h in searcher.search("digitizing", limit=100).results
                if h.path == DIGITIZATION)
     assert hit.highlights
+
+
+# --- filters without words: listings -------------------------------------------------
+
+
+def test_a_tag_alone_lists_its_notes_by_title_then_path_the_same_every_time(
+        make_vault, tmp_path):
+    from museumxtd_search.index.search import GardenSearcher
+
+    notes = make_vault({
+        "b/Zèbre.md": "#liste zèbre",
+        "c/Même.md": "#liste",
+        "a/Même.md": "#liste",
+        "Castor.md": "#liste castor",
+        "Autre.md": "#autre",
+    })
+    build_index(notes, tmp_path / "index")
+    searcher = GardenSearcher(tmp_path / "index")
+    listed = ["Castor.md", "a/Même.md", "c/Même.md", "b/Zèbre.md"]
+    for _ in range(2):  # the second listing reads titles kept by the searcher
+        response = searcher.search("tag:liste", limit=10)
+        assert [hit.path for hit in response.results] == listed
+        assert response.total == 4
+    # Cut inside a tie: the tie is broken by path, as the full listing orders it.
+    assert [hit.path for hit in searcher.search("tag:liste", limit=2).results] == listed[:2]
+    searcher.close()
+
+    (notes / "Aardvark.md").write_text("#liste", encoding="utf-8")
+    build_index(notes, tmp_path / "index")
+    with_new = GardenSearcher(tmp_path / "index")
+    assert [hit.path for hit in with_new.search("tag:liste", limit=2).results] == [
+        "Aardvark.md", "Castor.md"]
+    with_new.close()

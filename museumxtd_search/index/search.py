@@ -137,7 +137,8 @@ class GardenSearcher:
         self._words_by_length: dict[int, list[tuple[str, int, frozenset[str]]]] | None = None
         self._link_table: LinkTable | None = None
         self._boosts: dict[int, float] | None = None
-        self._titles = None  # the title_order column, opened by the first listing
+        self._title_column = None  # the title_order column, opened by the first listing
+        self._titles: dict[int, bytes] = {}  # its values read so far, by document
         self._corrections: dict[str, str | None] = {}
         # Opened now, with the index: a rebuild may switch generations and delete this
         # one while the query runs (Whoosh keeps its open files; we keep ours). Parsed
@@ -315,12 +316,18 @@ class GardenSearcher:
               warnings: list[str]) -> SearchResponse:
         """No words, only filters: every matching note, by lowercase title, then path.
 
-        Titles come from the ``title_order`` column (one value per note, read once per
-        searcher); only notes with equal titles read their paths."""
-        if self._titles is None:
-            column = self.reader.column_reader("title_order")
-            self._titles = column
-        titles = self._titles
+        Titles come from the ``title_order`` column, each read at most once per searcher
+        (a column read costs about 10 µs, and a tag may hold most of the garden); only
+        notes with equal titles read their paths."""
+        if self._title_column is None:
+            self._title_column = self.reader.column_reader("title_order")
+        column, known = self._title_column, self._titles
+        titles = {}
+        for doc in docs:
+            title = known.get(doc)
+            if title is None:
+                title = known[doc] = column[doc]
+            titles[doc] = title
         count = limit if limit >= 0 else len(docs) + limit  # as listed[:limit] would slice
         by_title = heapq.nsmallest(count, docs, key=lambda doc: (titles[doc], doc))
         if by_title and len(by_title) < len(docs):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from museumxtd_search.analysis.pipeline import key
 from museumxtd_search.vault.notes import Note, VaultWarning
@@ -39,6 +39,9 @@ class NoteEntry:
     searchable: bool
     link_targets: tuple[str, ...]
     warnings: tuple[VaultWarning, ...] = ()
+    # The JSON an entry was read from, written back as is: an update of a large garden
+    # carries thousands of unchanged entries from one notes.json to the next.
+    stored: list | None = field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -62,6 +65,8 @@ class NoteEntry:
             (other.title, other.fallback_title, other.aliases)
 
     def to_json(self) -> list[object]:
+        if self.stored is not None:
+            return self.stored
         return [self.content_hash, self.title, self.fallback_title, list(self.aliases),
                 self.searchable, list(self.link_targets),
                 [[w.line, w.message] for w in self.warnings]]
@@ -71,7 +76,7 @@ class NoteEntry:
         content_hash, title, fallback, aliases, searchable, targets, warnings = data
         return cls(path, content_hash, title, fallback, tuple(aliases), searchable,
                    tuple(targets), tuple(VaultWarning(path, line, message)
-                                         for line, message in warnings))
+                                         for line, message in warnings), data)
 
 
 def display_titles(entries: Iterable[NoteEntry]) -> dict[str, str]:

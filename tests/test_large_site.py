@@ -12,10 +12,9 @@ from urllib.parse import quote
 
 import pytest
 from browser_support import serve
-from test_browser_site import PARITY_QUERIES, PAYLOAD, result_paths
+from test_browser_site import PARITY_QUERIES, PAYLOAD, browser_and_cli_tops, result_paths
 
 from museumxtd_search.index.build import build_index
-from museumxtd_search.index.search import GardenSearcher
 from museumxtd_search.site.export import export_site
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -67,18 +66,9 @@ def test_the_large_client_index_is_sharded(large):
 
 
 def test_browser_top_five_matches_the_cli_on_a_sharded_10k_site(large, browser):
-    agree, differences = 0, []
-    page = browser.new_page()
-    with serve(large / "site") as url, GardenSearcher(large / "index") as searcher:
-        page.goto(url + "search/index.html")
-        for query in LARGE_QUERIES:
-            browser_top = result_paths(page, query)[:5]
-            cli_top = [hit.path for hit in searcher.search(query, limit=5).results]
-            if browser_top == cli_top:
-                agree += 1
-            else:
-                differences.append((query, browser_top, cli_top))
-    page.close()
+    tops = browser_and_cli_tops(browser, large / "site", large / "index", LARGE_QUERIES)
+    differences = [top for top in tops if top[1] != top[2]]
+    agree = len(tops) - len(differences)
     for difference in differences:
         print("  differs:", difference)
     assert agree / len(LARGE_QUERIES) >= 0.95, differences

@@ -15,7 +15,10 @@ from museumxtd_search.vault.files import find_files
 
 
 def load_manifest(index_dir: Path) -> dict | None:
-    generation = store.live_generation(index_dir)
+    return _manifest_of(store.live_generation(index_dir))
+
+
+def _manifest_of(generation: Path | None) -> dict | None:
     if generation is None:
         return None
     try:
@@ -52,9 +55,9 @@ def stale_files(notes_dir: Path, index_dir: Path, exclude: Iterable[str] = ()) -
 
     Only the file listing and ``stat`` are read, so this is cheap enough for every query.
     """
-    generation = store.live_generation(index_dir)
-    manifest = load_manifest(index_dir)
-    if generation is None or not built_from(manifest, notes_dir, exclude):
+    generation = store.live_generation(index_dir)  # read once: a build may switch it
+    manifest = _manifest_of(generation)
+    if not built_from(manifest, notes_dir, exclude):
         return None
     stored = read_stamps_file(generation)
     if stored is None or stored[0] != manifest.get("build"):
@@ -74,7 +77,5 @@ def stale_files(notes_dir: Path, index_dir: Path, exclude: Iterable[str] = ()) -
 def snapshot_folder(index_dir: Path, notes_dir: Path, exclude: Iterable[str] = ()) -> Path | None:
     """The live generation of ``index_dir`` when it was built from ``notes_dir`` with
     these exclusions (the folder holding its snapshot), else ``None``."""
-    manifest = load_manifest(index_dir)
-    if not built_from(manifest, notes_dir, exclude):
-        return None
-    return store.live_generation(index_dir)
+    generation = store.live_generation(index_dir)
+    return generation if built_from(_manifest_of(generation), notes_dir, exclude) else None

@@ -321,13 +321,10 @@ class GardenSearcher:
         notes with equal titles read their paths."""
         if self._title_column is None:
             self._title_column = self.reader.column_reader("title_order")
-        column, known = self._title_column, self._titles
-        titles = {}
+        column, titles = self._title_column, self._titles
         for doc in docs:
-            title = known.get(doc)
-            if title is None:
-                title = known[doc] = column[doc]
-            titles[doc] = title
+            if doc not in titles:
+                titles[doc] = column[doc]
         count = limit if limit >= 0 else len(docs) + limit  # as listed[:limit] would slice
         by_title = heapq.nsmallest(count, docs, key=lambda doc: (titles[doc], doc))
         if by_title and len(by_title) < len(docs):

@@ -232,9 +232,3 @@ def start_note_pages(job: NotePages) -> NotePageRendering:
     """Start rendering the note pages of ``job`` in the background (for a large garden);
     call ``finish()`` on the result, ideally in a ``with`` block."""
     return NotePageRendering(job, worker_count(len(job.notes)))
-
-
-def write_note_pages(job: NotePages) -> PagesWritten:
-    """Write every note page of ``job``; output is the same however many processes."""
-    with start_note_pages(job) as rendering:
-        return rendering.finish()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import whoosh.index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
 from museumxtd_search.analysis.documents import analyze_note
@@ -74,6 +75,42 @@ def test_term_writer_writes_the_segment_whoosh_writes_from_joined_text(garden, t
     ours = _write(tmp_path / "ours", documents, TermsWriter, joined=False)
     whoosh_own = _write(tmp_path / "whoosh", documents, SegmentWriter, joined=True)
     assert _postings(ours) == _postings(whoosh_own)
+
+
+def _segment_files(index_dir: Path) -> dict[str, bytes]:
+    """The bytes of each file of the index's one segment, by extension."""
+    ix = whoosh.index.open_dir(str(index_dir))
+    [segment] = ix._segments()
+    files = segment.open_compound_file(ix.storage)
+    prefix = segment.segment_id()
+    return {name[len(prefix):]: files.open_file(name).read() for name in files.list()}
+
+
+class _WhooshPostingsWriter(TermsWriter):
+    whoosh_postings = True
+
+
+@pytest.mark.parametrize("garden", ["bundled", "corpus"])
+def test_posting_lists_written_term_by_term_are_whooshs_bytes(garden, tmp_path, request,
+                                                              monkeypatch):
+    notes = BUNDLED_NOTES if garden == "bundled" else request.getfixturevalue("corpus_dir")
+    vault = read_vault(notes)
+    documents = [segments.document(analyze_note(n, vault.links.resolve_all(n), vault.links))
+                 for n in vault.notes if n.searchable]
+    # Small blocks, so that long posting lists span several of them here too.
+    monkeypatch.setattr(W3Codec, "__init__", _small_blocks(W3Codec.__init__))
+    ours = _segment_files(_write(tmp_path / "ours", documents, TermsWriter, joined=False))
+    whoosh_own = _segment_files(_write(tmp_path / "whoosh", documents, _WhooshPostingsWriter,
+                                       joined=False))
+    assert ours.keys() == whoosh_own.keys()
+    for extension in ours:
+        assert ours[extension] == whoosh_own[extension], extension
+
+
+def _small_blocks(init):
+    def with_small_blocks(self, blocklimit=128, compression=3, inlinelimit=1):
+        init(self, blocklimit=3, compression=compression, inlinelimit=inlinelimit)
+    return with_small_blocks
 
 
 def _answers(index_dir: Path) -> list[dict]:

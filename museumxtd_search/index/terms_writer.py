@@ -25,6 +25,8 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from museumxtd_search.index.postings_writer import write_postings
+
 Posting = tuple[bytes, int, float, bytes]
 # Positions.encode([p]) by position p: the encoding of a term found once in a field.
 _ONE_POSITION: dict[int, bytes] = {}
@@ -138,12 +140,17 @@ class _GroupedPostings:
         self.fieldnames.add(fieldname)
         return length
 
-    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
+    def iter_terms(self) -> Iterator[tuple[str, bytes, list[tuple[int, float, bytes | None]]]]:
+        """(field, term, postings in document order), sorted by field then term."""
         for key in sorted(self.groups):
             group = self.groups[key]
             if key in self._unsorted:
                 group.sort(key=lambda posting: posting[0])
-            fieldname, term = key
+            yield key[0], key[1], group
+
+    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
+        """The same postings one by one, as Whoosh's ``add_postings`` takes them."""
+        for fieldname, term, group in self.iter_terms():
             for docnum, weight, value in group:
                 yield fieldname, term, docnum, weight, value
 
@@ -153,7 +160,13 @@ class _GroupedPostings:
 
 class TermsWriter(SegmentWriter):
     """``SegmentWriter`` whose ``add_document`` also accepts term lists for indexed
-    fields (see the module docstring). Other values are handled as Whoosh does."""
+    fields (see the module docstring). Other values are handled as Whoosh does.
+
+    Posting lists are written term by term (``postings_writer``); ``whoosh_postings``
+    hands them to Whoosh's own writer instead, posting by posting, which the tests
+    compare with it."""
+
+    whoosh_postings = False
 
     def __init__(self, ix, **kwargs) -> None:
         # zlib level 1 compresses posting blocks as small as Whoosh's default level 3
@@ -197,7 +210,10 @@ class TermsWriter(SegmentWriter):
         lengths = self._lengths if self.codec.length_stats else None
         self._lengths.stored = self.per_document_reader
         try:
-            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+            if self.whoosh_postings:
+                self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+            else:
+                write_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_terms())
         finally:
             self._lengths.close()
         self.fieldwriter.close()

@@ -30,7 +30,7 @@ from museumxtd_search.index import ranking
 from museumxtd_search.index import search as search_module
 from museumxtd_search.index import segments as index_segments
 from museumxtd_search.index.build import build_index
-from museumxtd_search.index.postings import IndexStatistics, leaf_segments
+from museumxtd_search.index.postings import IndexStatistics, Postings, _leave_out, leaf_segments
 from museumxtd_search.index.ranking import AnyOf, IndexScorer, Phrase, Term
 from museumxtd_search.index.schema import build_schema
 from museumxtd_search.index.search import GardenSearcher
@@ -321,6 +321,19 @@ def test_postings_are_whoosh_matchers_postings(synthetic):
                                  for doc, weight in zip(postings.docs, postings.weights,
                                                         strict=True)]
                         assert found == expected, (field, text)
+
+
+@pytest.mark.parametrize("deleted", [{3}, {0, 99}, {500}, set(range(0, 100, 3))])
+def test_deleted_notes_leave_the_postings_but_not_the_block_order(deleted):
+    # A few deletions are found by bisection, many by testing every posting: the
+    # same postings remain, and the blocks' own list (for positions) is untouched.
+    docs = list(range(0, 100))
+    weights = [float(doc % 7 + 1) for doc in docs]
+    postings = Postings(docs, weights, docs, [0], [(0, 0, 0)], None)
+    _leave_out(postings, frozenset(deleted))
+    assert postings.docs == [doc for doc in range(100) if doc not in deleted]
+    assert postings.weights == [float(doc % 7 + 1) for doc in postings.docs]
+    assert docs == list(range(100)) and postings._all_docs is docs
 
 
 def test_field_lengths_are_whoosh_doc_field_lengths(synthetic):

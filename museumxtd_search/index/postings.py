@@ -6,14 +6,15 @@ Whoosh stays the store: its term dictionary, posting files, per-document length
 columns and stored fields. What we skip is its matcher tree, which steps through every
 posting with several Python method calls (``id()``, ``score()``, ``next()`` per node).
 
-Reading a posting list in one go needs three internals of the pinned ``whoosh3==3.54.0``
+Reading a posting list in one go needs internals of the pinned ``whoosh3==3.54.0``
 W3 codec, each pinned by ``tests/test_search_engine.py`` against the public API:
 
-* ``SegmentReader._terms.matcher(...)``: the raw posting reader of a term, before the
-  public ``postings()`` wraps it in a deletion filter that has already stepped past the
-  first deleted documents (deletions are filtered here instead);
-* ``W3LeafMatcher`` block fields (``_postfile``, ``_dataoffset``, ``_nextoffset``,
-  ``_compression``, ``_blocklength``, ``_lastblock``, ``_goto()``): one block is a
+* ``SegmentReader._terms`` (``W3TermsReader``): ``term_info(...)`` gives a term's
+  ``W3TermInfo`` in one lookup of the term table (membership, document frequency and
+  the extent of its posting list), and ``_postfile`` is the segment's posting file;
+  deletions are filtered here rather than by the public ``postings()``;
+* the W3 posting list layout (as ``W3LeafMatcher`` reads it): the ``W3Bl`` tag, then
+  blocks, each a signed length (negative for the last), a pickled header and a
   zlib-compressed pickle of ``(delta-encoded ids, weights, values)``, where weights
   are ``None`` (all 1.0), one float (all equal) or one per posting;
 * ``W3PerDocReader._cached_reader(...)`` on a length column (one byte per document,
@@ -34,12 +35,18 @@ from math import log
 from pickle import load as pickle_load
 from pickle import loads
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3LeafMatcher,
+    W3TermInfo,
+)
 from whoosh.matching import ListMatcher
-from whoosh.reading import IndexReader, SegmentReader
+from whoosh.reading import CorruptIndexError, IndexReader, SegmentReader, TermNotFound
 from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
 
+_MAGIC_SIZE = len(WHOOSH3_HEADER_MAGIC)
 # Whoosh's length bytes: byte b stands for a field of byte_to_length(b) words.
 LENGTH_OF_BYTE: tuple[int, ...] = tuple(byte_to_length(b) for b in range(256))
 
@@ -140,53 +147,50 @@ class Segment:
         self.deleted: frozenset[int] = reader.deleted_docs_set
         self._schema = reader.schema
         self._lengths: dict[str, bytes | None] = {}
-        self._frequencies: dict[tuple[str, str], int] = {}
-        self._has: dict[tuple[str, str], bool] = {}
-        self._classes: dict[tuple[str, str], type] = {}
+        self._infos: dict[tuple[str, str], W3TermInfo | None] = {}
+
+    def term_info(self, field: str, text: str) -> W3TermInfo | None:
+        """The term's entry in the segment's term table (``None``: not here), looked
+        up once: membership, frequency and postings all come from it."""
+        key = (field, text)
+        try:
+            return self._infos[key]
+        except KeyError:
+            pass
+        try:
+            found = self.reader._terms.term_info(field, self._schema[field].to_bytes(text))
+        except TermNotFound:
+            found = None
+        self._infos[key] = found
+        return found
 
     def has_term(self, field: str, text: str) -> bool:
-        key = (field, text)
-        found = self._has.get(key)
-        if found is None:
-            found = self._has[key] = key in self.reader
-        return found
+        return self.term_info(field, text) is not None
 
     def doc_frequency(self, field: str, text: str) -> int:
         """Postings of the term here, deleted documents included (Whoosh's estimate)."""
-        key = (field, text)
-        found = self._frequencies.get(key)
-        if found is None:
-            found = self._frequencies[key] = self.reader.doc_frequency(field, text)
-        return found
+        info = self.term_info(field, text)
+        return 0 if info is None else info.doc_frequency()
 
     def leaf_matcher_class(self, field: str, text: str) -> type:
         """The class of the posting reader Whoosh opens for the term (it has it)."""
-        key = (field, text)
-        found = self._classes.get(key)
-        if found is None:
-            inlined = self.reader.term_info(field, text).is_inlined()
-            found = self._classes[key] = ListMatcher if inlined else W3LeafMatcher
-        return found
+        info = self.term_info(field, text)
+        return ListMatcher if info is not None and info.is_inlined() else W3LeafMatcher
 
     def postings(self, field: str, text: str) -> Postings | None:
         """The term's postings, or ``None`` when the segment does not have the term."""
-        if not self.has_term(field, text):
+        info = self.term_info(field, text)
+        if info is None:
             return None
-        fieldobj = self._schema[field]
-        matcher = self.reader._terms.matcher(field, fieldobj.to_bytes(text), fieldobj.format)
-        if isinstance(matcher, ListMatcher):  # postings inlined in the term info
-            docs = list(matcher._ids)
-            weights = ([1.0] * len(docs) if matcher._weights is None
-                       else [float(w) for w in matcher._weights])
-            values = tuple(matcher._values) if matcher._values is not None else ()
-            postings = Postings(docs, weights, docs, [0], [(0, 0, 0)], None, values)
+        if info.is_inlined():
+            ids, weights, values = info.inlined_postings()
+            docs = list(ids)
+            postings = Postings(docs, [float(w) for w in weights], docs, [0], [(0, 0, 0)],
+                                None, tuple(values))
         else:
-            postings = _read_postings(matcher)
+            postings = _read_postings(self.reader._terms._postfile, info)
         if self.deleted:
-            deleted = self.deleted
-            kept = [i for i, doc in enumerate(postings.docs) if doc not in deleted]
-            postings.docs = [postings.docs[i] for i in kept]
-            postings.weights = [postings.weights[i] for i in kept]
+            _leave_out(postings, self.deleted)
         return postings
 
     def lengths(self, field: str) -> bytes | None:
@@ -203,25 +207,45 @@ class Segment:
         return self._lengths[field]
 
 
-def _read_postings(matcher: W3LeafMatcher) -> Postings:
-    """Every block of a fresh W3 posting reader, ids and weights only.
+def _leave_out(postings: Postings, deleted: frozenset[int]) -> None:
+    """Drop the deleted documents from ``postings.docs`` and ``weights`` (new lists:
+    the blocks keep the full order). An update deletes a few notes from a large
+    segment: they are found by bisection rather than by testing every posting."""
+    docs, weights = postings.docs, postings.weights
+    if len(deleted) * 16 < len(docs):
+        gone = sorted(at for doc in deleted
+                      if (at := bisect_left(docs, doc)) < len(docs) and docs[at] == doc)
+        if not gone:
+            return
+        docs, weights = docs[:], weights[:]
+        for at in reversed(gone):
+            del docs[at], weights[at]
+    else:
+        kept = [i for i, doc in enumerate(docs) if doc not in deleted]
+        docs, weights = [docs[i] for i in kept], [weights[i] for i in kept]
+    postings.docs, postings.weights = docs, weights
 
-    The term's whole posting region is read in one go and its blocks are parsed in
-    memory (as ``W3LeafMatcher._goto`` lays them out: a signed block length, negative
-    for the last block, then the pickled block header, then the block's data): reading
-    them through the matcher unpickled each header from the file a few bytes at a time.
+
+def _read_postings(postfile, info: W3TermInfo) -> Postings:
+    """Every block of the term's posting list, ids and weights only.
+
+    The list is read in one go from the term info's extent and its blocks are parsed
+    in memory (as ``W3LeafMatcher`` lays them out: the ``W3Bl`` tag, then per block a
+    signed length, negative for the last block, the pickled block header and the
+    block's data). Opening Whoosh's matcher instead read the tag and the first header
+    a few bytes at a time, a dozen small reads per term and segment.
     """
     docs: list[int] = []
     weights: list[float] = []
     starts: list[int] = []
     locations: list[tuple[int, int, int]] = []
-    postfile = matcher._postfile
-    base = matcher._baseoffset
-    extent = matcher._length  # whoosh3 3.54.0 decodes it as a 1-tuple from the term info
-    extent = extent[0] if isinstance(extent, tuple) else extent
-    region = postfile.get(base, matcher._startoffset + extent - base)
+    base, extent = info.extent()
+    extent = extent[0] if isinstance(extent, tuple) else extent  # whoosh3 3.54.0: a 1-tuple
+    region = postfile.get(base, extent)
+    if region[:_MAGIC_SIZE] != WHOOSH3_HEADER_MAGIC:
+        raise CorruptIndexError(f"bad postings tag at offset {base}: rebuild the index")
     reader = BytesIO(region)
-    position = 0
+    position = _MAGIC_SIZE
     while True:
         (length,) = unpack_int(region[position:position + _INT_SIZE])
         last = length < 0

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from museumxtd_search.index import manifest as manifest_module
 from museumxtd_search.index import segments, store
 from museumxtd_search.index.build import build_index
 from museumxtd_search.index.manifest import stale_files
@@ -185,6 +186,26 @@ def test_stale_files_lists_edited_added_and_removed_notes(garden, built, make_va
     (garden / "Guides/Plan.md").unlink()
     assert stale_files(garden, built) == ["Guides/Plan.md", "Notes/Archivage.md",
                                           "Notes/Nouvelle.md"]
+
+
+def test_an_unchanged_garden_is_told_fresh_by_the_manifest_alone(garden, built, monkeypatch):
+    # The usual query: the listing's digest in the manifest matches, stamps.json unread.
+    def unread(generation):
+        raise AssertionError("stamps.json read for an unchanged garden")
+    monkeypatch.setattr(manifest_module, "read_stamps_file", unread)
+    assert stale_files(garden, built) == []
+
+
+def test_an_index_whose_manifest_has_no_listing_digest_compares_stamps(garden, built,
+                                                                       make_vault):
+    # Indexes built before the digest existed keep working: the stamps decide.
+    path = store.live_generation(built) / store.MANIFEST
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["listing"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert stale_files(garden, built) == []
+    make_vault({"Notes/Archivage.md": "# Archivage\nautre texte, plus long qu'avant\n"})
+    assert stale_files(garden, built) == ["Notes/Archivage.md"]
 
 
 # --- a build that dies half-way never breaks the live index --------------------------

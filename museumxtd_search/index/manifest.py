@@ -6,7 +6,9 @@ the index must be refreshed before answering (with ``stamps.json``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from array import array
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from museumxtd_search.index import store
@@ -49,6 +51,20 @@ def read_stamps_file(generation: Path) -> tuple[str, list[str], list[int]] | Non
     return token, paths, flat
 
 
+def listing_digest(paths: Sequence[str], stamps: dict[str, tuple[int, int]]) -> str:
+    """One hash of the note paths in order and their stamps (mtime in ns, size).
+
+    The manifest keeps it, so the query command's usual case, nothing changed, is
+    told by the manifest it reads anyway instead of parsing ``stamps.json`` (10,000
+    paths and 20,000 numbers at 10,000 notes); that file says what changed otherwise.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update("\n".join(paths).encode("utf-8", "surrogateescape"))
+    # Machine integers: formatting 20,000 numbers as text cost more than parsing them.
+    digest.update(array("q", [n for path in paths for n in stamps[path]]).tobytes())
+    return digest.hexdigest()
+
+
 def stale_files(notes_dir: Path, index_dir: Path, exclude: Iterable[str] = ()) -> list[str] | None:
     """Paths whose files differ from the index's manifest; ``None`` when there is no
     usable index (none, another folder or options, side files that disagree).
@@ -59,12 +75,14 @@ def stale_files(notes_dir: Path, index_dir: Path, exclude: Iterable[str] = ()) -
     manifest = _manifest_of(generation)
     if not built_from(manifest, notes_dir, exclude):
         return None
+    files = find_files(Path(notes_dir), exclude)
+    stamps = files.stamps
+    if manifest.get("listing") == listing_digest(files.notes, stamps):
+        return []
     stored = read_stamps_file(generation)
     if stored is None or stored[0] != manifest.get("build"):
         return None
     _, paths, flat = stored
-    files = find_files(Path(notes_dir), exclude)
-    stamps = files.stamps
     now = [n for path in files.notes for n in stamps[path]]
     if list(files.notes) == paths and now == flat:
         return []

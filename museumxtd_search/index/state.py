@@ -2,8 +2,9 @@
 
 A generation folder holds, besides Whoosh's files:
 
-- ``manifest.json``: the notes folder and options, the other files, the warnings, and
-  the Whoosh generation it describes (small: its presence marks a complete generation);
+- ``manifest.json``: the notes folder and options, the other files, the warnings, the
+  Whoosh generation it describes and a digest of the note listing with its stamps (small:
+  its presence marks a complete generation);
 - ``stamps.json``: each note's stamp (modification time, size), as two flat lists (the
   query command compares them before every search, so it must load fast);
 - ``notes.json``: each note's entry (content hash, names, link targets, see
@@ -31,7 +32,7 @@ import whoosh.index
 
 from museumxtd_search.analysis.vocabulary import Vocabulary
 from museumxtd_search.index import store
-from museumxtd_search.index.manifest import built_from, read_stamps_file
+from museumxtd_search.index.manifest import built_from, listing_digest, read_stamps_file
 from museumxtd_search.index.schema import SCHEMA_VERSION
 from museumxtd_search.index.segments import collection_statistics
 from museumxtd_search.vault.catalog import NoteEntry
@@ -115,6 +116,7 @@ def side_files(token: str, root: Path, exclude: list[str], files: GardenFiles,
         "exclude": exclude,
         "build": token,
         "whoosh_generation": whoosh_generation,
+        "listing": listing_digest(paths, files.stamps),
         "assets": list(files.assets),
         "warnings": [[w.path, w.line, w.message] for w in warnings],
     }

@@ -52,8 +52,14 @@ def _format() -> tuple:
     """What a snapshot's pickles must have been written by: this version, these fields."""
     classes = (Note, NoteEntry, AnalyzedNote, note_types.Heading, note_types.Section,
                note_types.Link, VaultWarning)
-    return (1, __version__,
-            tuple((c.__name__, tuple(f.name for f in dataclasses.fields(c))) for c in classes))
+    return (2, __version__, tuple((c.__name__, _field_names(c)) for c in classes))
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's or a named tuple's fields, in order."""
+    if dataclasses.is_dataclass(cls):
+        return tuple(f.name for f in dataclasses.fields(cls))
+    return tuple(cls._fields)
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,13 @@ unbalanced quote closes at the end of the query, with a warning.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from museumxtd_search.analysis.folding import normalize
 from museumxtd_search.analysis.pipeline import terms
 
 
-@dataclass(frozen=True)
-class Clause:
+class Clause(NamedTuple):
     """One searchable piece: ``kind`` is ``word``, ``phrase`` or ``prefix``.
 
     ``text`` is the words as typed; ``field`` is ``"title"`` for ``title:`` clauses.
@@ -36,17 +35,23 @@ class Clause:
     token: int = -1
 
 
-@dataclass
 class ParsedQuery:
-    """Units must each match (or rank lower); a unit matches when any of its clauses does."""
+    """Units must each match (or rank lower); a unit matches when any of its clauses does.
 
-    units: list[list[Clause]] = field(default_factory=list)
-    excluded: list[Clause] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    plain: bool = True
-    tokens: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
+    A plain class (as ``Clause`` is a named tuple) because the query command imports
+    it: see ``vault.warning``.
+    """
+
+    __slots__ = ("units", "excluded", "tags", "warnings", "plain", "tokens", "ignored")
+
+    def __init__(self) -> None:
+        self.units: list[list[Clause]] = []
+        self.excluded: list[Clause] = []
+        self.tags: list[str] = []
+        self.warnings: list[str] = []
+        self.plain = True
+        self.tokens: list[str] = []
+        self.ignored: list[str] = []
 
     @property
     def empty(self) -> bool:
@@ -90,7 +95,7 @@ def parse_query(text: str) -> ParsedQuery:
         clause = _clause(token, query)
         if clause is None:
             continue
-        clause = replace(clause, token=position)
+        clause = clause._replace(token=position)
         if clause.kind == "word" and is_common_word(clause.text):
             query.ignored.append(clause.text)
             continue

@@ -9,14 +9,13 @@ word boundaries; ``highlights`` are (start, end) offsets into the snippet.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from museumxtd_search.analysis.folding import normalize
 from museumxtd_search.analysis.pipeline import Language, tokens
 
 
-@dataclass(frozen=True)
-class Snippet:
+class Snippet(NamedTuple):
     text: str
     highlights: list[tuple[int, int]]
     section: str

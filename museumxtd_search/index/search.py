@@ -19,9 +19,8 @@ from __future__ import annotations
 import heapq
 import json
 from bisect import bisect_left
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
 from whoosh.filedb.filestore import FileStorage
@@ -67,31 +66,31 @@ class NoIndexError(RuntimeError):
     """There is no complete index in the folder."""
 
 
-@dataclass
-class Hit:
+class Hit(NamedTuple):
+    """One result. The classes of a search are named tuples: see ``vault.warning``."""
+
     path: str
     title: str
     score: float
     tags: list[str]
     snippet: str
-    highlights: list[tuple[int, int]] = field(default_factory=list)
+    highlights: list[tuple[int, int]]
     section: str = ""
     anchor: str = ""
 
     def to_json(self) -> dict[str, object]:
-        data = asdict(self)
+        data = self._asdict()
         data["score"] = round(self.score, 4)
         data["highlights"] = [list(h) for h in self.highlights]
         return data
 
 
-@dataclass
-class SearchResponse:
+class SearchResponse(NamedTuple):
     query: str
     total: int
     suggestion: str | None
     results: list[Hit]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str]
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -103,8 +102,7 @@ class SearchResponse:
         }
 
 
-@dataclass
-class ClauseTerms:
+class ClauseTerms(NamedTuple):
     """The analysed form of one clause: alternatives, each a list of terms to find together."""
 
     french: list[list[str]]

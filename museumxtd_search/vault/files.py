@@ -10,9 +10,9 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
+from typing import NamedTuple
 
 from museumxtd_search.vault.warning import VaultWarning
 
@@ -94,8 +94,7 @@ def read_config(root: Path) -> tuple[list[str], list[VaultWarning]]:
     return exclude, []
 
 
-@dataclass(frozen=True, slots=True)
-class GardenFiles:
+class GardenFiles(NamedTuple):
     """The files of a garden: notes and other files, relative paths, sorted.
 
     ``stamps`` holds each note's (mtime in ns, size), taken by the same listing, before
@@ -105,7 +104,7 @@ class GardenFiles:
     notes: tuple[str, ...]
     assets: tuple[str, ...]
     warnings: tuple[VaultWarning, ...]
-    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+    stamps: dict[str, tuple[int, int]]
 
 
 def find_files(root: Path, exclude: Iterable[str] = ()) -> GardenFiles:

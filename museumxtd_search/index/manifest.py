@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from museumxtd_search.index import store
-from museumxtd_search.index.schema import SCHEMA_VERSION
 from museumxtd_search.vault.files import find_files
 
 
@@ -32,7 +31,7 @@ def _manifest_of(generation: Path | None) -> dict | None:
 def built_from(manifest: dict | None, notes_dir: Path, exclude: Iterable[str]) -> bool:
     """Whether ``manifest`` describes an index of ``notes_dir`` with these exclusions,
     written by this version of the schema (else only a full build will do)."""
-    return (manifest is not None and manifest.get("schema") == SCHEMA_VERSION
+    return (manifest is not None and manifest.get("schema") == store.SCHEMA_VERSION
             and manifest.get("root") == str(Path(notes_dir).resolve())
             and manifest.get("exclude") == list(exclude))
 

@@ -10,8 +10,6 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from museumxtd_search.analysis.fields import FIELD_WEIGHTS, POSITIONAL_FIELDS
 
-SCHEMA_VERSION = 4
-
 
 def _scored(positions: bool = False) -> TEXT:
     return TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=positions)

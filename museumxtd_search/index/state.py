@@ -33,7 +33,6 @@ import whoosh.index
 from museumxtd_search.analysis.vocabulary import Vocabulary
 from museumxtd_search.index import store
 from museumxtd_search.index.manifest import built_from, listing_digest, read_stamps_file
-from museumxtd_search.index.schema import SCHEMA_VERSION
 from museumxtd_search.index.segments import collection_statistics
 from museumxtd_search.vault.catalog import NoteEntry
 from museumxtd_search.vault.files import GardenFiles
@@ -111,7 +110,7 @@ def side_files(token: str, root: Path, exclude: list[str], files: GardenFiles,
     files_out[store.STAMPS] = {"build": token, "paths": paths,
                                "stamps": [n for p in paths for n in files.stamps[p]]}
     files_out[store.MANIFEST] = {
-        "schema": SCHEMA_VERSION,
+        "schema": store.SCHEMA_VERSION,
         "root": str(root.resolve()),
         "exclude": exclude,
         "build": token,

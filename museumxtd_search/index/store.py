@@ -27,6 +27,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+# The layout of a generation (Whoosh schema and side files); an index written with
+# another is rebuilt in full. Here rather than in ``schema``: the commands that only
+# read the manifest (export, check) need not import Whoosh to compare it.
+SCHEMA_VERSION = 4
+
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 LINKS = "links.json"

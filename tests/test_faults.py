@@ -27,6 +27,7 @@ from click.testing import CliRunner
 from reliability import record
 
 from museumxtd_search import cli as cli_module
+from museumxtd_search.index import search as search_module
 from museumxtd_search.index import store
 from museumxtd_search.index.build import build_index
 from museumxtd_search.index.search import GardenSearcher, search
@@ -261,6 +262,25 @@ def test_searcher_opened_before_a_full_rebuild_keeps_answering(small_garden):
         build_index(notes, index, full=True)
         assert [hit.path for hit in searcher.search("numéro7").results] == ["Note 7.md"]
         assert searcher.search("", links_to="Note 7").warnings == []
+
+
+def test_a_searcher_opening_while_a_rebuild_replaces_its_generation_opens_the_new_one(
+        small_garden, monkeypatch):
+    """The rebuild switches generations between reading CURRENT and opening the files."""
+    notes, index = small_garden
+    old = store.live_generation(index)
+    real = search_module._live_statistics
+    rebuilt = []
+
+    def rebuild_first(generation):
+        if not rebuilt:
+            rebuilt.append(build_index(notes, index, full=True))
+        return real(generation)
+
+    monkeypatch.setattr(search_module, "_live_statistics", rebuild_first)
+    with GardenSearcher(index) as searcher:
+        assert not old.exists() and searcher.generation == store.live_generation(index)
+        assert [hit.path for hit in searcher.search("numéro7").results] == ["Note 7.md"]
 
 
 # --- disk full, unwritable index ------------------------------------------------------

@@ -276,8 +276,10 @@ class IndexStatistics:
     Without deleted documents they are Whoosh's (``WeightingModel.idf``,
     ``Searcher.avg_field_length`` as whoosh3 3.54.0 computes them). Whoosh keeps a
     deleted document in all three until its segment is merged away, so after an update
-    it would rank the same notes differently from a full build. Given ``live`` (the
-    build's ``statistics.json``: notes indexed and each field's total length) and the
+    it would rank the same notes differently from a full build; and when it merges
+    small segments it totals their field lengths from the one-byte (lossy) lengths it
+    stores, not the exact ones a full build adds up. Given ``live`` (the build's
+    ``statistics.json``: notes indexed and each field's exact total length) and the
     segments, deleted documents count nowhere: document frequencies leave them out
     (segments with deletions count their postings), and an updated index ranks like a
     full build of the same notes.

@@ -24,6 +24,7 @@ from typing import IO, TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
 from whoosh.filedb.filestore import FileStorage
+from whoosh.index import EmptyIndexError
 
 from museumxtd_search.analysis.fields import (
     EXACT_WEIGHT,
@@ -60,6 +61,8 @@ if TYPE_CHECKING:
     from museumxtd_search.vault.resolver import LinkTable
 
 TITLE_FIELDS = ("title", "aliases")
+# Openings tried while rebuilds keep replacing the generation being opened.
+_OPEN_ATTEMPTS = 5
 
 
 class NoIndexError(RuntimeError):
@@ -116,20 +119,21 @@ class GardenSearcher:
     """An open index: create once, query many times (the CLI makes one per process)."""
 
     def __init__(self, index_dir: Path | str) -> None:
-        generation = store.live_generation(Path(index_dir))
-        if generation is None:
-            raise NoIndexError(f"no index in {index_dir}")
-        self.generation = generation
-        # Plain file reads, not mmap: Whoosh copies each mmapped part of a compound
-        # segment into a BytesIO when it opens it (25 ms per process at 10,000 notes).
-        self.index = FileStorage(str(generation), supports_mmap=False,
-                                 readonly=True).open_index()
-        self.reader = self.index.reader()
-        # Scoring reads the segments directly (index/ranking.py); nothing here is
-        # proportional to the garden until a query needs it.
-        segments = leaf_segments(self.reader)
-        live = _live_statistics(generation) if self.reader.has_deletions() else None
-        self.scorer = IndexScorer(segments, IndexStatistics(self.reader, live, segments))
+        index_dir = Path(index_dir)
+        # A rebuild may switch generations and delete the old one at any moment. What
+        # is open stays readable (Whoosh keeps its files, we keep ours), so everything
+        # is opened at once, and again on the new generation if it vanished meanwhile.
+        for attempt in range(_OPEN_ATTEMPTS):
+            generation = store.live_generation(index_dir)
+            if generation is None:
+                raise NoIndexError(f"no index in {index_dir}")
+            try:
+                self._open(generation)
+                break
+            except (OSError, EmptyIndexError):
+                if attempt + 1 == _OPEN_ATTEMPTS or \
+                        store.live_generation(index_dir) == generation:
+                    raise
         self._vocabulary: list[tuple[str, int]] | None = None
         self._sorted_words: list[str] | None = None
         self._words_by_length: dict[int, list[tuple[str, int, frozenset[str]]]] | None = None
@@ -138,12 +142,31 @@ class GardenSearcher:
         self._title_column = None  # the title_order column, opened by the first listing
         self._titles: dict[int, bytes] = {}  # its values read so far, by document
         self._corrections: dict[str, str | None] = {}
-        # Opened now, with the index: a rebuild may switch generations and delete this
-        # one while the query runs (Whoosh keeps its open files; we keep ours). Parsed
-        # on first use.
+        self._vocabulary_file: dict[str, dict] | None = None
+
+    def _open(self, generation: Path) -> None:
+        """Open ``generation``: its vocabulary (parsed on first use), its statistics
+        and its Whoosh index; raises ``OSError`` if its files are gone."""
+        self.generation = generation
         self._vocabulary_handle: IO[bytes] | None = open(  # noqa: SIM115 - closed on parse
             generation / store.VOCABULARY, "rb")
-        self._vocabulary_file: dict[str, dict] | None = None
+        try:
+            # The build's own statistics, always: besides keeping deleted notes, Whoosh
+            # totals a merged segment's field lengths from its lossy length bytes, so
+            # an updated index whose small segments merged would rank unlike a full build.
+            live = _live_statistics(generation)
+            # Plain file reads, not mmap: Whoosh copies each mmapped part of a compound
+            # segment into a BytesIO when it opens it (25 ms per process at 10k notes).
+            self.index = FileStorage(str(generation), supports_mmap=False,
+                                     readonly=True).open_index()
+            self.reader = self.index.reader()
+        except BaseException:
+            self._vocabulary_handle.close()
+            raise
+        # Scoring reads the segments directly (index/ranking.py); nothing here is
+        # proportional to the garden until a query needs it.
+        segments = leaf_segments(self.reader)
+        self.scorer = IndexScorer(segments, IndexStatistics(self.reader, live, segments))
 
     def close(self) -> None:
         self.reader.close()
@@ -422,11 +445,16 @@ class GardenSearcher:
 
 def _live_statistics(generation: Path) -> dict | None:
     """The build's statistics of the notes indexed now (see ``IndexStatistics``), or
-    ``None`` when unreadable (Whoosh's own, deleted notes counted, are used then)."""
+    ``None`` when unreadable (Whoosh's own, deleted notes counted, are used then).
+    A vanished file (the generation was replaced) is an ``OSError``, to open again."""
     try:
         data = store.read_json(generation / store.STATISTICS)
         return data if data["documents"] > 0 and isinstance(data["field_lengths"], dict) \
             else None
+    except FileNotFoundError:
+        if not (generation / store.MANIFEST).exists():
+            raise
+        return None
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

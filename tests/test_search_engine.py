@@ -68,7 +68,9 @@ def segments_of(index_dir: Path) -> list[tuple[int, int]]:
 @pytest.fixture(scope="module")
 def one_segment(tmp_path_factory) -> Path:
     index_dir = tmp_path_factory.mktemp("one-segment") / "index"
-    build_index(BUNDLED_NOTES, index_dir, full=True)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(index_segments, "PARALLEL_THRESHOLD", 10**9)
+        build_index(BUNDLED_NOTES, index_dir, full=True)
     assert len(segments_of(index_dir)) == 1
     return index_dir
 

@@ -46,8 +46,7 @@ def garden(tmp_path) -> Path:
 @pytest.mark.parametrize("workers", ["one process", "one segment per core"])
 def test_export_from_a_snapshot_is_the_export_that_reads_every_note(garden, tmp_path,
                                                                     monkeypatch, workers):
-    if workers != "one process":
-        monkeypatch.setattr(segments, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(segments, "PARALLEL_THRESHOLD", 10**9 if workers == "one process" else 2)
     build_index(garden, tmp_path / "index", full=True)
     folder = snapshot_folder(tmp_path / "index", garden)
     assert sorted(folder.glob("snapshot-*.pickle"))

@@ -19,7 +19,10 @@ from urllib.parse import unquote
 import markdown
 import markdown.treeprocessors
 from markdown.extensions import Extension
-from markdown.extensions.toc import unique
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
+from markdown.extensions.toc import TocExtension, unique
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
@@ -369,10 +372,12 @@ class NoteRenderer:
     def __init__(self, table: LinkTable, page_urls: dict[str, str],
                  asset_url: Callable[[str], str], allow_html: bool = False) -> None:
         self.context = RenderContext(None, table, page_urls, "", asset_url)  # type: ignore[arg-type]
+        # Extension objects, not names: a name is looked up among the entry points of
+        # every installed distribution (importlib.metadata, ~30 ms per process here).
         self.md = markdown.Markdown(
-            extensions=["tables", "fenced_code", "sane_lists", "toc",
+            extensions=[TableExtension(), FencedCodeExtension(), SaneListExtension(),
+                        TocExtension(slugify=lambda value, sep: heading_slugify(value)),
                         GardenExtension(self.context, allow_html)],
-            extension_configs={"toc": {"slugify": lambda value, sep: heading_slugify(value)}},
             output_format="html",
         )
         toc = self.md.treeprocessors["toc"]

@@ -217,7 +217,7 @@ def _indexed_surfaces(generation: Path, paths: list[str]) -> list[list[str]]:
     surfaces = []
     # A reader, not a searcher: looking a path up needs its posting, not Whoosh's query
     # machinery (a searcher costs about 0.1 s to open on a large index).
-    with whoosh.index.open_dir(str(generation)).reader() as reader:
+    with store.open_whoosh(generation).reader() as reader:
         for path in paths:
             try:
                 docnum = reader.first_id("path", path)
@@ -244,7 +244,7 @@ def _write_update(state: BuildState, analysed: list[AnalyzedNote], removed: list
 
     try:
         if analysed or removed:
-            writer = TermsWriter(whoosh.index.open_dir(str(generation)),
+            writer = TermsWriter(store.open_whoosh(generation),
                                  limitmb=segments.WRITER_MEMORY_MB)
             try:
                 for path in removed:

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError
 
 from museumxtd_search.analysis.fields import (
@@ -155,10 +154,7 @@ class GardenSearcher:
             # totals a merged segment's field lengths from its lossy length bytes, so
             # an updated index whose small segments merged would rank unlike a full build.
             live = _live_statistics(generation)
-            # Plain file reads, not mmap: Whoosh copies each mmapped part of a compound
-            # segment into a BytesIO when it opens it (25 ms per process at 10k notes).
-            self.index = FileStorage(str(generation), supports_mmap=False,
-                                     readonly=True).open_index()
+            self.index = store.open_whoosh(generation, readonly=True)
             self.reader = self.index.reader()
         except BaseException:
             self._vocabulary_handle.close()

@@ -231,6 +231,27 @@ def test_each_update_leaves_the_index_a_full_build_would(tmp_path, monkeypatch, 
         assert _answers(updated) == _answers(fresh), what
 
 
+def test_editing_one_note_again_and_again_keeps_the_builds_segments_plus_one(tmp_path):
+    garden = tmp_path / "garden"
+    shutil.copytree(BUNDLED_NOTES, garden)
+    index_dir = tmp_path / "index"
+    build_index(garden, index_dir, full=True)
+    with GardenSearcher(index_dir) as searcher:
+        built = len(searcher.scorer.segments)
+    note = garden / "Notes/Open data.md"
+    for round_number in range(6):
+        note.write_text(note.read_text(encoding="utf-8") + f"\nRévision {round_number}.\n",
+                        encoding="utf-8")
+        build_index(garden, index_dir)
+        with GardenSearcher(index_dir) as searcher:
+            found = [(s.doc_count_all, len(s.deleted)) for s in searcher.scorer.segments]
+        assert len(found) <= built + 1, found
+        assert all(count > deleted for count, deleted in found), found
+    fresh = tmp_path / "fresh"
+    build_index(garden, fresh, full=True)
+    assert _answers(index_dir) == _answers(fresh)
+
+
 def test_an_update_reads_only_the_notes_that_changed(tmp_path, monkeypatch):
     from museumxtd_search.vault import reading
 

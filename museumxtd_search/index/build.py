@@ -255,7 +255,7 @@ def _write_update(state: BuildState, analysed: list[AnalyzedNote], removed: list
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit()
+            writer.commit(mergetype=segments.merge_small_segments)
         else:
             stage(state.manifest["whoosh_generation"])
     except BaseException:

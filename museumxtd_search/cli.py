@@ -125,12 +125,14 @@ def index_command(notes_dir: Path, exclude: tuple[str, ...], index_dir: Path, fu
 
 # --- query ----------------------------------------------------------------------------
 
-def ensure_index(notes_dir: Path, index_dir: Path, exclude: tuple[str, ...]) -> None:
-    """Build or refresh the index when it is missing or older than the notes (says so)."""
+def ensure_index(notes_dir: Path, index_dir: Path, exclude: tuple[str, ...],
+                 check=None) -> None:
+    """Build or refresh the index when it is missing or older than the notes (says so);
+    ``check`` is a ``StaleCheck`` already started for them."""
     from museumxtd_search.index.manifest import stale_files
     from museumxtd_search.index.store import IndexBusyError, live_generation
 
-    stale = stale_files(notes_dir, index_dir, exclude)
+    stale = check.result() if check is not None else stale_files(notes_dir, index_dir, exclude)
     if stale == []:
         return
     if stale is None:
@@ -161,7 +163,7 @@ def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, .
                   index_dir: Path, limit: int, tags: tuple[str, ...], links_to: str | None,
                   as_json: bool) -> None:
     """Search the notes: museumxtd-search query "réseaux sociaux"."""
-    from museumxtd_search.index.search import search
+    from museumxtd_search.index.manifest import StaleCheck
 
     text = " ".join(words).strip()
     if not text and not links_to and not tags:
@@ -169,7 +171,10 @@ def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, .
     if len(text) > 2000:
         raise UsageProblem(f"query too long ({len(text)} characters, at most 2000)")
     _require_notes(notes_dir)
-    ensure_index(notes_dir, index_dir, exclude)
+    check = StaleCheck(notes_dir, index_dir, exclude)  # lists the notes on another core
+    from museumxtd_search.index.search import search  # while Whoosh loads here
+
+    ensure_index(notes_dir, index_dir, exclude, check)
     response = search(index_dir, text, limit=limit, tags=tags, links_to=links_to)
     if as_json:
         _print_json(response.to_json())

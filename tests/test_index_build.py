@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -206,6 +207,39 @@ def test_an_index_whose_manifest_has_no_listing_digest_compares_stamps(garden, b
     assert stale_files(garden, built) == []
     make_vault({"Notes/Archivage.md": "# Archivage\nautre texte, plus long qu'avant\n"})
     assert stale_files(garden, built) == ["Notes/Archivage.md"]
+
+
+def _forking(monkeypatch) -> None:
+    if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
+        pytest.skip("the check forks only on a single-threaded process with two cores")
+    monkeypatch.setattr(manifest_module, "FORK_FROM_NOTES", 0)
+
+
+def test_the_check_started_before_whoosh_loads_answers_as_stale_files(garden, built,
+                                                                       make_vault, monkeypatch):
+    _forking(monkeypatch)
+    check = manifest_module.StaleCheck(garden, built)
+    assert check._child is not None
+    assert check.result() == []
+    make_vault({"Notes/Archivage.md": "# Archivage\nautre texte, plus long qu'avant\n"})
+    assert manifest_module.StaleCheck(garden, built).result() == ["Notes/Archivage.md"]
+    assert manifest_module.StaleCheck(garden, built.parent / "none").result() is None
+
+
+def test_a_check_whose_child_fails_is_worked_out_in_the_process(garden, built, make_vault,
+                                                                monkeypatch):
+    _forking(monkeypatch)
+    parent = os.getpid()
+    real = manifest_module.stale_files
+
+    def failing_in_the_child(*args):
+        if os.getpid() != parent:
+            raise MemoryError("the child ran out of memory")
+        return real(*args)
+
+    monkeypatch.setattr(manifest_module, "stale_files", failing_in_the_child)
+    make_vault({"Notes/Nouvelle.md": "x"})
+    assert manifest_module.StaleCheck(garden, built).result() == ["Notes/Nouvelle.md"]
 
 
 # --- a build that dies half-way never breaks the live index --------------------------

@@ -27,7 +27,6 @@ from click.testing import CliRunner
 from reliability import record
 
 from museumxtd_search import cli as cli_module
-from museumxtd_search.index import search as search_module
 from museumxtd_search.index import store
 from museumxtd_search.index.build import build_index
 from museumxtd_search.index.search import GardenSearcher, search
@@ -269,7 +268,7 @@ def test_a_searcher_opening_while_a_rebuild_replaces_its_generation_opens_the_ne
     """The rebuild switches generations between reading CURRENT and opening the files."""
     notes, index = small_garden
     old = store.live_generation(index)
-    real = search_module._live_statistics
+    real = store.read_statistics
     rebuilt = []
 
     def rebuild_first(generation):
@@ -277,7 +276,7 @@ def test_a_searcher_opening_while_a_rebuild_replaces_its_generation_opens_the_ne
             rebuilt.append(build_index(notes, index, full=True))
         return real(generation)
 
-    monkeypatch.setattr(search_module, "_live_statistics", rebuild_first)
+    monkeypatch.setattr(store, "read_statistics", rebuild_first)
     with GardenSearcher(index) as searcher:
         assert not old.exists() and searcher.generation == store.live_generation(index)
         assert [hit.path for hit in searcher.search("numéro7").results] == ["Note 7.md"]

@@ -26,8 +26,7 @@ from whoosh.searching import Searcher
 from whoosh_ranking import engine_rank, whoosh_query, whoosh_rank
 
 from museumxtd_search.analysis.fields import FIELD_WEIGHTS, POSITIONAL_FIELDS
-from museumxtd_search.index import ranking
-from museumxtd_search.index import search as search_module
+from museumxtd_search.index import ranking, store
 from museumxtd_search.index import segments as index_segments
 from museumxtd_search.index.build import build_index
 from museumxtd_search.index.postings import IndexStatistics, Postings, _leave_out, leaf_segments
@@ -158,7 +157,7 @@ def test_without_its_statistics_an_updated_index_ranks_as_whoosh_does(updated_se
                                                                       monkeypatch):
     # Whoosh counts deleted notes in its statistics; the engine does too when the build's
     # statistics.json cannot be read.
-    monkeypatch.setattr(search_module, "_live_statistics", lambda generation: None)
+    monkeypatch.setattr(store, "read_statistics", lambda generation: None)
     assert_ranks_like_whoosh(updated_segments)
 
 

@@ -102,10 +102,10 @@ def _indexed_notes(index_dir: Path) -> int:
     """How many notes the live index holds (0 when unknown): its statistics file."""
     generation = store.live_generation(index_dir)
     try:
-        return int(store.read_json(generation / store.STATISTICS)["documents"]) \
-            if generation is not None else 0
-    except (OSError, ValueError, KeyError, TypeError):
-        return 0
+        statistics = store.read_statistics(generation) if generation is not None else None
+    except OSError:
+        statistics = None
+    return statistics["documents"] if statistics else 0
 
 
 class StaleCheck:

@@ -153,7 +153,7 @@ class GardenSearcher:
             # The build's own statistics, always: besides keeping deleted notes, Whoosh
             # totals a merged segment's field lengths from its lossy length bytes, so
             # an updated index whose small segments merged would rank unlike a full build.
-            live = _live_statistics(generation)
+            live = store.read_statistics(generation)
             self.index = store.open_whoosh(generation, readonly=True)
             self.reader = self.index.reader()
         except BaseException:
@@ -437,22 +437,6 @@ class GardenSearcher:
                 if len(letters - other) <= limit and len(other - letters) <= limit:
                     found.append((word, notes))
         return found
-
-
-def _live_statistics(generation: Path) -> dict | None:
-    """The build's statistics of the notes indexed now (see ``IndexStatistics``), or
-    ``None`` when unreadable (Whoosh's own, deleted notes counted, are used then).
-    A vanished file (the generation was replaced) is an ``OSError``, to open again."""
-    try:
-        data = store.read_json(generation / store.STATISTICS)
-        return data if data["documents"] > 0 and isinstance(data["field_lengths"], dict) \
-            else None
-    except FileNotFoundError:
-        if not (generation / store.MANIFEST).exists():
-            raise
-        return None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 def _unique(items) -> list[str]:

@@ -133,6 +133,22 @@ def read_json(path: Path) -> Any:
         return json.load(handle)
 
 
+def read_statistics(generation: Path) -> dict | None:
+    """The build's ``statistics.json`` (notes indexed, each field's exact total length),
+    or ``None`` when unreadable or empty. Raises ``FileNotFoundError`` when the whole
+    generation is gone (a rebuild replaced it), so that a reader opens the new one."""
+    try:
+        data = read_json(generation / STATISTICS)
+        return data if data["documents"] > 0 and isinstance(data["field_lengths"], dict) \
+            else None
+    except FileNotFoundError:
+        if not (generation / MANIFEST).exists():
+            raise
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def dump_json(data: Any, sort_keys: bool = True) -> str:
     """Compact JSON; ``sort_keys=False`` for large tables already in path order."""
     return json.dumps(data, ensure_ascii=False, sort_keys=sort_keys, separators=(",", ":"))

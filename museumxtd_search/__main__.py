@@ -1,5 +1,5 @@
 """Allow ``python -m museumxtd_search``."""
 
-from museumxtd_search.cli import main
+from museumxtd_search.cli import console
 
-main()
+console()

@@ -7,13 +7,14 @@ for bad usage (missing notes folder, empty query), 1 when the work could not be 
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -358,6 +359,44 @@ def main() -> None:
     except Exception as error:  # noqa: BLE001 - the last line of defence is one clear line
         click.echo(f"error: {describe(error)}", err=True)
         sys.exit(1)
+
+
+def console() -> NoReturn:
+    """The installed command and ``python -m museumxtd_search``: ``main``, then leave
+    without tearing the interpreter down.
+
+    Once the answer is printed nothing is left to do, yet Python's finalization frees
+    every object of every module one by one: about 40 ms of CPU after a 199-note
+    ``query`` (strace), whose process went from 164 to 108 ms above bare Python without
+    it (alternated runs). So the exit handlers run, the output is flushed, and
+    the process ends with ``os._exit``. Every file this tool writes is closed before its
+    command returns (the index and the site are renamed into place at the very end), so
+    nothing waits on finalization. ``main`` itself still exits normally, for callers
+    that run it in their own process.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as done:
+        code = _exit_code(done.code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # the reader went away (a closed pipe) or closed
+            code = code or 1
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    """The status ``sys.exit(code)`` gives: ``None`` 0, an integer itself, anything else
+    printed on stderr and 1."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
 
 
 def describe(error: BaseException) -> str:

@@ -92,12 +92,14 @@ def corpus_build(corpus_dir: Path,
 
 @pytest.fixture(scope="session")
 def run_museumxtd() -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run ``python -m museumxtd_search ARGS`` as a person would, output piped."""
+    """Run ``python -m museumxtd_search ARGS`` as a person would, output piped (or, given
+    ``program``, ``python -c PROGRAM ARGS``)."""
 
-    def run(*args: str, env: Mapping[str, str] | None = None,
-            cwd: Path | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, env: Mapping[str, str] | None = None, cwd: Path | None = None,
+            timeout: float = 60, program: str | None = None) -> subprocess.CompletedProcess[str]:
+        start = ["-c", program] if program is not None else ["-m", "museumxtd_search"]
         return subprocess.run(
-            [sys.executable, "-m", "museumxtd_search", *args],
+            [sys.executable, *start, *args],
             capture_output=True, text=True, encoding="utf-8", timeout=timeout,
             env=module_env(env), cwd=cwd or REPO_ROOT,
         )

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from museumxtd_search import __version__
-from museumxtd_search.cli import cli
+from museumxtd_search.cli import _exit_code, cli
 from museumxtd_search.index import store
 
 ANSI = "\x1b["
@@ -257,6 +257,36 @@ def test_index_exits_0_as_a_process(run_museumxtd, make_vault, tmp_path):
     result = run_museumxtd("index", "--notes", str(garden), "--index", str(tmp_path / "ix"))
     assert result.returncode == 0
     assert "indexed 1 notes" in result.stdout
+
+
+# --- the process ends without tearing Python down, and loses nothing -----------------
+
+
+def test_a_process_prints_its_whole_answer_and_runs_exit_handlers(run_museumxtd, bundled_notes,
+                                                                  bundled_index):
+    """``console`` ends with ``os._exit``: the piped output is flushed and the exit
+    handlers still run first."""
+    program = ("import atexit, sys\n"
+               "atexit.register(lambda: print('exit handlers ran', file=sys.stderr))\n"
+               "from museumxtd_search.cli import console\n"
+               "sys.argv = ['museumxtd-search'] + sys.argv[1:]\n"
+               "console()\n")
+    result = run_museumxtd("query", "--notes", str(bundled_notes), "--index", str(bundled_index),
+                           "--json", "--limit", "10000", "musée", program=program)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["results"]
+    assert "exit handlers ran" in result.stderr
+
+
+def test_a_process_keeps_the_exit_code_of_a_failed_command(run_museumxtd, tmp_path):
+    result = run_museumxtd("links", "--notes", str(tmp_path / "absent"))
+    assert result.returncode == 2
+
+
+@pytest.mark.parametrize(("code", "status"), [(None, 0), (0, 0), (1, 1), (2, 2), ("why", 1)])
+def test_exit_status_is_what_sys_exit_would_give(code, status, capsys):
+    assert _exit_code(code) == status
+    assert capsys.readouterr().err == ("why\n" if code == "why" else "")
 
 
 # --- links ---------------------------------------------------------------------------

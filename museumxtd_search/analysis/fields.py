@@ -22,7 +22,7 @@ POSITIONAL_FIELDS: tuple[str, ...] = ("title", "headings", "body", "body_en")
 PROXIMITY_WEIGHT = 0.5
 PROXIMITY_SLOP = 3
 # Bonus field of exact surface words (``exact``): an exact-accent match outranks its
-# accentless twin. The ``words`` field holds the same words folded: the garden's
-# vocabulary for prefix search and typo suggestions (never scored).
+# accentless twin. The same words folded are the garden's vocabulary for prefix search
+# and typo suggestions, kept beside the index (``vocabulary.json``), never scored.
 EXACT_WEIGHT = 0.3
 FIELD_LANGUAGE: dict[str, Language] = {"body_en": "en"}

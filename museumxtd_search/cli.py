@@ -382,7 +382,8 @@ def console() -> NoReturn:
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
+            if stream is not None:
+                stream.flush()
         except (OSError, ValueError):  # the reader went away (a closed pipe) or closed
             code = code or 1
     os._exit(code)

@@ -372,13 +372,16 @@ def console() -> NoReturn:
     the process ends with ``os._exit``. Every file this tool writes is closed before its
     command returns (the index and the site are renamed into place at the very end), so
     nothing waits on finalization. ``main`` itself still exits normally, for callers
-    that run it in their own process.
+    that run it in their own process, and so does this function under a profiler,
+    coverage or a debugger, which write their results after the program returns.
     """
     try:
         main()
         code = 0
     except SystemExit as done:
         code = _exit_code(done.code)
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -278,6 +278,21 @@ def test_a_process_prints_its_whole_answer_and_runs_exit_handlers(run_museumxtd,
     assert "exit handlers ran" in result.stderr
 
 
+def test_a_profiled_process_still_writes_its_profile(run_museumxtd, bundled_notes, bundled_index,
+                                                     tmp_path):
+    """Profilers (and coverage) write their results after the program returns: under
+    one the command exits the ordinary way."""
+    profile = tmp_path / "query.prof"
+    program = ("import cProfile, sys\n"
+               "sys.argv = ['museumxtd-search'] + sys.argv[1:]\n"
+               "cProfile.run('from museumxtd_search.cli import console; console()', "
+               f"{str(profile)!r})\n")
+    result = run_museumxtd("query", "--notes", str(bundled_notes), "--index",
+                           str(bundled_index), "musée", program=program)
+    assert result.returncode == 0, result.stderr
+    assert profile.stat().st_size > 0
+
+
 def test_a_process_keeps_the_exit_code_of_a_failed_command(run_museumxtd, tmp_path):
     result = run_museumxtd("links", "--notes", str(tmp_path / "absent"))
     assert result.returncode == 2

@@ -109,6 +109,33 @@ def test_adding_a_note_writes_only_that_note(garden, built, make_vault):
     assert paths_found(built, "podcasts") == ["Notes/Podcasts.md"]
 
 
+def test_a_note_edited_twice_is_one_document(garden, built, make_vault):
+    for word in ("tamanoir", "pangolin"):
+        make_vault({"Notes/Archivage.md": f"# Archivage\nLa règle du {word}.\n"})
+        build_index(garden, built)
+    with store.open_whoosh(store.live_generation(built)).reader() as reader:
+        assert reader.doc_count() == SEARCHABLE
+        assert list(reader.postings("path", "Notes/Archivage.md").all_ids()) == \
+            [reader.first_id("path", "Notes/Archivage.md")]
+    assert paths_found(built, "pangolin") == ["Notes/Archivage.md"]
+    assert paths_found(built, "tamanoir") == []
+
+
+def test_an_update_opens_no_whoosh_searcher(garden, built, make_vault):
+    """Notes are replaced through the writer's reader: Whoosh's query and searcher
+    modules are never loaded by an update (about 50 ms of a one-note update)."""
+    make_vault({"Notes/Archivage.md": "# Archivage\nLa règle du tamanoir.\n"})
+    (garden / "Guides/Plan.md").unlink()
+    program = ("import sys\n"
+               "from museumxtd_search.index.build import build_index\n"
+               "summary = build_index(sys.argv[1], sys.argv[2])\n"
+               "print(summary.updated, summary.removed, "
+               "sorted(m for m in sys.modules if m in ('whoosh.searching', 'whoosh.query')))\n")
+    done = subprocess.run([sys.executable, "-c", program, str(garden), str(built)],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["1", "1", "[]"]
+
+
 def test_removing_a_note_removes_it_from_results(garden, built):
     (garden / "Notes/Archivage.md").unlink()
     summary = build_index(garden, built)

@@ -247,10 +247,9 @@ def _write_update(state: BuildState, analysed: list[AnalyzedNote], removed: list
             writer = TermsWriter(store.open_whoosh(generation),
                                  limitmb=segments.WRITER_MEMORY_MB)
             try:
-                for path in removed:
-                    writer.delete_by_term("path", path)
+                _delete_notes(writer, [*removed, *(item.note.path for item in analysed)])
                 for item in analysed:
-                    writer.update_document(**segments.document(item))
+                    writer.add_document(**segments.document(item))
                 stage(writer.generation)
             except BaseException:
                 writer.cancel()
@@ -264,6 +263,21 @@ def _write_update(state: BuildState, analysed: list[AnalyzedNote], removed: list
         raise
     for temporary, path in staged:  # the manifest last: it marks the update complete
         os.replace(temporary, path)
+
+
+def _delete_notes(writer: TermsWriter, paths: list[str]) -> None:
+    """Delete the documents of ``paths``, found by their ``path`` term through the
+    writer's reader. Whoosh's ``update_document`` and ``delete_by_term`` do the same
+    through a searcher, whose modules (``whoosh.searching``, ``whoosh.query``) an update
+    otherwise never loads: about 50 ms of a one-note update."""
+    with writer.reader() as reader:
+        for path in paths:
+            try:
+                docnums = reader.postings("path", path).all_ids()  # deleted ones left out
+            except TermNotFound:
+                continue
+            for docnum in list(docnums):
+                writer.delete_document(docnum)
 
 
 def _warnings(files: GardenFiles, entries: dict[str, NoteEntry],

@@ -123,7 +123,7 @@ def test_a_note_edited_twice_is_one_document(garden, built, make_vault):
 
 def test_an_update_opens_no_whoosh_searcher(garden, built, make_vault):
     """Notes are replaced through the writer's reader: Whoosh's query and searcher
-    modules are never loaded by an update (about 50 ms of a one-note update)."""
+    modules are never loaded by an update (about 40 ms of a one-note update)."""
     make_vault({"Notes/Archivage.md": "# Archivage\nLa règle du tamanoir.\n"})
     (garden / "Guides/Plan.md").unlink()
     program = ("import sys\n"

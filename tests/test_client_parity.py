@@ -198,6 +198,25 @@ def test_javascript_analyser_gives_the_python_terms_for_every_word_of_both_garde
         found[:MISMATCHES_SHOWN])
 
 
+# First letters of the terms an excerpt looks for: common, rare, several, a digit.
+INITIALS = ("rs", "m", "epn", "c", "l", "d", "3", "xyz")
+
+
+def test_javascript_skips_the_words_python_skips_when_only_some_initials_are_wanted(
+        node: str, garden: Garden):
+    """Excerpts analyse only the words that may give a wanted term (``tokens(...,
+    initials)``); the browser must skip exactly the same words."""
+    inputs = [(note.text, letters) for note in garden.notes[:60] if note.text
+              for letters in INITIALS]
+    lines = [json.dumps({"text": text, "language": "fr", "initials": sorted(letters)})
+             for text, letters in inputs]
+    javascript = run_search_cli(node, garden, lines, "--tokens")
+    differing = [letters for (text, letters), answer in zip(inputs, javascript, strict=True)
+                 if answer["tokens"] != [[t.term, t.surface, t.start, t.end] for t in
+                                         tokens(normalize(text), "fr", frozenset(letters))]]
+    assert not differing, f"{len(differing)} of {len(inputs)} texts differ"
+
+
 def compare_rankings(garden: Garden, python: list[dict], javascript: list[dict]) -> dict:
     """Agreement counts and a readable line per disagreement."""
     same_top = same_first = 0

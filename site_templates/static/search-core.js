@@ -200,11 +200,45 @@
     return result;
   }
 
+  const initialCache = new Map();
+
+  /** _initial(): the first letter of what `char` folds to, lowercase ("" if none). */
+  function initialOf(char) {
+    let initial = initialCache.get(char);
+    if (initial === undefined) {
+      const folded = fold(char.toLowerCase());
+      initial = folded ? String.fromCodePoint(folded.codePointAt(0)) : "";
+      if (initialCache.size > 4096) initialCache.clear();
+      initialCache.set(char, initial);
+    }
+    return initial;
+  }
+
+  /**
+   * _may_start_with(): whether a part of `word` (split at apostrophes) may give a term
+   * whose first letter is in `initials`; a part starting with what folds to nothing may.
+   */
+  function mayStartWith(word, initials) {
+    const firstOf = (piece) => {
+      if (!piece) return "";
+      const code = piece.charCodeAt(0);
+      if (code < 0x80) return code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : piece[0];
+      return initialOf(String.fromCodePoint(piece.codePointAt(0)));
+    };
+    const initial = firstOf(word);
+    if (!initial || initials.has(initial)) return true;
+    if (!word.includes("'")) return false;
+    return word.split("'").slice(1).some((piece) => {
+      const next = firstOf(piece);
+      return !next || initials.has(next);
+    });
+  }
+
   /**
    * _words(): (lowercase word, start, end) with elisions split off. `text` is
    * normalised; offsets are code points, like Python's.
    */
-  function words(text, elisions) {
+  function words(text, elisions, initials) {
     const result = [];
     const astral = SURROGATE.test(text);
     // Matches come in order, so UTF-16 indexes convert to code points in one pass.
@@ -222,6 +256,7 @@
     WORD.lastIndex = 0;
     let match;
     while ((match = WORD.exec(text)) !== null) {
+      if (initials && !mayStartWith(match[0], initials)) continue;
       const word = match[0].toLowerCase();
       const start = toPoint(match.index);
       const end = toPoint(match.index + match[0].length);
@@ -242,12 +277,18 @@
     return result;
   }
 
-  /** tokens() on text that is already normalised (what Python's tokens() receives). */
-  function analyse(text, language, constants) {
+  /**
+   * tokens() on text that is already normalised (what Python's tokens() receives).
+   * With `initials` (first letters of the terms wanted), as Python's: words none of
+   * whose parts can give a term starting with one of them are skipped unanalysed
+   * (stemming keeps a word's first folded letter, so the tokens of the terms wanted
+   * are the same).
+   */
+  function analyse(text, language, constants, initials) {
     const sets = analysisOf(constants);
     const stopWords = language === "en" ? sets.stopWords.en : sets.stopWords.fr;
     const result = [];
-    for (const [word, start, end] of words(text, sets.elisions)) {
+    for (const [word, start, end] of words(text, sets.elisions, initials)) {
       const folded = fold(word);
       if (codePointLength(folded) < 2 && !DIGIT.test(folded)) continue;
       if (stopWords.has(folded)) continue;
@@ -256,9 +297,12 @@
     return result;
   }
 
-  /** tokens(normalize(text), language): [{term, surface, start, end}], code point offsets. */
-  function tokens(text, language, constants) {
-    return analyse(normalize(text), language === "en" ? "en" : "fr", constants);
+  /**
+   * tokens(normalize(text), language, initials): [{term, surface, start, end}], code
+   * point offsets; `initials`, a Set of first letters, as in analyse().
+   */
+  function tokens(text, language, constants, initials) {
+    return analyse(normalize(text), language === "en" ? "en" : "fr", constants, initials);
   }
 
   /** terms(): the stemmed terms of `text`, in order. */
@@ -490,8 +534,11 @@
     text = normalize(text);
     const chars = codePoints(text);
     const wanted = queryTerms instanceof Set ? queryTerms : new Set(queryTerms || []);
+    const initials = new Set([...wanted].filter((t) => t)
+      .map((t) => String.fromCodePoint(t.codePointAt(0))));
     const matches = wanted.size
-      ? analyse(text, language === "en" ? "en" : "fr", constants).filter((t) => wanted.has(t.term))
+      ? analyse(text, language === "en" ? "en" : "fr", constants, initials)
+        .filter((t) => wanted.has(t.term))
       : [];
     if (!matches.length) {
       const [, end] = cut(chars, 0, Math.min(chars.length, width));

@@ -9,7 +9,8 @@
 //        files: [index files first fetched for this query, fragments left out]}
 //
 //   node tests/js/search_cli.js <site search folder> --tokens < texts.jsonl
-//       One JSON line per input line {"text": ..., "language": "fr"|"en"}:
+//       One JSON line per input line {"text": ..., "language": "fr"|"en"} (and
+//       optionally "initials": [...], the first letters of the terms wanted):
 //       {"tokens": [[term, surface, start, end], ...], "key": key(text)}
 //
 //   node tests/js/search_cli.js <site search folder> --places < texts.jsonl
@@ -46,8 +47,8 @@ function inputLines() {
 function printTokens() {
   const constants = readJson("manifest").analysis;
   const output = inputLines().map((line) => {
-    const { text, language } = JSON.parse(line);
-    const tokens = MXSearch.tokens(text, language, constants)
+    const { text, language, initials } = JSON.parse(line);
+    const tokens = MXSearch.tokens(text, language, constants, initials && new Set(initials))
       .map((t) => [t.term, t.surface, t.start, t.end]);
     return JSON.stringify({ tokens, key: MXSearch.key(text) });
   });

@@ -173,15 +173,9 @@ def _update(state: BuildState, notes_dir: Path, exclude: list[str],
     removed = [p for p in state.indexed if p not in entries or not entries[p].searchable]
     indexed = {p: s for p, s in state.indexed.items() if p not in removed}
     indexed.update((a.note.path, segments.indexed_state(a)) for a in analysed)
-    vocabulary = state.vocabulary
-    taken_back = [a.note.path for a in analysed if a.note.path in state.indexed] + removed
-    vocabulary.remove_surfaces(_indexed_surfaces(state.generation, taken_back))
-    for item in analysed:
-        vocabulary.add(item)
-
     warnings = _warnings(files, entries, read.unreadable)
     _write_update(state, analysed, removed, lambda whoosh_generation: side_files(
-        new_token(), notes_dir, exclude, files, entries, indexed, vocabulary,
+        new_token(), notes_dir, exclude, files, entries, indexed, state.vocabulary,
         table if names_changed else None, warnings, whoosh_generation))
     return _summary(entries, files, read.unreadable, analysed, removed, state.indexed,
                     warnings)
@@ -209,27 +203,6 @@ def _read(notes_dir: Path, paths: list[str], progress: Callable[[int], None] | N
     return _Read([note for note, _ in read.notes], entries, unreadable)
 
 
-def _indexed_surfaces(generation: Path, paths: list[str]) -> list[list[str]]:
-    """The surface words each indexed note of ``paths`` was counted with, from the
-    parts stored in the index (what the vocabulary must take back)."""
-    if not paths:
-        return []
-    surfaces = []
-    # A reader, not a searcher: looking a path up needs its posting, not Whoosh's query
-    # machinery (a searcher costs about 0.1 s to open on a large index).
-    with store.open_whoosh(generation).reader() as reader:
-        for path in paths:
-            try:
-                docnum = reader.first_id("path", path)
-            except TermNotFound:
-                continue
-            meta = json.loads(reader.stored_fields(docnum)["meta"])
-            name = path.rsplit("/", 1)[-1][:-3]
-            surfaces.append(note_surfaces(meta["title"], name, meta["aliases"], meta["tags"],
-                                          meta["text"]))
-    return surfaces
-
-
 def _write_update(state: BuildState, analysed: list[AnalyzedNote], removed: list[str],
                   make_side_files: Callable[[int], dict[str, object]]) -> None:
     """Commit the changes to the live generation, staging the side files first so that
@@ -247,8 +220,12 @@ def _write_update(state: BuildState, analysed: list[AnalyzedNote], removed: list
             writer = TermsWriter(store.open_whoosh(generation),
                                  limitmb=segments.WRITER_MEMORY_MB)
             try:
-                _delete_notes(writer, [*removed, *(item.note.path for item in analysed)])
+                # The vocabulary takes back the words of the notes replaced or removed
+                # and counts the new versions: side files are made from it below.
+                state.vocabulary.remove_surfaces(
+                    _take_out(writer, [*removed, *(item.note.path for item in analysed)]))
                 for item in analysed:
+                    state.vocabulary.add(item)
                     writer.add_document(**segments.document(item))
                 stage(writer.generation)
             except BaseException:
@@ -265,19 +242,31 @@ def _write_update(state: BuildState, analysed: list[AnalyzedNote], removed: list
         os.replace(temporary, path)
 
 
-def _delete_notes(writer: TermsWriter, paths: list[str]) -> None:
-    """Delete the documents of ``paths``, found by their ``path`` term through the
-    writer's reader. Whoosh's ``update_document`` and ``delete_by_term`` do the same
-    through a searcher, whose modules (``whoosh.searching``, ``whoosh.query``) an update
-    otherwise never loads: about 40 ms of a one-note update."""
+def _take_out(writer: TermsWriter, paths: list[str]) -> list[list[str]]:
+    """Delete the indexed notes of ``paths`` and return the surface words each was
+    counted with, from the parts stored in the index (what the vocabulary takes back).
+
+    Notes are found by their ``path`` term through the writer's reader, so an update
+    opens the index once. Whoosh's ``update_document`` and ``delete_by_term`` would do
+    it through a searcher, whose modules (``whoosh.searching``, ``whoosh.query``) an
+    update otherwise never loads: about 40 ms of a one-note update.
+    """
+    surfaces = []
     with writer.reader() as reader:
         for path in paths:
             try:
-                docnums = reader.postings("path", path).all_ids()  # deleted ones left out
+                docnums = list(reader.postings("path", path).all_ids())  # live ones only
             except TermNotFound:
                 continue
-            for docnum in list(docnums):
+            if not docnums:
+                continue
+            meta = json.loads(reader.stored_fields(docnums[0])["meta"])
+            name = path.rsplit("/", 1)[-1][:-3]
+            surfaces.append(note_surfaces(meta["title"], name, meta["aliases"], meta["tags"],
+                                          meta["text"]))
+            for docnum in docnums:
                 writer.delete_document(docnum)
+    return surfaces
 
 
 def _warnings(files: GardenFiles, entries: dict[str, NoteEntry],

@@ -407,8 +407,9 @@ def describe(error: BaseException) -> str:
     """One line for a person: what failed and, for OS errors, on which file."""
     from museumxtd_search.index.search import NoIndexError
     from museumxtd_search.index.store import IndexBusyError
+    from museumxtd_search.index.whoosh_files import IndexFormatError
 
-    if isinstance(error, (NoIndexError, IndexBusyError)):
+    if isinstance(error, (NoIndexError, IndexBusyError, IndexFormatError)):
         return str(error)
     if isinstance(error, OSError):
         where = f": {error.filename}" if error.filename else ""

@@ -22,17 +22,25 @@ import whoosh.index
 import whoosh.reading
 from test_client_parity import COMMON_QUERIES, QUERIES, split_query
 from whoosh import query as wq
+from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh_ranking import engine_rank, whoosh_query, whoosh_rank
 
 from museumxtd_search.analysis.fields import FIELD_WEIGHTS, POSITIONAL_FIELDS
-from museumxtd_search.index import ranking, store
+from museumxtd_search.index import postings, ranking, store
 from museumxtd_search.index import segments as index_segments
 from museumxtd_search.index.build import build_index
-from museumxtd_search.index.postings import IndexStatistics, Postings, _leave_out, leaf_segments
+from museumxtd_search.index.postings import (
+    IndexStatistics,
+    Postings,
+    Segment,
+    _leave_out,
+    leaf_segments,
+)
 from museumxtd_search.index.ranking import AnyOf, IndexScorer, Phrase, Term
 from museumxtd_search.index.schema import build_schema
 from museumxtd_search.index.search import GardenSearcher
+from museumxtd_search.index.whoosh_files import IndexFiles, SegmentFiles
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_NOTES = REPO_ROOT / "notes"
@@ -112,10 +120,11 @@ def updated_segments(tmp_path_factory) -> Path:
 
 
 def assert_ranks_like_whoosh(index_dir: Path) -> None:
-    with GardenSearcher(index_dir) as searcher:
+    with GardenSearcher(index_dir) as searcher, \
+            store.open_whoosh(searcher.generation).reader() as reader:
         differences = []
         for text, limit, tags, links_to in CASES:
-            expected = whoosh_rank(searcher, text, limit, tags, links_to)
+            expected = whoosh_rank(searcher, reader, text, limit, tags, links_to)
             found = engine_rank(searcher, text, limit, tags, links_to)
             if found != expected:
                 differences.append(f"{text!r} (limit {limit}, tags {tags}, links_to "
@@ -242,8 +251,9 @@ def whoosh_scores(ix: whoosh.index.Index, query: ranking.Query) -> dict[int, flo
 def engine_scores(ix: whoosh.index.Index, query: ranking.Query,
                   bonus: ranking.Query | None = None) -> dict[int, float]:
     """Every matching note's exact score, bonus phrases (lazy) checked one by one."""
-    with ix.reader() as reader:
-        engine = IndexScorer(leaf_segments(reader), IndexStatistics(reader))
+    with IndexFiles(ix.storage.folder) as files:
+        segments = leaf_segments(files)
+        engine = IndexScorer(segments, IndexStatistics(segments))
         matches = engine.matches([query], bonus, engine.scorers())
         docs = {doc for doc, score in enumerate(matches.low) if score} | matches.uncertain
         found = {doc: matches.exact(doc) for doc in docs}
@@ -302,26 +312,34 @@ def test_scores_equal_whoosh_in_a_segment_above_5000_notes(tmp_path):
 # --- each Whoosh internal the engine reads, against the public API ---------------------
 
 
+def segments_beside_whoosh(ix: whoosh.index.Index) -> Iterator[tuple[Segment, SegmentReader]]:
+    """Each segment as the engine reads it, beside Whoosh's reader of the same segment."""
+    with IndexFiles(ix.storage.folder) as files, ix.reader() as reader:
+        leaves = reader.leaf_readers()
+        segments = leaf_segments(files)
+        assert [s.offset for s in segments] == [offset for _, offset in leaves]
+        yield from zip(segments, (leaf for leaf, _ in leaves), strict=True)
+
+
 def test_postings_are_whoosh_matchers_postings(synthetic):
     for ix in synthetic.values():
-        with ix.reader() as reader:
-            for segment in leaf_segments(reader):
-                for field in SCORED_FIELDS:
-                    for text in segment.reader.lexicon(field):
-                        text = text.decode("utf-8")
-                        postings = segment.postings(field, text)
-                        matcher = segment.reader.postings(field, text)
-                        expected = []
-                        while matcher.is_active():
-                            positions = (matcher.value_as("positions")
-                                         if field in POSITIONAL_FIELDS else None)
-                            expected.append((matcher.id(), matcher.weight(), positions))
-                            matcher.next()
-                        found = [(doc, weight, postings.positions(doc, {})
-                                  if field in POSITIONAL_FIELDS else None)
-                                 for doc, weight in zip(postings.docs, postings.weights,
-                                                        strict=True)]
-                        assert found == expected, (field, text)
+        for segment, whoosh_segment in segments_beside_whoosh(ix):
+            for field in SCORED_FIELDS:
+                for text in whoosh_segment.lexicon(field):
+                    text = text.decode("utf-8")
+                    postings = segment.postings(field, text)
+                    matcher = whoosh_segment.postings(field, text)
+                    expected = []
+                    while matcher.is_active():
+                        positions = (matcher.value_as("positions")
+                                     if field in POSITIONAL_FIELDS else None)
+                        expected.append((matcher.id(), matcher.weight(), positions))
+                        matcher.next()
+                    found = [(doc, weight, postings.positions(doc, {})
+                              if field in POSITIONAL_FIELDS else None)
+                             for doc, weight in zip(postings.docs, postings.weights,
+                                                    strict=True)]
+                    assert found == expected, (field, text)
 
 
 @pytest.mark.parametrize("deleted", [{3}, {0, 99}, {500}, set(range(0, 100, 3))])
@@ -339,19 +357,18 @@ def test_deleted_notes_leave_the_postings_but_not_the_block_order(deleted):
 
 def test_field_lengths_are_whoosh_doc_field_lengths(synthetic):
     for ix in synthetic.values():
-        with ix.reader() as reader:
-            for segment in leaf_segments(reader):
-                for field in SCORED_FIELDS:
-                    lengths = segment.lengths(field)
-                    for doc in range(segment.doc_count_all):
-                        expected = segment.reader.doc_field_length(doc, field) or 0
-                        assert ranking.LENGTH_OF_BYTE[lengths[doc]] == expected
+        for segment, whoosh_segment in segments_beside_whoosh(ix):
+            for field in SCORED_FIELDS:
+                lengths = segment.lengths(field)
+                for doc in range(segment.doc_count_all):
+                    expected = whoosh_segment.doc_field_length(doc, field) or 0
+                    assert ranking.LENGTH_OF_BYTE[lengths[doc]] == expected
 
 
 def test_statistics_are_whoosh_searcher_statistics(synthetic):
     for ix in synthetic.values():
-        with ix.reader() as reader:
-            statistics = IndexStatistics(reader)
+        with ix.reader() as reader, IndexFiles(ix.storage.folder) as files:
+            statistics = IndexStatistics(leaf_segments(files))
             searcher = Searcher(reader, closereader=False)
             for field in SCORED_FIELDS:
                 assert statistics.average_length(field) == (
@@ -379,7 +396,7 @@ def test_matcher_stand_ins_sort_like_whoosh_matchers():
 
     real = [W3LeafMatcher, ListMatcher, FilterMatcher, WrappingMatcher,
             SpanNear2.SpanNear2Matcher, NullMatcherClass, UnionMatcher, ArrayUnionMatcher]
-    stand_ins = [*real[:4], ranking.SpanNear2Matcher, *real[5:]]
+    stand_ins = [postings.W3LeafMatcher, *real[1:4], ranking.SpanNear2Matcher, *real[5:]]
     for (real_a, ours_a), (real_b, ours_b) in product(zip(real, stand_ins, strict=True),
                                                       repeat=2):
         for compare in (lt, le, eq, ge, gt):
@@ -439,8 +456,8 @@ def test_words_starting_with_a_prefix_are_those_of_a_scan(one_segment):
 
 def test_opening_a_searcher_reads_nothing_a_query_may_not_need(one_segment, monkeypatch):
     reads = []
-    original = whoosh.reading.SegmentReader.stored_fields
-    monkeypatch.setattr(whoosh.reading.SegmentReader, "stored_fields",
+    original = SegmentFiles.stored_fields
+    monkeypatch.setattr(SegmentFiles, "stored_fields",
                         lambda self, doc: reads.append(doc) or original(self, doc))
     with GardenSearcher(one_segment) as searcher:
         assert searcher._vocabulary_file is None and searcher._link_table is None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from whoosh import query as wq
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from museumxtd_search.analysis.fields import (
@@ -78,11 +79,11 @@ def proximity_query(units: list[list[ClauseTerms]]) -> wq.Query | None:
                   for name in POSITIONAL_FIELDS if FIELD_LANGUAGE.get(name) != "en"])
 
 
-def whoosh_rank(garden: GardenSearcher, text: str, limit: int = 10,
+def whoosh_rank(garden: GardenSearcher, reader: IndexReader, text: str, limit: int = 10,
                 tags: tuple[str, ...] = (), links_to: str | None = None) -> Ranked:
-    """``garden.search(...)`` ranked by Whoosh's own matchers."""
-    searcher = Searcher(garden.reader, closereader=False)
-    reader = garden.reader
+    """``garden.search(...)`` ranked by Whoosh's own matchers, on ``reader``: Whoosh's
+    reader of the same index (``store.open_whoosh(garden.generation).reader()``)."""
+    searcher = Searcher(reader, closereader=False)
 
     def path(doc: int) -> str:
         return reader.stored_fields(doc)["path"]

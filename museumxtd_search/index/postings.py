@@ -3,26 +3,18 @@ block by block, field lengths loaded once per searcher, positions decoded only f
 notes that need them.
 
 Whoosh stays the store: its term dictionary, posting files, per-document length
-columns and stored fields. What we skip is its matcher tree, which steps through every
-posting with several Python method calls (``id()``, ``score()``, ``next()`` per node).
+columns and stored fields, read through ``index/whoosh_files.py`` (which imports no
+Whoosh reader). What we skip is its matcher tree, which steps through every posting
+with several Python method calls (``id()``, ``score()``, ``next()`` per node).
 
-Reading a posting list in one go needs internals of the pinned ``whoosh3==3.54.0``
-W3 codec, each pinned by ``tests/test_search_engine.py`` against the public API:
-
-* ``SegmentReader._terms`` (``W3TermsReader``): ``term_info(...)`` gives a term's
-  ``W3TermInfo`` in one lookup of the term table (membership, document frequency and
-  the extent of its posting list), and ``_postfile`` is the segment's posting file;
-  deletions are filtered here rather than by the public ``postings()``;
-* the W3 posting list layout (as ``W3LeafMatcher`` reads it): the ``W3Bl`` tag, then
-  blocks, each a signed length (negative for the last), a pickled header and a
-  zlib-compressed pickle of ``(delta-encoded ids, weights, values)``, where weights
-  are ``None`` (all 1.0), one float (all equal) or one per posting;
-* ``W3PerDocReader._cached_reader(...)`` on a length column (one byte per document,
-  ``_dbfile``/``_basepos``/``_count``): read as one ``bytes`` object instead of one
-  call per document.
-
-It also relies on how a block is pickled (protocol 2; see ``_VALUES_START``) to leave
-positions packed.
+A posting list is read in one go from the extent its term entry gives, in the layout
+of the pinned ``whoosh3==3.54.0`` W3 codec (as ``W3LeafMatcher`` reads it), pinned by
+``tests/test_search_engine.py`` against Whoosh's public API: the ``W3Bl`` tag, then
+blocks, each a signed length (negative for the last), a pickled header and a
+zlib-compressed pickle of ``(delta-encoded ids, weights, values)``, where weights are
+``None`` (all 1.0), one float (all equal) or one per posting. Deletions are filtered
+here rather than by Whoosh's ``postings()``. It also relies on how a block is pickled
+(protocol 2; see ``_VALUES_START``) to leave positions packed.
 """
 
 from __future__ import annotations
@@ -34,21 +26,30 @@ from itertools import accumulate
 from math import log
 from pickle import load as pickle_load
 from pickle import loads
+from struct import Struct
 
-from whoosh.codec.whoosh3 import (
-    LENGTHS_COLUMN,
-    WHOOSH3_HEADER_MAGIC,
-    W3LeafMatcher,
-    W3TermInfo,
-)
-from whoosh.matching import ListMatcher
-from whoosh.reading import CorruptIndexError, IndexReader, SegmentReader, TermNotFound
-from whoosh.system import _INT_SIZE, unpack_int
+from whoosh.matching import LeafMatcher, ListMatcher
 from whoosh.util.numeric import byte_to_length
 
+from museumxtd_search.index.whoosh_files import (
+    IndexFiles,
+    IndexFormatError,
+    SegmentFiles,
+    TermInfo,
+)
+
+# W3LeafMatcher's tag for a posting list (``whoosh.codec.whoosh3.WHOOSH3_HEADER_MAGIC``).
+WHOOSH3_HEADER_MAGIC = b"W3Bl"
+_INT = Struct(">i")
 _MAGIC_SIZE = len(WHOOSH3_HEADER_MAGIC)
 # Whoosh's length bytes: byte b stands for a field of byte_to_length(b) words.
 LENGTH_OF_BYTE: tuple[int, ...] = tuple(byte_to_length(b) for b in range(256))
+
+
+class W3LeafMatcher(LeafMatcher):
+    """Stands for ``whoosh.codec.whoosh3.W3LeafMatcher`` (the matcher Whoosh opens for
+    a term whose postings are not inlined) where only comparisons matter: like it, a
+    direct subclass of ``LeafMatcher`` (see ``ranking.SpanNear2Matcher``)."""
 
 
 class Postings:
@@ -139,17 +140,16 @@ class Segment:
     segment.
     """
 
-    def __init__(self, reader: SegmentReader, offset: int) -> None:
-        self.reader = reader
+    def __init__(self, files: SegmentFiles, offset: int) -> None:
+        self.files = files
         self.offset = offset
-        self.doc_count_all = reader.doc_count_all()
-        self.doc_count = reader.doc_count()
-        self.deleted: frozenset[int] = reader.deleted_docs_set
-        self._schema = reader.schema
+        self.doc_count_all = files.doc_count_all
+        self.deleted: frozenset[int] = files.deleted
+        self.doc_count = self.doc_count_all - len(self.deleted)
         self._lengths: dict[str, bytes | None] = {}
-        self._infos: dict[tuple[str, str], W3TermInfo | None] = {}
+        self._infos: dict[tuple[str, str], TermInfo | None] = {}
 
-    def term_info(self, field: str, text: str) -> W3TermInfo | None:
+    def term_info(self, field: str, text: str) -> TermInfo | None:
         """The term's entry in the segment's term table (``None``: not here), looked
         up once: membership, frequency and postings all come from it."""
         key = (field, text)
@@ -157,11 +157,7 @@ class Segment:
             return self._infos[key]
         except KeyError:
             pass
-        try:
-            found = self.reader._terms.term_info(field, self._schema[field].to_bytes(text))
-        except TermNotFound:
-            found = None
-        self._infos[key] = found
+        found = self._infos[key] = self.files.terms.term_info(field, text)
         return found
 
     def has_term(self, field: str, text: str) -> bool:
@@ -170,25 +166,25 @@ class Segment:
     def doc_frequency(self, field: str, text: str) -> int:
         """Postings of the term here, deleted documents included (Whoosh's estimate)."""
         info = self.term_info(field, text)
-        return 0 if info is None else info.doc_frequency()
+        return 0 if info is None else info.doc_frequency
 
     def leaf_matcher_class(self, field: str, text: str) -> type:
         """The class of the posting reader Whoosh opens for the term (it has it)."""
         info = self.term_info(field, text)
-        return ListMatcher if info is not None and info.is_inlined() else W3LeafMatcher
+        return ListMatcher if info is not None and info.inlined is not None else W3LeafMatcher
 
     def postings(self, field: str, text: str) -> Postings | None:
         """The term's postings, or ``None`` when the segment does not have the term."""
         info = self.term_info(field, text)
         if info is None:
             return None
-        if info.is_inlined():
-            ids, weights, values = info.inlined_postings()
+        if info.inlined is not None:
+            ids, weights, values = info.inlined
             docs = list(ids)
             postings = Postings(docs, [float(w) for w in weights], docs, [0], [(0, 0, 0)],
                                 None, tuple(values))
         else:
-            postings = _read_postings(self.reader._terms._postfile, info)
+            postings = _read_postings(self.files.postfile, info)
         if self.deleted:
             _leave_out(postings, self.deleted)
         return postings
@@ -197,13 +193,7 @@ class Segment:
         """The length byte of ``field`` for every document (``None``: no length column,
         where Whoosh's scorer counts every length as 1)."""
         if field not in self._lengths:
-            column = self.reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
-            if column is None:
-                self._lengths[field] = None
-            else:
-                # Documents after the last non-zero byte are not written: they read 0.
-                data = column._dbfile.get(column._basepos, column._count)
-                self._lengths[field] = data + bytes(self.doc_count_all - len(data))
+            self._lengths[field] = self.files.lengths(field)
         return self._lengths[field]
 
 
@@ -226,7 +216,7 @@ def _leave_out(postings: Postings, deleted: frozenset[int]) -> None:
     postings.docs, postings.weights = docs, weights
 
 
-def _read_postings(postfile, info: W3TermInfo) -> Postings:
+def _read_postings(postfile, info: TermInfo) -> Postings:
     """Every block of the term's posting list, ids and weights only.
 
     The list is read in one go from the term info's extent and its blocks are parsed
@@ -239,21 +229,21 @@ def _read_postings(postfile, info: W3TermInfo) -> Postings:
     weights: list[float] = []
     starts: list[int] = []
     locations: list[tuple[int, int, int]] = []
-    base, extent = info.extent()
-    extent = extent[0] if isinstance(extent, tuple) else extent  # whoosh3 3.54.0: a 1-tuple
-    region = postfile.get(base, extent)
+    base = info.offset
+    region = postfile.get(base, info.length)
     if region[:_MAGIC_SIZE] != WHOOSH3_HEADER_MAGIC:
-        raise CorruptIndexError(f"bad postings tag at offset {base}: rebuild the index")
+        raise IndexFormatError(f"bad postings tag at offset {base} of {postfile.name}: "
+                               "rebuild the index with museumxtd-search index --full")
     reader = BytesIO(region)
     position = _MAGIC_SIZE
     while True:
-        (length,) = unpack_int(region[position:position + _INT_SIZE])
+        (length,) = _INT.unpack_from(region, position)
         last = length < 0
         length = -length if last else length
-        reader.seek(position + _INT_SIZE)
+        reader.seek(position + _INT.size)
         count, _, _, compressed, _, _ = pickle_load(reader)
         start = reader.tell()
-        end = position + _INT_SIZE + length
+        end = position + _INT.size + length
         delta_ids, block_weights = _ids_and_weights(region[start:end], compressed, count)
         starts.append(len(docs))
         locations.append((base + start, end - start, compressed))
@@ -273,8 +263,9 @@ class IndexStatistics:
     """The collection statistics of BM25F: the number of notes, each term's document
     frequency, each field's average length.
 
-    Without deleted documents they are Whoosh's (``WeightingModel.idf``,
-    ``Searcher.avg_field_length`` as whoosh3 3.54.0 computes them). Whoosh keeps a
+    Without ``live`` they are Whoosh's (``WeightingModel.idf``,
+    ``Searcher.avg_field_length`` as whoosh3 3.54.0 computes them), totalled over the
+    segments as its ``MultiReader`` does. Whoosh keeps a
     deleted document in all three until its segment is merged away, so after an update
     it would rank the same notes differently from a full build; and when it merges
     small segments it totals their field lengths from the one-byte (lossy) lengths it
@@ -285,21 +276,19 @@ class IndexStatistics:
     full build of the same notes.
     """
 
-    def __init__(self, reader: IndexReader, live: dict | None = None,
-                 segments: list[Segment] | None = None) -> None:
-        self.reader = reader
-        self.live = live if segments is not None else None
-        self.segments = segments or []
-        self.doc_count_all = (live["documents"] if self.live is not None
-                              else reader.doc_count_all())
+    def __init__(self, segments: list[Segment], live: dict | None = None) -> None:
+        self.segments = segments
+        self.live = live
+        self.doc_count_all = (live["documents"] if live is not None
+                              else sum(s.doc_count_all for s in segments))
         self._idf: dict[tuple[str, str], float] = {}
         self._average: dict[str, float] = {}
 
     def idf(self, field: str, text: str) -> float:
         found = self._idf.get((field, text))
         if found is None:
-            if self.live is None:
-                frequency = self.reader.doc_frequency(field, text)
+            if self.live is None:  # Whoosh's reader.doc_frequency: deleted ones included
+                frequency = sum(s.doc_frequency(field, text) for s in self.segments)
             else:
                 frequency = sum(self._live_frequency(segment, field, text)
                                 for segment in self.segments)
@@ -318,11 +307,11 @@ class IndexStatistics:
         found = self._average.get(field)
         if found is None:
             total = (self.live["field_lengths"].get(field, 0) if self.live is not None
-                     else self.reader.field_length(field))
+                     else sum(s.files.field_lengths.get(field, 0) for s in self.segments))
             found = self._average[field] = (total / (self.doc_count_all or 1)) or 1
         return found
 
 
-def leaf_segments(reader: IndexReader) -> list[Segment]:
-    """The segments of ``reader`` with their document number offsets."""
-    return [Segment(leaf, offset) for leaf, offset in reader.leaf_readers()]
+def leaf_segments(index: IndexFiles) -> list[Segment]:
+    """The segments of ``index`` with their document number offsets."""
+    return [Segment(files, offset) for files, offset in index.leaves()]

@@ -23,8 +23,6 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
-from whoosh.index import EmptyIndexError
-
 from museumxtd_search.analysis.fields import (
     EXACT_WEIGHT,
     FIELD_LANGUAGE,
@@ -55,6 +53,7 @@ from museumxtd_search.index.ranking import (
     Term,
     rank,
 )
+from museumxtd_search.index.whoosh_files import IndexFiles, NoTableOfContentsError
 
 if TYPE_CHECKING:
     from museumxtd_search.vault.resolver import LinkTable
@@ -129,7 +128,7 @@ class GardenSearcher:
             try:
                 self._open(generation)
                 break
-            except (OSError, EmptyIndexError):
+            except (OSError, NoTableOfContentsError):
                 if attempt + 1 == _OPEN_ATTEMPTS or \
                         store.live_generation(index_dir) == generation:
                     raise
@@ -145,7 +144,9 @@ class GardenSearcher:
 
     def _open(self, generation: Path) -> None:
         """Open ``generation``: its vocabulary (parsed on first use), its statistics
-        and its Whoosh index; raises ``OSError`` if its files are gone."""
+        and its Whoosh index, read by ``index.whoosh_files`` (importing Whoosh's own
+        readers would load all of Whoosh, tens of milliseconds per query process);
+        raises ``OSError`` if its files are gone."""
         self.generation = generation
         self._vocabulary_handle: IO[bytes] | None = open(  # noqa: SIM115 - closed on parse
             generation / store.VOCABULARY, "rb")
@@ -154,18 +155,17 @@ class GardenSearcher:
             # totals a merged segment's field lengths from its lossy length bytes, so
             # an updated index whose small segments merged would rank unlike a full build.
             live = store.read_statistics(generation)
-            self.index = store.open_whoosh(generation, readonly=True)
-            self.reader = self.index.reader()
+            self.files = IndexFiles(generation)
         except BaseException:
             self._vocabulary_handle.close()
             raise
         # Scoring reads the segments directly (index/ranking.py); nothing here is
         # proportional to the garden until a query needs it.
-        segments = leaf_segments(self.reader)
-        self.scorer = IndexScorer(segments, IndexStatistics(self.reader, live, segments))
+        segments = leaf_segments(self.files)
+        self.scorer = IndexScorer(segments, IndexStatistics(segments, live))
 
     def close(self) -> None:
-        self.reader.close()
+        self.files.close()
         if self._vocabulary_handle is not None:
             self._vocabulary_handle.close()
             self._vocabulary_handle = None
@@ -327,7 +327,7 @@ class GardenSearcher:
         """Paths of the notes tied on everything else: equal ranks are ordered by path
         (document numbers do not follow paths after incremental updates, nor across
         the segments of a parallel build), reading only these notes' stored fields."""
-        return {doc: self.reader.stored_fields(doc)["path"] for doc in docs}
+        return {doc: self.files.stored_fields(doc)["path"] for doc in docs}
 
     def _list(self, text: str, docs: set[int], limit: int, suggestion: str | None,
               warnings: list[str]) -> SearchResponse:
@@ -337,7 +337,7 @@ class GardenSearcher:
         (a column read costs about 10 µs, and a tag may hold most of the garden); only
         notes with equal titles read their paths."""
         if self._title_column is None:
-            self._title_column = self.reader.column_reader("title_order")
+            self._title_column = self.files.column("title_order")
         column, titles = self._title_column, self._titles
         for doc in docs:
             if doc not in titles:
@@ -355,17 +355,17 @@ class GardenSearcher:
                               [self._hit(d, 0.0, set()) for d in listed], warnings)
 
     def _path_of(self, doc: int) -> str:
-        return self.reader.stored_fields(doc)["path"]
+        return self.files.stored_fields(doc)["path"]
 
     def _boost_of(self, scorers: list[SegmentScorer]) -> dict[int, float]:
         """search_boost of the boosted notes (read once per searcher)."""
         if self._boosts is None:
-            self._boosts = {d: json.loads(self.reader.stored_fields(d)["meta"])["boost"]
+            self._boosts = {d: json.loads(self.files.stored_fields(d)["meta"])["boost"]
                             for d in self.scorer.docs(Term("boosted", "yes"), scorers)}
         return self._boosts
 
     def _hit(self, docnum: int, score: float, query_terms: set[str]) -> Hit:
-        stored = self.reader.stored_fields(docnum)
+        stored = self.files.stored_fields(docnum)
         meta = json.loads(stored["meta"])
         snippet = make_snippet(meta["text"], meta["sections"], query_terms,
                                "en" if meta["language"] == "en" else "fr")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import json
 import os
 import shutil
@@ -162,6 +161,8 @@ def writer_lock(index_dir: Path, wait: bool = True,
     With ``wait`` false, raise ``IndexBusyError`` naming the PID that holds it; else
     call ``on_wait`` with that PID once before waiting, so a person knows why.
     """
+    import fcntl  # here: the query command never locks, and loading it costs ~1 ms
+
     index_dir.mkdir(parents=True, exist_ok=True)
     handle = open(index_dir / LOCK, "a+", encoding="utf-8")  # noqa: SIM115 - held for the block
     try:
@@ -190,6 +191,8 @@ def writer_lock(index_dir: Path, wait: bool = True,
 
 def lock_holder(index_dir: Path) -> str | None:
     """The PID holding the write lock, or ``None`` when nobody writes."""
+    import fcntl
+
     try:
         handle = open(index_dir / LOCK, encoding="utf-8")  # noqa: SIM115
     except OSError:

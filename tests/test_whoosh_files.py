@@ -190,6 +190,7 @@ def test_a_damaged_index_is_one_line_naming_the_file(run_museumxtd, tmp_path, da
         with IndexFiles(generation) as files:
             region = files.segments[0].terms.region
             start = files.segments[0]._directory[region.name][0]
+            segment = generation / f"{files.segments[0].name}.seg"
         data = bytearray(segment.read_bytes())
         data[start:start + 4] = b"XXXX"
         segment.write_bytes(bytes(data))

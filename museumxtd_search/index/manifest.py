@@ -14,12 +14,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from museumxtd_search.index import store
+from museumxtd_search.vault.files import find_files
 
 try:  # the C module hashlib wraps: importing hashlib loads OpenSSL, ~4 ms per query
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import blake2b
-from museumxtd_search.vault.files import find_files
 
 
 def load_manifest(index_dir: Path) -> dict | None:

@@ -254,6 +254,43 @@ def test_two_builds_at_once_while_queries_keep_answering(indexed):
     record("faults", concurrent_builds=2, queries_during_rebuilds=len(answered))
 
 
+def test_queries_keep_answering_while_incremental_updates_commit(small_garden):
+    """An update writes its segment and table of contents into the live generation,
+    then deletes the segments it merged: a searcher opening meanwhile reads the newer
+    table of contents, as Whoosh's own reader retries."""
+    notes, index = small_garden
+    stop = threading.Event()
+    failures: list[str] = []
+    answered: list[int] = []
+
+    def query_loop() -> None:
+        while not stop.is_set():
+            try:
+                found = [hit.path for hit in search(index, "numéro7").results]
+            except Exception as error:  # noqa: BLE001 - any failure is the finding
+                failures.append(f"{type(error).__name__}: {error}")
+                continue
+            if found != ["Note 7.md"]:
+                failures.append(f"different answer: {found}")
+            answered.append(1)
+
+    thread = threading.Thread(target=query_loop)
+    thread.start()
+    try:
+        for round_number in range(12):
+            note = notes / f"Note {round_number % 5}.md"
+            note.write_text(note.read_text(encoding="utf-8") + f" ajout{round_number}",
+                            encoding="utf-8")
+            summary = build_index(notes, index)
+            assert summary.updated == 1 and not summary.full
+    finally:
+        stop.set()
+        thread.join()
+    assert failures == [], failures[:5]
+    assert len(answered) > 20
+    assert [hit.path for hit in search(index, "ajout11").results] == ["Note 1.md"]
+
+
 def test_searcher_opened_before_a_full_rebuild_keeps_answering(small_garden):
     """A searcher keeps what it read; the rebuild deletes its generation folder."""
     notes, index = small_garden

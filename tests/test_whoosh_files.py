@@ -176,7 +176,8 @@ def test_a_query_process_imports_none_of_whooshs_readers(run_museumxtd, tmp_path
     assert "loaded: []" in done.stderr
 
 
-@pytest.mark.parametrize("damage", ["truncated segment", "garbled terms", "garbled toc"])
+@pytest.mark.parametrize("damage", ["truncated segment", "garbled terms", "garbled toc",
+                                    "missing segment"])
 def test_a_damaged_index_is_one_line_naming_the_file(run_museumxtd, tmp_path, damage):
     index_dir = tmp_path / "index"
     build_index(BUNDLED_NOTES, index_dir)
@@ -195,9 +196,12 @@ def test_a_damaged_index_is_one_line_naming_the_file(run_museumxtd, tmp_path, da
         data[start:start + 4] = b"XXXX"
         segment.write_bytes(bytes(data))
         named = region.name
-    else:
+    elif damage == "garbled toc":
         toc.write_bytes(toc.read_bytes()[:40] + b"\x00garbage")
         named = toc.name
+    else:
+        segment.unlink()
+        named = segment.name
     done = run_museumxtd("query", "--notes", str(BUNDLED_NOTES), "--index", str(index_dir),
                          "musée")
     assert done.returncode == 1

@@ -44,6 +44,7 @@ from __future__ import annotations
 import mmap
 import os
 import pickle
+import time
 import zlib
 from array import array
 from bisect import bisect_right
@@ -72,6 +73,8 @@ _POSTINGS_EXTENT = Struct(">qi")
 _HASH_MAGIC = b"HSH3"
 _TABLES = 256
 _NEEDS_BYTESWAP = byteorder == "little"
+_OPEN_ATTEMPTS = 10
+_RETRY_SECONDS = 0.05
 
 
 class IndexFormatError(Exception):
@@ -400,12 +403,26 @@ class IndexFiles:
     def __init__(self, folder: Path | str, indexname: str = INDEX_NAME) -> None:
         self.folder = Path(folder)
         self.segments: list[SegmentFiles] = []
-        try:
-            for record in read_segment_records(latest_toc(self.folder, indexname)):
-                self.segments.append(SegmentFiles(self.folder, record))
-        except BaseException:
-            self.close()
-            raise
+        # An update commits into this folder: it writes its segment and a newer table
+        # of contents, then deletes the older one and the segments it merged. Opening
+        # meanwhile, a file may vanish: read the newest table again, as Whoosh's
+        # reader does (10 attempts, 50 ms apart), unless the folder itself is gone (a
+        # full rebuild replaced it: the caller opens the new one).
+        for attempt in range(_OPEN_ATTEMPTS):
+            try:
+                for record in read_segment_records(latest_toc(self.folder, indexname)):
+                    self.segments.append(SegmentFiles(self.folder, record))
+                break
+            except FileNotFoundError as error:
+                self.close()
+                if not self.folder.is_dir():
+                    raise
+                if attempt + 1 == _OPEN_ATTEMPTS:  # not a commit: a file went missing
+                    raise _damaged(error.filename, "missing") from None
+                time.sleep(_RETRY_SECONDS)
+            except BaseException:
+                self.close()
+                raise
         self.offsets = [0, *accumulate(s.doc_count_all for s in self.segments)][:-1]
         self.doc_count_all = sum(s.doc_count_all for s in self.segments)
 
@@ -429,6 +446,7 @@ class IndexFiles:
     def close(self) -> None:
         for segment in self.segments:
             segment.close()
+        self.segments = []
 
     def __enter__(self) -> IndexFiles:
         return self

@@ -9,6 +9,7 @@ on a copy of the real corpus; disk and permission failures are simulated in-proc
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -212,8 +214,11 @@ def test_second_build_says_it_waits_then_completes(indexed):
     record("faults", concurrent_builds=1)
 
 
-def test_two_builds_at_once_while_queries_keep_answering(indexed):
-    notes, index, reference = indexed
+@contextlib.contextmanager
+def querying(index: Path, text: str, expected: list[str]
+             ) -> Iterator[tuple[list[int], list[str]]]:
+    """Search ``index`` for ``text`` in a loop on another thread while the block runs:
+    yields (one entry per answer, the failures: errors and answers unlike ``expected``)."""
     stop = threading.Event()
     answered: list[int] = []
     failures: list[str] = []
@@ -221,17 +226,26 @@ def test_two_builds_at_once_while_queries_keep_answering(indexed):
     def query_loop() -> None:
         while not stop.is_set():
             try:
-                found = [hit.path for hit in search(index, QUERIES[0]).results]
+                found = [hit.path for hit in search(index, text).results]
             except Exception as error:  # noqa: BLE001 - any failure is the finding
                 failures.append(f"{type(error).__name__}: {error}")
                 continue
-            if found != reference[QUERIES[0]]:
+            if found != expected:
                 failures.append(f"different answer: {found}")
             answered.append(1)
 
     thread = threading.Thread(target=query_loop)
     thread.start()
     try:
+        yield answered, failures
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_two_builds_at_once_while_queries_keep_answering(indexed):
+    notes, index, reference = indexed
+    with querying(index, QUERIES[0], reference[QUERIES[0]]) as (answered, failures):
         command = module_command("index", "--full", "--notes", notes, "--index", index)
         first = subprocess.Popen(command, env=module_env(), stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True, encoding="utf-8")
@@ -241,9 +255,6 @@ def test_two_builds_at_once_while_queries_keep_answering(indexed):
         second = subprocess.Popen(command, env=module_env(), stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True, encoding="utf-8")
         results = [first.communicate(timeout=120), second.communicate(timeout=120)]
-    finally:
-        stop.set()
-        thread.join()
     assert first.returncode == 0 and second.returncode == 0, results
     assert f"waiting: index is being built by PID {first.pid}" in results[1][1]
     assert results[1][1].count("waiting:") == 1
@@ -259,33 +270,13 @@ def test_queries_keep_answering_while_incremental_updates_commit(small_garden):
     then deletes the segments it merged: a searcher opening meanwhile reads the newer
     table of contents, as Whoosh's own reader retries."""
     notes, index = small_garden
-    stop = threading.Event()
-    failures: list[str] = []
-    answered: list[int] = []
-
-    def query_loop() -> None:
-        while not stop.is_set():
-            try:
-                found = [hit.path for hit in search(index, "numéro7").results]
-            except Exception as error:  # noqa: BLE001 - any failure is the finding
-                failures.append(f"{type(error).__name__}: {error}")
-                continue
-            if found != ["Note 7.md"]:
-                failures.append(f"different answer: {found}")
-            answered.append(1)
-
-    thread = threading.Thread(target=query_loop)
-    thread.start()
-    try:
+    with querying(index, "numéro7", ["Note 7.md"]) as (answered, failures):
         for round_number in range(12):
             note = notes / f"Note {round_number % 5}.md"
             note.write_text(note.read_text(encoding="utf-8") + f" ajout{round_number}",
                             encoding="utf-8")
             summary = build_index(notes, index)
             assert summary.updated == 1 and not summary.full
-    finally:
-        stop.set()
-        thread.join()
     assert failures == [], failures[:5]
     assert len(answered) > 20
     assert [hit.path for hit in search(index, "ajout11").results] == ["Note 1.md"]

@@ -30,13 +30,11 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:  # run as a script from a clone without installing
     sys.path.insert(0, str(REPO_ROOT))
 
-from museumxtd_search.analysis.folding import fold  # noqa: E402
-from museumxtd_search.analysis.pipeline import key  # noqa: E402
-from museumxtd_search.analysis.stopwords import (  # noqa: E402
-    ENGLISH_STOP_WORDS,
-    FRENCH_FUNCTION_WORDS,
-)
-from museumxtd_search.slugs import slugify  # noqa: E402
+from museumxtd_search.analysis.stopwords import ENGLISH_STOP_WORDS  # noqa: E402
+from museumxtd_search.text.folding import fold  # noqa: E402
+from museumxtd_search.text.keys import key  # noqa: E402
+from museumxtd_search.text.language import FRENCH_FUNCTION_WORDS  # noqa: E402
+from museumxtd_search.text.slugs import slugify  # noqa: E402
 from museumxtd_search.vault.reading import Vault, read_vault  # noqa: E402
 
 MARKER = ".synthetic-garden"

@@ -30,7 +30,7 @@ from museumxtd_search.analysis.documents import (
     analyze_note,
     entry_links_signature,
 )
-from museumxtd_search.collector import collector_paused
+from museumxtd_search.parallel import collector_paused
 from museumxtd_search.vault import notes as note_types
 from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
 from museumxtd_search.vault.files import find_files

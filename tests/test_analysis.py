@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from museumxtd_search.analysis.folding import fold, normalize
-from museumxtd_search.analysis.pipeline import (
-    detect_language,
-    key,
-    surface_words,
-    terms,
-    tokens,
-)
+from museumxtd_search.analysis.pipeline import surface_words, terms, tokens
+from museumxtd_search.text.folding import fold, normalize
+from museumxtd_search.text.keys import key
+from museumxtd_search.text.language import detect_language
 
 # --- accents -------------------------------------------------------------------------
 

@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from node_support import run_node_lines
 
-from museumxtd_search.analysis.folding import fold, normalize
-from museumxtd_search.analysis.pipeline import key, terms, tokens
+from museumxtd_search.analysis.pipeline import terms, tokens
 from museumxtd_search.site.client_index import shard_key, term_bucket
+from museumxtd_search.text.folding import fold, normalize
+from museumxtd_search.text.keys import key
 from museumxtd_search.vault.notes import Note
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -28,7 +28,7 @@ from museumxtd_search.cli import describe
 from museumxtd_search.site.export import export_site
 from museumxtd_search.site.markdown_render import GardenExtension, NoteRenderer, RenderContext
 from museumxtd_search.site.urls import asset_url, page_urls
-from museumxtd_search.slugs import heading_slugify
+from museumxtd_search.text.slugs import heading_slugify
 from museumxtd_search.vault.reading import parse_note, read_vault
 from museumxtd_search.vault.resolver import LinkTable
 

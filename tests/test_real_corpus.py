@@ -10,8 +10,8 @@ import os
 
 import pytest
 
-from museumxtd_search.analysis.pipeline import key
 from museumxtd_search.index.search import GardenSearcher
+from museumxtd_search.text.keys import key
 from museumxtd_search.vault.reading import read_vault
 
 CORPUS_NOTES = 199

@@ -26,7 +26,6 @@ from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh_ranking import engine_rank, whoosh_query, whoosh_rank
 
-from museumxtd_search.analysis.fields import FIELD_WEIGHTS, POSITIONAL_FIELDS
 from museumxtd_search.index import postings, ranking, store
 from museumxtd_search.index import segments as index_segments
 from museumxtd_search.index.build import build_index
@@ -41,6 +40,7 @@ from museumxtd_search.index.ranking import AnyOf, IndexScorer, Phrase, Term
 from museumxtd_search.index.schema import build_schema
 from museumxtd_search.index.search import GardenSearcher
 from museumxtd_search.index.whoosh_files import IndexFiles, SegmentFiles
+from museumxtd_search.rules import FIELD_WEIGHTS, POSITIONAL_FIELDS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_NOTES = REPO_ROOT / "notes"

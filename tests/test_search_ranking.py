@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from museumxtd_search.analysis.pipeline import key
 from museumxtd_search.index.build import build_index
 from museumxtd_search.index.search import search
+from museumxtd_search.text.keys import key
 
 RESEAUX = "Notes/Réseaux sociaux et musées.md"
 STRATEGIE = "Notes/Stratégie numérique.md"

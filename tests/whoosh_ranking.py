@@ -17,18 +17,19 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from museumxtd_search.analysis.fields import (
+from museumxtd_search.analysis.query import parse_query
+from museumxtd_search.index import ranking
+from museumxtd_search.index.search import ClauseTerms, GardenSearcher
+from museumxtd_search.rules import (
     EXACT_WEIGHT,
     FIELD_LANGUAGE,
     FIELD_WEIGHTS,
     POSITIONAL_FIELDS,
     PROXIMITY_SLOP,
     PROXIMITY_WEIGHT,
+    TITLE_FIELDS,
 )
-from museumxtd_search.analysis.pipeline import key
-from museumxtd_search.analysis.query import parse_query
-from museumxtd_search.index import ranking
-from museumxtd_search.index.search import TITLE_FIELDS, ClauseTerms, GardenSearcher
+from museumxtd_search.text.keys import key
 
 
 @dataclass

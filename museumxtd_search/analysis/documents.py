@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import quote
 
-from museumxtd_search.analysis.folding import normalize
-from museumxtd_search.analysis.pipeline import Language, key, terms, terms_and_surfaces, tokens
+from museumxtd_search.analysis.pipeline import terms, terms_and_surfaces, tokens
+from museumxtd_search.text.folding import normalize
+from museumxtd_search.text.keys import key
+from museumxtd_search.text.language import Language
 from museumxtd_search.vault.catalog import NoteEntry
 from museumxtd_search.vault.notes import Note
 from museumxtd_search.vault.resolver import LinkTable, ResolvedLink

@@ -18,23 +18,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 import snowballstemmer
 
-from museumxtd_search.analysis.folding import fold, normalize
-from museumxtd_search.analysis.stopwords import (
-    ELISIONS,
-    ENGLISH_STOP_WORDS,
-    FRENCH_FUNCTION_WORDS,
-    FRENCH_STOP_WORDS,
-)
+from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
+from museumxtd_search.text.folding import fold, normalize
+from museumxtd_search.text.language import Language
 
-Language = Literal["fr", "en"]
-LANGUAGES: tuple[Language, ...] = ("fr", "en")
-
-# Letters/digits only: exact-match keys ignore apostrophes and punctuation.
-_PLAIN_WORD = re.compile(r"[^\W_]+")
 # A word: letters/digits, optionally joined by apostrophes (``l'évaluation``).
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
@@ -163,32 +154,3 @@ def surface_words(text: str) -> list[str]:
     from them, never from stems.
     """
     return [t.surface for t in tokens(normalize(text), "fr")]
-
-
-@lru_cache(maxsize=200_000)
-def key(text: str) -> str:
-    """Exact-match key of a title or alias: folded words joined by ``_``, nothing dropped.
-
-    ``"L’Évaluation  de projets"`` and ``"l'evaluation de projets"`` share one key.
-    """
-    return "_".join(fold(m.group().lower()) for m in _PLAIN_WORD.finditer(normalize(text)))
-
-
-def detect_language(text: str) -> Language:
-    """Guess whether ``text`` is English or French by counting function words.
-
-    Notes are French unless English function words clearly dominate: a mostly
-    French note quoting an English title stays French. The first 5,000 characters
-    are enough to tell, and keep this cheap on long notes.
-    """
-    sample = normalize(text[:5_000]).lower()
-    words = _PLAIN_WORD.findall(sample)
-    english = sum(1 for word in words if word in ENGLISH_STOP_WORDS)
-    french = sum(1 for word in words if word in _FRENCH_MARKERS) + sample.count("'")
-    return "en" if english >= 8 and english > 2 * french else "fr"
-
-
-# French function words as written (accented) and folded: no folding per word needed.
-_FRENCH_MARKERS = FRENCH_FUNCTION_WORDS | frozenset(
-    "à où là été étée étées étés étant étante étants étantes êtes fûmes fûtes eûmes eûtes "
-    "fût eût".split())

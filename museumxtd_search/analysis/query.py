@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from museumxtd_search.analysis.folding import normalize
 from museumxtd_search.analysis.pipeline import terms
+from museumxtd_search.rules import FIELD_QUERY, MAX_QUERY_WORDS
+from museumxtd_search.text.folding import normalize
 
 
 class Clause(NamedTuple):
@@ -58,10 +59,8 @@ class ParsedQuery:
         return not self.units and not self.tags
 
 
-# A query's cost grows with its words; nobody types more than this many.
-MAX_QUERY_WORDS = 32
 _TOKEN = re.compile(r'"[^"]*"?|\S+')
-_FIELD = re.compile(r"^(title|titre|tag|tags)\s*:(.*)$", re.IGNORECASE)
+_FIELD = re.compile(FIELD_QUERY, re.IGNORECASE)
 
 
 def parse_query(text: str) -> ParsedQuery:

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
-from museumxtd_search.analysis.folding import normalize
-from museumxtd_search.analysis.pipeline import Language, tokens
+from museumxtd_search.analysis.pipeline import tokens
+from museumxtd_search.rules import SNIPPET_LEAD, SNIPPET_WIDTH
+from museumxtd_search.text.folding import normalize
+from museumxtd_search.text.language import Language
 
 
 class Snippet(NamedTuple):
@@ -36,7 +38,7 @@ def make_snippet(
     sections: Sequence[tuple[str, str, int]],
     query_terms: Collection[str],
     language: Language = "fr",
-    width: int = 220,
+    width: int = SNIPPET_WIDTH,
 ) -> Snippet:
     """Build the snippet of ``text`` for ``query_terms`` (stemmed, in ``language``)."""
     text = normalize(text)
@@ -69,7 +71,7 @@ def make_snippet(
                                  if first.start <= m.start and m.end - first.start <= width}),
                            first.start),
     ).start
-    lead = min(40, window_start - starts[best]) if window_start > starts[best] else 0
+    lead = min(SNIPPET_LEAD, window_start - starts[best]) if window_start > starts[best] else 0
     start = max(starts[best], window_start - lead)
     end = min(section_end, start + width)
     start, end = _cut(text, start, end)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from museumxtd_search.rules import CORRECTION_MIN_LETTERS, ONE_EDIT_UP_TO, PREFIX_EXPANSIONS
+
 
 def allowed_edits(word: str) -> int:
     """How many edits a correction of ``word`` may make."""
-    if len(word) < 4:
+    if len(word) < CORRECTION_MIN_LETTERS:
         return 0
-    return 1 if len(word) <= 7 else 2
+    return 1 if len(word) <= ONE_EDIT_UP_TO else 2
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -60,10 +62,6 @@ def best_correction(word: str, vocabulary: Iterable[tuple[str, int]]) -> str | N
             best = rank
     return best[2] if best else None
 
-
-PREFIX_EXPANSIONS = 30
-# Each correction scans the whole vocabulary: at most this many per query.
-MAX_CORRECTIONS = 5
 
 
 def prefix_expansions(prefix: str, vocabulary: Iterable[tuple[str, int]]) -> list[str]:

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from museumxtd_search.analysis.documents import AnalyzedNote
-from museumxtd_search.analysis.folding import fold
+from museumxtd_search.text.folding import fold
 
 
 class Vocabulary:

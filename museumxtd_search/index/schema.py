@@ -8,7 +8,7 @@ from __future__ import annotations
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
-from museumxtd_search.analysis.fields import FIELD_WEIGHTS, POSITIONAL_FIELDS
+from museumxtd_search.rules import FIELD_WEIGHTS, POSITIONAL_FIELDS
 
 
 def _scored(positions: bool = False) -> TEXT:

@@ -23,24 +23,10 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
-from museumxtd_search.analysis.fields import (
-    EXACT_WEIGHT,
-    FIELD_LANGUAGE,
-    FIELD_WEIGHTS,
-    POSITIONAL_FIELDS,
-    PROXIMITY_SLOP,
-    PROXIMITY_WEIGHT,
-)
-from museumxtd_search.analysis.folding import fold, normalize
-from museumxtd_search.analysis.pipeline import key, terms, tokens
+from museumxtd_search.analysis.pipeline import terms, tokens
 from museumxtd_search.analysis.query import Clause, ParsedQuery, parse_query
 from museumxtd_search.analysis.snippets import make_snippet
-from museumxtd_search.analysis.typos import (
-    MAX_CORRECTIONS,
-    allowed_edits,
-    best_correction,
-    prefix_expansions,
-)
+from museumxtd_search.analysis.typos import allowed_edits, best_correction, prefix_expansions
 from museumxtd_search.index import store
 from museumxtd_search.index.postings import IndexStatistics, leaf_segments
 from museumxtd_search.index.ranking import (
@@ -54,11 +40,22 @@ from museumxtd_search.index.ranking import (
     rank,
 )
 from museumxtd_search.index.whoosh_files import IndexFiles, NoTableOfContentsError
+from museumxtd_search.rules import (
+    EXACT_WEIGHT,
+    FIELD_LANGUAGE,
+    FIELD_WEIGHTS,
+    MAX_CORRECTIONS,
+    POSITIONAL_FIELDS,
+    PROXIMITY_SLOP,
+    PROXIMITY_WEIGHT,
+    TITLE_FIELDS,
+)
+from museumxtd_search.text.folding import fold, normalize
+from museumxtd_search.text.keys import key
 
 if TYPE_CHECKING:
     from museumxtd_search.vault.resolver import LinkTable
 
-TITLE_FIELDS = ("title", "aliases")
 # Openings tried while rebuilds keep replacing the generation being opened.
 _OPEN_ATTEMPTS = 5
 

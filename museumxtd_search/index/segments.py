@@ -31,18 +31,18 @@ import whoosh.index
 from whoosh.index import TOC, clean_files
 
 from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
-from museumxtd_search.analysis.fields import FIELD_WEIGHTS
 from museumxtd_search.analysis.vocabulary import Vocabulary
 from museumxtd_search.index import store
 from museumxtd_search.index.schema import build_schema
 from museumxtd_search.index.terms_writer import TermsWriter
+from museumxtd_search.parallel import Channel, ForkedWorkers
+from museumxtd_search.rules import FIELD_WEIGHTS
 from museumxtd_search.snapshot import SnapshotNote, write_snapshot
 from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
 from museumxtd_search.vault.files import GardenFiles
 from museumxtd_search.vault.notes import Note, VaultWarning
 from museumxtd_search.vault.reading import read_notes, read_vault, with_title
 from museumxtd_search.vault.resolver import LinkTable
-from museumxtd_search.workers import Channel, ForkedWorkers
 
 # Whoosh spills postings to disk (pickling each one) when its pool exceeds this; its
 # accounting underestimates, so leave room: a 10k-note garden then sorts in memory,

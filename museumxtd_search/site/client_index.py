@@ -17,19 +17,16 @@ from operator import sub
 
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from museumxtd_search.analysis import fields as field_rules
+from museumxtd_search import rules as field_rules
 from museumxtd_search.analysis.documents import AnalyzedNote
-from museumxtd_search.analysis.folding import fold
-from museumxtd_search.analysis.pipeline import key
 from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
-from museumxtd_search.analysis.typos import PREFIX_EXPANSIONS
 from museumxtd_search.analysis.vocabulary import Vocabulary
-from museumxtd_search.collector import collector_paused
+from museumxtd_search.parallel import collector_paused
+from museumxtd_search.rules import PREFIX_EXPANSIONS
+from museumxtd_search.text.folding import fold
+from museumxtd_search.text.keys import key
 
 FORMAT_VERSION = 4
-# Whoosh's BM25F defaults, which the CLI uses.
-BM25_K1 = 1.2
-BM25_B = 0.75
 
 # Gardens at least this large split the words shards by two letters instead of one,
 # so the browser fetches a smaller share of the vocabulary per query word.
@@ -44,7 +41,6 @@ MAX_BUCKETS = 4096
 
 FNV_OFFSET = 0x811C9DC5
 FNV_PRIME = 0x01000193
-EXACT_FIELD = "exact"
 
 
 def shard_key(term: str, depth: int = 1) -> str:
@@ -135,10 +131,11 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex
     count = len(analyzed)
     depth = 2 if count >= TWO_LETTER_SHARDS_FROM else 1
     buckets = bucket_count(count)
-    totals = dict.fromkeys([*fields, EXACT_FIELD], 0)
+    totals = dict.fromkeys([*fields, field_rules.EXACT_FIELD], 0)
     # Field -> term -> postings, for the whole garden; split into buckets at the end,
     # so each distinct term is hashed once.
-    postings: dict[str, Postings] = {name: defaultdict(list) for name in [*fields, EXACT_FIELD]}
+    postings: dict[str, Postings] = {name: defaultdict(list)
+                                     for name in [*fields, field_rules.EXACT_FIELD]}
     title_notes: defaultdict[str, list[int]] = defaultdict(list)
     tag_notes: defaultdict[str, list[int]] = defaultdict(list)
     tag_names: dict[str, str] = {}
@@ -154,8 +151,8 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex
             totals[name] += len(field_terms)
             _add_postings(postings[name], doc, field_terms, is_positional)
         exact = item.exact
-        totals[EXACT_FIELD] += len(exact)
-        _add_postings(postings[EXACT_FIELD], doc, exact, False)
+        totals[field_rules.EXACT_FIELD] += len(exact)
+        _add_postings(postings[field_rules.EXACT_FIELD], doc, exact, False)
         vocabulary.add(item)
         for title_key in item.title_keys:  # unique per note
             title_notes[title_key].append(doc)
@@ -181,7 +178,7 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex
     shards = _words_shards(vocabulary, title_notes, tag_notes, depth)
     manifest = {
         "format": FORMAT_VERSION,
-        "bm25": {"k1": BM25_K1, "b": BM25_B},
+        "bm25": {"k1": field_rules.BM25_K1, "b": field_rules.BM25_B},
         "weights": dict(field_rules.FIELD_WEIGHTS),
         "exact_weight": field_rules.EXACT_WEIGHT,
         "proximity_weight": field_rules.PROXIMITY_WEIGHT,

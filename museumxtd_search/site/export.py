@@ -21,8 +21,7 @@ from pathlib import Path
 
 from museumxtd_search import __version__
 from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
-from museumxtd_search.analysis.pipeline import key
-from museumxtd_search.collector import collector_paused
+from museumxtd_search.parallel import collector_paused
 from museumxtd_search.site.client_index import build_client_index
 from museumxtd_search.site.markdown_render import RenderContext, render_markdown
 from museumxtd_search.site.pages import NotePages, start_note_pages
@@ -31,6 +30,7 @@ from museumxtd_search.site.templates import environment, template_folders
 from museumxtd_search.site.urls import asset_url, page_urls, relative_root, tag_url
 from museumxtd_search.site.writer import SiteWriter
 from museumxtd_search.snapshot import read_garden
+from museumxtd_search.text.keys import key
 from museumxtd_search.vault.notes import VaultWarning
 from museumxtd_search.vault.reading import Vault
 

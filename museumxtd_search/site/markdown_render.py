@@ -27,7 +27,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from museumxtd_search.slugs import heading_slugify, slugify
+from museumxtd_search.text.slugs import heading_slugify, slugify
 from museumxtd_search.vault.links import WIKILINK, link_text, parse_markdown_target, parse_wikilink
 from museumxtd_search.vault.notes import Link, Note
 from museumxtd_search.vault.resolver import LinkTable, is_asset_name

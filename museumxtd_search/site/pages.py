@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from museumxtd_search.analysis.pipeline import key
 from museumxtd_search.site.markdown_render import NoteRenderer, breadcrumbs
 from museumxtd_search.site.templates import environment
 from museumxtd_search.site.urls import asset_url, relative_root, tag_url
 from museumxtd_search.site.writer import SiteWriter
+from museumxtd_search.text.keys import key
 from museumxtd_search.vault.notes import Note
 from museumxtd_search.vault.resolver import LinkTable
 

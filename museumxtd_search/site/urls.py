@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from museumxtd_search.slugs import slugify
+from museumxtd_search.text.slugs import slugify
 
 RESERVED = frozenset({"search", "tags", "static", "assets", "all"})
 

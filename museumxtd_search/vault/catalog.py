@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from museumxtd_search.analysis.pipeline import key
+from museumxtd_search.text.keys import key
 from museumxtd_search.vault.notes import Note, VaultWarning
 from museumxtd_search.vault.resolver import LinkTable
 

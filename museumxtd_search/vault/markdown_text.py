@@ -11,7 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from museumxtd_search.slugs import heading_slugify
+from museumxtd_search.text.slugs import heading_slugify
 from museumxtd_search.vault.links import MARKDOWN_LINK, WIKILINK, link_text, parse_wikilink
 from museumxtd_search.vault.notes import Heading, Section
 from museumxtd_search.vault.resolver import is_asset_name

@@ -13,7 +13,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from museumxtd_search.analysis.pipeline import detect_language, key
+from museumxtd_search.parallel import exit_with_parent
+from museumxtd_search.text.keys import key
+from museumxtd_search.text.language import detect_language
 from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
 from museumxtd_search.vault.files import (  # noqa: F401 - re-exported for callers
     CONFIG_FILE,
@@ -35,7 +37,6 @@ from museumxtd_search.vault.links import find_links
 from museumxtd_search.vault.markdown_text import inline_markup_to_text, strip_markdown
 from museumxtd_search.vault.notes import Note, VaultWarning
 from museumxtd_search.vault.resolver import LinkTable
-from museumxtd_search.workers import exit_with_parent
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from museumxtd_search.analysis.pipeline import key
+from museumxtd_search.text.keys import key
 from museumxtd_search.vault.notes import Link, Note
 
 

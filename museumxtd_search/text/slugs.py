@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from museumxtd_search.analysis.folding import fold
+from museumxtd_search.text.folding import fold
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 

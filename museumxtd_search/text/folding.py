@@ -10,13 +10,9 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-# Letters that NFKD does not decompose into base + combining mark.
-_SPECIAL_LETTERS = str.maketrans(
-    {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O",
-     "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"}
-)
-# Typographic apostrophes and quotes that must behave like ASCII ones.
-APOSTROPHES = "'’‘ʼ`´"
+from museumxtd_search.rules import APOSTROPHES, SPECIAL_LETTERS
+
+_SPECIAL_LETTERS = str.maketrans(SPECIAL_LETTERS)
 _TYPOGRAPHIC = APOSTROPHES[1:]
 
 

@@ -7,12 +7,14 @@ would otherwise wait forever (and, for a build, keep files of a dead generation 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -127,3 +129,17 @@ def _run_body(body: Body, connection: Connection, parent: int) -> None:
             connection.send((False, RuntimeError(f"{type(error).__name__}: {unsent}")))
     finally:
         connection.close()
+
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cycle collector for the block. Nested pauses resume the collector
+    only when the outermost ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

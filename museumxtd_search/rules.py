@@ -1,0 +1,96 @@
+"""Every rule that the CLI's engine and the browser's engine share, defined once.
+
+The Python side imports these names; the browser receives them in the client index's
+manifest (``client_rules``, written by ``site.client_index``) and holds no copy, so a
+change here changes both engines. This module imports nothing from the package: every
+stage may read it.
+"""
+
+from __future__ import annotations
+
+# --- text ---------------------------------------------------------------------------
+# Typographic apostrophes and quotes that behave like the ASCII one (the first).
+APOSTROPHES = "'’‘ʼ`´"
+# Letters that Unicode's NFKD does not decompose into base letter + combining mark.
+SPECIAL_LETTERS: dict[str, str] = {
+    "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O",
+    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i",
+}
+
+# --- fields and their weights (BM25F field boosts) ------------------------------------
+# ``body_en`` holds the body of English notes, analysed with the English pipeline;
+# every other field is French. The order of this mapping is the order in which a
+# word's field scores are added (see ``engine.scoring``).
+FIELD_WEIGHTS: dict[str, float] = {
+    "title": 4.0,
+    "aliases": 3.0,
+    "tags": 2.0,
+    "headings": 2.0,
+    "links": 1.5,
+    "body": 1.0,
+    "body_en": 1.0,
+}
+FIELD_LANGUAGE: dict[str, str] = {"body_en": "en"}
+# Where a ``title:`` clause looks.
+TITLE_FIELDS: tuple[str, ...] = ("title", "aliases")
+# Fields that keep word positions: phrases match there, and words close together earn
+# a proximity bonus (PROXIMITY_WEIGHT times the words' own scores).
+POSITIONAL_FIELDS: tuple[str, ...] = ("title", "headings", "body", "body_en")
+PROXIMITY_WEIGHT = 0.5
+PROXIMITY_SLOP = 3
+# The exact-accent bonus field: accented surface words, so an exact-accent match
+# outranks its accentless twin.
+EXACT_FIELD = "exact"
+EXACT_WEIGHT = 0.3
+
+# --- BM25F ----------------------------------------------------------------------------
+# Whoosh's defaults, which the index has always been ranked with.
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+# --- queries ------------------------------------------------------------------------
+# A query's cost grows with its words; nobody types more than this many.
+MAX_QUERY_WORDS = 32
+# ``title:`` and ``tag:`` clauses (case-insensitive).
+FIELD_QUERY = r"^(title|titre|tag|tags)\s*:(.*)$"
+
+# --- typos and prefixes ---------------------------------------------------------------
+# Words shorter than this are never corrected; up to ONE_EDIT_UP_TO letters a correction
+# may make one edit, longer words two.
+CORRECTION_MIN_LETTERS = 4
+ONE_EDIT_UP_TO = 7
+# Each correction scans the whole vocabulary: at most this many per query.
+MAX_CORRECTIONS = 5
+# A prefix stands for at most this many words of the garden (most notes first).
+PREFIX_EXPANSIONS = 30
+
+# --- snippets -----------------------------------------------------------------------
+# About this many characters around the densest group of matches, starting at most
+# SNIPPET_LEAD characters before the first one.
+SNIPPET_WIDTH = 220
+SNIPPET_LEAD = 40
+
+
+def client_rules() -> dict[str, object]:
+    """The rules above as the client manifest carries them (``docs/client-index.md``)."""
+    return {
+        "apostrophes": APOSTROPHES,
+        "special_letters": dict(SPECIAL_LETTERS),
+        "weights": dict(FIELD_WEIGHTS),
+        "field_language": dict(FIELD_LANGUAGE),
+        "title_fields": list(TITLE_FIELDS),
+        "positional": list(POSITIONAL_FIELDS),
+        "proximity_weight": PROXIMITY_WEIGHT,
+        "proximity_slop": PROXIMITY_SLOP,
+        "exact_field": EXACT_FIELD,
+        "exact_weight": EXACT_WEIGHT,
+        "bm25": {"k1": BM25_K1, "b": BM25_B},
+        "max_query_words": MAX_QUERY_WORDS,
+        "field_query": FIELD_QUERY,
+        "correction_min_letters": CORRECTION_MIN_LETTERS,
+        "one_edit_up_to": ONE_EDIT_UP_TO,
+        "max_corrections": MAX_CORRECTIONS,
+        "prefix_expansions": PREFIX_EXPANSIONS,
+        "snippet_width": SNIPPET_WIDTH,
+        "snippet_lead": SNIPPET_LEAD,
+    }

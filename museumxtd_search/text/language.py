@@ -1,0 +1,59 @@
+"""French or English? The function words of each language, and the guess made from them.
+
+The lists are stored accent-folded because they are matched after folding. The French
+list is Snowball's French stop list (forms of être/avoir included); the English list
+is a short function-word list. ``analysis.stopwords`` builds the stop words from them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from museumxtd_search.text.folding import fold, normalize
+from museumxtd_search.text.keys import PLAIN_WORD
+
+Language = Literal["fr", "en"]
+LANGUAGES: tuple[Language, ...] = ("fr", "en")
+
+_FRENCH = """
+au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me
+meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te
+tes toi ton tu un une vos votre vous c d j l a m n s t y ete etee etees etes etant etante
+etants etantes suis es est sommes etes sont serai seras sera serons serez seront serais
+serait serions seriez seraient etais etait etions etiez etaient fus fut fumes futes furent
+sois soit soyons soyez soient fusse fusses fut fussions fussiez fussent ayant ayante
+ayantes ayants eu eue eues eus ai as avons avez ont aurai auras aura aurons aurez auront
+aurais aurait aurions auriez auraient avais avait avions aviez avaient eut eumes eutes
+eurent aie aies ait ayons ayez aient eusse eusses eussions eussiez eussent ceci cela
+celà cet cette ici ils les leurs quel quels quelle quelles sans soi
+"""
+
+_ENGLISH = """
+a about an and are as at be been but by can could did do does for from had has have he
+her his how i if in into is it its me my no not of on or our she so than that the their
+them then there these they this those to too us was we were what when where which who
+why will with would you your
+"""
+
+# Function words that identify French text (folded).
+FRENCH_FUNCTION_WORDS: frozenset[str] = frozenset(fold(w) for w in _FRENCH.split())
+# Function words that identify English text.
+ENGLISH_FUNCTION_WORDS: frozenset[str] = frozenset(_ENGLISH.split())
+# French function words as written (accented) and folded: no folding per word needed.
+_FRENCH_MARKERS = FRENCH_FUNCTION_WORDS | frozenset(
+    "à où là été étée étées étés étant étante étants étantes êtes fûmes fûtes eûmes eûtes "
+    "fût eût".split())
+
+
+def detect_language(text: str) -> Language:
+    """Guess whether ``text`` is English or French by counting function words.
+
+    Notes are French unless English function words clearly dominate: a mostly
+    French note quoting an English title stays French. The first 5,000 characters
+    are enough to tell, and keep this cheap on long notes.
+    """
+    sample = normalize(text[:5_000]).lower()
+    words = PLAIN_WORD.findall(sample)
+    english = sum(1 for word in words if word in ENGLISH_FUNCTION_WORDS)
+    french = sum(1 for word in words if word in _FRENCH_MARKERS) + sample.count("'")
+    return "en" if english >= 8 and english > 2 * french else "fr"

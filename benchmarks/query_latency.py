@@ -31,7 +31,7 @@ except ImportError:  # run by hand from a clone that is not installed
 def measure(index_dir: Path, repeat: int, queries: list[str] = QUERIES,
             cold: bool = False) -> list[list[float]]:
     """Per query, ``repeat`` latencies in ms (see the module docstring)."""
-    from museumxtd_search.index.search import GardenSearcher
+    from museumxtd_search.index.searcher import GardenSearcher
 
     timings: list[list[float]] = [[] for _ in queries]
     if cold:

@@ -130,8 +130,9 @@ def ensure_index(notes_dir: Path, index_dir: Path, exclude: tuple[str, ...],
                  check=None) -> None:
     """Build or refresh the index when it is missing or older than the notes (says so);
     ``check`` is a ``StaleCheck`` already started for them."""
-    from museumxtd_search.index.manifest import stale_files
-    from museumxtd_search.index.store import IndexBusyError, live_generation
+    from museumxtd_search.index.freshness import stale_files
+    from museumxtd_search.index.generations import live_generation
+    from museumxtd_search.index.lock import IndexBusyError
 
     stale = check.result() if check is not None else stale_files(notes_dir, index_dir, exclude)
     if stale == []:
@@ -164,7 +165,7 @@ def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, .
                   index_dir: Path, limit: int, tags: tuple[str, ...], links_to: str | None,
                   as_json: bool) -> None:
     """Search the notes: museumxtd-search query "réseaux sociaux"."""
-    from museumxtd_search.index.manifest import StaleCheck
+    from museumxtd_search.index.freshness import StaleCheck
 
     text = " ".join(words).strip()
     if not text and not links_to and not tags:
@@ -173,7 +174,7 @@ def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, .
         raise UsageProblem(f"query too long ({len(text)} characters, at most 2000)")
     _require_notes(notes_dir)
     check = StaleCheck(notes_dir, index_dir, exclude)  # lists the notes on another core
-    from museumxtd_search.index.search import search  # while Whoosh loads here
+    from museumxtd_search.index.searcher import search  # while Whoosh loads here
 
     ensure_index(notes_dir, index_dir, exclude, check)
     response = search(index_dir, text, limit=limit, tags=tags, links_to=links_to)
@@ -239,7 +240,7 @@ def export_command(notes_dir: Path, exclude: tuple[str, ...], out_dir: Path, bas
                    templates_dir: Path | None, site_title: str | None, force: bool,
                    allow_html: bool, index_dir: Path, as_json: bool) -> None:
     """Export a static site with an offline in-browser search."""
-    from museumxtd_search.index.manifest import snapshot_folder
+    from museumxtd_search.index.snapshot import snapshot_folder
     from museumxtd_search.site.export import ExportRefusedError, export_site
 
     _require_notes(notes_dir)
@@ -284,7 +285,8 @@ def serve_command(out_dir: Path, port: int) -> None:
 def check_command(notes_dir: Path, exclude: tuple[str, ...], index_dir: Path,
                   site_dir: Path | None, templates_dir: Path | None, as_json: bool) -> None:
     """Exit 0 when the index (and site) match the notes, 1 when stale (for CI)."""
-    from museumxtd_search.freshness import index_freshness, site_freshness
+    from museumxtd_search.index.freshness import index_freshness
+    from museumxtd_search.site.freshness import site_freshness
 
     _require_notes(notes_dir)
     results = [index_freshness(notes_dir, index_dir, exclude)]
@@ -405,9 +407,9 @@ def _exit_code(code: object) -> int:
 
 def describe(error: BaseException) -> str:
     """One line for a person: what failed and, for OS errors, on which file."""
-    from museumxtd_search.index.search import NoIndexError
-    from museumxtd_search.index.store import IndexBusyError
-    from museumxtd_search.index.whoosh_files import IndexFormatError
+    from museumxtd_search.engine.storage.reader import IndexFormatError
+    from museumxtd_search.index.lock import IndexBusyError
+    from museumxtd_search.index.searcher import NoIndexError
 
     if isinstance(error, (NoIndexError, IndexBusyError, IndexFormatError)):
         return str(error)

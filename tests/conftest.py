@@ -15,7 +15,7 @@ from browser_support import browser  # noqa: F401 - the shared Chromium fixture
 from node_support import node  # noqa: F401 - the shared Node fixture
 
 from museumxtd_search.index.build import BuildSummary, build_index
-from museumxtd_search.index.search import GardenSearcher
+from museumxtd_search.index.searcher import GardenSearcher
 from museumxtd_search.vault.reading import Vault, read_vault
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from museumxtd_search import __version__
 from museumxtd_search.cli import _exit_code, cli
-from museumxtd_search.index import store
+from museumxtd_search.index import generations, lock
 
 ANSI = "\x1b["
 RESEAUX = "Notes/Réseaux sociaux et musées.md"
@@ -179,7 +179,7 @@ def test_query_on_a_garden_without_index_builds_it_and_says_so(invoke, make_vaul
     assert "building the index" in result.stderr
     assert "indexed 1 notes" in result.stderr
     assert " 1. Archivage" in result.stdout
-    assert store.live_generation(index_dir) is not None
+    assert generations.live_generation(index_dir) is not None
 
     again = invoke("query", "--notes", garden, "--index", index_dir, "ornithorynque")
     assert again.stderr == ""
@@ -201,7 +201,7 @@ def test_query_answers_from_the_previous_index_while_another_build_runs(invoke, 
     index_dir = tmp_path / "index"
     invoke("index", "--notes", garden, "--index", index_dir)
     make_vault({"b.md": "pangolin"})
-    with store.writer_lock(index_dir):
+    with lock.writer_lock(index_dir):
         result = invoke("query", "--notes", garden, "--index", index_dir, "ornithorynque")
     assert result.exit_code == 0
     assert "answering from the previous index" in result.stderr

@@ -29,9 +29,9 @@ from click.testing import CliRunner
 from reliability import record
 
 from museumxtd_search import cli as cli_module
-from museumxtd_search.index import store
+from museumxtd_search.index import generations, lock, side_files
 from museumxtd_search.index.build import build_index
-from museumxtd_search.index.search import GardenSearcher, search
+from museumxtd_search.index.searcher import GardenSearcher, search
 from museumxtd_search.site.export import export_site
 
 pytest_plugins = ["reliability"]
@@ -62,7 +62,7 @@ def answers(index: Path) -> dict[str, list[str]]:
     return {query: [hit.path for hit in search(index, query).results] for query in QUERIES}
 
 
-def generations(index: Path) -> list[str]:
+def generation_names(index: Path) -> list[str]:
     return sorted(p.name for p in index.glob("gen-*"))
 
 
@@ -71,9 +71,9 @@ def temporary_files(folder: Path) -> list[str]:
 
 
 def assert_one_clean_generation(index: Path) -> None:
-    live = store.live_generation(index)
+    live = generations.live_generation(index)
     assert live is not None
-    assert generations(index) == [live.name]
+    assert generation_names(index) == [live.name]
     assert temporary_files(index) == []
 
 
@@ -179,9 +179,9 @@ def test_sigkilled_parallel_build_releases_the_lock_and_leaves_no_worker(tmp_pat
     process.wait(timeout=30)
 
     deadline = time.monotonic() + 5
-    while store.lock_holder(index) is not None and time.monotonic() < deadline:
+    while lock.lock_holder(index) is not None and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert store.lock_holder(index) is None, "a worker kept the index locked"
+    assert lock.lock_holder(index) is None, "a worker kept the index locked"
     done = subprocess.run(module_command("index", "--notes", notes, "--index", index),
                           env=module_env(), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "waiting" not in done.stderr, done.stderr
@@ -198,7 +198,7 @@ def test_sigkilled_parallel_build_releases_the_lock_and_leaves_no_worker(tmp_pat
 
 def test_second_build_says_it_waits_then_completes(indexed):
     notes, index, reference = indexed
-    with store.writer_lock(index):
+    with lock.writer_lock(index):
         waiting = subprocess.Popen(module_command("index", "--notes", notes, "--index", index),
                                    env=module_env(), stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, encoding="utf-8")
@@ -250,7 +250,7 @@ def test_two_builds_at_once_while_queries_keep_answering(indexed):
         first = subprocess.Popen(command, env=module_env(), stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True, encoding="utf-8")
         deadline = time.monotonic() + 30
-        while store.lock_holder(index) != str(first.pid) and time.monotonic() < deadline:
+        while lock.lock_holder(index) != str(first.pid) and time.monotonic() < deadline:
             time.sleep(0.005)
         second = subprocess.Popen(command, env=module_env(), stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True, encoding="utf-8")
@@ -295,8 +295,8 @@ def test_a_searcher_opening_while_a_rebuild_replaces_its_generation_opens_the_ne
         small_garden, monkeypatch):
     """The rebuild switches generations between reading CURRENT and opening the files."""
     notes, index = small_garden
-    old = store.live_generation(index)
-    real = store.read_statistics
+    old = generations.live_generation(index)
+    real = side_files.read_statistics
     rebuilt = []
 
     def rebuild_first(generation):
@@ -304,9 +304,9 @@ def test_a_searcher_opening_while_a_rebuild_replaces_its_generation_opens_the_ne
             rebuilt.append(build_index(notes, index, full=True))
         return real(generation)
 
-    monkeypatch.setattr(store, "read_statistics", rebuild_first)
+    monkeypatch.setattr(side_files, "read_statistics", rebuild_first)
     with GardenSearcher(index) as searcher:
-        assert not old.exists() and searcher.generation == store.live_generation(index)
+        assert not old.exists() and searcher.generation == generations.live_generation(index)
         assert [hit.path for hit in searcher.search("numéro7").results] == ["Note 7.md"]
 
 
@@ -353,7 +353,7 @@ DISK_FULL = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 WHERE_DISK_FILLS = {
     "segment": (whoosh.filedb.structfile.StructFile, "write", 20),
     "side file": (os, "fsync", 1),
-    "switch": (store, "switch_to", 0),
+    "switch": (generations, "switch_to", 0),
 }
 
 
@@ -411,7 +411,7 @@ def test_read_only_index_folder_is_one_line_and_keeps_the_previous_index(
     notes, index = small_garden
     before = answers_of(index)
     make_vault({"Note 3.md": "# Note 3\n\npangolin\n"})
-    monkeypatch.setattr(store, "open", read_only_open(open), raising=False)
+    monkeypatch.setattr(lock, "open", read_only_open(open), raising=False)
     code, out, err = run_main(monkeypatch, capsys, "index", "--notes", notes, "--index", index)
     monkeypatch.undo()
     assert_one_line_failure(code, out, err, "Read-only file system")
@@ -424,8 +424,8 @@ def test_unopenable_lock_file_is_one_line_and_keeps_the_previous_index(
         small_garden, make_vault, monkeypatch, capsys):
     notes, index = small_garden
     before = answers_of(index)
-    (index / store.LOCK).unlink()
-    (index / store.LOCK).mkdir()
+    (index / lock.LOCK).unlink()
+    (index / lock.LOCK).mkdir()
     make_vault({"Note 3.md": "# Note 3\n\npangolin\n"})
     code, out, err = run_main(monkeypatch, capsys, "index", "--notes", notes, "--index", index)
     assert_one_line_failure(code, out, err, "Is a directory")

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from reliability import record
 
 from museumxtd_search.cli import cli
-from museumxtd_search.index.search import GardenSearcher
+from museumxtd_search.index.searcher import GardenSearcher
 from museumxtd_search.site.urls import page_urls
 
 pytest_plugins = ["reliability"]

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from reliability import record
 
 from museumxtd_search.cli import cli
-from museumxtd_search.index.search import GardenSearcher, SearchResponse
+from museumxtd_search.engine.search import SearchResponse
+from museumxtd_search.index.searcher import GardenSearcher
 
 pytest_plugins = ["reliability"]
 
@@ -206,7 +207,7 @@ def test_hostile_query_as_a_real_process(corpus, text, code):
 
 CHILD = """
 import sys, time
-from museumxtd_search.index.search import GardenSearcher
+from museumxtd_search.index.searcher import GardenSearcher
 searcher = GardenSearcher(sys.argv[1])
 searcher.search("musée")
 print("ready", flush=True)

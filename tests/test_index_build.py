@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from museumxtd_search.index import manifest as manifest_module
-from museumxtd_search.index import segments, store
+from museumxtd_search.engine.storage import schema
+from museumxtd_search.engine.storage import segments as storage_segments
+from museumxtd_search.index import freshness as freshness_module
+from museumxtd_search.index import generations, lock, side_files
 from museumxtd_search.index.build import build_index
-from museumxtd_search.index.manifest import stale_files
-from museumxtd_search.index.search import NoIndexError, search
+from museumxtd_search.index.freshness import stale_files
+from museumxtd_search.index.searcher import NoIndexError, search
 
 GARDEN = {
     "Notes/Réseaux sociaux.md": (
@@ -56,13 +58,13 @@ def paths_found(index_dir: Path, query: str, **options) -> list[str]:
     return [hit.path for hit in search(index_dir, query, limit=100, **options).results]
 
 
-def generations(index_dir: Path) -> list[str]:
+def generation_names(index_dir: Path) -> list[str]:
     return sorted(p.name for p in index_dir.glob("gen-*"))
 
 
 def crash_after(monkeypatch, documents: int, error: BaseException) -> None:
     """Make the build raise ``error`` when it writes document number ``documents + 1``."""
-    real_document = segments.document
+    real_document = schema.document
     written = 0
 
     def document(analyzed):
@@ -72,7 +74,7 @@ def crash_after(monkeypatch, documents: int, error: BaseException) -> None:
             raise error
         return real_document(analyzed)
 
-    monkeypatch.setattr(segments, "document", document)
+    monkeypatch.setattr(schema, "document", document)
 
 
 # --- first build and incremental updates ---------------------------------------------
@@ -113,7 +115,7 @@ def test_a_note_edited_twice_is_one_document(garden, built, make_vault):
     for word in ("tamanoir", "pangolin"):
         make_vault({"Notes/Archivage.md": f"# Archivage\nLa règle du {word}.\n"})
         build_index(garden, built)
-    with store.open_whoosh(store.live_generation(built)).reader() as reader:
+    with storage_segments.open_index(generations.live_generation(built)).reader() as reader:
         assert reader.doc_count() == SEARCHABLE
         assert list(reader.postings("path", "Notes/Archivage.md").all_ids()) == \
             [reader.first_id("path", "Notes/Archivage.md")]
@@ -169,10 +171,10 @@ def test_retitling_a_target_refreshes_notes_that_link_to_it(garden, built, make_
 
 
 def test_full_rebuild_rewrites_every_note_into_one_new_generation(garden, built):
-    before = generations(built)
+    before = generation_names(built)
     summary = build_index(garden, built, full=True)
     assert (summary.full, summary.added, summary.updated) == (True, SEARCHABLE, 0)
-    after = generations(built)
+    after = generation_names(built)
     assert len(after) == 1 and after != before
     assert paths_found(built, "ornithorynque") == ["Notes/Archivage.md"]
 
@@ -192,7 +194,7 @@ def test_build_summary_line_reads_like_a_report(garden, index_dir):
 def test_missing_notes_folder_raises_and_writes_nothing(tmp_path, index_dir):
     with pytest.raises(FileNotFoundError):
         build_index(tmp_path / "absent", index_dir)
-    assert generations(index_dir) == []
+    assert generation_names(index_dir) == []
 
 
 def test_searching_without_an_index_raises_no_index_error(index_dir):
@@ -220,14 +222,14 @@ def test_an_unchanged_garden_is_told_fresh_by_the_manifest_alone(garden, built, 
     # The usual query: the listing's digest in the manifest matches, stamps.json unread.
     def unread(generation):
         raise AssertionError("stamps.json read for an unchanged garden")
-    monkeypatch.setattr(manifest_module, "read_stamps_file", unread)
+    monkeypatch.setattr(side_files, "read_stamps_file", unread)
     assert stale_files(garden, built) == []
 
 
 def test_an_index_whose_manifest_has_no_listing_digest_compares_stamps(garden, built,
                                                                        make_vault):
     # Indexes built before the digest existed keep working: the stamps decide.
-    path = store.live_generation(built) / store.MANIFEST
+    path = generations.live_generation(built) / generations.MANIFEST
     data = json.loads(path.read_text(encoding="utf-8"))
     del data["listing"]
     path.write_text(json.dumps(data), encoding="utf-8")
@@ -239,34 +241,34 @@ def test_an_index_whose_manifest_has_no_listing_digest_compares_stamps(garden, b
 def _forking(monkeypatch) -> None:
     if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
         pytest.skip("the check forks only on a single-threaded process with two cores")
-    monkeypatch.setattr(manifest_module, "FORK_FROM_NOTES", 0)
+    monkeypatch.setattr(freshness_module, "FORK_FROM_NOTES", 0)
 
 
 def test_the_check_started_before_whoosh_loads_answers_as_stale_files(garden, built,
                                                                        make_vault, monkeypatch):
     _forking(monkeypatch)
-    check = manifest_module.StaleCheck(garden, built)
+    check = freshness_module.StaleCheck(garden, built)
     assert check._child is not None
     assert check.result() == []
     make_vault({"Notes/Archivage.md": "# Archivage\nautre texte, plus long qu'avant\n"})
-    assert manifest_module.StaleCheck(garden, built).result() == ["Notes/Archivage.md"]
-    assert manifest_module.StaleCheck(garden, built.parent / "none").result() is None
+    assert freshness_module.StaleCheck(garden, built).result() == ["Notes/Archivage.md"]
+    assert freshness_module.StaleCheck(garden, built.parent / "none").result() is None
 
 
 def test_a_check_whose_child_fails_is_worked_out_in_the_process(garden, built, make_vault,
                                                                 monkeypatch):
     _forking(monkeypatch)
     parent = os.getpid()
-    real = manifest_module.stale_files
+    real = freshness_module.stale_files
 
     def failing_in_the_child(*args):
         if os.getpid() != parent:
             raise MemoryError("the child ran out of memory")
         return real(*args)
 
-    monkeypatch.setattr(manifest_module, "stale_files", failing_in_the_child)
+    monkeypatch.setattr(freshness_module, "stale_files", failing_in_the_child)
     make_vault({"Notes/Nouvelle.md": "x"})
-    assert manifest_module.StaleCheck(garden, built).result() == ["Notes/Nouvelle.md"]
+    assert freshness_module.StaleCheck(garden, built).result() == ["Notes/Nouvelle.md"]
 
 
 # --- a build that dies half-way never breaks the live index --------------------------
@@ -275,18 +277,18 @@ def test_a_check_whose_child_fails_is_worked_out_in_the_process(garden, built, m
 @pytest.mark.parametrize("error", [OSError(28, "No space left on device"), KeyboardInterrupt()],
                          ids=["disk full", "Ctrl-C"])
 def test_killed_full_build_leaves_previous_index_usable(garden, built, monkeypatch, error):
-    live_before = store.live_generation(built)
+    live_before = generations.live_generation(built)
     crash_after(monkeypatch, documents=2, error=error)
     with pytest.raises(type(error)):
         build_index(garden, built, full=True)
-    assert store.live_generation(built) == live_before
-    assert generations(built) == [live_before.name]
+    assert generations.live_generation(built) == live_before
+    assert generation_names(built) == [live_before.name]
     assert paths_found(built, "ornithorynque") == ["Notes/Archivage.md"]
 
     monkeypatch.undo()
     summary = build_index(garden, built, full=True)
     assert summary.added == SEARCHABLE
-    assert len(generations(built)) == 1
+    assert len(generation_names(built)) == 1
     assert paths_found(built, "ornithorynque") == ["Notes/Archivage.md"]
 
 
@@ -303,7 +305,7 @@ def test_killed_incremental_update_keeps_the_old_answers(garden, built, make_vau
     summary = build_index(garden, built)
     assert summary.updated == 2
     assert paths_found(built, "tamanoir") == ["Notes/Archivage.md"]
-    assert len(generations(built)) == 1
+    assert len(generation_names(built)) == 1
 
 
 def test_leftovers_of_a_killed_build_are_removed_by_the_next_build(garden, built):
@@ -311,7 +313,7 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next_build(garden, built
     (built / "gen-1-99999" / "_MAIN_1.toc").write_text("half written")
     (built / ".CURRENT.99999.tmp").write_text("gen-1-99999")
     build_index(garden, built)
-    assert generations(built) == [store.live_generation(built).name]
+    assert generation_names(built) == [generations.live_generation(built).name]
     assert not (built / ".CURRENT.99999.tmp").exists()
 
 
@@ -337,23 +339,23 @@ def test_sigkilled_full_build_leaves_previous_index_usable(corpus_dir, corpus_bu
 
     rebuilt = run_museumxtd("index", "--notes", str(corpus_dir), "--index", str(index_dir))
     assert rebuilt.returncode == 0, (context, rebuilt.stderr)
-    assert len(generations(index_dir)) == 1, (context, generations(index_dir))
+    assert len(generation_names(index_dir)) == 1, (context, generation_names(index_dir))
 
 
 # --- one writer at a time ------------------------------------------------------------
 
 
 def test_second_build_that_cannot_wait_is_told_who_is_building(garden, built):
-    with store.writer_lock(built):
-        with pytest.raises(store.IndexBusyError, match=rf"PID {os.getpid()}\b"):
+    with lock.writer_lock(built):
+        with pytest.raises(lock.IndexBusyError, match=rf"PID {os.getpid()}\b"):
             build_index(garden, built, wait=False)
-        assert store.lock_holder(built) == str(os.getpid())
-    assert store.lock_holder(built) is None
+        assert lock.lock_holder(built) == str(os.getpid())
+    assert lock.lock_holder(built) is None
     assert build_index(garden, built, wait=False).unchanged == SEARCHABLE
 
 
 def test_busy_build_leaves_the_live_index_answering(garden, built, make_vault):
     make_vault({"Notes/Archivage.md": "# Archivage\nLa règle du tamanoir.\n"})
-    with store.writer_lock(built), pytest.raises(store.IndexBusyError):
+    with lock.writer_lock(built), pytest.raises(lock.IndexBusyError):
         build_index(garden, built, wait=False)
     assert paths_found(built, "ornithorynque") == ["Notes/Archivage.md"]

@@ -15,11 +15,12 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
 from museumxtd_search.analysis.documents import analyze_note
-from museumxtd_search.index import segments, store
+from museumxtd_search.engine.storage import schema
+from museumxtd_search.engine.storage.schema import build_schema
+from museumxtd_search.engine.storage.terms_writer import TermsWriter
+from museumxtd_search.index import full_build, generations, side_files
 from museumxtd_search.index.build import build_index
-from museumxtd_search.index.schema import build_schema
-from museumxtd_search.index.search import GardenSearcher
-from museumxtd_search.index.terms_writer import TermsWriter
+from museumxtd_search.index.searcher import GardenSearcher
 from museumxtd_search.vault.reading import read_vault
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -70,7 +71,7 @@ def test_term_writer_writes_the_segment_whoosh_writes_from_joined_text(garden, t
                                                                        request):
     notes = BUNDLED_NOTES if garden == "bundled" else request.getfixturevalue("corpus_dir")
     vault = read_vault(notes)
-    documents = [segments.document(analyze_note(n, vault.links.resolve_all(n), vault.links))
+    documents = [schema.document(analyze_note(n, vault.links.resolve_all(n), vault.links))
                  for n in vault.notes if n.searchable]
     ours = _write(tmp_path / "ours", documents, TermsWriter, joined=False)
     whoosh_own = _write(tmp_path / "whoosh", documents, SegmentWriter, joined=True)
@@ -95,7 +96,7 @@ def test_posting_lists_written_term_by_term_are_whooshs_bytes(garden, tmp_path, 
                                                               monkeypatch):
     notes = BUNDLED_NOTES if garden == "bundled" else request.getfixturevalue("corpus_dir")
     vault = read_vault(notes)
-    documents = [segments.document(analyze_note(n, vault.links.resolve_all(n), vault.links))
+    documents = [schema.document(analyze_note(n, vault.links.resolve_all(n), vault.links))
                  for n in vault.notes if n.searchable]
     # Small blocks, so that long posting lists span several of them here too.
     monkeypatch.setattr(W3Codec, "__init__", _small_blocks(W3Codec.__init__))
@@ -119,30 +120,31 @@ def _answers(index_dir: Path) -> list[dict]:
 
 
 def _side_files(index_dir: Path) -> dict[str, object]:
-    generation = store.live_generation(index_dir)
-    vocabulary = store.read_json(generation / store.VOCABULARY)
-    notes = store.read_json(generation / store.NOTES)
-    manifest = store.read_json(generation / store.MANIFEST)
+    generation = generations.live_generation(index_dir)
+    vocabulary = side_files.read_json(generation / side_files.VOCABULARY)
+    notes = side_files.read_json(generation / side_files.NOTES)
+    manifest = side_files.read_json(generation / generations.MANIFEST)
     del vocabulary["build"]
     return {"vocabulary": vocabulary, "entries": notes["entries"], "indexed": notes["indexed"],
-            "links": store.read_json(generation / store.LINKS),
-            "statistics": {k: v for k, v in store.read_json(generation / store.STATISTICS).items()
-                           if k != "build"},
+            "links": side_files.read_json(generation / side_files.LINKS),
+            "statistics": {k: v for k, v in side_files.read_json(
+                generation / side_files.STATISTICS).items() if k != "build"},
             "manifest": {k: manifest[k] for k in ("assets", "warnings")},
-            "stamps": {k: v for k, v in store.read_json(generation / store.STAMPS).items()
+            "stamps": {k: v for k, v in side_files.read_json(generation / side_files.STAMPS).items()
                        if k != "build"}}
 
 
 def test_parallel_build_writes_one_segment_per_core_and_answers_alike(tmp_path, monkeypatch):
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: builds never run in parallel")
-    monkeypatch.setattr(segments, "PARALLEL_THRESHOLD", 10**9)
+    monkeypatch.setattr(full_build, "PARALLEL_THRESHOLD", 10**9)
     build_index(BUNDLED_NOTES, tmp_path / "single", full=True)
-    monkeypatch.setattr(segments, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(full_build, "PARALLEL_THRESHOLD", 2)
     progress: list[tuple[int, int]] = []
     build_index(BUNDLED_NOTES, tmp_path / "parallel", full=True,
                 on_progress=lambda done, total: progress.append((done, total)))
-    with whoosh.index.open_dir(str(store.live_generation(tmp_path / "parallel"))).reader() as r:
+    live = generations.live_generation(tmp_path / "parallel")
+    with whoosh.index.open_dir(str(live)).reader() as r:
         assert len(list(r.leaf_readers())) >= 2
     assert _answers(tmp_path / "parallel") == _answers(tmp_path / "single")
     assert _side_files(tmp_path / "parallel") == _side_files(tmp_path / "single")
@@ -154,13 +156,13 @@ def test_a_worker_that_dies_fails_the_build_and_leaves_the_live_index(tmp_path, 
         pytest.skip("one core: builds never run in parallel")
     index_dir = tmp_path / "index"
     build_index(BUNDLED_NOTES, index_dir, full=True)
-    live = store.live_generation(index_dir)
+    live = generations.live_generation(index_dir)
     before = _answers(index_dir)
-    monkeypatch.setattr(segments, "PARALLEL_THRESHOLD", 2)
-    monkeypatch.setattr(segments, "write_notes", lambda *args, **kwargs: os._exit(3))
+    monkeypatch.setattr(full_build, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(full_build, "write_notes", lambda *args, **kwargs: os._exit(3))
     with pytest.raises(RuntimeError, match="exit code 3"):
         build_index(BUNDLED_NOTES, index_dir, full=True)
-    assert store.live_generation(index_dir) == live
+    assert generations.live_generation(index_dir) == live
     assert sorted(p.name for p in index_dir.glob("gen-*")) == [live.name]
     assert _answers(index_dir) == before
 
@@ -168,12 +170,12 @@ def test_a_worker_that_dies_fails_the_build_and_leaves_the_live_index(tmp_path, 
 def test_a_worker_error_is_raised_by_the_build(tmp_path, monkeypatch):
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: builds never run in parallel")
-    monkeypatch.setattr(segments, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(full_build, "PARALLEL_THRESHOLD", 2)
 
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device", "MAIN_x.seg")
 
-    monkeypatch.setattr(segments, "write_notes", disk_full)
+    monkeypatch.setattr(full_build, "write_notes", disk_full)
     with pytest.raises(OSError, match="No space left") as raised:
         build_index(BUNDLED_NOTES, tmp_path / "index", full=True)
     assert raised.value.filename == "MAIN_x.seg"
@@ -216,7 +218,7 @@ def _apply(garden: Path, changes: dict[str, str | bytes | None]) -> None:
 def test_each_update_leaves_the_index_a_full_build_would(tmp_path, monkeypatch, threshold):
     # With a segment per core, updates add small segments that Whoosh merges, totalling
     # their field lengths from lossy bytes: the ranking must not notice.
-    monkeypatch.setattr(segments, "PARALLEL_THRESHOLD", threshold)
+    monkeypatch.setattr(full_build, "PARALLEL_THRESHOLD", threshold)
     garden = tmp_path / "garden"
     shutil.copytree(BUNDLED_NOTES, garden)
     updated = tmp_path / "updated"
@@ -275,8 +277,8 @@ def test_a_build_killed_after_the_whoosh_commit_is_followed_by_a_full_one(tmp_pa
     shutil.copytree(BUNDLED_NOTES, garden)
     index_dir = tmp_path / "index"
     build_index(garden, index_dir)
-    generation = store.live_generation(index_dir)
-    manifest = json.loads((generation / store.MANIFEST).read_text(encoding="utf-8"))
+    generation = generations.live_generation(index_dir)
+    manifest = json.loads((generation / generations.MANIFEST).read_text(encoding="utf-8"))
     manifest["whoosh_generation"] -= 1  # as if the manifest was not replaced in time
-    (generation / store.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    (generation / generations.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     assert build_index(garden, index_dir).full

@@ -13,6 +13,13 @@ from urllib.parse import quote
 import pytest
 from browser_support import serve
 from test_browser_site import PARITY_QUERIES, PAYLOAD, browser_and_cli_tops, result_paths
+from test_client_parity import (
+    COMMON_QUERIES,
+    Garden,
+    answers_of_the_cli,
+    ranking_differences,
+    run_search_cli,
+)
 
 from museumxtd_search.index.build import build_index
 from museumxtd_search.site.export import export_site
@@ -65,13 +72,27 @@ def test_the_large_client_index_is_sharded(large):
     assert manifest["shard_depth"] == 2 and manifest["buckets"] >= 2048
 
 
-def test_browser_top_five_matches_the_cli_on_a_sharded_10k_site(large, browser):
+def test_the_browser_shows_the_cli_results_in_order_on_a_sharded_10k_site(large, browser):
     tops = browser_and_cli_tops(browser, large / "site", large / "index", LARGE_QUERIES)
     differences = [top for top in tops if top[1] != top[2]]
-    agree = len(tops) - len(differences)
-    for difference in differences:
-        print("  differs:", difference)
-    assert agree / len(LARGE_QUERIES) >= 0.95, differences
+    assert not differences, differences
+
+
+def test_the_browser_engine_answers_exactly_like_the_cli_on_10k_notes(large, node):
+    # Same totals, notes, order, suggestions and snippets; scores equal to 1e-9.
+    garden = Garden("10k", (), large / "site" / "search", large / "index",
+                    tuple(COMMON_QUERIES + LARGE_QUERIES))
+    python = answers_of_the_cli(garden)
+    javascript = run_search_cli(node, garden, garden.queries)
+    differences = ranking_differences(garden, python, javascript)
+    assert not differences, "\n".join(differences[:10])
+    for expected, actual in zip(python, javascript, strict=True):
+        assert (expected["suggestion"], expected["warnings"]) == \
+            (actual["suggestion"], actual["warnings"])
+        for python_hit, javascript_hit in zip(expected["results"], actual["results"],
+                                              strict=True):
+            assert {k: python_hit[k] for k in ("snippet", "highlights", "section")} == \
+                {k: javascript_hit[k] for k in ("snippet", "highlights", "section")}
 
 
 def test_a_query_on_the_large_site_fetches_a_small_part_of_its_index(large, browser):

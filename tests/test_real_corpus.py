@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from museumxtd_search.index.search import GardenSearcher
+from museumxtd_search.index.searcher import GardenSearcher
 from museumxtd_search.text.keys import key
 from museumxtd_search.vault.reading import read_vault
 

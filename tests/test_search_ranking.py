@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from museumxtd_search.index.build import build_index
-from museumxtd_search.index.search import search
+from museumxtd_search.index.searcher import search
 from museumxtd_search.text.keys import key
 
 RESEAUX = "Notes/Réseaux sociaux et musées.md"
@@ -302,7 +302,7 @@ def test_english_snippet_highlights_english_word_forms(searcher):
 
 def test_a_tag_alone_lists_its_notes_by_title_then_path_the_same_every_time(
         make_vault, tmp_path):
-    from museumxtd_search.index.search import GardenSearcher
+    from museumxtd_search.index.searcher import GardenSearcher
 
     notes = make_vault({
         "b/Zèbre.md": "#liste zèbre",

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from museumxtd_search import snapshot
-from museumxtd_search.index import segments, store
+from museumxtd_search.index import full_build, generations, snapshot
 from museumxtd_search.index.build import build_index
-from museumxtd_search.index.manifest import snapshot_folder
+from museumxtd_search.index.snapshot import snapshot_folder
 from museumxtd_search.site.export import export_site
 from museumxtd_search.vault import reading
 from museumxtd_search.vault.files import find_files
@@ -46,7 +45,7 @@ def garden(tmp_path) -> Path:
 @pytest.mark.parametrize("workers", ["one process", "one segment per core"])
 def test_export_from_a_snapshot_is_the_export_that_reads_every_note(garden, tmp_path,
                                                                     monkeypatch, workers):
-    monkeypatch.setattr(segments, "PARALLEL_THRESHOLD", 10**9 if workers == "one process" else 2)
+    monkeypatch.setattr(full_build, "PARALLEL_THRESHOLD", 10**9 if workers == "one process" else 2)
     build_index(garden, tmp_path / "index", full=True)
     folder = snapshot_folder(tmp_path / "index", garden)
     assert sorted(folder.glob("snapshot-*.pickle"))
@@ -104,7 +103,7 @@ def test_the_export_command_takes_a_snapshot_only_from_an_index_of_the_same_note
     build_index(BUNDLED_NOTES, tmp_path / "other-index", full=True)
     assert snapshot_folder(tmp_path / "other-index", garden) is None
     build_index(garden, tmp_path / "index", full=True)
-    assert snapshot_folder(tmp_path / "index", garden) == store.live_generation(
+    assert snapshot_folder(tmp_path / "index", garden) == generations.live_generation(
         tmp_path / "index")
     for index in ("index", "other-index", "absent"):
         done = run_museumxtd("export", "--notes", str(garden), "--out",

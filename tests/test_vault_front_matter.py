@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from museumxtd_search.index.build import build_index
-from museumxtd_search.index.search import search
+from museumxtd_search.index.searcher import search
 from museumxtd_search.vault.reading import read_vault
 
 

@@ -22,17 +22,16 @@ from whoosh import columns
 from whoosh.fields import ID, Schema
 from whoosh.filedb.structfile import StructFile
 
-from museumxtd_search.index import segments as index_segments
-from museumxtd_search.index import store
-from museumxtd_search.index.build import build_index
-from museumxtd_search.index.postings import LENGTH_OF_BYTE
-from museumxtd_search.index.schema import build_schema
-from museumxtd_search.index.whoosh_files import (
+from museumxtd_search.engine.storage.postings import LENGTH_OF_BYTE
+from museumxtd_search.engine.storage.reader import (
     IndexFiles,
     IndexFormatError,
     Region,
     VarBytesColumn,
 )
+from museumxtd_search.engine.storage.schema import build_schema
+from museumxtd_search.index import full_build, generations
+from museumxtd_search.index.build import build_index
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_NOTES = REPO_ROOT / "notes"
@@ -81,13 +80,13 @@ def assert_reads_like_whoosh(folder: Path) -> int:
 
 
 def test_a_one_segment_index_reads_like_whoosh(bundled_index):
-    assert assert_reads_like_whoosh(store.live_generation(bundled_index)) > 1000
+    assert assert_reads_like_whoosh(generations.live_generation(bundled_index)) > 1000
 
 
 def test_a_parallel_build_reads_like_whoosh(tmp_path, monkeypatch):
-    monkeypatch.setattr(index_segments, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(full_build, "PARALLEL_THRESHOLD", 2)
     build_index(BUNDLED_NOTES, tmp_path / "index", full=True)
-    generation = store.live_generation(tmp_path / "index")
+    generation = generations.live_generation(tmp_path / "index")
     with IndexFiles(generation) as files:
         assert len(files.segments) == 2
     assert assert_reads_like_whoosh(generation) > 1000
@@ -105,7 +104,7 @@ def test_an_updated_index_with_deleted_notes_reads_like_whoosh(tmp_path):
                             encoding="utf-8")
         rng.choice(files).unlink()
         build_index(notes, tmp_path / "index")
-    generation = store.live_generation(tmp_path / "index")
+    generation = generations.live_generation(tmp_path / "index")
     with IndexFiles(generation) as opened:
         assert len(opened.segments) > 1 and any(s.deleted for s in opened.segments)
     assert_reads_like_whoosh(generation)
@@ -113,7 +112,7 @@ def test_an_updated_index_with_deleted_notes_reads_like_whoosh(tmp_path):
 
 def test_the_real_corpus_index_reads_like_whoosh(corpus_build):
     _, index_dir = corpus_build
-    assert assert_reads_like_whoosh(store.live_generation(index_dir)) > 5000
+    assert assert_reads_like_whoosh(generations.live_generation(index_dir)) > 5000
 
 
 @pytest.mark.parametrize("cutoff", [10, 2**15])
@@ -181,7 +180,7 @@ def test_a_query_process_imports_none_of_whooshs_readers(run_museumxtd, tmp_path
 def test_a_damaged_index_is_one_line_naming_the_file(run_museumxtd, tmp_path, damage):
     index_dir = tmp_path / "index"
     build_index(BUNDLED_NOTES, index_dir)
-    generation = store.live_generation(index_dir)
+    generation = generations.live_generation(index_dir)
     segment = next(generation.glob("*.seg"))
     toc = next(generation.glob("*.toc"))
     if damage == "truncated segment":

@@ -1,15 +1,22 @@
-"""The ranking as Whoosh computes it: the reference ``index/ranking.py`` must equal.
+"""The ranking as Whoosh computes it: the oracle the engine is held to.
 
 This is how ``GardenSearcher.search`` ranked before it scored postings itself: Whoosh
 query trees (``Term``, ``Phrase``, ``Or``) searched with ``limit=None``, every unit's
 notes from ``docs_for_query``, ties re-sorted by stored path. It shares the rest of the
 searcher (query parsing, corrections, clause analysis), so comparing the two isolates
-what changed: which notes match, their scores to the last bit, and their order.
+what the engine does itself: which notes match, their scores, and their order.
+
+Whoosh adds an ``Or``'s scores in an order of its own (query order, or a Huffman tree
+of the parts' sizes); the engine adds in the order it declares (``engine.scoring``),
+which the browser's engine shares. The last bits of a sum may differ, so scores are
+compared to ``TOLERANCE``, and two notes may trade places only where their scores tie
+to it.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -18,8 +25,9 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from museumxtd_search.analysis.query import parse_query
-from museumxtd_search.index import ranking
-from museumxtd_search.index.search import ClauseTerms, GardenSearcher
+from museumxtd_search.engine import queries
+from museumxtd_search.engine.search import ClauseTerms
+from museumxtd_search.index.searcher import GardenSearcher
 from museumxtd_search.rules import (
     EXACT_WEIGHT,
     FIELD_LANGUAGE,
@@ -30,6 +38,18 @@ from museumxtd_search.rules import (
     TITLE_FIELDS,
 )
 from museumxtd_search.text.keys import key
+
+TOLERANCE = 1e-9
+
+
+def close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
+
+
+def scores_agree(found: dict[int, float], expected: dict[int, float]) -> bool:
+    """The same notes, with scores equal to ``TOLERANCE``."""
+    return found.keys() == expected.keys() and all(
+        close(score, expected[doc]) for doc, score in found.items())
 
 
 @dataclass
@@ -42,11 +62,11 @@ class Ranked:
     results: list[tuple[str, float]]  # (path, unrounded score)
 
 
-def whoosh_query(query: ranking.Query) -> wq.Query:
+def whoosh_query(query: queries.Query) -> wq.Query:
     """The Whoosh query an engine query stands for."""
-    if isinstance(query, ranking.Term):
+    if isinstance(query, queries.Term):
         return wq.Term(query.field, query.text, boost=query.boost)
-    if isinstance(query, ranking.Phrase):
+    if isinstance(query, queries.Phrase):
         return wq.Phrase(query.field, list(query.words), slop=query.slop, boost=query.boost)
     if not query.parts:
         return wq.NullQuery
@@ -83,7 +103,7 @@ def proximity_query(units: list[list[ClauseTerms]]) -> wq.Query | None:
 def whoosh_rank(garden: GardenSearcher, reader: IndexReader, text: str, limit: int = 10,
                 tags: tuple[str, ...] = (), links_to: str | None = None) -> Ranked:
     """``garden.search(...)`` ranked by Whoosh's own matchers, on ``reader``: Whoosh's
-    reader of the same index (``store.open_whoosh(garden.generation).reader()``)."""
+    reader of the same index (``storage_segments.open_index(garden.generation).reader()``)."""
     searcher = Searcher(reader, closereader=False)
 
     def path(doc: int) -> str:
@@ -145,3 +165,13 @@ def engine_rank(garden: GardenSearcher, text: str, limit: int = 10,
     response = garden.search(text, limit=limit, tags=tags, links_to=links_to)
     return Ranked(response.total, response.suggestion, response.warnings,
                   [(hit.path, hit.score) for hit in response.results])
+
+
+def same_ranking(found: Ranked, expected: Ranked) -> bool:
+    """The same total, suggestion and warnings; at each place a score equal to
+    ``TOLERANCE``, and the same note unless the two tie to it."""
+    if (found.total, found.suggestion, found.warnings, len(found.results)) != (
+            expected.total, expected.suggestion, expected.warnings, len(expected.results)):
+        return False
+    return all(close(a, b) for (_, a), (_, b) in zip(found.results, expected.results,
+                                                      strict=True))

@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from itertools import islice
 from operator import sub
 
-from whoosh.util.numeric import byte_to_length, length_to_byte
-
 from museumxtd_search import rules as field_rules
 from museumxtd_search.analysis.documents import AnalyzedNote
 from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
 from museumxtd_search.analysis.vocabulary import Vocabulary
+from museumxtd_search.engine.storage.postings import quantized_length
 from museumxtd_search.parallel import collector_paused
 from museumxtd_search.rules import PREFIX_EXPANSIONS
 from museumxtd_search.text.folding import fold
@@ -66,11 +65,6 @@ def term_bucket(term: str, buckets: int) -> int:
     for byte in term.encode("utf-8"):
         value = ((value ^ byte) * FNV_PRIME) & 0xFFFFFFFF
     return value % buckets
-
-
-def quantized_length(length: int) -> int:
-    """A field length as Whoosh stores it (one lossy byte), so both sides score alike."""
-    return byte_to_length(length_to_byte(length)) if length else 0
 
 
 @dataclass(frozen=True)

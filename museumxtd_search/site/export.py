@@ -21,6 +21,7 @@ from pathlib import Path
 
 from museumxtd_search import __version__
 from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
+from museumxtd_search.index.snapshot import read_garden
 from museumxtd_search.parallel import collector_paused
 from museumxtd_search.site.client_index import build_client_index
 from museumxtd_search.site.markdown_render import RenderContext, render_markdown
@@ -29,7 +30,6 @@ from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import environment, template_folders
 from museumxtd_search.site.urls import asset_url, page_urls, relative_root, tag_url
 from museumxtd_search.site.writer import SiteWriter
-from museumxtd_search.snapshot import read_garden
 from museumxtd_search.text.keys import key
 from museumxtd_search.vault.notes import VaultWarning
 from museumxtd_search.vault.reading import Vault
@@ -134,7 +134,7 @@ def export_site(
     A caller that has already read the garden (``vault``) and analysed its searchable
     notes (``analyzed``, in path order, e.g. from an index build) passes them, and the
     export neither reads nor analyses again. ``snapshot`` is a folder where a full
-    index build left what it read (see ``museumxtd_search.snapshot``): notes unchanged
+    index build left what it read (see ``index.snapshot``): notes unchanged
     since are taken from there.
     """
     started = time.perf_counter()

@@ -1094,7 +1094,8 @@
         found.scores = new Float64Array(list.length);
         for (let i = 0; i < list.length; i++) {
           found.docs[i] = list[i][0];
-          found.scores[i] = index.bm25(leaf.field, idf, list[i]) * weight;
+          const score = index.bm25(leaf.field, idf, list[i]);
+          found.scores[i] = weight === 1 ? score : score * weight;
         }
         return found;
       }
@@ -1108,18 +1109,13 @@
           all = postings[i] !== undefined;
         }
         if (!all || !phraseOccurs(postings, leaf.slop)) continue;
-        const parts = postings.map((posting, i) => index.bm25(leaf.field, idfs[i], posting));
+        // The words' scores added left to right, then boosted (engine/scoring.py).
+        let sum = index.bm25(leaf.field, idfs[0], postings[0]);
+        for (let i = 1; i < postings.length; i++) sum += index.bm25(leaf.field, idfs[i], postings[i]);
         found.docs.push(doc);
-        found.scores.push(treeSum(parts, 0, parts.length) * leaf.weight);
+        found.scores.push(leaf.weight === 1 ? sum : sum * leaf.weight);
       }
       return found;
-    }
-
-    /** make_binary_tree + IntersectionMatcher.score: a + b, halves first. */
-    function treeSum(parts, start, end) {
-      if (end - start === 1) return parts[start];
-      const half = start + Math.floor((end - start) / 2);
-      return treeSum(parts, start, half) + treeSum(parts, half, end);
     }
 
     // Two position buffers reused by every phrase check (phrases run synchronously).
@@ -1260,10 +1256,10 @@
         .flatMap((c) => prefixFiles(index, c));
       await index.load(vocabularyFiles.concat(knownFiles(index, parsed, tagKeys, queryKey)));
       const units = parsed.units.map((unit) => unit.map((c) => clauseTerms(index, c)));
-      const unitLeaves = units.map((unit) => unit.flatMap((c) => clauseLeaves(index, c)));
+      const unitClauses = units.map((unit) => unit.map((c) => clauseLeaves(index, c)));
       const maskLeaves = parsed.excluded.flatMap((c) => clauseLeaves(index, clauseTerms(index, c)));
       const proximity = proximityLeaves(index, units);
-      await index.load(leafFiles(index, unitLeaves.flat().concat(maskLeaves, proximity)));
+      await index.load(leafFiles(index, unitClauses.flat(2).concat(maskLeaves, proximity)));
 
       // Tag filters: notes carrying every tag (per note, how many of the tags it has).
       const count = index.docCount;
@@ -1285,32 +1281,70 @@
         return response(docs.length, await list(index, docs, limit));
       }
 
-      // Scores: the Or of every unit and the proximity bonus sums its leaves, leaf by
-      // leaf in query order (float sums depend on the order). Notes are array slots.
+      // Scores, added in the order engine/scoring.py declares: each clause sums its
+      // leaves left to right, each unit its clauses, the query its units then the
+      // proximity bonus (the sum of its phrases). Notes are array slots; a slot that
+      // a part does not reach adds nothing (0 + x is x, so starting from 0 is exact).
       const scores = new Float64Array(count);
       const seen = new Uint8Array(count);
       const unitsMatched = new Int32Array(count);
-      const lastUnit = new Int32Array(count).fill(-1);
       const touched = [];
-      const add = (leaf, unit) => { // unit -1: the proximity bonus, not a unit
-        const found = leafScores(index, leaf, memo);
-        const docs = found.docs;
-        for (let i = 0; i < docs.length; i++) {
-          const doc = docs[i];
-          if (mask[doc] || (filter !== null && filter[doc] !== required)) continue;
+      const unitSums = new Float64Array(count);
+      const clauseSums = new Float64Array(count);
+      const inUnit = new Uint8Array(count);
+      const inClause = new Uint8Array(count);
+      const kept = (doc) => !mask[doc] && (filter === null || filter[doc] === required);
+      // The sum, part by part, of parts that are each a sum of leaves: the docs reached.
+      const sumOfSums = (parts, sums, marks, inner, innerMarks) => {
+        const reached = [];
+        for (const leaves of parts) {
+          const reachedHere = [];
+          for (const leaf of leaves) {
+            const found = leafScores(index, leaf, memo);
+            const docs = found.docs;
+            for (let i = 0; i < docs.length; i++) {
+              const doc = docs[i];
+              if (!kept(doc)) continue;
+              if (!innerMarks[doc]) {
+                innerMarks[doc] = 1;
+                reachedHere.push(doc);
+              }
+              inner[doc] += found.scores[i];
+            }
+          }
+          for (const doc of reachedHere) {
+            if (!marks[doc]) {
+              marks[doc] = 1;
+              reached.push(doc);
+            }
+            sums[doc] += inner[doc];
+            inner[doc] = 0;
+            innerMarks[doc] = 0;
+          }
+        }
+        return reached;
+      };
+      const addToScores = (reached, sums, marks, isUnit) => {
+        for (const doc of reached) {
           if (!seen[doc]) {
             seen[doc] = 1;
             touched.push(doc);
           }
-          scores[doc] += found.scores[i];
-          if (unit > lastUnit[doc]) {
-            lastUnit[doc] = unit;
-            unitsMatched[doc] += 1;
-          }
+          scores[doc] += sums[doc];
+          if (isUnit) unitsMatched[doc] += 1;
+          sums[doc] = 0;
+          marks[doc] = 0;
         }
       };
-      unitLeaves.forEach((leaves, unit) => leaves.forEach((leaf) => add(leaf, unit)));
-      proximity.forEach((leaf) => add(leaf, -1));
+      for (const clauses of unitClauses) {
+        addToScores(sumOfSums(clauses, unitSums, inUnit, clauseSums, inClause),
+          unitSums, inUnit, true);
+      }
+      if (proximity.length) {
+        // The bonus is one part of the query whose phrases are its leaves.
+        addToScores(sumOfSums([proximity], unitSums, inUnit, clauseSums, inClause),
+          unitSums, inUnit, false);
+      }
       const exactDocs = new Uint8Array(count);
       if (queryKey) for (const doc of index.keyNotes(queryKey)) exactDocs[doc] = 1;
       const rows = touched.map((doc) =>

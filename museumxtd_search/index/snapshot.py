@@ -30,6 +30,8 @@ from museumxtd_search.analysis.documents import (
     analyze_note,
     entry_links_signature,
 )
+from museumxtd_search.index.generations import live_generation
+from museumxtd_search.index.side_files import built_from, read_manifest
 from museumxtd_search.parallel import collector_paused
 from museumxtd_search.vault import notes as note_types
 from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
@@ -167,3 +169,10 @@ def _analyses(notes: Sequence[Note], entries: Sequence[NoteEntry],
         else:
             analyzed.append(analyze_note(note, table.resolve_all(note), table))
     return analyzed
+
+
+def snapshot_folder(index_dir: Path, notes_dir: Path, exclude: Iterable[str] = ()) -> Path | None:
+    """The live generation of ``index_dir`` when it was built from ``notes_dir`` with
+    these exclusions (the folder holding its snapshot), else ``None``."""
+    generation = live_generation(index_dir)
+    return generation if built_from(read_manifest(generation), notes_dir, exclude) else None

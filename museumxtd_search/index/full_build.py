@@ -1,4 +1,5 @@
-"""Read, analyse and write notes into Whoosh, on every core for large gardens.
+"""A full build: read, analyse and write every note into a new generation, on every
+core for large gardens, then switch to it.
 
 Whoosh's writer is pure Python and dominates a full build (profiled at 10,000 notes:
 about 80 % of the time in ``add_document`` and the posting sort and write of
@@ -10,44 +11,33 @@ its share as one segment; the parent writes the table of contents that lists the
 Parsed notes never leave their worker: only entries, the table and the segments'
 descriptions (with vocabulary counts) travel.
 
-This uses three pieces of Whoosh below its public API, the same ones Whoosh's own
-``MpWriter(multisegment=True)`` uses (a writer with ``_lk=False``,
-``_finalize_segment``, ``TOC.write``). ``MpWriter`` itself is not used: it pickles
-every document through files, and a worker that dies leaves it waiting or silently
-drops that worker's documents, where ``workers.run_in_forks`` raises.
+How the segments are written and listed is ``engine.storage.segments``' business.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-import whoosh.index
-from whoosh.index import TOC, clean_files
-
 from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
 from museumxtd_search.analysis.vocabulary import Vocabulary
-from museumxtd_search.index import store
-from museumxtd_search.index.schema import build_schema
-from museumxtd_search.index.terms_writer import TermsWriter
+from museumxtd_search.engine.storage import schema
+from museumxtd_search.engine.storage import segments as storage
+from museumxtd_search.index import generations, side_files
+from museumxtd_search.index.side_files import IndexedState, make_side_files, new_token
+from museumxtd_search.index.snapshot import SnapshotNote, write_snapshot
+from museumxtd_search.index.summary import BuildSummary
 from museumxtd_search.parallel import Channel, ForkedWorkers
-from museumxtd_search.rules import FIELD_WEIGHTS
-from museumxtd_search.snapshot import SnapshotNote, write_snapshot
 from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
-from museumxtd_search.vault.files import GardenFiles
+from museumxtd_search.vault.files import GardenFiles, find_files
 from museumxtd_search.vault.notes import Note, VaultWarning
 from museumxtd_search.vault.reading import read_notes, read_vault, with_title
 from museumxtd_search.vault.resolver import LinkTable
 
-# Whoosh spills postings to disk (pickling each one) when its pool exceeds this; its
-# accounting underestimates, so leave room: a 10k-note garden then sorts in memory,
-# which was 2x faster than the default external sort.
-WRITER_MEMORY_MB = 2048
 # From this many notes a full build writes one segment per core: below it, starting
 # workers costs more than it saves. Measured here (whole `index --full` processes,
 # median of 7 to 9): 12 notes 0.36 s in one process, 0.39 s with two workers; 38 notes
@@ -57,125 +47,32 @@ PARALLEL_THRESHOLD = 30
 PROGRESS_STEP = 50
 
 
-# An update folds into its new segment every segment holding fewer than this share of
-# the index's documents (see ``merge_small_segments``).
-SMALL_SEGMENT_SHARE = 0.1
-
-
-def merge_small_segments(writer, segments: list) -> list:
-    """Whoosh merge policy for updates: segments under ``SMALL_SEGMENT_SHARE`` of the
-    documents are folded into the segment being written; the others stay as they are.
-
-    Editing the same note five times left, under Whoosh's own ``MERGE_SMALL``, five
-    one-document segments (four of them wholly deleted) beside the build's; each costs
-    every query a term-table lookup per word and its opening. Here a garden keeps its
-    build's segments plus one small one, and emptied segments go away. Deleted
-    documents are left out by the merge; rankings do not move (``IndexStatistics``
-    takes the build's statistics, tested against full builds).
-    """
-    from whoosh.reading import SegmentReader
-
-    total = sum(segment.doc_count_all() for segment in segments)
-    kept = []
-    for segment in segments:
-        if segment.doc_count_all() >= SMALL_SEGMENT_SHARE * total:
-            kept.append(segment)
-            continue
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        try:
-            writer.add_reader(reader)
-        finally:
-            reader.close()
-    return kept
-
-
 @dataclass
 class WrittenNotes:
     """What writing notes produced besides postings: their vocabulary counts and, per
     path, the state an update compares (content hash, links signature, title)."""
 
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
-    states: dict[str, list] = field(default_factory=dict)
+    states: dict[str, IndexedState] = field(default_factory=dict)
 
     def merge(self, other: WrittenNotes) -> None:
         self.vocabulary.merge(other.vocabulary)
         self.states.update(other.states)
 
 
-# Every field BM25F scores: the weighted ones and the exact-accent bonus field.
-SCORED_FIELDS = (*FIELD_WEIGHTS, "exact")
-
-
-def indexed_state(analyzed: AnalyzedNote) -> list:
-    """What decides whether a note's index entry is still right (content hash, links
-    signature, display title: when any changes, the note is written again), and the
-    length of each scored field (what the collection statistics are summed from)."""
-    note = analyzed.note
-    return [note.content_hash, analyzed.links_signature, note.title,
-            [len(analyzed.fields[name]) for name in FIELD_WEIGHTS] + [len(analyzed.exact)]]
-
-
-def collection_statistics(states: Iterable[list]) -> dict[str, object]:
-    """The BM25 statistics of the notes indexed now: their number and each field's
-    total length. Whoosh's own counts keep deleted documents until segments merge,
-    so after an update they would rank differently from a full build; these do not."""
-    totals = [0] * len(SCORED_FIELDS)
-    documents = 0
-    for state in states:
-        documents += 1
-        for number, length in enumerate(state[3]):
-            totals[number] += length
-    return {"documents": documents, "field_lengths": dict(zip(SCORED_FIELDS, totals, strict=True))}
-
-
-def document(analyzed: AnalyzedNote) -> dict[str, object]:
-    """The Whoosh document of an analysed note: term lists for ``TermsWriter``."""
-    note = analyzed.note
-    fields: dict[str, object] = dict(analyzed.fields)
-    fields.update(
-        path=note.path,
-        exact=analyzed.exact,
-        keys=analyzed.title_keys,
-        tag_keys=analyzed.tag_keys,
-        link_paths=analyzed.link_paths,
-        boosted=["yes"] if note.boost != 1.0 else [],
-        meta=store.dump_json(stored_meta(analyzed)),
-        title_order=note.title.lower().encode("utf-8"),
-    )
-    return fields
-
-
-def stored_meta(analyzed: AnalyzedNote) -> dict[str, object]:
-    """What a search result shows, stored with the note so a query never reads the garden
-    (and an update can take the note's old words back from the vocabulary)."""
-    note = analyzed.note
-    return {
-        "title": note.title,
-        "tags": list(note.tags),
-        "aliases": list(note.aliases),
-        "text": note.text,
-        "language": note.language,
-        "sections": [[s.heading, s.anchor, s.start] for s in note.sections],
-        "boost": note.boost,
-        "hash": note.content_hash,
-        "links": analyzed.links_signature,
-    }
-
-
-def write_notes(writer, notes: Sequence[Note], table: LinkTable, update: bool,
+def write_notes(writer, notes: Sequence[Note], table: LinkTable,
                 on_note: Callable[[], None] | None = None,
                 analyzed_out: list[AnalyzedNote] | None = None) -> WrittenNotes:
-    """Analyse each note and add (or, with ``update``, replace) its document; the
-    analyses are appended to ``analyzed_out`` when given."""
+    """Analyse each note and add its document; the analyses are appended to
+    ``analyzed_out`` when given."""
     written = WrittenNotes()
-    add = writer.update_document if update else writer.add_document
     for note in notes:
         analyzed = analyze_note(note, table.resolve_all(note), table)
         if analyzed_out is not None:
             analyzed_out.append(analyzed)
         written.vocabulary.add(analyzed)
-        written.states[note.path] = indexed_state(analyzed)
-        add(**document(analyzed))
+        written.states[note.path] = IndexedState.of(analyzed)
+        writer.add_document(**schema.document(analyzed))
         if on_note:
             on_note()
     return written
@@ -196,7 +93,35 @@ class BuiltIndex:
         return sum(1 for entry in self.entries if entry.searchable)
 
 
-def create_index(generation: Path, root: Path, files: GardenFiles,
+def build_all(notes_dir: Path, index_dir: Path, exclude: list[str],
+              on_progress: Callable[[int, int], None] | None) -> BuildSummary:
+    """Build every note of ``notes_dir`` into a new generation of ``index_dir`` and make
+    it live; a failed build (disk full, Ctrl-C) never becomes live."""
+    files = find_files(notes_dir, exclude)
+    total = 2 * len(files.notes)  # each note is read, then (if searchable) written
+    progress = (lambda done: on_progress(done, total)) if on_progress else None
+    generation = generations.new_generation(index_dir)
+    try:
+        built = write_generation(generation, notes_dir, files, progress)
+        warnings = [*files.warnings, *built.warnings]
+        written_files = make_side_files(
+            new_token(), notes_dir, exclude, files, {entry.path: entry for entry in built.entries},
+            built.written.states, built.written.vocabulary, built.table, warnings,
+            storage.latest_generation(generation))
+        for name, data in written_files.items():
+            generations.write_atomically(generation / name,
+                                         side_files.dump_json(data, sort_keys=False))
+    except BaseException:
+        generations.remove_leftovers(index_dir, keep=generations.live_generation(index_dir))
+        raise
+    generations.switch_to(index_dir, generation)
+    if on_progress:
+        on_progress(total, total)
+    return BuildSummary(notes=built.searchable, added=built.searchable, full=True,
+                        warnings=[str(w) for w in warnings])
+
+
+def write_generation(generation: Path, root: Path, files: GardenFiles,
                  on_progress: Callable[[int], None] | None = None) -> BuiltIndex:
     """Read every note of ``files`` and write the searchable ones as a new Whoosh
     index in the empty folder ``generation``.
@@ -204,7 +129,7 @@ def create_index(generation: Path, root: Path, files: GardenFiles,
     ``on_progress`` gets, now and then, how many steps are done out of two per note
     (read, then written).
     """
-    ix = whoosh.index.create_in(str(generation), build_schema())
+    ix = storage.create_index(generation)
     workers = min(os.cpu_count() or 1, 4)
     if len(files.notes) >= PARALLEL_THRESHOLD and workers >= 2 and os.name == "posix":
         return _create_in_workers(ix, generation, root, files, workers, on_progress)
@@ -217,11 +142,11 @@ def create_index(generation: Path, root: Path, files: GardenFiles,
             on_progress(steps)
 
     vault = read_vault(root, files=files, on_progress=step)
-    writer = TermsWriter(ix, limitmb=WRITER_MEMORY_MB)
+    writer = storage.writer(ix)
     analyzed: list[AnalyzedNote] = []
     try:
         written = write_notes(writer, [n for n in vault.notes if n.searchable], vault.links,
-                              update=False, on_note=step, analyzed_out=analyzed)
+                              on_note=step, analyzed_out=analyzed)
     except BaseException:
         writer.cancel()
         raise
@@ -259,11 +184,10 @@ def _share_worker(number: int, root: Path, paths: Sequence[str], generation: Pat
     analyzed: list[AnalyzedNote] = []
     segment, written = None, WrittenNotes()
     if notes:
-        writer = TermsWriter(whoosh.index.open_dir(str(generation)), _lk=False,
-                             limitmb=WRITER_MEMORY_MB)
-        written = write_notes(writer, notes, table, update=False, on_note=step,
+        writer = storage.share_writer(generation)
+        written = write_notes(writer, notes, table, on_note=step,
                               analyzed_out=analyzed)
-        segment = writer._finalize_segment()
+        segment = storage.finish_share(writer)
     _write_snapshot(generation, number, read.notes, analyzed, table if number == 0 else None)
     channel.send((segment, written))
 
@@ -292,13 +216,10 @@ def _create_in_workers(ix, generation: Path, root: Path, files: GardenFiles, wor
         results = forked.gather(report)
     segments = [segment for segment, _ in results if segment is not None]
     searchable = sum(1 for entry in entries if entry.searchable)
-    if sum(segment.doc_count_all() for segment in segments) != searchable:
+    if sum(storage.segment_documents(segment) for segment in segments) != searchable:
         raise RuntimeError("a worker lost documents while writing the index")
-    if segments:
-        # Shares are in path order, so the documents of the whole index are too.
-        TOC(ix.schema, segments, 1).write(ix.storage, ix.indexname)
-        clean_files(ix.storage, ix.indexname, 1, segments)
-    shutil.rmtree(generation / f"{ix.indexname}.tmp", ignore_errors=True)
+    # Shares are in path order, so the documents of the whole index are too.
+    storage.list_segments(ix, generation, segments)
     written = WrittenNotes()
     for _, part in results:
         written.merge(part)

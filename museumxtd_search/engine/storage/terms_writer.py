@@ -25,7 +25,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from museumxtd_search.index.postings_writer import write_postings
+from museumxtd_search.engine.storage.postings_writer import write_postings
 
 Posting = tuple[bytes, int, float, bytes]
 # Positions.encode([p]) by position p: the encoding of a term found once in a field.

@@ -1,68 +1,44 @@
-"""Whoosh's BM25F scores, computed over whole posting lists instead of through its
-matcher tree, to the last bit.
+"""How a score is computed: BM25F over whole posting lists, added in one declared order.
 
-A query is a tree of ``Term``, ``Phrase`` and ``AnyOf`` (Whoosh's ``Term``, ``Phrase``
-and ``Or``). Whoosh scores a document by walking a tree of matchers, adding floats in
-an order that depends on the tree: floating-point addition is not associative, and an
-equal-scores tie is broken by path, so the order of every addition is part of the
-ranking. This module adds them in exactly Whoosh's order (``whoosh3==3.54.0``):
+A query is a tree of ``Term``, ``Phrase`` and ``AnyOf`` (``engine.queries``). Floating
+point addition is not associative, and notes with equal scores are ordered by path, so
+the order of every addition is part of the ranking. It is declared once, here, and the
+browser's engine follows it (``site_templates/static/engine/scoring.js``):
 
-* a term scores ``idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))``,
-  with ``fl`` the quantized field length, then times its boost when that is not 1;
-* a phrase (``SpanNear2``: each word 1..slop positions after the previous one) scores
-  the sum of its words' scores, added as a balanced binary tree, times its boost;
-* an ``Or`` of two parts, or in a segment of more than 5,000 documents, adds its parts
-  along a Huffman tree over their estimated sizes (``DefaultOr``); otherwise one after
-  the other, in query order (``PreloadedOr``). The choice is made per segment.
+* a term scores ``idf * norm(tf, fl)`` (``engine.bm25f``), then times its boost when
+  that is not 1;
+* a phrase scores the sum of its words' unboosted term scores, added left to right,
+  then times its boost;
+* an ``AnyOf`` scores the sum of the scores of the parts a note matches, added left to
+  right in the order of its parts.
 
-A note a part does not match contributes 0.0, which changes no sum (scores are
-positive), so a node's scores are a map ``note -> score`` and adding two nodes is a
-merge: a dictionary while few notes match, a list with one slot per note of the
-segment once many do (adding two lists is one C-level ``map``).
+A note a part does not match contributes nothing (adding 0.0 changes no sum), so a
+node's scores are a map ``note -> score`` and adding two nodes is a merge: a
+dictionary while few notes match, a list with one slot per note of the segment once
+many do (adding two lists is one C-level ``map``).
 
 Phrases marked ``lazy`` (the proximity bonus) are the exception: deciding whether they
 match needs positions, which are slow to decode for thousands of notes. They only add
 to scores, so a lazy node carries two maps, ``low`` (no lazy phrase matches) and
 ``high`` (every lazy phrase that could match does), which bound the exact score
 (addition of positive floats is monotonic); positions are then decoded only for the
-notes that could still enter the shown results (see ``rank``).
+notes that could still enter the shown results (see ``engine.ranking``).
 """
 
 from __future__ import annotations
 
-import heapq
 from bisect import bisect_right
-from collections import Counter, OrderedDict, deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
-from itertools import compress, filterfalse, repeat
+from itertools import compress, repeat
 from operator import add as add_floats
-from operator import getitem, neg
+from operator import getitem
 from typing import NamedTuple
 
-from whoosh.matching import (
-    ArrayUnionMatcher,
-    FilterMatcher,
-    NullMatcherClass,
-    UnionMatcher,
-    WrappingMatcher,
-)
-from whoosh.scoring import BM25F
-from whoosh.util import make_weighted_tree
+from museumxtd_search.engine.bm25f import IndexStatistics, LengthNorms
+from museumxtd_search.engine.queries import AnyOf, Phrase, Query, Term
+from museumxtd_search.engine.storage.postings import LENGTH_OF_BYTE, Postings, Segment
 
-from museumxtd_search.index.postings import (
-    LENGTH_OF_BYTE,
-    IndexStatistics,
-    Postings,
-    Segment,
-)
-
-# whoosh.query.Or._matcher (AUTO_MATCHER): an Or of fewer than OR_MAX_PARTS parts uses
-# a tree of UnionMatchers when it has two parts or its segment more than
-# OR_TREE_ABOVE_DOCUMENTS documents (deleted ones included), else an ArrayUnionMatcher.
-OR_TREE_ABOVE_DOCUMENTS = 5000
-OR_MAX_PARTS = 1024
-# Whoosh's default weighting, the one GardenSearcher has always used.
-_BM25F = BM25F()
 # Scores of more than this share of a segment's notes are kept as a list, one slot per
 # note (0.0 where absent); fewer as a dictionary.
 DENSE_SHARE = 0.125
@@ -73,36 +49,6 @@ DENSE_SHARE = 0.125
 # client likewise keeps the posting files it has fetched. The 30 benchmark queries at
 # 10,000 notes hold 600,000. 0 keeps nothing between queries.
 CACHED_POSTINGS = 1_000_000
-
-
-class Term(NamedTuple):
-    field: str
-    text: str
-    boost: float = 1.0
-
-
-class Phrase(NamedTuple):
-    """The words in order, each 1..``slop`` positions after the previous one.
-
-    ``lazy``: only ever adds to scores (the proximity bonus), so positions are checked
-    only for notes that could reach the shown results.
-    """
-
-    field: str
-    words: tuple[str, ...]
-    slop: int = 1
-    boost: float = 1.0
-    lazy: bool = False
-
-
-class AnyOf(NamedTuple):
-    """Whoosh's ``Or`` (boost 1): the sum of the scores of the parts that match."""
-
-    parts: tuple[Query, ...]
-
-
-Query = Term | Phrase | AnyOf
-NOTHING = AnyOf(())
 
 
 # Scores of the notes of one segment: {local doc: score}, or a list with one score per
@@ -194,8 +140,8 @@ class Scores:
         return self.exact if self.exact is not None else getter(self.low)
 
 
-def union(first: Scores | None, second: Scores | None, size: int) -> Scores | None:
-    """UnionMatcher: ``a.score() + b.score()`` where both match, else the one that does."""
+def plus(first: Scores | None, second: Scores | None, size: int) -> Scores | None:
+    """``first + second`` per note: the sum where both match, else the one that does."""
     if first is None:
         return second
     if second is None:
@@ -209,58 +155,24 @@ def union(first: Scores | None, second: Scores | None, size: int) -> Scores | No
     return Scores(low, high, lambda doc: score_a(doc) + score_b(doc))
 
 
-def in_sequence(parts: list[Scores | None], size: int) -> Scores | None:
-    """ArrayUnionMatcher: starting from 0, each part's score added in query order."""
+def left_to_right(parts: Iterable[Scores | None], size: int) -> Scores | None:
+    """The parts added left to right: ``((p1 + p2) + p3) + ...``."""
     result = None
     for part in parts:
-        result = union(result, part, size)
+        result = plus(result, part, size)
     return result
 
 
-def huffman(parts: list[tuple[int, type, Scores | None]], size: int) -> Scores | None:
-    """DefaultOr: whoosh.util.make_weighted_tree over (estimated size, part), which
-    repeatedly joins the two smallest parts and inserts the join after the parts of
-    equal size. Sizes tie often (0 for every absent term), and then Whoosh's sort
-    compares the matchers themselves: ``Matcher.__lt__`` is ``type(other) is
-    self.__class__``, so with Python's reflected comparisons a ``WrappingMatcher``
-    sorts before a ``FilterMatcher`` or a ``SpanNear2Matcher`` (its subclasses) of the
-    same size, and no other two matchers are ordered. The same function therefore sorts
-    stand-ins of the very classes Whoosh's matchers would have (``matcher_class``)."""
-
-    def join(first, second):
-        return _stand_in(UnionMatcher, union(first.scores, second.scores, size))
-
-    tree = make_weighted_tree(join, [(estimate, _stand_in(cls, scores))
-                                     for estimate, cls, scores in parts])
-    return tree.scores
-
-
-def _stand_in(cls: type, scores: Scores | None):
-    """An uninitialised ``cls`` instance: only its comparisons are used."""
-    stand_in = object.__new__(cls)
-    stand_in.scores = scores
-    return stand_in
-
-
-class SpanNear2Matcher(WrappingMatcher):
-    """Stands for ``whoosh.query.spans.SpanNear2.SpanNear2Matcher`` (a subclass of
-    ``WrappingMatcher`` through ``SpanWrappingMatcher``, related to no other matcher
-    class) where only comparisons matter: importing ``whoosh.query`` would cost every
-    query process tens of milliseconds."""
-
-
-def _tree_sums(parts: list[Iterator[float]]) -> Iterator[float]:
-    """Per note, make_binary_tree(IntersectionMatcher, ...).score() of the parts'
-    scores: halves first, left + right."""
-    if len(parts) == 1:
-        return parts[0]
-    half = len(parts) // 2
-    return map(add_floats, _tree_sums(parts[:half]), _tree_sums(parts[half:]))
+def _sums_left_to_right(parts: list[Iterator[float]]) -> Iterator[float]:
+    """Per note, the parts' scores added left to right."""
+    result = parts[0]
+    for part in parts[1:]:
+        result = map(add_floats, result, part)
+    return result
 
 
 def phrase_occurs(positions: list[list[int]], slop: int) -> bool:
-    """SpanNear2 (ordered, mindist 1): positions p0 < p1 < ... of the words with
-    ``1 <= p(i+1) - p(i) <= slop``."""
+    """Positions p0 < p1 < ... of the words with ``1 <= p(i+1) - p(i) <= slop``."""
     reachable = positions[0]
     for following in positions[1:]:
         if slop == 1:
@@ -279,27 +191,6 @@ def phrase_occurs(positions: list[list[int]], slop: int) -> bool:
         if not reachable:
             return False
     return True
-
-
-class LengthNorms:
-    """Per field and term frequency, ``(tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl /
-    avgfl))`` for every length byte: BM25F without its idf, computed with the very
-    operations of Whoosh's ``bm25()``, so that ``idf * ratio`` is its score (and
-    ``idf * ratio * boost`` that score boosted)."""
-
-    def __init__(self, statistics: IndexStatistics) -> None:
-        self.statistics = statistics
-        self._ratios: dict[tuple[str, float], list[float]] = {}
-
-    def ratios(self, field: str, tf: float) -> list[float]:
-        found = self._ratios.get((field, tf))
-        if found is None:
-            k1, b = _BM25F.K1, _BM25F._field_B.get(field, _BM25F.B)
-            average = self.statistics.average_length(field)
-            found = self._ratios[(field, tf)] = [
-                (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / average))
-                for length in LENGTH_OF_BYTE]
-        return found
 
 
 class Leaf:
@@ -392,8 +283,8 @@ class SegmentScorer:
                           lambda found: len(found.docs))
 
     def term_scores(self, field: str, text: str, boost: float = 1.0) -> Leaf | None:
-        """Whoosh's BM25F score of the term for each note that has it (times ``boost``
-        if not 1), or ``None`` when the segment lacks the term."""
+        """The term's score for each note that has it (times ``boost`` if not 1), or
+        ``None`` when the segment lacks the term."""
         return self._kept(("scores", field, text, boost),
                           lambda: self._score(field, text, boost),
                           lambda found: len(found.docs))
@@ -404,22 +295,22 @@ class SegmentScorer:
             return None
         docs = postings.docs
         lengths = self.segment.lengths(field)
-        # No length column: Whoosh's scorer takes length 1 (byte 1 is length 1).
+        # No length column: every length counts as 1 (byte 1 is length 1).
         length_bytes = (map(lengths.__getitem__, docs) if lengths is not None
                         else repeat(1, len(docs)))
         idf = self.statistics.idf(field, text)
 
         def table(tf: float) -> list[float]:
             """The term's score at frequency ``tf``, for every length byte."""
-            ratios = self.norms.ratios(field, tf)
+            norms = self.norms.norms(field, tf)
             if boost == 1.0:
-                return [idf * ratio for ratio in ratios]
-            return [idf * ratio * boost for ratio in ratios]
+                return [idf * norm for norm in norms]
+            return [idf * norm * boost for norm in norms]
 
         frequencies = set(postings.weights)
         if len(docs) < len(LENGTH_OF_BYTE):  # fewer postings than a table has entries
-            ratios = self.norms.ratios
-            scores = [idf * ratios(field, tf)[length]
+            norms = self.norms.norms
+            scores = [idf * norms(field, tf)[length]
                       for tf, length in zip(postings.weights, length_bytes, strict=True)]
             if boost != 1.0:
                 scores = [score * boost for score in scores]
@@ -438,56 +329,21 @@ class SegmentScorer:
             blocks = self._blocks[(field, text)] = {}
         return postings.positions(doc, blocks)
 
-    # --- Whoosh's estimate_size and matcher classes ------------------------------------
-    def estimate(self, query: Query) -> int:
-        if isinstance(query, Term):
-            return self.segment.doc_frequency(query.field, query.text)
-        if isinstance(query, Phrase):
-            return min(self.segment.doc_frequency(query.field, w) for w in query.words)
-        return min(sum(self.estimate(part) for part in query.parts), self.segment.doc_count)
-
-    def matcher_class(self, query: Query) -> type:
-        """The class of the matcher Whoosh builds for the query here (see ``huffman``)."""
-        segment = self.segment
-        if isinstance(query, Term):
-            if not segment.has_term(query.field, query.text):
-                return NullMatcherClass
-            if query.boost != 1.0:
-                return WrappingMatcher
-            if segment.deleted:
-                return FilterMatcher
-            return segment.leaf_matcher_class(query.field, query.text)
-        if isinstance(query, Phrase):
-            if not all(segment.has_term(query.field, w) for w in query.words):
-                return NullMatcherClass
-            return WrappingMatcher if query.boost != 1.0 else SpanNear2Matcher
-        if not query.parts:
-            return NullMatcherClass
-        if len(query.parts) == 1:
-            return self.matcher_class(query.parts[0])
-        return UnionMatcher if self._adds_along_a_tree(query) else ArrayUnionMatcher
-
-    def _adds_along_a_tree(self, query: AnyOf) -> bool:
-        return len(query.parts) < OR_MAX_PARTS and (
-            len(query.parts) == 2 or self.segment.doc_count_all > OR_TREE_ABOVE_DOCUMENTS)
-
     # --- scores ----------------------------------------------------------------------
     def evaluate(self, query: Query, parts: list[Scores | None] | None = None
                  ) -> Scores | None:
-        """The query's scores (``None`` where Whoosh's matcher is a NullMatcher or
-        matches nothing). ``parts``: the already evaluated parts of an ``AnyOf``."""
+        """The query's scores (``None`` where it matches nothing). ``parts``: the
+        already evaluated parts of an ``AnyOf``."""
         if isinstance(query, Term):
             leaf = self.term_scores(query.field, query.text, query.boost)
             return Scores(leaf.values) if leaf is not None and leaf.docs else None
         if isinstance(query, Phrase):
             return self.phrase(query)
-        if not query.parts:
-            return None
         if parts is None and len(query.parts) > 1 and all(
                 isinstance(part, Term) or (isinstance(part, Phrase) and not part.lazy)
                 for part in query.parts):
-            # One word in every field: its BM25F scores, a leaf in all but Whoosh's
-            # form, so a searcher keeps them as it keeps a term's.
+            # One word in every field (a clause): its BM25F scores, kept by a searcher
+            # as a term's are.
             return self._kept(("word", query), lambda: self._add_parts(query, None),
                               lambda found: _size_of(found.low))
         return self._add_parts(query, parts)
@@ -495,13 +351,7 @@ class SegmentScorer:
     def _add_parts(self, query: AnyOf, parts: list[Scores | None] | None) -> Scores | None:
         if parts is None:
             parts = [self.evaluate(part) for part in query.parts]
-        if len(query.parts) == 1:
-            return parts[0]
-        if self._adds_along_a_tree(query):
-            return huffman([(self.estimate(part), self.matcher_class(part), scores)
-                            for part, scores in zip(query.parts, parts, strict=True)],
-                           self.size)
-        return in_sequence(parts, self.size)
+        return left_to_right(parts, self.size)
 
     def phrase(self, query: Phrase) -> Scores | None:
         found = self._kept(("phrase", query), lambda: self._phrase_scores(query),
@@ -535,7 +385,7 @@ class SegmentScorer:
             candidates = self.phrase_docs(query, candidates)
         if not candidates:
             return None
-        scores = _tree_sums([map(getter(leaf.values), candidates) for leaf in leaves])
+        scores = _sums_left_to_right([map(getter(leaf.values), candidates) for leaf in leaves])
         if query.boost != 1.0:
             scores = map(query.boost.__rmul__, scores)
         return PhraseScores(candidates, values_of(candidates, scores, self.size))
@@ -549,7 +399,7 @@ class SegmentScorer:
 
     # --- matching only -----------------------------------------------------------------
     def docs(self, query: Query) -> set[int]:
-        """Local numbers of the notes the query matches (``docs_for_query``)."""
+        """Local numbers of the notes the query matches."""
         if isinstance(query, Term):
             postings = self.postings(query.field, query.text)
             return set(postings.docs) if postings is not None else set()
@@ -644,138 +494,3 @@ def _shifted(docs: Iterable[int], offset: int) -> Iterable[int]:
 
 def _shift_argument(function: Callable[[int], float], offset: int) -> Callable[[int], float]:
     return function if not offset else (lambda doc: function(doc - offset))
-
-
-def rank(matches: Matches, allowed: set[int] | None, excluded: set[int],
-         title_docs: set[int], boosts: dict[int, float], limit: int,
-         paths: Callable[[list[int]], dict[int, str]]) -> tuple[int, list[tuple[int, float]]]:
-    """(how many notes match, the first ``limit`` in ranking order with their exact
-    scores), keeping the notes of ``allowed`` (when given) outside ``excluded``.
-
-    Order: more units matched first; among those, notes whose title is the query; then
-    score times boost, highest first; then path. Whole groups of (units, title) are
-    taken while they fit. In the group that does not, notes are taken by decreasing
-    ``high`` score, their lazy phrases checked, until the next ``high`` falls below the
-    exact score of the group's last shown place: no later note can reach it. ``paths``
-    reads the paths of notes tied on everything else.
-    """
-    low, high, uncertain, exact = matches.low, matches.high, matches.uncertain, matches.exact
-    # Notes only the bonus could match (none so far: each bonus word is a unit too).
-    bonus_only = [doc for doc in filterfalse(low.__getitem__, uncertain) if exact(doc) > 0]
-    if allowed is None and not excluded:
-        docs = None  # every scored note: no set of them is needed
-        total = len(low) - low.count(0.0) + len(bonus_only)
-    else:
-        docs = set(compress(range(len(low)), low)).union(bonus_only)
-        if allowed is not None:
-            docs &= allowed
-        docs -= excluded
-        total = len(docs)
-
-    def exact_score(doc: int) -> float:
-        score = exact(doc) if doc in uncertain else low[doc]
-        return score * boosts[doc] if doc in boosts else score
-
-    shown: list[tuple[int, float]] = []
-    remaining = limit if limit >= 0 else total + limit  # as ranked[:limit] would slice
-    groups = _groups(docs, matches.unit_docs, bonus_only, title_docs)
-    while remaining > 0:  # the next group is only worked out when still needed
-        group = next(groups, None)
-        if group is None:
-            break
-        if len(group) <= remaining:
-            scored = [(doc, exact_score(doc)) for doc in group]
-        else:
-            scored = _best_of_group(group, remaining, low, high, uncertain, boosts,
-                                    exact_score)
-        best = _by_score_then_path(scored, remaining, paths)
-        shown += best
-        remaining -= len(best)
-    return total, shown
-
-
-def _best_of_group(group: list[int], count: int, low: list[float],
-                   high: list[float], uncertain: set[int], boosts: dict[int, float],
-                   exact_score: Callable[[int], float]) -> list[tuple[int, float]]:
-    """(doc, exact score) of every note of ``group`` that may be among its ``count``
-    best or tied with the last of them; the others are left out unchecked."""
-    lows = list(map(low.__getitem__, group))
-    highs = list(map(high.__getitem__, group)) if uncertain else lows
-    if boosts:
-        lows = [score * boosts.get(doc, 1.0) for doc, score in zip(group, lows, strict=True)]
-        highs = [score * boosts.get(doc, 1.0) for doc, score in zip(group, highs, strict=True)]
-    # The count-th best low score: the exact scores of the count best are at least this.
-    floor = heapq.nlargest(count, lows)[-1]
-    # Highest bound first, as a heap: usually only a few are ever popped.
-    order = list(compress(zip(map(neg, highs), group, strict=True),
-                          map(floor.__le__, highs)))
-    heapq.heapify(order)
-    found: list[tuple[int, float]] = []
-    best: list[float] = []  # min-heap of the count best exact scores so far
-    while order:
-        bound, doc = heapq.heappop(order)
-        if len(best) == count and -bound < best[0]:
-            break
-        score = exact_score(doc)
-        found.append((doc, score))
-        if len(best) < count:
-            heapq.heappush(best, score)
-        elif score > best[0]:
-            heapq.heapreplace(best, score)
-    return found
-
-
-def _groups(docs: set[int] | None, unit_docs: list[set[int]], bonus_only: list[int],
-            title_docs: set[int]) -> Iterator[list[int]]:
-    """The notes (``docs``; ``None``: all that any unit or the bonus matches) by (units
-    matched, title is the query), best group first."""
-    def split(group: set[int]) -> Iterator[list[int]]:
-        titled = group & title_docs
-        if titled:
-            yield list(titled)
-        rest = group - titled if titled else group
-        if rest:
-            yield list(rest)
-
-    every = (docs.intersection if docs is not None else unit_docs[0].intersection)(
-        *unit_docs)
-    yield from split(every)
-    if docs is None:
-        docs = set().union(*unit_docs, bonus_only)
-    if len(every) == len(docs):
-        return
-    counts = Counter()
-    for unit in unit_docs:
-        counts.update(unit & docs)
-    by_count: dict[int, set[int]] = {}
-    for doc in docs - every:
-        by_count.setdefault(counts[doc], set()).add(doc)
-    for count in sorted(by_count, reverse=True):
-        yield from split(by_count[count])
-
-
-def _by_score_then_path(scored: list[tuple[int, float]], count: int,
-                        paths: Callable[[list[int]], dict[int, str]]
-                        ) -> list[tuple[int, float]]:
-    """The ``count`` best (doc, score): highest score first, equal scores by path."""
-    scored.sort(key=lambda item: -item[1])
-    if len(scored) > count:
-        last = scored[count - 1][1]
-        end = count
-        while end < len(scored) and scored[end][1] == last:
-            end += 1
-        scored = scored[:end]
-    tied = []
-    start = 0
-    while start < len(scored):
-        stop = start + 1
-        while stop < len(scored) and scored[stop][1] == scored[start][1]:
-            stop += 1
-        if stop - start > 1:
-            tied.append((start, stop))
-        start = stop
-    if tied:
-        known = paths([doc for start, stop in tied for doc, _ in scored[start:stop]])
-        for start, stop in tied:
-            scored[start:stop] = sorted(scored[start:stop], key=lambda item: known[item[0]])
-    return scored[:count]

@@ -3,7 +3,7 @@ block by block, field lengths loaded once per searcher, positions decoded only f
 notes that need them.
 
 Whoosh stays the store: its term dictionary, posting files, per-document length
-columns and stored fields, read through ``index/whoosh_files.py`` (which imports no
+columns and stored fields, read through ``engine/storage/reader.py`` (which imports no
 Whoosh reader). What we skip is its matcher tree, which steps through every posting
 with several Python method calls (``id()``, ``score()``, ``next()`` per node).
 
@@ -23,15 +23,13 @@ import zlib
 from bisect import bisect_left, bisect_right
 from io import BytesIO
 from itertools import accumulate
-from math import log
 from pickle import load as pickle_load
 from pickle import loads
 from struct import Struct
 
-from whoosh.matching import LeafMatcher, ListMatcher
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from museumxtd_search.index.whoosh_files import (
+from museumxtd_search.engine.storage.reader import (
     IndexFiles,
     IndexFormatError,
     SegmentFiles,
@@ -46,10 +44,10 @@ _MAGIC_SIZE = len(WHOOSH3_HEADER_MAGIC)
 LENGTH_OF_BYTE: tuple[int, ...] = tuple(byte_to_length(b) for b in range(256))
 
 
-class W3LeafMatcher(LeafMatcher):
-    """Stands for ``whoosh.codec.whoosh3.W3LeafMatcher`` (the matcher Whoosh opens for
-    a term whose postings are not inlined) where only comparisons matter: like it, a
-    direct subclass of ``LeafMatcher`` (see ``ranking.SpanNear2Matcher``)."""
+def quantized_length(length: int) -> int:
+    """A field length as the index stores it (one lossy byte) and BM25F reads it back:
+    the client index carries these, so both engines score with the same lengths."""
+    return byte_to_length(length_to_byte(length)) if length else 0
 
 
 class Postings:
@@ -168,11 +166,6 @@ class Segment:
         info = self.term_info(field, text)
         return 0 if info is None else info.doc_frequency
 
-    def leaf_matcher_class(self, field: str, text: str) -> type:
-        """The class of the posting reader Whoosh opens for the term (it has it)."""
-        info = self.term_info(field, text)
-        return ListMatcher if info is not None and info.inlined is not None else W3LeafMatcher
-
     def postings(self, field: str, text: str) -> Postings | None:
         """The term's postings, or ``None`` when the segment does not have the term."""
         info = self.term_info(field, text)
@@ -257,59 +250,6 @@ def _read_postings(postfile, info: TermInfo) -> Postings:
         if last:
             return Postings(docs, weights, docs, starts, locations, postfile)
         position = end
-
-
-class IndexStatistics:
-    """The collection statistics of BM25F: the number of notes, each term's document
-    frequency, each field's average length.
-
-    Without ``live`` they are Whoosh's (``WeightingModel.idf``,
-    ``Searcher.avg_field_length`` as whoosh3 3.54.0 computes them), totalled over the
-    segments as its ``MultiReader`` does. Whoosh keeps a
-    deleted document in all three until its segment is merged away, so after an update
-    it would rank the same notes differently from a full build; and when it merges
-    small segments it totals their field lengths from the one-byte (lossy) lengths it
-    stores, not the exact ones a full build adds up. Given ``live`` (the build's
-    ``statistics.json``: notes indexed and each field's exact total length) and the
-    segments, deleted documents count nowhere: document frequencies leave them out
-    (segments with deletions count their postings), and an updated index ranks like a
-    full build of the same notes.
-    """
-
-    def __init__(self, segments: list[Segment], live: dict | None = None) -> None:
-        self.segments = segments
-        self.live = live
-        self.doc_count_all = (live["documents"] if live is not None
-                              else sum(s.doc_count_all for s in segments))
-        self._idf: dict[tuple[str, str], float] = {}
-        self._average: dict[str, float] = {}
-
-    def idf(self, field: str, text: str) -> float:
-        found = self._idf.get((field, text))
-        if found is None:
-            if self.live is None:  # Whoosh's reader.doc_frequency: deleted ones included
-                frequency = sum(s.doc_frequency(field, text) for s in self.segments)
-            else:
-                frequency = sum(self._live_frequency(segment, field, text)
-                                for segment in self.segments)
-            found = self._idf[(field, text)] = log(self.doc_count_all / (frequency + 1)) + 1
-        return found
-
-    @staticmethod
-    def _live_frequency(segment: Segment, field: str, text: str) -> int:
-        if not segment.deleted:
-            return segment.doc_frequency(field, text)
-        postings = segment.postings(field, text)
-        return len(postings.docs) if postings is not None else 0
-
-    def average_length(self, field: str) -> float:
-        """``avg_field_length(field) or 1``, as ``BM25FScorer`` takes it."""
-        found = self._average.get(field)
-        if found is None:
-            total = (self.live["field_lengths"].get(field, 0) if self.live is not None
-                     else sum(s.files.field_lengths.get(field, 0) for s in self.segments))
-            found = self._average[field] = (total / (self.doc_count_all or 1)) or 1
-        return found
 
 
 def leaf_segments(index: IndexFiles) -> list[Segment]:

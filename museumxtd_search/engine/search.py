@@ -19,27 +19,19 @@ from __future__ import annotations
 import heapq
 import json
 from bisect import bisect_left
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
 from museumxtd_search.analysis.pipeline import terms, tokens
 from museumxtd_search.analysis.query import Clause, ParsedQuery, parse_query
 from museumxtd_search.analysis.snippets import make_snippet
 from museumxtd_search.analysis.typos import allowed_edits, best_correction, prefix_expansions
-from museumxtd_search.index import store
-from museumxtd_search.index.postings import IndexStatistics, leaf_segments
-from museumxtd_search.index.ranking import (
-    NOTHING,
-    AnyOf,
-    IndexScorer,
-    Phrase,
-    Query,
-    SegmentScorer,
-    Term,
-    rank,
-)
-from museumxtd_search.index.whoosh_files import IndexFiles, NoTableOfContentsError
+from museumxtd_search.engine.bm25f import IndexStatistics
+from museumxtd_search.engine.queries import NOTHING, AnyOf, Phrase, Query, Term
+from museumxtd_search.engine.ranking import rank
+from museumxtd_search.engine.scoring import IndexScorer, SegmentScorer
+from museumxtd_search.engine.storage.postings import leaf_segments
 from museumxtd_search.rules import (
     EXACT_WEIGHT,
     FIELD_LANGUAGE,
@@ -54,14 +46,9 @@ from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import key
 
 if TYPE_CHECKING:
+    from museumxtd_search.engine.storage.reader import IndexFiles
     from museumxtd_search.vault.resolver import LinkTable
 
-# Openings tried while rebuilds keep replacing the generation being opened.
-_OPEN_ATTEMPTS = 5
-
-
-class NoIndexError(RuntimeError):
-    """There is no complete index in the folder."""
 
 
 class Hit(NamedTuple):
@@ -110,25 +97,25 @@ class ClauseTerms(NamedTuple):
     phrase: bool
 
 
-class GardenSearcher:
-    """An open index: create once, query many times (the CLI makes one per process)."""
+class Searcher:
+    """Answers queries from an open index: create once, query many times.
 
-    def __init__(self, index_dir: Path | str) -> None:
-        index_dir = Path(index_dir)
-        # A rebuild may switch generations and delete the old one at any moment. What
-        # is open stays readable (Whoosh keeps its files, we keep ours), so everything
-        # is opened at once, and again on the new generation if it vanished meanwhile.
-        for attempt in range(_OPEN_ATTEMPTS):
-            generation = store.live_generation(index_dir)
-            if generation is None:
-                raise NoIndexError(f"no index in {index_dir}")
-            try:
-                self._open(generation)
-                break
-            except (OSError, NoTableOfContentsError):
-                if attempt + 1 == _OPEN_ATTEMPTS or \
-                        store.live_generation(index_dir) == generation:
-                    raise
+    It is given the index's files, the build's collection statistics (``None``: take
+    Whoosh's own), and two loaders called on first use: the vocabulary
+    (``{"words": {folded word: notes}, "spellings": {folded: spelling}}``) and the
+    garden's link table (for ``links_to``). Where these come from is the index's
+    business (``index.searcher``).
+    """
+
+    def __init__(self, files: IndexFiles, statistics: dict | None,
+                 vocabulary: Callable[[], dict], link_table: Callable[[], LinkTable]) -> None:
+        self.files = files
+        self._load_vocabulary_file = vocabulary
+        self._load_link_table = link_table
+        # Scoring reads the segments directly (engine/scoring.py); nothing here is
+        # proportional to the garden until a query needs it.
+        segments = leaf_segments(files)
+        self.scorer = IndexScorer(segments, IndexStatistics(segments, statistics))
         self._vocabulary: list[tuple[str, int]] | None = None
         self._sorted_words: list[str] | None = None
         self._words_by_length: dict[int, list[tuple[str, int, frozenset[str]]]] | None = None
@@ -139,35 +126,10 @@ class GardenSearcher:
         self._corrections: dict[str, str | None] = {}
         self._vocabulary_file: dict[str, dict] | None = None
 
-    def _open(self, generation: Path) -> None:
-        """Open ``generation``: its vocabulary (parsed on first use), its statistics
-        and its Whoosh index, read by ``index.whoosh_files`` (importing Whoosh's own
-        readers would load all of Whoosh, tens of milliseconds per query process);
-        raises ``OSError`` if its files are gone."""
-        self.generation = generation
-        self._vocabulary_handle: IO[bytes] | None = open(  # noqa: SIM115 - closed on parse
-            generation / store.VOCABULARY, "rb")
-        try:
-            # The build's own statistics, always: besides keeping deleted notes, Whoosh
-            # totals a merged segment's field lengths from its lossy length bytes, so
-            # an updated index whose small segments merged would rank unlike a full build.
-            live = store.read_statistics(generation)
-            self.files = IndexFiles(generation)
-        except BaseException:
-            self._vocabulary_handle.close()
-            raise
-        # Scoring reads the segments directly (index/ranking.py); nothing here is
-        # proportional to the garden until a query needs it.
-        segments = leaf_segments(self.files)
-        self.scorer = IndexScorer(segments, IndexStatistics(segments, live))
-
     def close(self) -> None:
         self.files.close()
-        if self._vocabulary_handle is not None:
-            self._vocabulary_handle.close()
-            self._vocabulary_handle = None
 
-    def __enter__(self) -> GardenSearcher:
+    def __enter__(self) -> Searcher:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -176,13 +138,7 @@ class GardenSearcher:
     # --- vocabulary -------------------------------------------------------------
     def _load_vocabulary(self) -> dict[str, dict]:
         if self._vocabulary_file is None:
-            handle = self._vocabulary_handle
-            if handle is None:  # closed: read the file again (it may be gone)
-                self._vocabulary_file = store.read_json(self.generation / store.VOCABULARY)
-            else:
-                with handle:
-                    self._vocabulary_file = json.load(handle)
-                self._vocabulary_handle = None
+            self._vocabulary_file = self._load_vocabulary_file()
         return self._vocabulary_file
 
     @property
@@ -218,19 +174,8 @@ class GardenSearcher:
 
     @property
     def link_table(self) -> LinkTable:
-        from museumxtd_search.vault.resolver import LinkTable  # only --links-to needs it
-
         if self._link_table is None:
-            try:
-                data = store.read_json(self.generation / store.LINKS)
-            except FileNotFoundError:
-                # A rebuild replaced this generation since we opened it: the new table
-                # resolves names at least as well as the one we would have read.
-                current = store.live_generation(self.generation.parent)
-                if current is None:
-                    raise NoIndexError(f"no index in {self.generation.parent}") from None
-                data = store.read_json(current / store.LINKS)
-            self._link_table = LinkTable.from_json(data)
+            self._link_table = self._load_link_table()
         return self._link_table
 
     # --- query building ---------------------------------------------------------
@@ -438,10 +383,3 @@ class GardenSearcher:
 
 def _unique(items) -> list[str]:
     return list(dict.fromkeys(items))
-
-
-def search(index_dir: Path | str, text: str, limit: int = 10, tags: tuple[str, ...] = (),
-           links_to: str | None = None) -> SearchResponse:
-    """Open the index in ``index_dir``, run one query, close it."""
-    with GardenSearcher(index_dir) as searcher:
-        return searcher.search(text, limit=limit, tags=tags, links_to=links_to)

@@ -1,0 +1,224 @@
+"""What a build leaves beside the Whoosh index in a generation, read and written here.
+
+- ``manifest.json``: the notes folder and options, the other files, the warnings, the
+  Whoosh generation it describes and a digest of the note listing with its stamps (small:
+  written last, its presence marks a complete generation);
+- ``stamps.json``: each note's stamp (modification time, size), as two flat lists (the
+  query command compares them before every search, so it must load fast);
+- ``notes.json``: each note's entry (content hash, names, link targets, see
+  ``vault.catalog``) and its ``IndexedState`` (what decides whether its document is
+  still right, and its field lengths);
+- ``vocabulary.json``: the vocabulary counts (the searcher reads words and spellings);
+- ``links.json``: the link table (for ``query --links-to`` and unchanged updates);
+- ``statistics.json``: the number of notes indexed and each field's total length,
+  the BM25 statistics the searcher ranks with (``collection_statistics``).
+
+An update carries these forward instead of re-reading every note, so they must
+describe the same index: they share a build token, and the manifest (replaced last)
+names the token and the Whoosh generation. A build that died between the Whoosh
+commit and the manifest leaves them disagreeing, and the next build is a full one.
+
+This module is on the query command's path (freshness, statistics): it imports
+nothing heavy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from array import array
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from museumxtd_search.index.generations import MANIFEST, live_generation
+from museumxtd_search.rules import EXACT_FIELD, FIELD_WEIGHTS
+
+if TYPE_CHECKING:
+    from museumxtd_search.analysis.documents import AnalyzedNote
+    from museumxtd_search.analysis.vocabulary import Vocabulary
+    from museumxtd_search.vault.catalog import NoteEntry
+    from museumxtd_search.vault.files import GardenFiles
+    from museumxtd_search.vault.resolver import LinkTable
+    from museumxtd_search.vault.warning import VaultWarning
+
+try:  # the C module hashlib wraps: importing hashlib loads OpenSSL, ~4 ms per query
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b
+
+# The layout of a generation (Whoosh schema and side files); an index written with
+# another is rebuilt in full, and ``check`` calls it stale.
+SCHEMA_VERSION = 4
+
+LINKS = "links.json"
+VOCABULARY = "vocabulary.json"
+NOTES = "notes.json"
+STATISTICS = "statistics.json"
+STAMPS = "stamps.json"
+# Every field BM25F scores, in the order of ``IndexedState.lengths``.
+SCORED_FIELDS = (*FIELD_WEIGHTS, EXACT_FIELD)
+
+
+def read_json(path: Path) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def dump_json(data: Any, sort_keys: bool = True) -> str:
+    """Compact JSON; ``sort_keys=False`` for large tables already in path order."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=sort_keys, separators=(",", ":"))
+
+
+def new_token() -> str:
+    """A build's token: unique per build, written in every side file it writes."""
+    return f"{time.time_ns()}-{os.getpid()}"
+
+
+class IndexedState(NamedTuple):
+    """What an index entry was written from: when the content hash, the links signature
+    or the display title changes, the note is written again. ``lengths`` are the
+    lengths of its scored fields (``SCORED_FIELDS`` order), what the collection
+    statistics are summed from. Stored in ``notes.json`` as a JSON list."""
+
+    content_hash: str
+    links_signature: str
+    title: str
+    lengths: list[int]
+
+    @classmethod
+    def of(cls, analyzed: AnalyzedNote) -> IndexedState:
+        note = analyzed.note
+        return cls(note.content_hash, analyzed.links_signature, note.title,
+                   [len(analyzed.fields[name]) for name in FIELD_WEIGHTS]
+                   + [len(analyzed.exact)])
+
+    @classmethod
+    def from_json(cls, data: list) -> IndexedState:
+        content_hash, links_signature, title, lengths = data
+        return cls(content_hash, links_signature, title, lengths)
+
+    def same_source(self, content_hash: str, links_signature: str, title: str) -> bool:
+        return (self.content_hash, self.links_signature, self.title) == \
+            (content_hash, links_signature, title)
+
+
+def collection_statistics(states: Iterable[IndexedState]) -> dict[str, object]:
+    """The BM25 statistics of the notes indexed now: their number and each field's
+    total length. Whoosh's own counts keep deleted documents until segments merge,
+    so after an update they would rank differently from a full build; these do not."""
+    totals = [0] * len(SCORED_FIELDS)
+    documents = 0
+    for state in states:
+        documents += 1
+        for number, length in enumerate(state.lengths):
+            totals[number] += length
+    return {"documents": documents,
+            "field_lengths": dict(zip(SCORED_FIELDS, totals, strict=True))}
+
+
+def read_manifest(generation: Path | None) -> dict | None:
+    """The generation's manifest, or ``None`` when there is none readable."""
+    if generation is None:
+        return None
+    try:
+        return read_json(generation / MANIFEST)
+    except (OSError, ValueError):
+        return None
+
+
+def load_manifest(index_dir: Path) -> dict | None:
+    """The live generation's manifest, or ``None``."""
+    return read_manifest(live_generation(index_dir))
+
+
+def built_from(manifest: dict | None, notes_dir: Path, exclude: Iterable[str]) -> bool:
+    """Whether ``manifest`` describes an index of ``notes_dir`` with these exclusions,
+    written by this version of the schema (else only a full build will do)."""
+    return (manifest is not None and manifest.get("schema") == SCHEMA_VERSION
+            and manifest.get("root") == str(Path(notes_dir).resolve())
+            and manifest.get("exclude") == list(exclude))
+
+
+def read_statistics(generation: Path) -> dict | None:
+    """The build's ``statistics.json`` (notes indexed, each field's exact total length),
+    or ``None`` when unreadable or empty. Raises ``FileNotFoundError`` when the whole
+    generation is gone (a rebuild replaced it), so that a reader opens the new one."""
+    try:
+        data = read_json(generation / STATISTICS)
+        return data if data["documents"] > 0 and isinstance(data["field_lengths"], dict) \
+            else None
+    except FileNotFoundError:
+        if not (generation / MANIFEST).exists():
+            raise
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def read_stamps_file(generation: Path) -> tuple[str, list[str], list[int]] | None:
+    """(build token, note paths, their stamps flattened: mtime, size, mtime, …) of the
+    generation's ``stamps.json``, or ``None`` when unreadable."""
+    try:
+        data = read_json(generation / STAMPS)
+        token, paths, flat = data["build"], data["paths"], data["stamps"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(paths, list) or not isinstance(flat, list) or \
+            len(flat) != 2 * len(paths):
+        return None
+    return token, paths, flat
+
+
+def read_stamps(generation: Path) -> tuple[str, dict[str, tuple[int, int]]] | None:
+    """(build token, path -> stamp) of ``stamps.json``, or ``None`` when unreadable."""
+    found = read_stamps_file(generation)
+    if found is None:
+        return None
+    token, paths, flat = found
+    return token, {path: (flat[2 * n], flat[2 * n + 1]) for n, path in enumerate(paths)}
+
+
+def listing_digest(paths: Sequence[str], stamps: dict[str, tuple[int, int]]) -> str:
+    """One hash of the note paths in order and their stamps (mtime in ns, size).
+
+    The manifest keeps it, so the query command's usual case, nothing changed, is
+    told by the manifest it reads anyway instead of parsing ``stamps.json`` (10,000
+    paths and 20,000 numbers at 10,000 notes); that file says what changed otherwise.
+    """
+    digest = blake2b(digest_size=16)
+    digest.update("\n".join(paths).encode("utf-8", "surrogateescape"))
+    # Machine integers: formatting 20,000 numbers as text cost more than parsing them.
+    digest.update(array("q", [n for path in paths for n in stamps[path]]).tobytes())
+    return digest.hexdigest()
+
+
+def make_side_files(token: str, root: Path, exclude: list[str], files: GardenFiles,
+                    entries: dict[str, NoteEntry], indexed: dict[str, IndexedState],
+                    vocabulary: Vocabulary, table: LinkTable | None,
+                    warnings: list[VaultWarning], whoosh_generation: int) -> dict[str, object]:
+    """The side files of a generation by name, the manifest last (written last, it
+    marks the generation complete). ``table`` is ``None`` when links.json stays."""
+    files_out: dict[str, object] = {
+        NOTES: {"build": token, "entries": {p: e.to_json() for p, e in entries.items()},
+                "indexed": {p: list(state) for p, state in indexed.items()}},
+        VOCABULARY: {"build": token, **vocabulary.to_json()},
+    }
+    if table is not None:
+        files_out[LINKS] = table.to_json()
+    files_out[STATISTICS] = {"build": token, **collection_statistics(indexed.values())}
+    paths = [p for p in files.notes if p in files.stamps]
+    files_out[STAMPS] = {"build": token, "paths": paths,
+                         "stamps": [n for p in paths for n in files.stamps[p]]}
+    files_out[MANIFEST] = {
+        "schema": SCHEMA_VERSION,
+        "root": str(root.resolve()),
+        "exclude": exclude,
+        "build": token,
+        "whoosh_generation": whoosh_generation,
+        "listing": listing_digest(paths, files.stamps),
+        "assets": list(files.assets),
+        "warnings": [[w.path, w.line, w.message] for w in warnings],
+    }
+    return files_out

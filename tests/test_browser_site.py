@@ -64,7 +64,7 @@ def test_accentless_query_shows_the_accented_note_first(page, bundled_url):
     page.goto(bundled_url + "search/index.html")
     paths = result_paths(page, "reseaux sociaux")
     assert paths[0] == "Notes/Réseaux sociaux et musées.md"
-    excerpt = page.inner_html("#search-results li:first-child .excerpt")
+    excerpt = page.inner_html("#search-results li:first-child .mxsearch-excerpt")
     assert "<mark>" in excerpt
     assert page.errors == []
 

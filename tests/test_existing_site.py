@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from browser_support import serve
 from click.testing import CliRunner
 
 from museumxtd_search.cli import cli
@@ -321,3 +322,30 @@ def test_command_without_any_match_exits_1(invoke, project, tmp_path):
     assert result.exit_code == 1
     assert "no note of" in result.stderr
 
+
+
+# --- in the browser: a site served under a path, English labels -------------------------------
+
+@pytest.mark.browser
+def test_results_link_to_the_pages_of_a_site_served_under_a_path(browser, project, tmp_path):
+    host = tmp_path / "host"
+    site = host / "garden"
+    site.parent.mkdir()
+    (project / "docs").rename(site)
+    summary = add_search(load_settings(site, project, notes=project, base_url="/garden/",
+                                       lang="en"))
+    write(site, {"search/index.html": "<!doctype html><meta charset=utf-8><title>s</title>"
+                                      f"<body>{summary.snippet}</body>"})
+    page = browser.new_page()
+    with serve(host) as url:
+        page.goto(url + "garden/search/?q=" + "r%C3%A9seaux")
+        page.wait_for_selector("#search-results a[data-path]", timeout=10_000)
+        assert page.inner_text("label[for=search-input]") == "Search the notes"
+        link = page.locator("#search-results a[data-path]").first
+        assert link.get_attribute("data-path") == \
+            "Notes/Réseaux sociaux et musées. Aide à la décision.md"
+        assert link.get_attribute("href") == (
+            url + "garden/Notes/R%C3%A9seaux%20sociaux%20et%20mus%C3%A9es.%20Aide%20%C3%A0%20la"
+            "%20d%C3%A9cision/#Reseaux-sociaux-et-musees")
+        assert page.goto(link.get_attribute("href")).status == 200
+    page.close()

@@ -24,6 +24,7 @@ from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
 from museumxtd_search.index.snapshot import read_garden
 from museumxtd_search.parallel import collector_paused
 from museumxtd_search.site.client_index import build_client_index
+from museumxtd_search.site.engine_script import ENGINE_FOLDER, SCRIPT_NAME, engine_script
 from museumxtd_search.site.markdown_render import RenderContext, render_markdown
 from museumxtd_search.site.pages import NotePages, start_note_pages
 from museumxtd_search.site.search_files import write_client_index
@@ -250,7 +251,9 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
         for folder in reversed(folders):
             static = folder / "static"
             if static.is_dir():
-                shutil.copytree(static, writer.path("static"), dirs_exist_ok=True)
+                shutil.copytree(static, writer.path("static"), dirs_exist_ok=True,
+                                ignore=shutil.ignore_patterns(ENGINE_FOLDER.name))
+        writer.write(f"static/{SCRIPT_NAME}", engine_script(folders))
         written = rendering.finish()
 
     writer.pages += written.pages

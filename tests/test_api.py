@@ -9,7 +9,8 @@ import pytest
 import museumxtd_search as mxs
 
 GARDEN = {
-    "Accueil.md": "---\ntags: [guide]\n---\n# Accueil\n\nVoir [[Réseaux sociaux]] et [[Absente]].\n",
+    "Accueil.md": "---\ntags: [guide]\n---\n# Accueil\n\n"
+                  "Voir [[Réseaux sociaux]] et [[Absente]].\n",
     "Réseaux sociaux.md": "# Réseaux sociaux\n\nLes réseaux sociaux des musées.\n",
     "Brouillon/Idée.md": "# Idée\n\nLes réseaux, plus tard.\n",
 }

@@ -82,13 +82,6 @@ class Garden:
         return build_index(self.notes, self.index_dir, self.exclude, full=full,
                            on_progress=on_progress, wait=wait, on_wait=on_wait)
 
-    def stale_notes(self) -> list[str] | None:
-        """The notes whose files changed since the index was built (by modification time
-        and size), or ``None`` when there is no usable index."""
-        from museumxtd_search.index.freshness import stale_files
-
-        return stale_files(self.notes, self.index_dir, self.exclude)
-
     # --- query -------------------------------------------------------------------------
     def query(self, text: str, limit: int = 10, tags: Iterable[str] = (),
               links_to: str | None = None, refresh: bool = True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from museumxtd_search.analysis.pipeline import surface_words, terms, tokens
+from museumxtd_search.analysis.pipeline import terms, tokens
 from museumxtd_search.analysis.query import parse_query
 from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import key
@@ -160,10 +160,6 @@ def test_key_keeps_stop_words_so_titles_stay_distinct():
 def test_key_ignores_punctuation():
     assert key("Réseaux sociaux et musées. Aide à la décision") == \
         key("reseaux sociaux et musees aide a la decision")
-
-
-def test_surface_words_keep_accents_and_drop_stop_words():
-    assert surface_words("L’Évaluation des réseaux") == ["évaluation", "réseaux"]
 
 
 @pytest.mark.parametrize(("query", "searched", "ignored"), [

@@ -56,10 +56,6 @@ class ParsedQuery:
         self.tokens: list[str] = []
         self.ignored: list[str] = []
 
-    @property
-    def empty(self) -> bool:
-        return not self.units and not self.tags
-
 
 _TOKEN = re.compile(r'"[^"]*"?|\S+')
 _OPERATORS = frozenset(("AND", "&&", "OR", "||", "NOT"))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import pickle
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 # What a data pickle may name besides numbers, strings, tuples, lists and dictionaries
@@ -63,11 +63,6 @@ def load_records(data: bytes, classes: Callable[[str, str], object | None]) -> A
     """Unpickle data whose objects are of the classes ``classes(module, name)`` returns
     (``None``: refused)."""
     return _Restricted(_reader(data), classes).load()
-
-
-def classes_of(allowed: Mapping[tuple[str, str], object]) -> Callable[[str, str], object | None]:
-    """``classes`` for ``load_records`` from a fixed table."""
-    return lambda module, name: allowed.get((module, name))
 
 
 # Protocol 2 opcodes of a pickled list of integers.

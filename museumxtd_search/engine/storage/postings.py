@@ -166,9 +166,6 @@ class Segment:
         found = self._infos[key] = self.files.terms.term_info(field, text)
         return found
 
-    def has_term(self, field: str, text: str) -> bool:
-        return self.term_info(field, text) is not None
-
     def doc_frequency(self, field: str, text: str) -> int:
         """Postings of the term here, deleted documents included (Whoosh's estimate)."""
         info = self.term_info(field, text)

@@ -80,35 +80,38 @@ def cli() -> None:
 
 # --- index ----------------------------------------------------------------------------
 
-def run_build(notes_dir: Path, index_dir: Path, exclude: tuple[str, ...], full: bool,
-              show_progress: bool, wait: bool = True):
-    """Build the index, with a progress bar on a terminal (stderr).
-
-    When another process is building, say so once on stderr before waiting for it:
-    a silent wait looks like a hang.
-    """
-    from museumxtd_search.index.build import build_index
-
-    def waiting(holder: str) -> None:
-        click.echo(f"waiting: index is being built by PID {holder}", err=True)
-
-    if not show_progress or not sys.stderr.isatty():
-        return build_index(notes_dir, index_dir, exclude, full=full, wait=wait,
-                           on_wait=waiting)
+@contextlib.contextmanager
+def _progress_bar(label: str, show: bool):
+    """A progress callback ``(done, total)`` drawing a bar on stderr when it is a
+    terminal; the bar appears with the first news (an update reading nothing shows none)."""
+    if not show or not sys.stderr.isatty():
+        yield None
+        return
     with contextlib.ExitStack() as stack:
         bar = None
 
         def advance(done: int, total: int) -> None:
-            # The bar appears with the first news: an update that reads nothing shows none.
             nonlocal bar
             if bar is None:
-                bar = stack.enter_context(click.progressbar(length=total, label="indexing",
+                bar = stack.enter_context(click.progressbar(length=total, label=label,
                                                             file=sys.stderr))
             bar.length = total
             bar.update(done - bar.pos)
 
-        return build_index(notes_dir, index_dir, exclude, full=full, on_progress=advance,
-                           wait=wait, on_wait=waiting)
+        yield advance
+
+
+def _say_waiting(holder: str) -> None:
+    # A silent wait looks like a hang.
+    click.echo(f"waiting: index is being built by PID {holder}", err=True)
+
+
+def _garden(notes_dir: Path, index_dir: Path = Path(DEFAULT_INDEX),
+            exclude: tuple[str, ...] = ()):
+    from museumxtd_search.api import Garden
+
+    _require_notes(notes_dir)
+    return Garden(notes_dir, index_dir, exclude)
 
 
 @cli.command("index")
@@ -119,35 +122,28 @@ def run_build(notes_dir: Path, index_dir: Path, exclude: tuple[str, ...], full: 
 def index_command(notes_dir: Path, exclude: tuple[str, ...], index_dir: Path, full: bool,
                   as_json: bool) -> None:
     """Build or update the search index (incremental unless --full)."""
-    _require_notes(notes_dir)
-    summary = run_build(notes_dir, index_dir, exclude, full, show_progress=not as_json)
+    garden = _garden(notes_dir, index_dir, exclude)
+    with _progress_bar("indexing", show=not as_json) as progress:
+        summary = garden.index(full=full, on_progress=progress, on_wait=_say_waiting)
     _print_summary(summary, as_json)
 
 
 # --- query ----------------------------------------------------------------------------
 
-def ensure_index(notes_dir: Path, index_dir: Path, exclude: tuple[str, ...],
-                 check=None) -> None:
-    """Build or refresh the index when it is missing or older than the notes (says so);
-    ``check`` is a ``StaleCheck`` already started for them."""
-    from museumxtd_search.index.freshness import stale_files
-    from museumxtd_search.index.generations import live_generation
-    from museumxtd_search.index.lock import IndexBusyError
+def _tell_refresh(notes_dir: Path, index_dir: Path):
+    """What ``query`` says on stderr while it refreshes the index."""
 
-    stale = check.result() if check is not None else stale_files(notes_dir, index_dir, exclude)
-    if stale == []:
-        return
-    if stale is None:
-        click.echo(f"building the index of {notes_dir} in {index_dir}…", err=True)
-    else:
-        click.echo(f"updating the index: {len(stale)} note(s) changed…", err=True)
-    try:
-        summary = run_build(notes_dir, index_dir, exclude, full=False, show_progress=True,
-                            wait=live_generation(index_dir) is None)
-    except IndexBusyError as error:
-        click.echo(f"note: {error}; answering from the previous index", err=True)
-        return
-    click.echo(summary.line(), err=True)
+    def tell(event: str, value: object) -> None:
+        if event == "stale" and value is None:
+            click.echo(f"building the index of {notes_dir} in {index_dir}…", err=True)
+        elif event == "stale":
+            click.echo(f"updating the index: {len(value)} note(s) changed…", err=True)
+        elif event == "built":
+            click.echo(value.line(), err=True)
+        elif event == "busy":
+            click.echo(f"note: {value}; answering from the previous index", err=True)
+
+    return tell
 
 
 @cli.command("query", context_settings={"ignore_unknown_options": True})
@@ -165,19 +161,16 @@ def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, .
                   index_dir: Path, limit: int, tags: tuple[str, ...], links_to: str | None,
                   as_json: bool) -> None:
     """Search the notes: museumxtd-search query "réseaux sociaux"."""
-    from museumxtd_search.index.freshness import StaleCheck
-
     text = " ".join(words).strip()
     if not text and not links_to and not tags:
         raise UsageProblem("empty query: give words to search for (or --links-to/--tag)")
     if len(text) > 2000:
         raise UsageProblem(f"query too long ({len(text)} characters, at most 2000)")
-    _require_notes(notes_dir)
-    check = StaleCheck(notes_dir, index_dir, exclude)  # lists the notes on another core
-    from museumxtd_search.index.searcher import search  # while Whoosh loads here
-
-    ensure_index(notes_dir, index_dir, exclude, check)
-    response = search(index_dir, text, limit=limit, tags=tags, links_to=links_to)
+    garden = _garden(notes_dir, index_dir, exclude)
+    with _progress_bar("indexing", show=True) as progress:
+        response = garden.query(text, limit=limit, tags=tags, links_to=links_to,
+                                on_refresh=_tell_refresh(notes_dir, index_dir),
+                                on_progress=progress)
     if as_json:
         _print_json(response.to_json())
         return
@@ -256,37 +249,38 @@ def export_command(context: click.Context, notes_dir: Path, exclude: tuple[str, 
                    allow_html: bool, index_dir: Path, as_json: bool) -> None:
     """Export a static site with an offline in-browser search, or (--into) add the search
     to a site another generator built."""
+    from museumxtd_search.site.export import ExportRefusedError
+
     given = {name for name in context.params
              if context.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE}
     if into_dir is not None:
-        _add_search(given, notes_dir, exclude, into_dir, bundle, url_pattern, lang, base_url,
-                    as_json)
+        _export_into(given, notes_dir, exclude, into_dir, bundle, url_pattern, lang, base_url,
+                     as_json)
         return
     only_into = sorted(given & {"bundle", "url_pattern", "lang"})
     if only_into:
         raise UsageProblem(f"--{only_into[0].replace('_', '-')} goes with --into SITE")
-    from museumxtd_search.index.snapshot import snapshot_folder
-    from museumxtd_search.site.export import ExportRefusedError, export_site
+    garden = _garden(notes_dir, index_dir, exclude)
 
-    _require_notes(notes_dir)
+    def waiting(holder: str) -> None:
+        click.echo(f"waiting: {out_dir} is being exported by PID {holder}", err=True)
+
     try:
-        summary = export_site(notes_dir, out_dir, exclude, templates=templates_dir, force=force,
-                              allow_html=allow_html, site_title=site_title,
-                              base_url=base_url or "",
-                              snapshot=snapshot_folder(index_dir, notes_dir, exclude))
+        summary = garden.export(out_dir, templates=templates_dir, base_url=base_url or "",
+                                title=site_title, force=force, allow_html=allow_html,
+                                on_wait=waiting)
     except ExportRefusedError as error:
         raise click.ClickException(str(error)) from None
     _print_summary(summary, as_json)
 
 
-def _add_search(given: set[str], notes_dir: Path, exclude: tuple[str, ...], into_dir: Path,
-                bundle: str | None, url_pattern: str | None, lang: str | None,
-                base_url: str | None, as_json: bool) -> None:
+def _export_into(given: set[str], notes_dir: Path, exclude: tuple[str, ...], into_dir: Path,
+                 bundle: str | None, url_pattern: str | None, lang: str | None,
+                 base_url: str | None, as_json: bool) -> None:
     """``export --into``: options for the library, its summary for people or --json."""
     from museumxtd_search.site.existing_site import (
         NoPageMatchedError,
         SiteSettingsError,
-        add_search,
         load_settings,
     )
     from museumxtd_search.site.search_bundle import BundleRefusedError
@@ -305,9 +299,11 @@ def _add_search(given: set[str], notes_dir: Path, exclude: tuple[str, ...], into
                                  exclude=exclude)
     except SiteSettingsError as error:
         raise UsageProblem(str(error)) from None
-    _require_notes(settings.notes)
+    garden = _garden(settings.notes, exclude=settings.exclude)
     try:
-        summary = add_search(settings)
+        summary = garden.export_into(settings.site, bundle=settings.bundle,
+                                     url_pattern=settings.url_pattern, lang=settings.lang,
+                                     base_url=settings.base_url)
     except SiteSettingsError as error:
         raise UsageProblem(str(error)) from None
     except (BundleRefusedError, NoPageMatchedError) as error:
@@ -356,13 +352,8 @@ def serve_command(out_dir: Path, port: int) -> None:
 def check_command(notes_dir: Path, exclude: tuple[str, ...], index_dir: Path,
                   site_dir: Path | None, templates_dir: Path | None, as_json: bool) -> None:
     """Exit 0 when the index (and site) match the notes, 1 when stale (for CI)."""
-    from museumxtd_search.index.freshness import index_freshness
-    from museumxtd_search.site.freshness import site_freshness
-
-    _require_notes(notes_dir)
-    results = [index_freshness(notes_dir, index_dir, exclude)]
-    if site_dir is not None:
-        results.append(site_freshness(notes_dir, site_dir, exclude, templates_dir))
+    results = _garden(notes_dir, index_dir, exclude).check(site=site_dir,
+                                                           templates=templates_dir)
     fresh = all(r.fresh for r in results)
     if as_json:
         _print_json({"fresh": fresh, "checks": [r.to_json() for r in results]})
@@ -384,27 +375,15 @@ def check_command(notes_dir: Path, exclude: tuple[str, ...], index_dir: Path,
 def links_command(notes_dir: Path, exclude: tuple[str, ...], broken: bool, strict: bool,
                   as_json: bool) -> None:
     """List the garden's links and what they resolve to."""
-    from museumxtd_search.vault.reading import read_vault
-
-    _require_notes(notes_dir)
-    vault = read_vault(notes_dir, exclude)
-    rows = []
-    for note in vault.notes:
-        for resolved in vault.links.resolve_all(note):
-            if broken and not resolved.broken:
-                continue
-            link = resolved.link
-            rows.append({"source": note.path, "line": link.line, "target": link.target,
-                         "heading": link.heading, "label": link.label, "embed": link.embed,
-                         "kind": link.kind, "resolved": resolved.target_path})
-    broken_count = sum(1 for r in rows if r["resolved"] is None)
+    rows = [row for row in _garden(notes_dir, exclude=exclude).links()
+            if row.broken or not broken]
+    broken_count = sum(1 for row in rows if row.broken)
     if as_json:
-        _print_json({"links": rows, "broken": broken_count})
+        _print_json({"links": [row.to_json() for row in rows], "broken": broken_count})
     else:
         for row in rows:
-            target = row["target"] + (f"#{row['heading']}" if row["heading"] else "")
-            where = row["resolved"] or "BROKEN"
-            click.echo(f"{row['source']}:{row['line']}: [[{target}]] -> {where}")
+            target = row.target + (f"#{row.heading}" if row.heading else "")
+            click.echo(f"{row.source}:{row.line}: [[{target}]] -> {row.resolved or 'BROKEN'}")
         click.echo(f"{len(rows)} link(s), {broken_count} broken", err=True)
     if strict and broken_count:
         sys.exit(1)
@@ -479,10 +458,10 @@ def _exit_code(code: object) -> int:
 def describe(error: BaseException) -> str:
     """One line for a person: what failed and, for OS errors, on which file."""
     from museumxtd_search.engine.storage.reader import IndexFormatError
-    from museumxtd_search.index.lock import IndexBusyError
+    from museumxtd_search.index.lock import BusyError
     from museumxtd_search.index.searcher import NoIndexError
 
-    if isinstance(error, (NoIndexError, IndexBusyError, IndexFormatError)):
+    if isinstance(error, (NoIndexError, BusyError, IndexFormatError)):
         return str(error)
     if isinstance(error, OSError):
         where = f": {error.filename}" if error.filename else ""

@@ -87,3 +87,18 @@ def test_links_strict_fails_on_the_bundled_garden_which_has_missing_notes(tmp_pa
                   "--strict"], tmp_path)
     assert result.returncode == 1
     assert "BROKEN" in result.stdout
+
+
+def test_check_calls_an_index_of_another_schema_stale_as_query_would_rebuild_it(tmp_path):
+    from museumxtd_search.index import generations, side_files
+
+    clean_garden(tmp_path)
+    run(["museumxtd-search", "index", "--notes", "notes", "--index", "index"], tmp_path)
+    manifest_path = generations.live_generation(tmp_path / "index") / generations.MANIFEST
+    manifest = side_files.read_json(manifest_path)
+    manifest["schema"] = side_files.SCHEMA_VERSION - 1  # an index of an older version
+    manifest_path.write_text(side_files.dump_json(manifest), encoding="utf-8")
+    result = run(["museumxtd-search", "check", "--notes", "notes", "--index", "index"],
+                 tmp_path)
+    assert result.returncode == 1
+    assert "another version of museumxtd-search" in result.stdout

@@ -1,10 +1,10 @@
 """The files of the in-browser search, in the order a page loads them.
 
-The engine (``snowball.js``, then ``search-core.js``: global ``MXSearch``) answers
-queries from the client index; the search box (``search-ui.js`` and its stylesheet)
-is the one component both our exported site and the bundle of ``export --into`` use.
-Both come from the ``static/`` folder of the template folders (the override first),
-as ``export`` ships them.
+The engine (``snowball.js``, then ``search-core.js`` joined from ``static/engine/`` by
+``engine_script``: global ``MXSearch``) answers queries from the client index; the
+search box (``search-ui.js`` and its stylesheet) is the one component both our
+exported site and the bundle of ``export --into`` use. All come from the template
+folders (the override first), as ``export`` ships them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-ENGINE_SCRIPTS = ("snowball.js", "search-core.js")
+from museumxtd_search.site.engine_script import engine_script
+
+STEMMERS = "snowball.js"
 UI_SCRIPT = "search-ui.js"
 UI_STYLES = "search-ui.css"
 
@@ -27,9 +29,10 @@ def static_file(folders: Sequence[Path], name: str) -> Path:
     raise FileNotFoundError(f"static/{name} not found in the templates: reinstall museumxtd-search")
 
 
-def engine_scripts(folders: Sequence[Path]) -> list[Path]:
-    """The search engine's scripts, in load order (they define ``MXSearch``)."""
-    return [static_file(folders, name) for name in ENGINE_SCRIPTS]
+def engine_sources(folders: Sequence[Path]) -> list[str]:
+    """The search engine's scripts, in load order (together they define ``MXSearch``)."""
+    return [static_file(folders, STEMMERS).read_text(encoding="utf-8"),
+            engine_script(list(folders))]
 
 
 def joined_script(folders: Sequence[Path], settings: Mapping[str, object], header: str) -> str:
@@ -38,8 +41,8 @@ def joined_script(folders: Sequence[Path], settings: Mapping[str, object], heade
     parts = [f"/* {header} */\n",
              "window.MXSearchSettings = "
              + json.dumps(dict(settings), ensure_ascii=False, sort_keys=True) + ";\n"]
-    for path in [*engine_scripts(folders), static_file(folders, UI_SCRIPT)]:
-        text = path.read_text(encoding="utf-8")
+    for text in [*engine_sources(folders),
+                 static_file(folders, UI_SCRIPT).read_text(encoding="utf-8")]:
         parts.append(text if text.endswith("\n") else text + "\n")
     return "".join(parts)
 

@@ -499,11 +499,11 @@
     var bar = document.querySelector(".highlight-bar");
     var body = article.querySelector(".note-body");
     if (!query || !bar || !body) { return; }
-    getEngine().manifest().then(function (manifest) {
-      var analysis = manifest.analysis;
+    /* The manifest brings the analysis rules the engine's terms() and tokens() use. */
+    getEngine().manifest().then(function () {
       var wanted = {};
       ["fr", "en"].forEach(function (lang) {
-        window.MXSearch.terms(query, lang, analysis).forEach(function (term) { wanted[term] = true; });
+        window.MXSearch.terms(query, lang).forEach(function (term) { wanted[term] = true; });
       });
       var walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
       var nodes = [];
@@ -513,7 +513,7 @@
         var normalized = window.MXSearch.normalize(node.nodeValue);
         var ranges = [];
         ["fr", "en"].forEach(function (lang) {
-          window.MXSearch.tokens(normalized, lang, analysis).forEach(function (token) {
+          window.MXSearch.tokens(normalized, lang).forEach(function (token) {
             if (wanted[token.term]) { ranges.push([token.start, token.end]); }
           });
         });

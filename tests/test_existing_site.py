@@ -349,3 +349,11 @@ def test_results_link_to_the_pages_of_a_site_served_under_a_path(browser, projec
             "%20d%C3%A9cision/#Reseaux-sociaux-et-musees")
         assert page.goto(link.get_attribute("href")).status == 200
     page.close()
+
+
+def test_the_python_api_adds_the_search_like_the_command(project):
+    import museumxtd_search as mxs
+
+    summary = mxs.Garden(project).export_into(project / "docs", lang="en")
+    assert summary.matched == 4 and summary.to_json()["left_out"][0]["path"] == \
+        "Brouillon/Idée secrète.md"

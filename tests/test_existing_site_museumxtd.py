@@ -19,7 +19,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import frontmatter
 import pytest
-from browser_support import serve
+from browser_support import serve, watched_page
 from museumxtd_site import (
     OUTPUT,
     SOURCE,
@@ -122,26 +122,11 @@ def host_references(built_site) -> set[str]:
 def page(browser, host_references):
     """A page whose requests may not leave 127.0.0.1: any other is recorded and blocked.
     After the test, every blocked request must be one the host's own HTML makes."""
-    context = browser.new_context()
-    external: list[str] = []
-
-    def only_local(route):
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            external.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_local)
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    opened.external = external
-    yield opened
-    context.close()
-    assert errors == []
-    assert set(external) <= host_references, "requests our bundle made: " + \
-        ", ".join(sorted(set(external) - host_references))
+    with watched_page(browser, local_only=True) as opened:
+        yield opened
+    assert opened.errors == []
+    made = set(opened.external) - host_references
+    assert not made, "requests our bundle made: " + ", ".join(sorted(made))
 
 
 # The list shows query q (any query when q is null) and is done.
@@ -199,6 +184,8 @@ def test_french_queries_find_the_right_notes(page, site_url):
     page.goto(site_url + SEARCH_PAGE)
     for query, expected in EXPECTED:
         assert expected in shown(page, query), query
+    # The site's own analytics were stopped on their way out: the blocking is in place.
+    assert any("googletagmanager" in url for url in page.external)
 
 
 def test_every_result_opens_the_right_eleventy_page(page, site_url, built_site):

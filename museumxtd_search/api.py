@@ -163,17 +163,19 @@ class Garden:
     # --- export --into --------------------------------------------------------------------
     def export_into(self, site: Path | str, bundle: str = "mxsearch",
                     url_pattern: str | None = None, lang: str = "fr",
-                    base_url: str = "") -> AddSearchSummary:
+                    base_url: str = "",
+                    on_wait: Callable[[str], None] | None = None) -> AddSearchSummary:
         """Add the search to ``site``, built from these notes by another generator: writes
         its bundle folder only (``site.existing_site``; settings from ``museumxtd.toml``:
         ``existing_site.load_settings``). Raises ``existing_site.SiteSettingsError``,
         ``search_bundle.BundleRefusedError`` (a bundle folder holding files it did not
-        write) or ``existing_site.NoPageMatchedError``."""
+        write) or ``existing_site.NoPageMatchedError``. While another process writes the
+        same bundle, ``on_wait(pid)`` is called once, then this one waits."""
         from museumxtd_search.site.existing_site import SiteSettings, add_search
 
         self._require_notes()
         return add_search(SiteSettings(self.notes, Path(site), bundle, url_pattern, lang,
-                                       base_url, self.exclude))
+                                       base_url, self.exclude), on_wait)
 
     # --- check -------------------------------------------------------------------------
     def check(self, site: Path | str | None = None,

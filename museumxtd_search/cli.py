@@ -300,10 +300,15 @@ def _export_into(given: set[str], notes_dir: Path, exclude: tuple[str, ...], int
     except SiteSettingsError as error:
         raise UsageProblem(str(error)) from None
     garden = _garden(settings.notes, exclude=settings.exclude)
+
+    def waiting(holder: str) -> None:
+        click.echo(f"waiting: the bundle in {into_dir} is being written by PID {holder}",
+                   err=True)
+
     try:
         summary = garden.export_into(settings.site, bundle=settings.bundle,
                                      url_pattern=settings.url_pattern, lang=settings.lang,
-                                     base_url=settings.base_url)
+                                     base_url=settings.base_url, on_wait=waiting)
     except SiteSettingsError as error:
         raise UsageProblem(str(error)) from None
     except (BundleRefusedError, NoPageMatchedError) as error:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from browser_support import serve
 from click.testing import CliRunner
 
 from museumxtd_search.cli import cli
+from museumxtd_search.index.lock import exclusive
 from museumxtd_search.site import existing_site
 from museumxtd_search.site.existing_site import (
     NoPageMatchedError,
@@ -215,11 +218,25 @@ def test_a_failed_run_leaves_the_live_bundle_whole(project, monkeypatch):
         raise OSError(28, "No space left on device")
 
     real = existing_site.write_bundle
-    monkeypatch.setattr(existing_site, "write_bundle", lambda folder, files: real(
-        folder, dataclasses.replace(files, write_index=dies)))
+    monkeypatch.setattr(existing_site, "write_bundle", lambda folder, files, *rest: real(
+        folder, dataclasses.replace(files, write_index=dies), *rest))
     with pytest.raises(OSError, match="No space"):
         run(project)
     assert files_of(project / "docs") == before
+
+
+def test_a_second_run_waits_for_the_one_writing_the_bundle(project):
+    run(project)
+    waited: list[str] = []
+    with exclusive(project / "docs/mxsearch/.lock", "held by the test"):
+        worker = threading.Thread(target=lambda: add_search(
+            load_settings(project / "docs", project, notes=project), on_wait=waited.append))
+        worker.start()
+        worker.join(timeout=5)
+        assert worker.is_alive() and waited == [str(os.getpid())]
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert not (project / "docs/mxsearch/.lock").exists()
 
 
 def test_what_a_killed_run_left_is_cleaned_up_not_refused(project):

@@ -14,7 +14,7 @@ Settings a site needs every time live in the ``[site]`` table of ``museumxtd.tom
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -161,8 +161,10 @@ def snippet(base_url: str, bundle: str) -> str:
         "<div data-mxsearch></div>\n")
 
 
-def add_search(settings: SiteSettings) -> AddSearchSummary:
+def add_search(settings: SiteSettings,
+               on_wait: Callable[[str], None] | None = None) -> AddSearchSummary:
     """Add the search to ``settings.site``: write its bundle folder, and nothing else.
+    While another process writes that bundle, wait (``on_wait`` gets its PID first).
 
     Raises ``SiteSettingsError`` for unusable settings, ``BundleRefusedError`` when
     the bundle folder holds files we did not write, ``NoPageMatchedError`` when no
@@ -211,7 +213,7 @@ def add_search(settings: SiteSettings) -> AddSearchSummary:
         styles=ui_styles(folders),
         snippet=snippet(settings.base_url, relative_bundle),
         write_index=lambda target, digest: write_client_index(index, target, digest))
-    written = write_bundle(folder, files)
+    written = write_bundle(folder, files, on_wait)
     summary.index, summary.changed = written.index, written.changed
     summary.snippet = files.snippet
     summary.snippet_file = str(folder / SNIPPET)

@@ -15,7 +15,8 @@ name and renames it to ``index-<digest>`` once complete; only then is ``mxsearch
 a page that loaded the previous script still finds every file it asks for. The same
 notes give the same digest: a second run rewrites nothing (idempotent).
 
-A bundle folder that holds anything this module did not write is refused, whole.
+A bundle folder that holds anything this module did not write is refused, whole. One
+run writes a bundle at a time (a lock file inside it while it does): another waits.
 """
 
 from __future__ import annotations
@@ -29,12 +30,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from museumxtd_search.index.lock import exclusive
 from museumxtd_search.site.writer import write_text
 
 MARKER = ".museumxtd-search"
 SCRIPT = "mxsearch.js"
 STYLES = "mxsearch.css"
 SNIPPET = "snippet.html"
+LOCK = ".lock"
 _INDEX_FOLDER = re.compile(r"index-[0-9a-f]{12}\Z")
 _TEMPORARY = re.compile(r"\.tmp-[0-9]+(-.+)?\Z")  # a run's index or file being written
 
@@ -78,7 +81,7 @@ def check_bundle(folder: Path) -> dict:
     when the folder is new or empty)."""
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise BundleRefusedError(f"{folder} is not a folder: choose another --bundle")
-    if not folder.is_dir() or not any(folder.iterdir()):
+    if not folder.is_dir() or not any(e.name != LOCK for e in folder.iterdir()):
         return {}
     try:
         marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
@@ -91,7 +94,7 @@ def check_bundle(folder: Path) -> dict:
     for entry in sorted(folder.iterdir()):
         if entry.is_symlink():
             ours = False
-        elif entry.name in (MARKER, SCRIPT, STYLES, SNIPPET):
+        elif entry.name in (MARKER, SCRIPT, STYLES, SNIPPET, LOCK):
             ours = entry.is_file()
         elif _INDEX_FOLDER.match(entry.name):
             ours = entry.is_dir()
@@ -104,10 +107,17 @@ def check_bundle(folder: Path) -> dict:
     return marker
 
 
-def write_bundle(folder: Path, files: BundleFiles) -> BundleWritten:
-    """Write (or bring up to date) the bundle in ``folder``, checked by ``check_bundle``."""
-    previous = check_bundle(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+def write_bundle(folder: Path, files: BundleFiles,
+                 on_wait: Callable[[str], None] | None = None) -> BundleWritten:
+    """Write (or bring up to date) the bundle in ``folder``, checked by ``check_bundle``.
+    While another process writes it, wait (``on_wait`` gets its PID first)."""
+    check_bundle(folder)  # nothing, not even the lock, goes into a folder not ours
+    with exclusive(folder / LOCK, f"{folder} is being written", on_wait=on_wait,
+                   remove=True):
+        return _write(folder, files, check_bundle(folder))  # as it is after any wait
+
+
+def _write(folder: Path, files: BundleFiles, previous: dict) -> BundleWritten:
     for leftover in folder.iterdir():  # what a killed run was writing
         if _TEMPORARY.match(leftover.name):
             if leftover.is_dir():

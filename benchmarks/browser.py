@@ -14,11 +14,11 @@ import functools
 import os
 import shutil
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from measure import median, sent_size
 
@@ -202,12 +202,22 @@ _WAIT_FOR_RESULTS = """
 """
 
 
-def measure_our_site(browser, site: Path, first_query: str,
-                     queries: Sequence[str]) -> BrowserFigures:
+def _search_machinery(item: Fetched) -> bool:
+    """Our exported site: every response but pages and stylesheets."""
+    return not item.url.endswith((".html", ".css", "/"))
+
+
+def measure_our_site(browser, site: Path, first_query: str, queries: Sequence[str],
+                     page_path: str = "search/index.html",
+                     counted: Callable[[Fetched], bool] = _search_machinery,
+                     engine_only: bool = True, local_only: bool = False) -> BrowserFigures:
     """Open the search page, type ``first_query``; then time ``queries`` typed in turn.
 
-    Bytes count every response from opening the page to the first results shown,
-    except the HTML page itself and its stylesheet (not search machinery).
+    Bytes count the responses from opening the page to the first results shown that
+    ``counted`` keeps: by default all but the HTML pages and stylesheets (not search
+    machinery). ``engine_only`` also times the engine without the page (our own site:
+    its index is at ``search/``). ``local_only`` blocks the page's requests beyond
+    127.0.0.1 (a host site's analytics), which would otherwise leave the machine.
     """
     figures = BrowserFigures()
     with serve(site) as (url, fetched):
@@ -216,18 +226,23 @@ def measure_our_site(browser, site: Path, first_query: str,
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(url + "search/index.html")
+            if local_only:
+                page.route("**/*", lambda route: route.continue_()
+                           if urlsplit(route.request.url).hostname == "127.0.0.1"
+                           else route.abort())
+            page.goto(url + quote(page_path))
             page.fill("#search-input", first_query)
             try:
                 page.wait_for_function(_WAIT_FOR_RESULTS, arg=first_query, timeout=TIMEOUT_MS)
             except Exception as error:  # noqa: BLE001 - report what the page said
                 raise RuntimeError(f"search page gave no results: {errors or error}") from None
-            figures.fetched = [f for f in fetched if not f.url.endswith((".html", ".css", "/"))]
+            figures.fetched = [f for f in fetched if counted(f)]
             figures.results = page.eval_on_selector_all("#search-results a[data-path]",
                                                         "links => links.length")
             times = page.evaluate(_TIME_OUR_QUERIES, list(queries))
             figures.first_pass_ms, figures.warm_ms = times["first"], times["warm"]
-            figures.engine_ms = page.evaluate(_TIME_OUR_ENGINE, list(queries))
+            if engine_only:
+                figures.engine_ms = page.evaluate(_TIME_OUR_ENGINE, list(queries))
         finally:
             context.close()
     return figures

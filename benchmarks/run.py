@@ -22,6 +22,11 @@ seed 0, borrowing the real garden's words). For each garden:
   query times (median of 20 queries, typed into our search page; ``pagefind.search``
   plus the ``data()`` of 10 results for Pagefind).
 
+Then, unless ``--no-real-site``, the real MuseumXTD Eleventy site
+(``../shared/sites/museumxtd``, needs npm and its registry): Eleventy's own build
+beside our ``export --into docs``, and the first query's bytes beside Pagefind run on
+the same built ``docs/`` (``existing_site.py``).
+
 Writes a Markdown report with the project's targets marked pass/fail (``--out``) and
 prints it. Medians everywhere. 50,000 notes only when asked: ``--sizes 10000,50000``.
 """
@@ -51,6 +56,7 @@ for folder in (str(REPO_ROOT), str(BENCHMARKS)):  # runnable from a clone, not i
         sys.path.insert(0, folder)
 
 import browser  # noqa: E402
+import existing_site  # noqa: E402
 import report  # noqa: E402
 import synthetic_garden  # noqa: E402
 from measure import FolderSize, ProcessRun, folder_size, run_measured  # noqa: E402
@@ -367,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None,
                         help="working folder (default: a temporary one, removed at the end)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic gardens")
+    parser.add_argument("--no-real-site", dest="real_site", action="store_false",
+                        help="skip the real Eleventy site (it needs npm and its registry)")
     args = parser.parse_args(argv)
 
     def log(message: str) -> None:
@@ -383,6 +391,11 @@ def main(argv: list[str] | None = None) -> int:
         results = [measure_garden(garden, work / f"run-{number}", args.repeat,
                                   args.build_repeat, log)
                    for number, garden in enumerate(gardens)]
+        existing = None
+        if args.real_site:
+            existing = existing_site.measure_existing_site(
+                work / "real-site", args.build_repeat or 3, ours, pagefind_executable(),
+                FIRST_QUERY, BROWSER_QUERIES, log)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -397,12 +410,14 @@ def main(argv: list[str] | None = None) -> int:
         browser_queries=BROWSER_QUERIES,
         first_query=FIRST_QUERY,
     )
-    markdown = report.render(results, context)
+    markdown = report.render(results, context, existing)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(markdown, encoding="utf-8")
     if args.json_out:
-        args.json_out.write_text(json.dumps([asdict(r) for r in results], indent=1,
-                                            default=str) + "\n", encoding="utf-8")
+        measured = {"gardens": [asdict(r) for r in results],
+                    "real_site": asdict(existing) if existing else None}
+        args.json_out.write_text(json.dumps(measured, indent=1, default=str) + "\n",
+                                 encoding="utf-8")
     print(markdown)
     log(f"wrote {args.out} in {time.perf_counter() - started:.0f} s")
     return 0

@@ -9,6 +9,7 @@ commands (``index``, ``query``, ``links``, ``export``, ``check``)::
         print(hit.title, hit.path, hit.snippet)
     broken = [link for link in garden.links() if link.broken]
     garden.export("site")                           # -> ExportSummary
+    garden.export_into("docs")                      # -> AddSearchSummary (another generator's site)
     stale = [f for f in garden.check(site="site") if not f.fresh]
 
 The command line (``cli.py``) only parses options, calls these methods and formats
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from museumxtd_search.engine.search import SearchResponse
     from museumxtd_search.index.build import BuildSummary
     from museumxtd_search.index.freshness import Freshness
+    from museumxtd_search.site.existing_site import AddSearchSummary
     from museumxtd_search.site.export import ExportSummary
 
 Progress = Callable[[int, int], None]
@@ -157,6 +159,23 @@ class Garden:
         return export_site(self.notes, out, self.exclude, templates=templates, force=force,
                            allow_html=allow_html, site_title=title, base_url=base_url,
                            snapshot=snapshot, on_wait=on_wait)
+
+    # --- export --into --------------------------------------------------------------------
+    def export_into(self, site: Path | str, bundle: str = "mxsearch",
+                    url_pattern: str | None = None, lang: str = "fr",
+                    base_url: str = "",
+                    on_wait: Callable[[str], None] | None = None) -> AddSearchSummary:
+        """Add the search to ``site``, built from these notes by another generator: writes
+        its bundle folder only (``site.existing_site``; settings from ``museumxtd.toml``:
+        ``existing_site.load_settings``). Raises ``existing_site.SiteSettingsError``,
+        ``search_bundle.BundleRefusedError`` (a bundle folder holding files it did not
+        write) or ``existing_site.NoPageMatchedError``. While another process writes the
+        same bundle, ``on_wait(pid)`` is called once, then this one waits."""
+        from museumxtd_search.site.existing_site import SiteSettings, add_search
+
+        self._require_notes()
+        return add_search(SiteSettings(self.notes, Path(site), bundle, url_pattern, lang,
+                                       base_url, self.exclude), on_wait)
 
     # --- check -------------------------------------------------------------------------
     def check(self, site: Path | str | None = None,

@@ -215,8 +215,20 @@ def _print_results(response) -> None:
 @_notes_option
 @click.option("--out", "out_dir", default="site", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder of the site.")
-@click.option("--base-url", default="", metavar="URL",
-              help="Public address of the site, for canonical links (links stay relative).")
+@click.option("--into", "into_dir", default=None,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Instead of --out: add the search to this site, built by another "
+                   "generator (writes only its bundle folder).")
+@click.option("--bundle", default=None, metavar="FOLDER",
+              help="With --into: the bundle folder inside the site [default: mxsearch].")
+@click.option("--url-pattern", default=None, metavar="PATTERN",
+              help="With --into: where the site puts each note's page, e.g. "
+                   "'/posts/{slug}/' (placeholders {path} {folder} {name} {slug} {slug_path}).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="With --into: language of the search box [default: fr].")
+@click.option("--base-url", default=None, metavar="URL",
+              help="Public address of the site, for canonical links (links stay relative); "
+                   "with --into, its path prefixes the snippet's URLs.")
 @click.option("--templates", "templates_dir", default=None,
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder of templates overriding the bundled ones.")
@@ -229,24 +241,88 @@ def _print_results(response) -> None:
               help="Index of the same notes: notes unchanged since its last full build "
                    "are taken from it instead of being read again.")
 @_json_option
-def export_command(notes_dir: Path, exclude: tuple[str, ...], out_dir: Path, base_url: str,
+@click.pass_context
+def export_command(context: click.Context, notes_dir: Path, exclude: tuple[str, ...],
+                   out_dir: Path, into_dir: Path | None, bundle: str | None,
+                   url_pattern: str | None, lang: str | None, base_url: str | None,
                    templates_dir: Path | None, site_title: str | None, force: bool,
                    allow_html: bool, index_dir: Path, as_json: bool) -> None:
-    """Export a static site with an offline in-browser search."""
+    """Export a static site with an offline in-browser search, or (--into) add the search
+    to a site another generator built."""
     from museumxtd_search.site.export import ExportRefusedError
 
+    given = {name for name in context.params
+             if context.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE}
+    if into_dir is not None:
+        _export_into(given, notes_dir, exclude, into_dir, bundle, url_pattern, lang, base_url,
+                     as_json)
+        return
+    only_into = sorted(given & {"bundle", "url_pattern", "lang"})
+    if only_into:
+        raise UsageProblem(f"--{only_into[0].replace('_', '-')} goes with --into SITE")
     garden = _garden(notes_dir, index_dir, exclude)
 
     def waiting(holder: str) -> None:
         click.echo(f"waiting: {out_dir} is being exported by PID {holder}", err=True)
 
     try:
-        summary = garden.export(out_dir, templates=templates_dir, base_url=base_url,
+        summary = garden.export(out_dir, templates=templates_dir, base_url=base_url or "",
                                 title=site_title, force=force, allow_html=allow_html,
                                 on_wait=waiting)
     except ExportRefusedError as error:
         raise click.ClickException(str(error)) from None
     _print_summary(summary, as_json)
+
+
+def _export_into(given: set[str], notes_dir: Path, exclude: tuple[str, ...], into_dir: Path,
+                 bundle: str | None, url_pattern: str | None, lang: str | None,
+                 base_url: str | None, as_json: bool) -> None:
+    """``export --into``: options for the library, its summary for people or --json."""
+    from museumxtd_search.site.existing_site import (
+        NoPageMatchedError,
+        SiteSettingsError,
+        load_settings,
+    )
+    from museumxtd_search.site.search_bundle import BundleRefusedError
+
+    for_out = sorted(given & {"out_dir", "templates_dir", "site_title", "force", "allow_html",
+                              "index_dir"})
+    if for_out:
+        option = {"out_dir": "out", "templates_dir": "templates", "site_title": "title",
+                  "allow_html": "allow-html", "index_dir": "index"}.get(for_out[0], for_out[0])
+        raise UsageProblem(f"--{option} is for our own site: --into only adds the search")
+    notes_given = "notes_dir" in given
+    try:
+        settings = load_settings(into_dir, notes_dir if notes_given else Path.cwd(),
+                                 notes=notes_dir if notes_given else None, bundle=bundle,
+                                 url_pattern=url_pattern, lang=lang, base_url=base_url,
+                                 exclude=exclude)
+    except SiteSettingsError as error:
+        raise UsageProblem(str(error)) from None
+    garden = _garden(settings.notes, exclude=settings.exclude)
+
+    def waiting(holder: str) -> None:
+        click.echo(f"waiting: the bundle in {into_dir} is being written by PID {holder}",
+                   err=True)
+
+    try:
+        summary = garden.export_into(settings.site, bundle=settings.bundle,
+                                     url_pattern=settings.url_pattern, lang=settings.lang,
+                                     base_url=settings.base_url, on_wait=waiting)
+    except SiteSettingsError as error:
+        raise UsageProblem(str(error)) from None
+    except (BundleRefusedError, NoPageMatchedError) as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        _print_json(summary.to_json())
+        return
+    for item in summary.left_out:
+        click.echo(f"left out: {item['path']}: {item['reason']}", err=True)
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(summary.line())
+    click.echo(f"Paste into a layout (also in {summary.snippet_file}):")
+    click.echo(summary.snippet, nl=False)
 
 
 @cli.command("serve")

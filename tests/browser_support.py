@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -71,3 +72,29 @@ def serve(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextlib.contextmanager
+def watched_page(browser, local_only: bool = False) -> Iterator[object]:
+    """A page in a fresh browser context. ``page.errors`` collects its uncaught script
+    errors; with ``local_only``, every request beyond 127.0.0.1 is blocked and recorded
+    in ``page.external``."""
+    context = browser.new_context()
+    external: list[str] = []
+    if local_only:
+        def only_local(route) -> None:
+            if urlsplit(route.request.url).hostname == "127.0.0.1":
+                route.continue_()
+            else:
+                external.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_local)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors, page.external = errors, external
+    try:
+        yield page
+    finally:
+        context.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from browser_support import serve
+from browser_support import serve, watched_page
 
 from museumxtd_search.index.build import build_index
 from museumxtd_search.index.searcher import GardenSearcher
@@ -25,13 +25,8 @@ PAYLOAD = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=1</script>
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context()
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    opened.errors = errors
-    yield opened
-    context.close()
+    with watched_page(browser) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +59,7 @@ def test_accentless_query_shows_the_accented_note_first(page, bundled_url):
     page.goto(bundled_url + "search/index.html")
     paths = result_paths(page, "reseaux sociaux")
     assert paths[0] == "Notes/Réseaux sociaux et musées.md"
-    excerpt = page.inner_html("#search-results li:first-child .excerpt")
+    excerpt = page.inner_html("#search-results li:first-child .mxsearch-excerpt")
     assert "<mark>" in excerpt
     assert page.errors == []
 

@@ -322,15 +322,15 @@ def test_hostile_notes_execute_nothing_while_searching_and_reading(page, xss_sit
         page.click("#search-input")
         page.keyboard.type("évaluation", delay=10)
         wait_for_results(page, "évaluation")
-        while page.locator("#search-results button.more").count():
-            page.click("#search-results button.more")
+        while page.locator("#search-results button.mxsearch-more").count():
+            page.click("#search-results button.mxsearch-more")
             page.wait_for_function("document.getElementById('search-results')"
                                    ".getAttribute('aria-busy') === 'false'")
         results = page.locator("#search-results li > a[data-path]")
         assert results.count() >= len(PAYLOADS)
         for number in range(results.count()):
             results.nth(number).hover()
-            page.locator("#search-results .excerpt").nth(number).hover()
+            page.locator("#search-results .mxsearch-excerpt").nth(number).hover()
         assert_nothing_ran(page, "search results")
         checks += 1
         for query in ("img onerror", "script", "svg onload", "javascript", "clic survol"):

@@ -87,19 +87,31 @@ class Excluder:
         return False
 
 
-def read_config(root: Path) -> tuple[list[str], list[VaultWarning]]:
-    """Read the ``exclude`` list of ``museumxtd.toml`` in the notes folder, if any."""
-    path = root / CONFIG_FILE
-    if not path.is_file():
-        return [], []
+class ConfigError(ValueError):
+    """``museumxtd.toml`` cannot be read or parsed (the message says why)."""
+
+
+def read_toml(path: Path) -> dict:
+    """The settings in the TOML file ``path``; raises ``ConfigError``."""
     # Imported here: most gardens have no config file, and every query lists files.
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.10 only
         import tomli as tomllib
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
+        raise ConfigError(str(error)) from None
+
+
+def read_config(root: Path) -> tuple[list[str], list[VaultWarning]]:
+    """Read the ``exclude`` list of ``museumxtd.toml`` in the notes folder, if any."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return [], []
+    try:
+        data = read_toml(path)
+    except ConfigError as error:
         return [], [VaultWarning(CONFIG_FILE, None, f"ignored, cannot be read: {error}")]
     exclude = data.get("exclude", [])
     if isinstance(exclude, str):

@@ -150,6 +150,19 @@ def read_vault(
                  link_table(entries, titles, files.assets), tuple(entries), files)
 
 
+def restricted_vault(vault: Vault, paths: Iterable[str]) -> Vault:
+    """``vault`` as if only the notes at ``paths`` existed: display titles and links
+    resolve among them (a site that publishes some of the notes links to those only).
+    ``vault`` must have its entries (``read_vault`` gives them)."""
+    keep = set(paths)
+    entries = [entry for entry in vault.entries if entry.path in keep]
+    titles = display_titles(entries)
+    notes = tuple(with_title(note, titles[note.path]) for note in vault.notes
+                  if note.path in keep)
+    return Vault(vault.root, notes, vault.assets, vault.warnings,
+                 link_table(entries, titles, vault.assets), tuple(entries), vault.files)
+
+
 @dataclass(frozen=True)
 class ReadNotes:
     """Notes parsed from disk, each with its entry (titles as the notes give them), and

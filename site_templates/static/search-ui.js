@@ -1,37 +1,124 @@
 /*
- * museumxtd-search: the page side of the in-browser search (no framework, no CDN).
+ * search-ui.js: the search box of museumxtd-search (no framework, no CDN). One
+ * component serves our own exported site and the bundle that `export --into` adds to a
+ * site another generator built.
  *
- * - loads the prebuilt index with fetch, or with <script> twins when the site is
- *   opened from disk (file://), where browsers refuse fetch;
- * - the search page: results on every keystroke, ?q= deep links kept in step,
- *   tag filter, "did you mean", keyboard use (/ or Ctrl+K, arrows, Enter);
- * - note pages opened from a result highlight the query words (?hl=), with a button
- *   to clear the highlight.
+ * Put <div data-mxsearch></div> where the box goes (data-mxsearch="modal" for a button
+ * that opens it in a dialog, also opened with / or Ctrl+K). The component:
+ * - searches as you type, shows highlighted excerpts and the section where the words
+ *   are, with a link to it;
+ * - keeps ?q= (and ?tag=) in step with the first inline box, so results can be shared;
+ * - is used with the keyboard: / or Ctrl+K, arrows, Enter, Escape;
+ * - inherits the page's fonts and colours; search-ui.css has the themable properties.
+ *
+ * Contract (tests and host sites rely on it): the input is an input[type=search]; the
+ * results are a[data-path] links inside the element with id "search-results" (the
+ * first box on the page takes the ids), data-path being the note's path relative to the
+ * notes folder; the list says which query it shows in data-query, and aria-busy is
+ * "false" once it shows it.
+ *
+ * Settings come from window.MXSearchSettings (the bundle sets it) and the data-*
+ * attributes of this <script> tag: data-index (the folder of the client index) and
+ * data-root (the site root, where result URLs start), both relative to this script's
+ * own URL; data-lang ("fr" or "en"); data-highlight (links carry ?hl= for the note
+ * pages of our own site, which highlight the words).
+ *
  * Every string from notes or from the URL is inserted as text, never as HTML.
  */
 (function () {
   "use strict";
-  var root = document.body.getAttribute("data-root") || "";
-  var base = root + "search/";
-  var pending = {};
+  if (window.MXSearchUI) { return; }  // a layout and a snippet may both load it
 
+  var LABELS = {
+    fr: {
+      label: "Rechercher dans les notes",
+      placeholder: "ex. réseaux sociaux, l'évaluation, strat…",
+      help: "Sans accents ni pluriels, c'est pareil. {/} ou {Ctrl}+{K} pour chercher, " +
+        "{↑} {↓} puis {Entrée} pour ouvrir. Opérateurs : \"expression exacte\", OR, " +
+        "-exclure, title:, tag:, préfixe*.",
+      tagLegend: "Filtrer par tag",
+      allTags: "Tous les tags",
+      none: "Aucun résultat",
+      one: " résultat",
+      many: " résultats",
+      forQuery: " pour « {q} »",
+      insteadOf: " pour « {s} » (au lieu de « {q} »)",
+      more: "Plus de résultats",
+      unavailable: "Index de recherche indisponible : ",
+      failed: "Erreur de recherche : ",
+      open: "Rechercher",
+      dialog: "Recherche",
+      close: "Fermer",
+      occurrences: "{n} occurrence(s) de « {q} »"
+    },
+    en: {
+      label: "Search the notes",
+      placeholder: "e.g. social media, evaluation, strat…",
+      help: "Accents and plurals do not matter. {/} or {Ctrl}+{K} to search, " +
+        "{↑} {↓} then {Enter} to open. Operators: \"exact phrase\", OR, -exclude, " +
+        "title:, tag:, prefix*.",
+      tagLegend: "Filter by tag",
+      allTags: "All tags",
+      none: "No results",
+      one: " result",
+      many: " results",
+      forQuery: " for “{q}”",
+      insteadOf: " for “{s}” (instead of “{q}”)",
+      more: "More results",
+      unavailable: "Search index unavailable: ",
+      failed: "Search error: ",
+      open: "Search",
+      dialog: "Search",
+      close: "Close",
+      occurrences: "{n} occurrence(s) of “{q}”"
+    }
+  };
+  var PAGE_SIZE = 10;
+
+  /* ------------------------------------------------------------------ settings */
+  var script = document.currentScript;
+  var settings = (function () {
+    var given = window.MXSearchSettings || {};
+    var data = script ? script.dataset : {};
+    var base = script && script.src ? script.src : location.href;
+    var lang = data.lang || given.lang || "fr";
+    return {
+      indexUrl: new URL(data.index || given.index || "index/", base).href,
+      rootUrl: new URL(data.root || given.root || "../", base).href,
+      lang: LABELS[lang] ? lang : "fr",
+      highlight: data.highlight !== undefined || given.highlight === true
+    };
+  })();
+
+  function text(name, values, lang) {
+    var value = LABELS[lang || settings.lang][name];
+    Object.keys(values || {}).forEach(function (key) {
+      value = value.split("{" + key + "}").join(values[key]);
+    });
+    return value;
+  }
+
+  /* -------------------------------------------------------------- the index */
+  var pending = {};
   window.MXSearchData = function (name, data) {
-    if (pending[name]) { pending[name](data); delete pending[name]; }
+    var done = pending[name];
+    if (done) { delete pending[name]; done(data); }
   };
 
+  /* Each JSON file has a .js twin for file:// pages, where browsers refuse fetch. */
   function viaScript(name) {
     return new Promise(function (resolve, reject) {
       pending[name] = resolve;
-      var script = document.createElement("script");
-      script.src = base + name + ".js";
-      script.onerror = function () { reject(new Error("cannot load " + name)); };
-      document.head.appendChild(script);
+      var tag = document.createElement("script");
+      tag.src = settings.indexUrl + name + ".js";
+      tag.onerror = function () { reject(new Error("cannot load " + name)); };
+      document.head.appendChild(tag);
     });
   }
 
   function load(name) {
     if (location.protocol === "file:") { return viaScript(name); }
-    return fetch(base + name + ".json").then(function (response) {
+    return fetch(settings.indexUrl + name + ".json").then(function (response) {
       if (!response.ok) { throw new Error(name + ": HTTP " + response.status); }
       return response.json();
     }).catch(function () { return viaScript(name); });
@@ -43,51 +130,125 @@
     return engine;
   }
 
-  /* Append `text` to `parent`, wrapping [start, end) ranges in <mark>. Offsets count
-     code points, as the analyser's do (MXSearch.highlightParts cuts accordingly). */
-  function appendHighlighted(parent, text, ranges) {
-    window.MXSearch.highlightParts(text, ranges).forEach(function (part) {
-      if (part.highlighted) {
-        var mark = document.createElement("mark");
-        mark.textContent = part.text;
-        parent.appendChild(mark);
-      } else {
-        parent.appendChild(document.createTextNode(part.text));
-      }
-    });
-  }
-
-  function el(tag, className, text) {
+  /* ------------------------------------------------------------ DOM helpers */
+  function el(tag, className, content) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
-    if (text !== undefined) { node.textContent = text; }
+    if (content !== undefined) { node.textContent = content; }
     return node;
   }
 
-  /* ---------------------------------------------------------------- search page */
-  function setupSearchPage(input) {
-    var list = document.getElementById("search-results");
-    var status = document.getElementById("search-status");
-    var tagSelect = document.getElementById("search-tag");
-    var tagBox = document.getElementById("search-tags");
-    var form = document.getElementById("search-form");
-    var params = new URLSearchParams(location.search);
-    var limit = 10;
+  /* A label where {x} marks a key: "{Ctrl}+{K}" gives <kbd>Ctrl</kbd>+<kbd>K</kbd>. */
+  function withKeys(parent, label) {
+    label.split(/\{([^}]*)\}/).forEach(function (part, index) {
+      parent.appendChild(index % 2 ? el("kbd", "", part) : document.createTextNode(part));
+    });
+    return parent;
+  }
+
+  /* Append `content` to `parent`, wrapping [start, end) ranges in <mark>. Offsets count
+     code points, as the analyser's do (MXSearch.highlightParts cuts accordingly). */
+  function appendHighlighted(parent, content, ranges) {
+    window.MXSearch.highlightParts(content, ranges).forEach(function (part) {
+      parent.appendChild(part.highlighted ? el("mark", "", part.text)
+        : document.createTextNode(part.text));
+    });
+  }
+
+  /* The first box on the page gets the contract's ids; a second one gets "-2"… */
+  function freeId(name) {
+    var id = name;
+    for (var number = 2; document.getElementById(id); number++) { id = name + "-" + number; }
+    return id;
+  }
+
+  /* Where a result leads: the page (without "index.html" when served over HTTP: host
+     sites link to their folders), the section's anchor, ?hl= on our own site. */
+  function pageUrl(hit, query, anchor) {
+    var url = new URL(hit.url, settings.rootUrl);
+    if (url.protocol !== "file:" && /\/index\.html$/.test(url.pathname)) {
+      url.pathname = url.pathname.slice(0, -"index.html".length);
+    }
+    if (settings.highlight && query) { url.search = "?hl=" + encodeURIComponent(query); }
+    url.hash = anchor ? "#" + anchor : "";
+    return url.href;
+  }
+
+  /* ----------------------------------------------------------- one search box */
+  function SearchBox(host, options) {
+    var lang = LABELS[options.lang] ? options.lang : settings.lang;
+    var box = el("div", "mxsearch");
+    var form = el("form", "mxsearch-form");
+    form.id = freeId("search-form");
+    form.setAttribute("role", "search");
+    var input = el("input", "mxsearch-input");
+    input.id = freeId("search-input");
+    input.type = "search";
+    input.name = "q";
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    input.placeholder = options.placeholder || text("placeholder", null, lang);
+    var label = el("label", "mxsearch-label", options.label || text("label", null, lang));
+    label.htmlFor = input.id;
+    form.appendChild(label);
+    form.appendChild(input);
+    var status = el("p", "mxsearch-status");
+    status.id = freeId("search-status");
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    var list = el("ol", "mxsearch-results");
+    list.id = freeId("search-results");
+    list.setAttribute("data-query", "");
+    input.setAttribute("aria-controls", list.id);
+    if (options.help) {
+      var help = withKeys(el("p", "mxsearch-help"), text("help", null, lang));
+      help.id = freeId("search-help");
+      input.setAttribute("aria-describedby", help.id);
+      form.appendChild(help);
+    }
+    var tagSelect = null;
+    var tagBox = null;
+    if (options.tags) {
+      tagBox = el("fieldset", "mxsearch-tags");
+      tagBox.id = freeId("search-tags");
+      tagBox.hidden = true;
+      tagBox.appendChild(el("legend", "", text("tagLegend", null, lang)));
+      tagSelect = el("select");
+      tagSelect.id = freeId("search-tag");
+      tagSelect.setAttribute("aria-label", "Tag");
+      var every = el("option", "", text("allTags", null, lang));
+      every.value = "";
+      tagSelect.appendChild(every);
+      tagBox.appendChild(tagSelect);
+      form.appendChild(tagBox);
+    }
+    box.appendChild(form);
+    box.appendChild(status);
+    box.appendChild(list);
+    host.appendChild(box);
+
+    var limit = PAGE_SIZE;
     var sequence = 0;
+    var tagWanted = options.keepUrl ? new URLSearchParams(location.search).get("tag") : "";
 
     form.addEventListener("submit", function (event) { event.preventDefault(); });
-    input.value = params.get("q") || "";
+    /* The index starts loading as soon as the visitor shows interest. */
+    input.addEventListener("focus", function () { getEngine().manifest().catch(function () {}); });
 
-    getEngine().manifest().then(function (manifest) {
-      (manifest.tags || []).forEach(function (tag) {
-        var option = el("option", "", "#" + tag[0] + " (" + tag[2] + ")");
-        option.value = tag[0];
-        tagSelect.appendChild(option);
+    function currentTag() { return tagSelect ? tagSelect.value : ""; }
+
+    function showTags() {
+      return getEngine().manifest().then(function (manifest) {
+        var tags = manifest.tags || [];
+        tags.forEach(function (tag) {
+          var option = el("option", "", "#" + tag[0] + " (" + tag[2] + ")");
+          option.value = tag[0];
+          tagSelect.appendChild(option);
+        });
+        tagBox.hidden = !tags.length;
+        if (tagWanted) { tagSelect.value = tagWanted; }
       });
-      tagBox.hidden = !(manifest.tags || []).length;
-      if (params.get("tag")) { tagSelect.value = params.get("tag"); }
-      if (input.value || tagSelect.value) { run(); }
-    }).catch(function (error) { status.textContent = "Index de recherche indisponible : " + error.message; });
+    }
 
     /* The address bar follows the query (?q=, ?tag=) so results can be shared and Back
        returns to them. history.replaceState costs several milliseconds in Chromium,
@@ -97,16 +258,19 @@
     function writeUrl() {
       clearTimeout(urlTimer);
       urlTimer = null;
-      var next = new URLSearchParams();
+      var next = new URLSearchParams(location.search);
+      next.delete("q");
+      next.delete("tag");
       if (input.value) { next.set("q", input.value); }
-      if (tagSelect.value) { next.set("tag", tagSelect.value); }
+      if (currentTag()) { next.set("tag", currentTag()); }
       var search = next.toString();
       var wanted = location.pathname + (search ? "?" + search : "") + location.hash;
       if (wanted !== location.pathname + location.search + location.hash) {
-        history.replaceState(null, "", wanted);
+        history.replaceState(history.state, "", wanted);
       }
     }
     function keepUrl() {
+      if (!options.keepUrl) { return; }
       clearTimeout(urlTimer);
       urlTimer = setTimeout(writeUrl, 300);
     }
@@ -117,39 +281,49 @@
     function render(response, query) {
       list.textContent = "";
       status.textContent = "";
-      var count = response.total === 0 ? "Aucun résultat" :
-        response.total + (response.total > 1 ? " résultats" : " résultat");
+      var count = response.total === 0 ? text("none", null, lang) :
+        response.total + text(response.total > 1 ? "many" : "one", null, lang);
       var prefixOnly = response.suggestion &&
         response.suggestion.replace(/\*/g, "") === query.replace(/\*/g, "");
-      if (response.suggestion && !prefixOnly) {
-        status.appendChild(document.createTextNode(count + " pour « " + response.suggestion +
-          " » (au lieu de « " + query + " »)"));
-      } else {
-        status.appendChild(document.createTextNode(count + (query ? " pour « " + query + " »" : "")));
-      }
+      var shown = response.suggestion && !prefixOnly ?
+        text("insteadOf", { s: response.suggestion, q: query }, lang) :
+        (query ? text("forQuery", { q: query }, lang) : "");
+      status.appendChild(document.createTextNode(count + shown));
       (response.warnings || []).forEach(function (warning) {
         status.appendChild(document.createTextNode(" · " + warning));
       });
+      var highlighted = response.suggestion || query;
       response.results.forEach(function (hit) {
-        var item = el("li");
-        var link = el("a", "", hit.title);
-        link.href = root + hit.url + (query ? "?hl=" + encodeURIComponent(response.suggestion || query) : "") +
-          (hit.anchor ? "#" + hit.anchor : "");
+        var item = el("li", "mxsearch-result");
+        var link = el("a", "mxsearch-title", hit.title);
+        link.href = pageUrl(hit, highlighted, hit.anchor);
         link.setAttribute("data-path", hit.path);
         item.appendChild(link);
-        var meta = el("div", "meta", hit.path + (hit.section && hit.section !== hit.title ? " · § " + hit.section : "") +
-          (hit.tags.length ? " · #" + hit.tags.join(" #") : ""));
+        var meta = el("div", "mxsearch-meta");
+        var folder = hit.path.lastIndexOf("/") > 0 ? hit.path.slice(0, hit.path.lastIndexOf("/")) : "";
+        var parts = [];
+        if (folder) { parts.push(document.createTextNode(folder)); }
+        if (hit.section && hit.section !== hit.title) {
+          var section = el(hit.anchor ? "a" : "span", "mxsearch-section", "§ " + hit.section);
+          if (hit.anchor) { section.href = link.href; }
+          parts.push(section);
+        }
+        if (hit.tags.length) { parts.push(document.createTextNode("#" + hit.tags.join(" #"))); }
+        parts.forEach(function (part, index) {
+          if (index) { meta.appendChild(document.createTextNode(" · ")); }
+          meta.appendChild(part);
+        });
         item.appendChild(meta);
-        var excerpt = el("p", "excerpt");
+        var excerpt = el("p", "mxsearch-excerpt");
         appendHighlighted(excerpt, hit.snippet, hit.highlights || []);
         item.appendChild(excerpt);
         list.appendChild(item);
       });
       if (response.total > response.results.length) {
-        var more = el("button", "more", "Plus de résultats");
+        var more = el("button", "mxsearch-more", text("more", null, lang));
         more.type = "button";
-        more.addEventListener("click", function () { limit += 10; run(); });
-        var holder = el("li", "more-holder");
+        more.addEventListener("click", function () { limit += PAGE_SIZE; run(); });
+        var holder = el("li", "mxsearch-more-holder");
         holder.appendChild(more);
         list.appendChild(holder);
       }
@@ -159,26 +333,36 @@
 
     function run() {
       var query = input.value.trim();
-      var tag = tagSelect.value;
+      var tag = currentTag();
       keepUrl();
       var mine = ++sequence;
       if (!query && !tag) {
-        list.textContent = ""; status.textContent = ""; list.setAttribute("data-query", "");
+        list.textContent = "";
+        status.textContent = "";
+        list.setAttribute("data-query", "");
+        list.setAttribute("aria-busy", "false");
         return;
       }
       list.setAttribute("aria-busy", "true");
       getEngine().search(query, { limit: limit, tags: tag ? [tag] : [] }).then(function (response) {
         if (mine === sequence) { render(response, query); }
       }).catch(function (error) {
-        if (mine === sequence) { status.textContent = "Erreur de recherche : " + error.message; }
+        if (mine === sequence) {
+          status.textContent = text("failed", null, lang) + error.message;
+          list.setAttribute("aria-busy", "false");
+        }
       });
     }
 
-    input.addEventListener("input", function () { limit = 10; run(); });
-    tagSelect.addEventListener("change", function () { limit = 10; run(); });
+    input.addEventListener("input", function () { limit = PAGE_SIZE; run(); });
+    if (tagSelect) {
+      tagSelect.addEventListener("change", function () { limit = PAGE_SIZE; run(); });
+    }
 
     /* Arrow keys move between the input and the result links; Enter follows a link. */
-    function resultLinks() { return Array.prototype.slice.call(list.querySelectorAll("li > a[data-path]")); }
+    function resultLinks() {
+      return Array.prototype.slice.call(list.querySelectorAll("li > a[data-path]"));
+    }
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown") {
         var links = resultLinks();
@@ -192,17 +376,130 @@
       var links = resultLinks();
       var index = links.indexOf(document.activeElement);
       if (index < 0) { return; }
-      if (event.key === "ArrowDown" && index + 1 < links.length) { event.preventDefault(); links[index + 1].focus(); }
-      if (event.key === "ArrowUp") { event.preventDefault(); (index === 0 ? input : links[index - 1]).focus(); }
+      if (event.key === "ArrowDown" && index + 1 < links.length) {
+        event.preventDefault();
+        links[index + 1].focus();
+      }
+      if (event.key === "ArrowUp") {
+        event.preventDefault();
+        (index === 0 ? input : links[index - 1]).focus();
+      }
     });
+
+    /* A deep link (?q=, ?tag=) runs at once; the tag list needs the manifest first. */
+    if (options.keepUrl) { input.value = new URLSearchParams(location.search).get("q") || ""; }
+    var ready = tagSelect ? showTags() : Promise.resolve();
+    ready.then(function () { if (input.value || currentTag()) { run(); } })
+      .catch(function (error) { status.textContent = text("unavailable", null, lang) + error.message; });
+
+    return { input: input, list: list, focus: function () { input.focus(); input.select(); } };
   }
 
-  /* ------------------------------------------------------------------ note pages */
+  /* ------------------------------------------------------------ modal mode */
+  /* The dialog sits at the end of <body>, so it inherits the page's font and colour;
+     its background is the page's own unless --mxsearch-background says otherwise. */
+  function pageBackground() {
+    var nodes = [document.body, document.documentElement];
+    for (var i = 0; i < nodes.length; i++) {
+      var colour = getComputedStyle(nodes[i]).backgroundColor;
+      if (colour && colour !== "transparent" && colour !== "rgba(0, 0, 0, 0)") { return colour; }
+    }
+    return "Canvas";
+  }
+
+  function ModalSearch(host, options) {
+    var lang = LABELS[options.lang] ? options.lang : settings.lang;
+    var button = el("button", "mxsearch-open");
+    button.type = "button";
+    button.setAttribute("aria-haspopup", "dialog");
+    button.appendChild(el("span", "mxsearch-open-label", text("open", null, lang)));
+    button.appendChild(document.createTextNode(" "));
+    var mac = /Mac|iPhone|iPad/.test(navigator.platform || "");
+    withKeys(button, mac ? "{⌘ K}" : "{Ctrl K}");
+    host.appendChild(button);
+
+    var dialog = el("dialog", "mxsearch-dialog");
+    dialog.setAttribute("aria-label", text("dialog", null, lang));
+    var close = el("button", "mxsearch-close", text("close", null, lang));
+    close.type = "button";
+    dialog.appendChild(close);
+    document.body.appendChild(dialog);
+    var search = SearchBox(dialog, options);
+
+    function open() {
+      dialog.style.setProperty("--mxsearch-page-background", pageBackground());
+      if (!dialog.open) { dialog.showModal(); }
+      search.focus();
+    }
+    button.addEventListener("click", open);
+    close.addEventListener("click", function () { dialog.close(); });
+    /* A click on the backdrop (the dialog itself, outside its content) closes it. */
+    dialog.addEventListener("click", function (event) { if (event.target === dialog) { dialog.close(); } });
+    return { open: open, dialog: dialog };
+  }
+
+  /* --------------------------------------------------- mounting, the keyboard */
+  var inline = [];
+  var modals = [];
+
+  function optionsOf(host) {
+    var data = host.dataset;
+    return {
+      lang: data.lang,
+      label: data.label,
+      placeholder: data.placeholder,
+      help: data.help !== undefined,
+      tags: data.tags !== undefined
+    };
+  }
+
+  function mount(host) {
+    if (host.getAttribute("data-mxsearch-ready")) { return; }
+    host.setAttribute("data-mxsearch-ready", "true");
+    var options = optionsOf(host);
+    if ((host.getAttribute("data-mxsearch") || "").trim() === "modal") {
+      modals.push(ModalSearch(host, options));
+    } else {
+      options.keepUrl = inline.length === 0;  // one box owns the address bar
+      inline.push(SearchBox(host, options));
+    }
+  }
+
+  function mountAll() {
+    var hosts = Array.prototype.slice.call(document.querySelectorAll("[data-mxsearch]"));
+    /* Inline boxes first: the search page's own box takes the contract's ids. */
+    hosts.filter(function (h) { return h.getAttribute("data-mxsearch") !== "modal"; }).forEach(mount);
+    hosts.filter(function (h) { return h.getAttribute("data-mxsearch") === "modal"; }).forEach(mount);
+  }
+
+  /* / or Ctrl+K (Cmd+K): the page's search box, else the dialog, else the page's own
+     search field (a header form). */
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" ||
+      target.tagName === "SELECT" || target.isContentEditable);
+    var wanted = (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) ||
+      ((event.ctrlKey || event.metaKey) && (event.key === "k" || event.key === "K"));
+    if (!wanted) { return; }
+    if (inline.length) {
+      event.preventDefault();
+      inline[0].focus();
+    } else if (modals.length) {
+      event.preventDefault();
+      modals[0].open();
+    } else {
+      var field = document.querySelector("form[role=search] input[type=search]");
+      if (field) { event.preventDefault(); field.focus(); field.select(); }
+    }
+  });
+
+  /* ------------------------------------------- our note pages: ?hl= highlighting */
   function setupHighlight(article) {
     var query = new URLSearchParams(location.search).get("hl");
-    if (!query) { return; }
     var bar = document.querySelector(".highlight-bar");
     var body = article.querySelector(".note-body");
+    if (!query || !bar || !body) { return; }
+    /* The manifest brings the analysis rules the engine's terms() and tokens() use. */
     getEngine().manifest().then(function () {
       var wanted = {};
       ["fr", "en"].forEach(function (lang) {
@@ -213,10 +510,10 @@
       while (walker.nextNode()) { nodes.push(walker.currentNode); }
       var count = 0;
       nodes.forEach(function (node) {
-        var text = window.MXSearch.normalize(node.nodeValue);
+        var normalized = window.MXSearch.normalize(node.nodeValue);
         var ranges = [];
         ["fr", "en"].forEach(function (lang) {
-          window.MXSearch.tokens(text, lang).forEach(function (token) {
+          window.MXSearch.tokens(normalized, lang).forEach(function (token) {
             if (wanted[token.term]) { ranges.push([token.start, token.end]); }
           });
         });
@@ -224,14 +521,14 @@
         ranges.sort(function (a, b) { return a[0] - b[0]; });
         var fragment = document.createDocumentFragment();
         /* Offsets refer to the normalised text; keep the original when lengths agree. */
-        var same = Array.from(node.nodeValue).length === Array.from(text).length;
-        appendHighlighted(fragment, same ? node.nodeValue : text, ranges);
+        var same = Array.from(node.nodeValue).length === Array.from(normalized).length;
+        appendHighlighted(fragment, same ? node.nodeValue : normalized, ranges);
         count += ranges.length;
         node.parentNode.replaceChild(fragment, node);
       });
       if (!count) { return; }
       bar.hidden = false;
-      bar.querySelector(".highlight-status").textContent = count + " occurrence(s) de « " + query + " »";
+      bar.querySelector(".highlight-status").textContent = text("occurrences", { n: count, q: query });
       bar.querySelector(".clear-highlight").addEventListener("click", function () {
         Array.prototype.slice.call(body.querySelectorAll("mark")).forEach(function (mark) {
           mark.replaceWith(document.createTextNode(mark.textContent));
@@ -243,20 +540,20 @@
     }).catch(function () { /* highlighting is a nicety: the page stays readable */ });
   }
 
-  /* ----------------------------------------------------- keyboard: / and Ctrl+K */
-  document.addEventListener("keydown", function (event) {
-    var target = event.target;
-    var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" ||
-      target.tagName === "SELECT" || target.isContentEditable);
-    var wantsSearch = (event.key === "/" && !typing) ||
-      ((event.ctrlKey || event.metaKey) && (event.key === "k" || event.key === "K"));
-    if (!wantsSearch) { return; }
-    var box = document.getElementById("search-input") || document.getElementById("header-q");
-    if (box) { event.preventDefault(); box.focus(); box.select(); }
-  });
+  function start() {
+    mountAll();
+    var article = document.querySelector("article.note");
+    if (article) { setupHighlight(article); }
+  }
 
-  var searchInput = document.getElementById("search-input");
-  if (searchInput) { setupSearchPage(searchInput); }
-  var article = document.querySelector("article.note");
-  if (article) { setupHighlight(article); }
+  window.MXSearchUI = {
+    settings: settings,
+    mount: mount,
+    open: function () { if (modals.length) { modals[0].open(); } }
+  };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();

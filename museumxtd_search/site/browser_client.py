@@ -1,0 +1,51 @@
+"""The files of the in-browser search, in the order a page loads them.
+
+The engine (``snowball.js``, then ``search-core.js`` joined from ``static/engine/`` by
+``engine_script``: global ``MXSearch``) answers queries from the client index; the
+search box (``search-ui.js`` and its stylesheet) is the one component both our
+exported site and the bundle of ``export --into`` use. All come from the template
+folders (the override first), as ``export`` ships them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from museumxtd_search.site.engine_script import engine_script
+
+STEMMERS = "snowball.js"
+UI_SCRIPT = "search-ui.js"
+UI_STYLES = "search-ui.css"
+
+
+def static_file(folders: Sequence[Path], name: str) -> Path:
+    """``static/<name>`` from the first template folder that has it."""
+    for folder in folders:
+        candidate = folder / "static" / name
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"static/{name} not found in the templates: reinstall museumxtd-search")
+
+
+def engine_sources(folders: Sequence[Path]) -> list[str]:
+    """The search engine's scripts, in load order (together they define ``MXSearch``)."""
+    return [static_file(folders, STEMMERS).read_text(encoding="utf-8"),
+            engine_script(list(folders))]
+
+
+def joined_script(folders: Sequence[Path], settings: Mapping[str, object], header: str) -> str:
+    """One script holding the engine and the search box, preceded by ``settings`` (read by
+    the search box as ``window.MXSearchSettings``): a page loads it with one request."""
+    parts = [f"/* {header} */\n",
+             "window.MXSearchSettings = "
+             + json.dumps(dict(settings), ensure_ascii=False, sort_keys=True) + ";\n"]
+    for text in [*engine_sources(folders),
+                 static_file(folders, UI_SCRIPT).read_text(encoding="utf-8")]:
+        parts.append(text if text.endswith("\n") else text + "\n")
+    return "".join(parts)
+
+
+def ui_styles(folders: Sequence[Path]) -> str:
+    return static_file(folders, UI_STYLES).read_text(encoding="utf-8")

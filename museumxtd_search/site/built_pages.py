@@ -1,0 +1,74 @@
+"""Read what another generator built: its HTML pages, and the anchors of their headings.
+
+Results link to the section where the words are; on a site we did not build, the
+section's anchor is whatever id the generator gave that heading (Eleventy's
+markdown-it-anchor keeps case and dots, Hugo lowercases…), so it is read from the
+page rather than computed with our slug rule.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from museumxtd_search.text.keys import key
+from museumxtd_search.vault.notes import Section
+
+PAGE_SUFFIXES = (".html", ".htm")
+_HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
+_ID = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def list_pages(site: Path, skip: Iterable[str] = ()) -> list[str]:
+    """Every ``.html`` and ``.htm`` file under ``site``, relative with forward slashes,
+    sorted; folders named in ``skip`` (relative paths) and hidden folders are left out.
+    Folder links are not followed."""
+    skipped = {part.strip("/") for part in skip}
+    pages = []
+    for folder, folders, files in os.walk(site):
+        relative = os.path.relpath(folder, site).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        folders[:] = [name for name in folders
+                      if not name.startswith(".") and prefix + name not in skipped]
+        pages.extend(prefix + name for name in files if name.lower().endswith(PAGE_SUFFIXES))
+    return sorted(pages)
+
+
+def heading_anchors(page_html: str) -> list[tuple[str, str]]:
+    """(text, id) of every heading that has an id, in the page's order."""
+    found = []
+    for match in _HEADING.finditer(page_html):
+        id_match = _ID.search(match.group(2))
+        if id_match is None:
+            continue
+        anchor = html.unescape(next(group for group in id_match.groups() if group is not None))
+        text = html.unescape(_TAG.sub("", match.group(3))).strip()
+        if anchor:
+            found.append((text, anchor))
+    return found
+
+
+def section_anchors(sections: Sequence[Section], headings: Sequence[tuple[str, str]]
+                    ) -> list[str]:
+    """The page's anchor for each of the note's sections, ``""`` where the page has no
+    heading of that name (and for the first section, which has no heading).
+
+    Headings are matched in order by their words (``key``), so two sections of the
+    same name get the page's two anchors.
+    """
+    anchors = []
+    position = 0
+    for section in sections:
+        anchor = ""
+        if section.heading:
+            wanted = key(section.heading)
+            for index in range(position, len(headings)):
+                if key(headings[index][0]) == wanted:
+                    anchor, position = headings[index][1], index + 1
+                    break
+        anchors.append(anchor)
+    return anchors

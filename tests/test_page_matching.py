@@ -1,0 +1,224 @@
+"""Each note is matched to the page another generator built for it, or left out with
+a reason; and results link to the anchors that page gave its headings."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from museumxtd_search.site.built_pages import heading_anchors, list_pages, section_anchors
+from museumxtd_search.site.page_matching import (
+    UrlPattern,
+    UrlPatternError,
+    match_pages,
+    page_files,
+)
+from museumxtd_search.vault.notes import Section
+
+
+def pages_of(notes, pages, pattern=None):
+    """{note path: page} and {note path: reason} for notes without front matter
+    (``notes`` may map a path to its front matter)."""
+    items = notes.items() if isinstance(notes, dict) else [(path, {}) for path in notes]
+    matches = match_pages(items, pages, UrlPattern(pattern) if pattern else None)
+    return ({m.path: m.page for m in matches.matched},
+            {n.path: n.reason for n in matches.unmatched})
+
+
+# --- Eleventy's default: the path kept --------------------------------------------------
+
+def test_eleventy_keeps_the_path_with_spaces_accents_and_dots():
+    note = "Notes/Réseaux sociaux et musées. Aide à la décision.md"
+    page = "Notes/Réseaux sociaux et musées. Aide à la décision/index.html"
+    assert pages_of([note], [page, "index.html"])[0] == {note: page}
+
+
+def test_ampersand_and_trailing_dots_are_kept_when_the_generator_keeps_them():
+    notes = ["Aide/Syntaxe & typologie.md", "Aide/Formulation pour parler....md"]
+    pages = ["Aide/Syntaxe & typologie/index.html", "Aide/Formulation pour parler.../index.html"]
+    matched, _ = pages_of(notes, pages)
+    assert matched == dict(zip(notes, pages, strict=True))
+
+
+def test_trailing_dots_dropped_by_the_generator_still_match():
+    matched, _ = pages_of(["Brouillon/Journée immersive..md"],
+                          ["Brouillon/Journée immersive/index.html"])
+    assert matched == {"Brouillon/Journée immersive..md": "Brouillon/Journée immersive/index.html"}
+
+
+def test_decomposed_accents_on_disk_match_composed_note_paths():
+    page = unicodedata.normalize("NFD", "Notes/Évaluation finale/index.html")
+    matched, _ = pages_of(["Notes/Évaluation finale.md"], [page])
+    assert matched == {"Notes/Évaluation finale.md": page}
+
+
+def test_stem_dot_html_pages_match():
+    matched, _ = pages_of(["about.md", "Notes/Musées.md"], ["about.html", "Notes/Musées.html"])
+    assert matched == {"about.md": "about.html", "Notes/Musées.md": "Notes/Musées.html"}
+
+
+# --- index pages -------------------------------------------------------------------------
+
+def test_index_notes_are_their_folders_index_page():
+    notes = ["index.md", "Notes/index.md", "docs/_index.md"]
+    matched, _ = pages_of(notes, ["index.html", "Notes/index.html", "docs/index.html"])
+    assert matched == {"index.md": "index.html", "Notes/index.md": "Notes/index.html",
+                       "docs/_index.md": "docs/index.html"}
+
+
+def test_a_note_named_like_its_folder_is_the_folder_index_in_eleventy():
+    matched, _ = pages_of(["tables/tables.md"], ["tables/index.html"])
+    assert matched == {"tables/tables.md": "tables/index.html"}
+
+
+def test_readme_has_its_own_page_in_eleventy_and_is_the_folder_index_in_mkdocs():
+    assert pages_of(["README.md"], ["README/index.html", "index.html"])[0] == \
+        {"README.md": "README/index.html"}
+    assert pages_of(["guide/README.md"], ["guide/index.html"])[0] == \
+        {"guide/README.md": "guide/index.html"}
+
+
+def test_index_note_wins_the_folder_page_over_the_readme():
+    matched, unmatched = pages_of(["guide/README.md", "guide/index.md"], ["guide/index.html"])
+    assert matched == {"guide/index.md": "guide/index.html"}
+    assert "guide/README.md" in unmatched
+
+
+# --- slugified and lowercased paths ------------------------------------------------------
+
+def test_slugified_lowercase_paths_match_by_their_words():
+    notes = ["Notes/Réseaux sociaux et musées. Aide à la décision.md",
+             "Notes/L'évaluation dans la culture.md", "Notes/Café & croissants.md"]
+    pages = ["notes/reseaux-sociaux-et-musees-aide-a-la-decision/index.html",
+             "notes/levaluation-dans-la-culture.html",  # Hugo drops the apostrophe
+             "notes/cafe-and-croissants/index.html"]  # & read as "and"
+    matched, _ = pages_of(notes, pages)
+    assert matched == dict(zip(notes, pages, strict=True))
+
+
+def test_hugo_keeps_accents_in_lowercase_paths():
+    matched, _ = pages_of(["posts/Réseaux sociaux.md"], ["posts/réseaux-sociaux/index.html"])
+    assert matched == {"posts/Réseaux sociaux.md": "posts/réseaux-sociaux/index.html"}
+
+
+# --- front matter ------------------------------------------------------------------------
+
+def test_permalink_names_the_page():
+    notes = {"Navigation/A propos.md": {"permalink": "/a-propos/"},
+             "feed.md": {"permalink": "/flux.html"},
+             "Notes/x.md": {"url": "/articles/x/"}}
+    matched, _ = pages_of(notes, ["a-propos/index.html", "flux.html", "articles/x/index.html",
+                                  "Notes/x/index.html"])
+    assert matched == {"Navigation/A propos.md": "a-propos/index.html", "feed.md": "flux.html",
+                       "Notes/x.md": "articles/x/index.html"}
+
+
+def test_permalink_false_means_no_page_even_if_the_path_has_one():
+    matched, unmatched = pages_of({"Notes/x.md": {"permalink": False}}, ["Notes/x/index.html"])
+    assert matched == {}
+    assert unmatched == {"Notes/x.md": "permalink: false"}
+
+
+def test_a_permalink_without_its_page_leaves_the_note_out():
+    _, unmatched = pages_of({"Notes/x.md": {"permalink": "/ailleurs/"}}, ["Notes/x/index.html"])
+    assert unmatched == {"Notes/x.md": "no page at its permalink (ailleurs/index.html)"}
+
+
+def test_a_templated_permalink_falls_back_to_the_conventions():
+    notes = {"Notes/Mon titre.md": {"permalink": "{{ title | slugify }}/"}}
+    assert pages_of(notes, ["mon-titre/index.html", "Notes/Mon titre/index.html"])[0] == \
+        {"Notes/Mon titre.md": "Notes/Mon titre/index.html"}
+
+
+# --- drafts and collisions -------------------------------------------------------------
+
+def test_a_draft_the_generator_ignored_is_left_out_with_what_was_looked_for():
+    matched, unmatched = pages_of(["Brouillon/Innovation.md", "Notes/Innovation.md"],
+                                  ["Notes/Innovation/index.html"])
+    assert matched == {"Notes/Innovation.md": "Notes/Innovation/index.html"}
+    assert unmatched == {"Brouillon/Innovation.md":
+                         "no page (looked for Brouillon/Innovation/index.html, …)"}
+
+
+def test_two_notes_claiming_one_page_get_neither_and_say_so():
+    matched, unmatched = pages_of(["Notes/Café.md", "Notes/cafe.md"], ["notes/cafe/index.html"])
+    assert matched == {}
+    assert unmatched["Notes/Café.md"] == \
+        "shares the page notes/cafe/index.html with Notes/cafe.md"
+    assert unmatched["Notes/cafe.md"] == \
+        "shares the page notes/cafe/index.html with Notes/Café.md"
+
+
+def test_an_exact_match_beats_a_slug_match_for_the_same_page():
+    matched, unmatched = pages_of(["Notes/Café.md", "Notes/cafe!.md"], ["Notes/Café/index.html"])
+    assert matched == {"Notes/Café.md": "Notes/Café/index.html"}
+    assert "Notes/cafe!.md" in unmatched
+
+
+def test_a_note_and_a_folder_index_writing_the_same_page_get_neither():
+    _, unmatched = pages_of(["x.md", "x/index.md"], ["x/index.html"])
+    assert set(unmatched) == {"x.md", "x/index.md"}
+
+
+def test_several_candidate_pages_are_ambiguous():
+    _, unmatched = pages_of(["Notes/Café.md"], ["notes/cafe.html", "notes/cafe/index.html"])
+    assert unmatched["Notes/Café.md"].startswith("several pages could be its page:")
+
+
+# --- --url-pattern -----------------------------------------------------------------------
+
+def test_url_pattern_places_every_note():
+    notes = ["Notes/Réseaux sociaux.md", "Guides/Évaluer.md"]
+    pages = ["posts/reseaux-sociaux/index.html", "posts/evaluer/index.html"]
+    matched, _ = pages_of(notes, pages, "/posts/{slug}/")
+    assert matched == dict(zip(notes, pages, strict=True))
+
+
+def test_url_pattern_placeholders():
+    pattern = UrlPattern("/{folder}/{name}.html")
+    assert pattern.url("Notes/Un & deux.md") == "/Notes/Un & deux.html"
+    assert UrlPattern("/{slug_path}/").url("Notes/Un & deux.md") == "/notes/un-deux/"
+    assert UrlPattern("/{path}/").pages("top.md") == ["top/index.html"]
+
+
+def test_url_pattern_rejects_unknown_placeholders_and_patterns_without_any():
+    with pytest.raises(UrlPatternError, match=r"unknown placeholder \{title\}"):
+        UrlPattern("/{title}/")
+    with pytest.raises(UrlPatternError, match="no placeholder"):
+        UrlPattern("/posts/")
+
+
+def test_page_files_never_leave_the_site():
+    assert page_files("/a%20b/") == ["a b/index.html"]
+    assert page_files("/a/b") == ["a/b.html", "a/b/index.html"]
+    assert page_files("/../etc/passwd") == []
+    assert page_files("/") == ["index.html"]
+
+
+# --- the built pages -------------------------------------------------------------------
+
+def test_listing_pages_skips_the_bundle_and_hidden_folders(tmp_path):
+    for name in ["index.html", "Notes/A/index.html", "mxsearch/snippet.html",
+                 ".git/x.html", "css/main.css", "old.htm"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert list_pages(tmp_path, skip=["mxsearch"]) == ["Notes/A/index.html", "index.html",
+                                                       "old.htm"]
+
+
+def test_sections_link_to_the_anchors_the_page_gave_its_headings():
+    page = ('<h3 id="Reseaux-sociaux-et-musees.-Aide-a-la-decision" tabindex="-1">'
+            '<a href="https://x">Réseaux sociaux et musées. Aide à la décision</a></h3>'
+            '<h2 id="A-retenir">A retenir</h2><h2>Sans id</h2>'
+            "<h2 id='A-retenir-2'>A retenir</h2>")
+    headings = heading_anchors(page)
+    assert headings == [("Réseaux sociaux et musées. Aide à la décision",
+                         "Reseaux-sociaux-et-musees.-Aide-a-la-decision"),
+                        ("A retenir", "A-retenir"), ("A retenir", "A-retenir-2")]
+    sections = [Section("", "", 0),
+                Section("Réseaux sociaux et musées. Aide à la décision", "reseaux", 0),
+                Section("À retenir", "a-retenir", 10), Section("Sans id", "sans-id", 20),
+                Section("À retenir", "a-retenir-2", 30)]
+    assert section_anchors(sections, headings) == [
+        "", "Reseaux-sociaux-et-musees.-Aide-a-la-decision", "A-retenir", "", "A-retenir-2"]

@@ -73,7 +73,8 @@ class _PageMaker:
     def __init__(self, job: NotePages) -> None:
         self.job = job
         self.template = environment(job.folders).get_template("note.html")
-        self.renderer = NoteRenderer(job.table, job.urls, asset_url, job.allow_html)
+        self.renderer = NoteRenderer(job.table, job.urls, asset_url, job.allow_html,
+                                     {note.path: note for note in job.notes})
         self.writer = SiteWriter(job.out)
 
     def write(self, indices: range) -> PagesWritten:

@@ -65,6 +65,8 @@ def _print_summary(summary, as_json: bool) -> None:
         return
     for warning in summary.warnings:
         click.echo(f"warning: {warning}", err=True)
+    for reference in getattr(summary, "dead_references", ()):  # an export's
+        click.echo(f"warning: {reference}", err=True)
     click.echo(summary.line())
 
 
@@ -307,35 +309,28 @@ def check_command(notes_dir: Path, exclude: tuple[str, ...], index_dir: Path,
 
 @cli.command("links")
 @_notes_option
-@click.option("--broken", is_flag=True, help="Only links that resolve to nothing.")
-@click.option("--strict", is_flag=True, help="Exit 1 when there is any broken link.")
+@click.option("--broken", is_flag=True, help="Only references that lead nowhere.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any reference leads nowhere.")
 @_json_option
 def links_command(notes_dir: Path, exclude: tuple[str, ...], broken: bool, strict: bool,
                   as_json: bool) -> None:
-    """List the garden's links and what they resolve to."""
+    """List every reference of the notes (wikilinks, embeds, Markdown links and images,
+    raw HTML src/href) and what it resolves to."""
     from museumxtd_search.vault.reading import read_vault
+    from museumxtd_search.vault.references import garden_references
 
     _require_notes(notes_dir)
     vault = read_vault(notes_dir, exclude)
-    rows = []
-    for note in vault.notes:
-        for resolved in vault.links.resolve_all(note):
-            if broken and not resolved.broken:
-                continue
-            link = resolved.link
-            rows.append({"source": note.path, "line": link.line, "target": link.target,
-                         "heading": link.heading, "label": link.label, "embed": link.embed,
-                         "kind": link.kind, "resolved": resolved.target_path})
-    broken_count = sum(1 for r in rows if r["resolved"] is None)
+    references = [r for r in garden_references(vault.links, vault.notes)
+                  if r.dead or not broken]
+    dead = sum(r.dead for r in references)
     if as_json:
-        _print_json({"links": rows, "broken": broken_count})
+        _print_json({"links": [r.to_json() for r in references], "broken": dead})
     else:
-        for row in rows:
-            target = row["target"] + (f"#{row['heading']}" if row["heading"] else "")
-            where = row["resolved"] or "BROKEN"
-            click.echo(f"{row['source']}:{row['line']}: [[{target}]] -> {where}")
-        click.echo(f"{len(rows)} link(s), {broken_count} broken", err=True)
-    if strict and broken_count:
+        for reference in references:
+            click.echo(reference.line())
+        click.echo(f"{len(references)} reference(s), {dead} leading nowhere", err=True)
+    if strict and dead:
         sys.exit(1)
 
 

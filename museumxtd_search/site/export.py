@@ -33,6 +33,7 @@ from museumxtd_search.site.writer import SiteWriter
 from museumxtd_search.text.keys import key
 from museumxtd_search.vault.notes import VaultWarning
 from museumxtd_search.vault.reading import Vault
+from museumxtd_search.vault.references import Reference, dead_references
 
 MARKER = ".museumxtd-site"
 HOME_NOTES = ("index.md", "README.md", "Accueil.md")
@@ -53,14 +54,19 @@ class ExportSummary:
     broken_links: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    # Every reference that leads nowhere in the site (``vault.references``), the same
+    # list ``links --broken`` gives; ``broken_links`` counts them.
+    dead_references: list[Reference] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        data = asdict(self)
+        data["dead_references"] = [reference.to_json() for reference in self.dead_references]
+        return data
 
     def line(self) -> str:
         return (f"exported {self.pages} pages ({self.notes} notes, {self.searchable} searchable, "
                 f"{self.tags} tags, {self.assets} files) to {self.out}: {self.broken_links} "
-                f"broken links, {len(self.warnings)} warnings, {self.seconds:.2f} s")
+                f"dead references, {len(self.warnings)} warnings, {self.seconds:.2f} s")
 
 
 def check_output(out: Path, force: bool, notes_dir: Path | None = None) -> None:
@@ -205,7 +211,8 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
     resolved = {note.path: vault.links.resolve_all(note) for note in notes}
     summary = ExportSummary(out="", notes=len(notes),
                             warnings=[str(w) for w in vault.warnings])
-    summary.broken_links = sum(1 for links in resolved.values() for r in links if r.broken)
+    summary.dead_references = dead_references(vault.links, notes)
+    summary.broken_links = len(summary.dead_references)
 
     backlinks: dict[str, set[str]] = {}
     for note in notes:

@@ -53,9 +53,23 @@ class Reference:
         return link.target
 
     def to_json(self) -> dict[str, object]:
-        return {"source": self.source, "line": self.link.line, "kind": self.kind,
-                "target": self.written, "resolved": self.target_path,
-                "problem": self.problem}
+        link = self.link
+        wikilink = link.kind == "wikilink"
+        return {"source": self.source, "line": link.line, "kind": self.kind,
+                "target": link.target, "heading": link.heading if wikilink else None,
+                "label": link.label if wikilink else None, "embed": link.embed,
+                "resolved": self.target_path, "problem": self.problem}
+
+    def line(self) -> str:
+        """``source:line: [[target]] -> path`` (``BROKEN`` when dead, with the reason
+        when it is not simply a missing target)."""
+        shown = f"![[{self.written}]]" if self.kind == "embed" else \
+            f"[[{self.written}]]" if self.kind == "wikilink" else \
+            f"{KIND_NAMES[self.kind]} {self.written}"
+        where = self.target_path or "BROKEN"
+        if self.problem and self.target_path:
+            where = f"BROKEN ({self.problem})"
+        return f"{self.source}:{self.link.line}: {shown} -> {where}"
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.link.line}" if self.link.line else self.source

@@ -251,3 +251,34 @@ def test_in_a_browser_the_site_works_from_disk(page, site):
     page.click("text=nous écrire")
     page.wait_for_url(re.compile(r".*/navigation/a-propos/index\.html#contact$"))
     assert page.locator("#contact").is_visible()
+
+
+# --- what a published page shows ------------------------------------------------------
+
+
+def test_a_long_note_has_a_table_of_contents_whose_links_reach_its_headings(syntax_page):
+    toc = syntax_page.split('<nav class="toc"', 1)[1].split("</nav>", 1)[0]
+    anchors = re.findall(r'href="#([^"]+)"', toc)
+    assert anchors == ["callouts", "mise-en-forme", "liens-et-fichiers", "inclusions",
+                       "references-mortes"]
+    body = body_of(syntax_page)
+    assert all(f'id="{anchor}"' in body for anchor in anchors)
+
+
+def test_a_short_note_has_no_table_of_contents(site):
+    assert '<nav class="toc"' not in (site / "navigation/a-propos/index.html").read_text("utf-8")
+
+
+def test_the_notes_date_is_shown(syntax_page):
+    assert 'Publiée le <time datetime="2024-03-15">15 mars 2024</time>' in syntax_page
+
+
+@pytest.mark.browser
+def test_a_search_result_opens_its_page_with_the_words_highlighted(page, site):
+    with serve(site) as url:
+        page.goto(url + "search/index.html?q=" + "médiation culturelle")
+        page.wait_for_selector("#search-results li > a[data-path]")
+        page.locator("#search-results li > a[data-path='Notes/Glossaire.md']").click()
+        page.wait_for_selector(".note-body mark")
+        marked = page.locator(".note-body mark").all_inner_texts()
+        assert {word.lower() for word in marked} >= {"médiation", "culturelle"}

@@ -25,6 +25,7 @@ from pathlib import Path
 from types import TracebackType
 
 from museumxtd_search.site.markdown_render import NoteRenderer, breadcrumbs
+from museumxtd_search.site.page_parts import note_dates, table_of_contents
 from museumxtd_search.site.templates import environment
 from museumxtd_search.site.urls import asset_url, relative_root, tag_url
 from museumxtd_search.site.writer import SiteWriter
@@ -98,6 +99,7 @@ class _PageMaker:
                 crumbs=breadcrumbs(note.path),
                 tags=[{"name": t, "url": tag_url(key(t))} for t in note.tags],
                 backlinks=job.backlinks.get(note.path, []),
+                toc=table_of_contents(note), dates=note_dates(note),
             ))
             done.pages += 1
         return done

@@ -259,17 +259,49 @@ def export_command(notes_dir: Path, exclude: tuple[str, ...], out_dir: Path, bas
 @click.option("--out", "out_dir", default="site", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder of the site.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-def serve_command(out_dir: Path, port: int) -> None:
+@click.option("--watch", is_flag=True,
+              help="Export --notes into --out, then rewrite what each saved note changes "
+                   "and reload open pages.")
+@_notes_option
+@click.option("--templates", "templates_dir", default=None,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="With --watch: folder of templates overriding the bundled ones.")
+@click.option("--title", "site_title", default=None, help="With --watch: site title.")
+@click.option("--allow-html", is_flag=True, help="With --watch: keep raw HTML unsanitised.")
+def serve_command(out_dir: Path, port: int, watch: bool, notes_dir: Path,
+                  exclude: tuple[str, ...], templates_dir: Path | None, site_title: str | None,
+                  allow_html: bool) -> None:
     """Preview the exported site on http://127.0.0.1:PORT/ (Ctrl+C stops)."""
-    import functools
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    import time
 
-    if not (out_dir / "index.html").is_file():
+    from museumxtd_search.site.export import ExportRefusedError, check_output
+    from museumxtd_search.site.live import LiveSite
+    from museumxtd_search.site.serve import preview_server
+
+    live = None
+    if watch:
+        _require_notes(notes_dir)
+        try:
+            check_output(out_dir, False, notes_dir)
+        except ExportRefusedError as error:
+            raise click.ClickException(str(error)) from None
+        live = LiveSite(notes_dir, out_dir, exclude, templates_dir, allow_html, site_title)
+        for problem in live.problems:
+            click.echo(f"warning: {problem}", err=True)
+        click.echo(live.summary.line(), err=True)
+    elif not (out_dir / "index.html").is_file():
         raise click.UsageError(f"no exported site in {out_dir}: run museumxtd-search export")
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out_dir))
-    with ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        click.echo(f"serving {out_dir} on http://127.0.0.1:{server.server_address[1]}/", err=True)
-        server.serve_forever()
+
+    def report(done) -> None:
+        click.echo(done.line(), err=True)
+        for problem in done.problems:
+            click.echo(f"warning: {problem}", err=True)
+
+    with preview_server(out_dir, port, live, report) as server:
+        click.echo(f"serving {out_dir} on http://127.0.0.1:{server.server_address[1]}/"
+                   + (" (watching the notes)" if live else ""), err=True)
+        while True:
+            time.sleep(3600)
 
 
 # --- check ----------------------------------------------------------------------------

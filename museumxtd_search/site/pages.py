@@ -54,6 +54,7 @@ class NotePages:
     common: dict[str, object]
     allow_html: bool
     out: Path
+    titles: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -24,16 +24,27 @@ def write_data_file(folder: Path, name: str, data: object) -> int:
     return size
 
 
-def write_client_index(index: ClientIndex, folder: Path) -> None:
+def write_client_index(index: ClientIndex, folder: Path,
+                       previous: ClientIndex | None = None) -> int:
     """Write every file of the client index under ``folder`` (the site's ``search/``):
     the manifest, the words shards, the posting buckets, the fragments and the whole
-    vocabulary (for typo corrections)."""
+    vocabulary (for typo corrections). Given the ``previous`` index written there, only
+    the files whose data changed are written (a live preview's update). Returns the
+    number of files written (JSON and ``.js`` twins count once)."""
     (folder / "fragments").mkdir(parents=True, exist_ok=True)
-    write_data_file(folder, "manifest", index.manifest)
-    write_data_file(folder, "vocabulary", index.vocabulary)
-    for name, shard in sorted(index.shards.items()):
-        write_data_file(folder, f"words-{name}", shard)
-    for number, bucket in enumerate(index.buckets):
-        write_data_file(folder, f"post-{number}", bucket)
-    for number, fragment in enumerate(index.fragments):
-        write_data_file(folder, f"fragments/{number}", fragment)
+    old = previous or ClientIndex({}, {}, [], [], {})
+    files = [("manifest", index.manifest, old.manifest),
+             ("vocabulary", index.vocabulary, old.vocabulary)]
+    files += [(f"words-{name}", shard, old.shards.get(name))
+              for name, shard in sorted(index.shards.items())]
+    files += [(f"post-{number}", bucket, old.buckets[number] if number < len(old.buckets)
+               else None) for number, bucket in enumerate(index.buckets)]
+    files += [(f"fragments/{number}", fragment, old.fragments[number]
+               if number < len(old.fragments) else None)
+              for number, fragment in enumerate(index.fragments)]
+    written = 0
+    for name, data, before in files:
+        if previous is None or data != before:
+            write_data_file(folder, name, data)
+            written += 1
+    return written

@@ -1,0 +1,214 @@
+"""A live preview: ``serve --watch`` keeps the exported site in step with the notes.
+
+``LiveSite`` exports the garden once and keeps what it read in memory. ``refresh``
+(called a few times a second) lists the garden's files; when notes were edited it
+re-reads only those and rewrites what they change:
+
+- their own pages, the pages whose backlinks change (the notes they linked to before
+  and link to now) and the pages that embed them;
+- the lists (all notes, tags, home) when a title or a tag changed;
+- the files of the search index whose data changed (the fragment of each note, the
+  shards and buckets of the words it gained or lost, the manifest).
+
+A note added, removed or renamed, a file added or removed, or a title that changes
+which notes share it, changes links everywhere: the site is exported again whole.
+Whatever goes wrong while refreshing (a note that cannot be read, a bad template) is
+a problem the preview shows, in the terminal and on the page, and the last good site
+stays served. ``version`` grows with each refresh that changed the site, so pages can
+reload (``site.serve``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
+from museumxtd_search.site.client_index import ClientIndex, build_client_index
+from museumxtd_search.site.export import (
+    ExportSummary,
+    _site_title,
+    _write_other_pages,
+    export_site,
+    plan_site,
+)
+from museumxtd_search.site.pages import _PageMaker
+from museumxtd_search.site.search_files import write_client_index
+from museumxtd_search.site.templates import environment, template_folders
+from museumxtd_search.site.urls import asset_url
+from museumxtd_search.site.writer import SiteWriter
+from museumxtd_search.vault.catalog import display_titles, link_table
+from museumxtd_search.vault.files import GardenFiles, find_files
+from museumxtd_search.vault.reading import Vault, read_notes, read_vault, with_title
+from museumxtd_search.vault.references import dead_references
+
+
+@dataclass
+class Refresh:
+    """What one refresh did: the notes it re-read, the pages and search files it wrote,
+    whether it exported everything again, its problems, and how long it took."""
+
+    changed: list[str] = field(default_factory=list)
+    pages: int = 0
+    search_files: int = 0
+    full: bool = False
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        what = "exported again" if self.full else \
+            f"{self.pages} page(s), {self.search_files} search file(s) rewritten"
+        return f"{', '.join(self.changed) or 'garden'} changed: {what} in {self.seconds:.2f} s"
+
+
+class LiveSite:
+    """An exported site kept up to date with its notes (see the module docstring)."""
+
+    def __init__(self, notes_dir: Path, out: Path, exclude: Iterable[str] = (),
+                 templates: Path | None = None, allow_html: bool = False,
+                 site_title: str | None = None, base_url: str = "") -> None:
+        self.notes_dir, self.out, self.exclude = Path(notes_dir), Path(out), tuple(exclude)
+        self.templates, self.allow_html = templates, allow_html
+        self.site_title, self.base_url = site_title, base_url
+        self.version = 0
+        self.problems: list[str] = []
+        self.lock = threading.Lock()
+        self.summary = self._export()
+
+    # --- whole exports --------------------------------------------------------------
+
+    def _export(self) -> ExportSummary:
+        """Read and export the whole garden; remember what was read."""
+        self.vault = read_vault(self.notes_dir, self.exclude)
+        self.files: GardenFiles = self.vault.files  # type: ignore[assignment]
+        self.analyzed = [analyze_note(n, self.vault.links.resolve_all(n), self.vault.links)
+                         for n in self.vault.notes if n.searchable]
+        summary = export_site(self.notes_dir, self.out, self.exclude, self.templates,
+                              force=True, allow_html=self.allow_html,
+                              site_title=self.site_title, vault=self.vault,
+                              base_url=self.base_url, analyzed=self.analyzed)
+        self.client: ClientIndex | None = None
+        self.problems = [*summary.warnings, *map(str, summary.dead_references)]
+        self.version += 1
+        return summary
+
+    # --- refreshing ----------------------------------------------------------------------
+
+    def refresh(self) -> Refresh | None:
+        """Bring the site up to date with the notes; ``None`` when nothing changed."""
+        with self.lock:
+            started = time.perf_counter()
+            files = find_files(self.notes_dir, self.exclude)
+            changed = [p for p in files.notes if files.stamps.get(p) != self.files.stamps.get(p)]
+            same_files = files.notes == self.files.notes and files.assets == self.files.assets
+            if same_files and not changed:
+                return None
+            done = Refresh(changed=changed or ["files"])
+            try:
+                if not same_files or not self._update(files, changed, done):
+                    done.full = True
+                    self._export()
+            except Exception as error:  # noqa: BLE001 - the preview must go on serving
+                self.files = files  # do not try the same broken state again and again
+                done.problems.append(f"the site could not be updated: "
+                                     f"{type(error).__name__}: {error}")
+            self.problems = done.problems + [p for p in self.problems
+                                             if not any(p.startswith(c) for c in changed)]
+            if done.full:
+                done.problems = list(self.problems)
+            self.version += 1
+            done.seconds = time.perf_counter() - started
+            return done
+
+    def _update(self, files: GardenFiles, changed: Sequence[str], done: Refresh) -> bool:
+        """Rewrite what editing the notes ``changed`` changes; ``False`` when the whole
+        site must be exported again (a title change that moves links elsewhere)."""
+        old = self.vault
+        read = read_notes(self.notes_dir, changed, parallel=False)
+        if len(read.notes) != len(changed):
+            return False  # a note could not be read now: its warning needs a full export
+        fresh = {note.path: (note, entry) for note, entry in read.notes}
+        entries = [fresh[e.path][1] if e.path in fresh else e for e in old.entries]
+        titles = display_titles(entries)
+        if any(titles[e.path] != old.links.titles.get(e.path) for e in old.entries
+               if e.path not in fresh) or any(
+                not fresh[p][1].same_names(next(e for e in old.entries if e.path == p))
+                for p in fresh):
+            return False  # names moved: links anywhere may resolve elsewhere
+        old_notes = {note.path: note for note in old.notes}
+        notes = tuple(with_title(fresh[n.path][0], titles[n.path]) if n.path in fresh else n
+                      for n in old.notes)
+        vault = Vault(old.root, notes, files.assets, (*files.warnings, *read.warnings),
+                      link_table(entries, titles, files.assets), tuple(entries), files)
+        folders = template_folders(self.templates)
+        plan = plan_site(vault, folders, self.allow_html, self.site_title or _site_title(vault),
+                         self.base_url, self.out)
+        affected = self._affected(vault, old, plan, set(fresh))
+        maker = _PageMaker(plan.job)
+        index_of = {note.path: number for number, note in enumerate(notes)}
+        written = maker.write([index_of[path] for path in sorted(affected)])
+        writer = SiteWriter(self.out)
+        for asset in sorted(written.assets):
+            target = writer.path(asset_url(asset))
+            if not target.exists():
+                target.write_bytes((vault.root / asset).read_bytes())
+        done.pages = written.pages
+        listed = any((old_notes[p].title, old_notes[p].tags) != (n.title, n.tags)
+                     for p in fresh for n in [notes[index_of[p]]])
+        if listed or any(p in ("index.md", "README.md", "Accueil.md") for p in fresh):
+            _write_other_pages(vault, writer, environment(folders), plan.common, plan.item,
+                               plan.tags, plan.urls, self.allow_html,
+                               self.site_title or _site_title(vault))
+            done.pages += writer.pages
+        done.search_files = self._update_search(vault, plan, set(fresh))
+        dead = dead_references(vault.links, [notes[index_of[p]] for p in sorted(fresh)])
+        done.problems = [str(w) for w in read.warnings] + [str(d) for d in dead] + [
+            f"{p}: nested too deeply to render: shown as plain text" for p in written.unrendered]
+        self.vault, self.files = vault, files
+        return True
+
+    def _affected(self, vault: Vault, old: Vault, plan, changed: set[str]) -> set[str]:
+        """The notes whose pages show something of the ``changed`` ones."""
+        affected = set(changed)
+        for path in changed:
+            for links in (old.links.resolve_all(old.note(path)), plan.resolved[path]):
+                affected |= {r.target_path for r in links if r.is_note and r.target_path}
+        for note in vault.notes:  # pages embedding a changed note
+            if any(r.link.embed and r.target_path in changed for r in plan.resolved[note.path]):
+                affected.add(note.path)
+        return {path for path in affected if path in plan.urls}
+
+    def _update_search(self, vault: Vault, plan, changed: set[str]) -> int:
+        """Analyse the changed notes again and write the search files that differ."""
+        by_path: dict[str, AnalyzedNote] = {item.note.path: item for item in self.analyzed}
+        for note in vault.notes:
+            if note.path in changed:
+                by_path.pop(note.path, None)
+                if note.searchable:
+                    by_path[note.path] = analyze_note(note, plan.resolved[note.path],
+                                                      vault.links)
+        analyzed = [by_path[n.path] for n in vault.notes if n.path in by_path]
+        index = build_client_index(analyzed, [plan.urls[item.note.path] + "index.html"
+                                              for item in analyzed])
+        previous = self.client
+        if previous is None:
+            searchable = [item.note.path for item in self.analyzed]
+            previous = build_client_index(self.analyzed, [plan.urls[p] + "index.html"
+                                                          for p in searchable])
+        count = write_client_index(index, self.out / "search", previous)
+        self.analyzed, self.client = analyzed, index
+        return count
+
+
+def watch(site: LiveSite, interval: float = 0.2, report=None,
+          stop: threading.Event | None = None) -> None:
+    """Refresh ``site`` every ``interval`` seconds until ``stop`` is set; each refresh
+    that did something is given to ``report``."""
+    stop = stop or threading.Event()
+    while not stop.wait(interval):
+        done = site.refresh()
+        if done is not None and report is not None:
+            report(done)

@@ -66,7 +66,7 @@ def _print_summary(summary, as_json: bool) -> None:
     for warning in summary.warnings:
         click.echo(f"warning: {warning}", err=True)
     for reference in getattr(summary, "dead_references", ()):  # an export's
-        click.echo(f"warning: {reference}", err=True)
+        click.echo(str(reference), err=True)  # "path:line: dead image …: no such file"
     click.echo(summary.line())
 
 

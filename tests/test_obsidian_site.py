@@ -196,8 +196,8 @@ def test_export_names_each_dead_reference_on_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["export", "--notes", str(GARDEN), "--out",
                                       str(tmp_path / "site"), "--index", str(tmp_path / "i")])
     assert result.exit_code == 0
-    assert "warning: Notes/Syntaxe Obsidian.md:67: dead raw HTML /images/absente-html.png: " \
-        "no such file" in result.stderr
+    assert "Notes/Syntaxe Obsidian.md:67: dead raw HTML /images/absente-html.png: " \
+        "no such file\n" in result.stderr
     assert "5 dead references" in result.stdout
 
 

@@ -212,11 +212,13 @@ class SitePlan:
 
 
 def plan_site(vault: Vault, folders: list[Path], allow_html: bool, site_title: str,
-              base_url: str, out: Path) -> SitePlan:
-    """The plan of ``vault``'s site (see ``SitePlan``), for pages written into ``out``."""
+              base_url: str, out: Path, resolved: dict[str, list] | None = None) -> SitePlan:
+    """The plan of ``vault``'s site (see ``SitePlan``), for pages written into ``out``;
+    ``resolved`` are the notes' links already resolved by ``vault.links``, if known."""
     notes = vault.notes
     urls = page_urls(n.path for n in notes)
-    resolved = {note.path: vault.links.resolve_all(note) for note in notes}
+    if resolved is None:
+        resolved = {note.path: vault.links.resolve_all(note) for note in notes}
     backlinks: dict[str, set[str]] = {}
     for note in notes:
         for found in resolved[note.path]:

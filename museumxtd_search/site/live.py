@@ -8,14 +8,14 @@ re-reads only those and rewrites what they change:
   and link to now) and the pages that embed them;
 - the lists (all notes, tags, home) when a title or a tag changed;
 - the files of the search index whose data changed (the fragment of each note, the
-  shards and buckets of the words it gained or lost, the manifest).
+  shards and buckets of the words it gained or lost, the manifest), updated in place
+  (``site.client_index_update``) rather than built again.
 
-A note added, removed or renamed, a file added or removed, or a title that changes
-which notes share it, changes links everywhere: the site is exported again whole.
-Whatever goes wrong while refreshing (a note that cannot be read, a bad template) is
-a problem the preview shows, in the terminal and on the page, and the last good site
-stays served. ``version`` grows with each refresh that changed the site, so pages can
-reload (``site.serve``).
+A note added, removed or renamed, a file added or removed, or a change of names (a
+title or alias, which moves links elsewhere) exports the site again whole. Whatever
+goes wrong while refreshing (a note that cannot be read, a bad template) is a problem
+the preview shows, in the terminal and on the page, and the last good site stays
+served. ``version`` grows with each refresh, so open pages reload (``site.serve``).
 """
 
 from __future__ import annotations
@@ -26,10 +26,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
-from museumxtd_search.site.client_index import ClientIndex, build_client_index
+from museumxtd_search.analysis.documents import analyze_note
+from museumxtd_search.site.client_index import build_client_index
+from museumxtd_search.site.client_index_update import ClientIndexUpdate, write_changed
 from museumxtd_search.site.export import (
+    HOME_NOTES,
     ExportSummary,
+    SitePlan,
     _site_title,
     _write_other_pages,
     export_site,
@@ -38,7 +41,7 @@ from museumxtd_search.site.export import (
 from museumxtd_search.site.pages import _PageMaker
 from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import environment, template_folders
-from museumxtd_search.site.urls import asset_url
+from museumxtd_search.site.urls import asset_url, page_urls
 from museumxtd_search.site.writer import SiteWriter
 from museumxtd_search.vault.catalog import display_titles, link_table
 from museumxtd_search.vault.files import GardenFiles, find_files
@@ -81,16 +84,19 @@ class LiveSite:
     # --- whole exports --------------------------------------------------------------
 
     def _export(self) -> ExportSummary:
-        """Read and export the whole garden; remember what was read."""
-        self.vault = read_vault(self.notes_dir, self.exclude)
-        self.files: GardenFiles = self.vault.files  # type: ignore[assignment]
-        self.analyzed = [analyze_note(n, self.vault.links.resolve_all(n), self.vault.links)
-                         for n in self.vault.notes if n.searchable]
+        """Read and export the whole garden; remember what was read and analysed."""
+        vault = self.vault = read_vault(self.notes_dir, self.exclude)
+        self.files: GardenFiles = vault.files  # type: ignore[assignment]
+        self.resolved = {note.path: vault.links.resolve_all(note) for note in vault.notes}
+        analyzed = [analyze_note(n, self.resolved[n.path], vault.links)
+                    for n in vault.notes if n.searchable]
         summary = export_site(self.notes_dir, self.out, self.exclude, self.templates,
                               force=True, allow_html=self.allow_html,
-                              site_title=self.site_title, vault=self.vault,
-                              base_url=self.base_url, analyzed=self.analyzed)
-        self.client: ClientIndex | None = None
+                              site_title=self.site_title, vault=vault,
+                              base_url=self.base_url, analyzed=analyzed)
+        urls = page_urls(note.path for note in vault.notes)
+        self.search = ClientIndexUpdate(build_client_index(
+            analyzed, [urls[item.note.path] + "index.html" for item in analyzed]), analyzed)
         self.problems = [*summary.warnings, *map(str, summary.dead_references)]
         self.version += 1
         return summary
@@ -125,82 +131,92 @@ class LiveSite:
 
     def _update(self, files: GardenFiles, changed: Sequence[str], done: Refresh) -> bool:
         """Rewrite what editing the notes ``changed`` changes; ``False`` when the whole
-        site must be exported again (a title change that moves links elsewhere)."""
+        site must be exported again (names that move links elsewhere)."""
         old = self.vault
         read = read_notes(self.notes_dir, changed, parallel=False)
         if len(read.notes) != len(changed):
             return False  # a note could not be read now: its warning needs a full export
         fresh = {note.path: (note, entry) for note, entry in read.notes}
+        old_entries = {entry.path: entry for entry in old.entries}
+        if any(not entry.same_names(old_entries[path]) for path, (_, entry) in fresh.items()):
+            return False  # names moved: links anywhere may resolve elsewhere
         entries = [fresh[e.path][1] if e.path in fresh else e for e in old.entries]
         titles = display_titles(entries)
-        if any(titles[e.path] != old.links.titles.get(e.path) for e in old.entries
-               if e.path not in fresh) or any(
-                not fresh[p][1].same_names(next(e for e in old.entries if e.path == p))
-                for p in fresh):
-            return False  # names moved: links anywhere may resolve elsewhere
-        old_notes = {note.path: note for note in old.notes}
+        if any(title != old.links.titles.get(path) for path, title in titles.items()):
+            return False
         notes = tuple(with_title(fresh[n.path][0], titles[n.path]) if n.path in fresh else n
                       for n in old.notes)
         vault = Vault(old.root, notes, files.assets, (*files.warnings, *read.warnings),
                       link_table(entries, titles, files.assets), tuple(entries), files)
+        # Same names, same files: every other note's links resolve as they did.
+        resolved = {note.path: (vault.links.resolve_all(note) if note.path in fresh
+                                else self.resolved[note.path]) for note in notes}
         folders = template_folders(self.templates)
         plan = plan_site(vault, folders, self.allow_html, self.site_title or _site_title(vault),
-                         self.base_url, self.out)
-        affected = self._affected(vault, old, plan, set(fresh))
-        maker = _PageMaker(plan.job)
+                         self.base_url, self.out, resolved)
         index_of = {note.path: number for number, note in enumerate(notes)}
-        written = maker.write([index_of[path] for path in sorted(affected)])
+        affected = self._affected(plan, set(fresh))
+        written = _PageMaker(plan.job).write([index_of[path] for path in sorted(affected)])
         writer = SiteWriter(self.out)
         for asset in sorted(written.assets):
             target = writer.path(asset_url(asset))
             if not target.exists():
                 target.write_bytes((vault.root / asset).read_bytes())
         done.pages = written.pages
-        listed = any((old_notes[p].title, old_notes[p].tags) != (n.title, n.tags)
-                     for p in fresh for n in [notes[index_of[p]]])
-        if listed or any(p in ("index.md", "README.md", "Accueil.md") for p in fresh):
+        old_notes = {note.path: note for note in old.notes}
+        listed = any(old_notes[path].tags != notes[index_of[path]].tags for path in fresh)
+        if listed or any(path in HOME_NOTES for path in fresh):
             _write_other_pages(vault, writer, environment(folders), plan.common, plan.item,
                                plan.tags, plan.urls, self.allow_html,
                                self.site_title or _site_title(vault))
             done.pages += writer.pages
-        done.search_files = self._update_search(vault, plan, set(fresh))
+        done.search_files = self._update_search(vault, plan, sorted(fresh))
         dead = dead_references(vault.links, [notes[index_of[p]] for p in sorted(fresh)])
         done.problems = [str(w) for w in read.warnings] + [str(d) for d in dead] + [
             f"{p}: nested too deeply to render: shown as plain text" for p in written.unrendered]
-        self.vault, self.files = vault, files
+        self.vault, self.files, self.resolved = vault, files, resolved
         return True
 
-    def _affected(self, vault: Vault, old: Vault, plan, changed: set[str]) -> set[str]:
-        """The notes whose pages show something of the ``changed`` ones."""
+    def _affected(self, plan: SitePlan, changed: set[str]) -> set[str]:
+        """The notes whose pages show something of the ``changed`` ones: themselves, the
+        notes they linked to before and link to now (backlinks), the notes embedding them."""
         affected = set(changed)
         for path in changed:
-            for links in (old.links.resolve_all(old.note(path)), plan.resolved[path]):
+            for links in (self.resolved[path], plan.resolved[path]):
                 affected |= {r.target_path for r in links if r.is_note and r.target_path}
-        for note in vault.notes:  # pages embedding a changed note
-            if any(r.link.embed and r.target_path in changed for r in plan.resolved[note.path]):
-                affected.add(note.path)
+        for path, links in plan.resolved.items():
+            if any(r.link.embed and r.target_path in changed for r in links):
+                affected.add(path)
         return {path for path in affected if path in plan.urls}
 
-    def _update_search(self, vault: Vault, plan, changed: set[str]) -> int:
-        """Analyse the changed notes again and write the search files that differ."""
-        by_path: dict[str, AnalyzedNote] = {item.note.path: item for item in self.analyzed}
-        for note in vault.notes:
-            if note.path in changed:
-                by_path.pop(note.path, None)
-                if note.searchable:
-                    by_path[note.path] = analyze_note(note, plan.resolved[note.path],
-                                                      vault.links)
-        analyzed = [by_path[n.path] for n in vault.notes if n.path in by_path]
+    def _update_search(self, vault: Vault, plan: SitePlan, changed: list[str]) -> int:
+        """Update the search files for the notes ``changed``; returns how many were written.
+
+        An edit that keeps a note's names, tags and searchability is applied in place;
+        anything else builds the client index again and writes the files that differ."""
+        search = self.search
+        notes = {note.path: note for note in vault.notes}
+        updated = []
+        for path in changed:
+            note = notes[path]
+            if note.searchable or path in search.docs:
+                updated.append(analyze_note(note, plan.resolved[path], vault.links))
+        folder = self.out / "search"
+        if all(search.update(item, plan.urls[item.note.path] + "index.html")
+               for item in updated):
+            written = write_changed(search, folder)
+            search.changed = type(search.changed)()
+            return written
+        by_path = {item.note.path: item for item in search.analyzed}
+        for item in updated:
+            by_path[item.note.path] = item
+        analyzed = [by_path[n.path] for n in vault.notes if n.path in by_path
+                    and notes[n.path].searchable]
         index = build_client_index(analyzed, [plan.urls[item.note.path] + "index.html"
                                               for item in analyzed])
-        previous = self.client
-        if previous is None:
-            searchable = [item.note.path for item in self.analyzed]
-            previous = build_client_index(self.analyzed, [plan.urls[p] + "index.html"
-                                                          for p in searchable])
-        count = write_client_index(index, self.out / "search", previous)
-        self.analyzed, self.client = analyzed, index
-        return count
+        written = write_client_index(index, folder, search.index)
+        self.search = ClientIndexUpdate(index, analyzed)
+        return written
 
 
 def watch(site: LiveSite, interval: float = 0.2, report=None,

@@ -59,6 +59,18 @@ def browser():
         launched.close()
 
 
+@pytest.fixture
+def page(browser):
+    """A fresh page in its own context; ``page.errors`` collects its script errors."""
+    context = browser.new_context()
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.errors = errors
+    yield opened
+    context.close()
+
+
 @contextlib.contextmanager
 def serve(folder: Path) -> Iterator[str]:
     """Serve ``folder`` on a free loopback port; yields the base URL."""

@@ -23,17 +23,6 @@ pytestmark = pytest.mark.browser
 PAYLOAD = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=1</script>"
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    opened.errors = errors
-    yield opened
-    context.close()
-
-
 @pytest.fixture(scope="module")
 def bundled_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"

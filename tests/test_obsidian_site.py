@@ -211,17 +211,6 @@ def test_links_strict_fails_on_a_dead_image(make_vault):
 # --- in a browser -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    opened.errors = errors
-    yield opened
-    context.close()
-
-
 @pytest.mark.browser
 def test_in_a_browser_callouts_show_embeds_show_and_no_note_script_runs(page, site):
     with serve(site) as url:

@@ -82,35 +82,38 @@ def cli() -> None:
 
 # --- index ----------------------------------------------------------------------------
 
-def run_build(notes_dir: Path, index_dir: Path, exclude: tuple[str, ...], full: bool,
-              show_progress: bool, wait: bool = True):
-    """Build the index, with a progress bar on a terminal (stderr).
-
-    When another process is building, say so once on stderr before waiting for it:
-    a silent wait looks like a hang.
-    """
-    from museumxtd_search.index.build import build_index
-
-    def waiting(holder: str) -> None:
-        click.echo(f"waiting: index is being built by PID {holder}", err=True)
-
-    if not show_progress or not sys.stderr.isatty():
-        return build_index(notes_dir, index_dir, exclude, full=full, wait=wait,
-                           on_wait=waiting)
+@contextlib.contextmanager
+def _progress_bar(label: str, show: bool):
+    """A progress callback ``(done, total)`` drawing a bar on stderr when it is a
+    terminal; the bar appears with the first news (an update reading nothing shows none)."""
+    if not show or not sys.stderr.isatty():
+        yield None
+        return
     with contextlib.ExitStack() as stack:
         bar = None
 
         def advance(done: int, total: int) -> None:
-            # The bar appears with the first news: an update that reads nothing shows none.
             nonlocal bar
             if bar is None:
-                bar = stack.enter_context(click.progressbar(length=total, label="indexing",
+                bar = stack.enter_context(click.progressbar(length=total, label=label,
                                                             file=sys.stderr))
             bar.length = total
             bar.update(done - bar.pos)
 
-        return build_index(notes_dir, index_dir, exclude, full=full, on_progress=advance,
-                           wait=wait, on_wait=waiting)
+        yield advance
+
+
+def _say_waiting(holder: str) -> None:
+    # A silent wait looks like a hang.
+    click.echo(f"waiting: index is being built by PID {holder}", err=True)
+
+
+def _garden(notes_dir: Path, index_dir: Path = Path(DEFAULT_INDEX),
+            exclude: tuple[str, ...] = ()):
+    from museumxtd_search.api import Garden
+
+    _require_notes(notes_dir)
+    return Garden(notes_dir, index_dir, exclude)
 
 
 @cli.command("index")
@@ -121,35 +124,28 @@ def run_build(notes_dir: Path, index_dir: Path, exclude: tuple[str, ...], full: 
 def index_command(notes_dir: Path, exclude: tuple[str, ...], index_dir: Path, full: bool,
                   as_json: bool) -> None:
     """Build or update the search index (incremental unless --full)."""
-    _require_notes(notes_dir)
-    summary = run_build(notes_dir, index_dir, exclude, full, show_progress=not as_json)
+    garden = _garden(notes_dir, index_dir, exclude)
+    with _progress_bar("indexing", show=not as_json) as progress:
+        summary = garden.index(full=full, on_progress=progress, on_wait=_say_waiting)
     _print_summary(summary, as_json)
 
 
 # --- query ----------------------------------------------------------------------------
 
-def ensure_index(notes_dir: Path, index_dir: Path, exclude: tuple[str, ...],
-                 check=None) -> None:
-    """Build or refresh the index when it is missing or older than the notes (says so);
-    ``check`` is a ``StaleCheck`` already started for them."""
-    from museumxtd_search.index.freshness import stale_files
-    from museumxtd_search.index.generations import live_generation
-    from museumxtd_search.index.lock import IndexBusyError
+def _tell_refresh(notes_dir: Path, index_dir: Path):
+    """What ``query`` says on stderr while it refreshes the index."""
 
-    stale = check.result() if check is not None else stale_files(notes_dir, index_dir, exclude)
-    if stale == []:
-        return
-    if stale is None:
-        click.echo(f"building the index of {notes_dir} in {index_dir}…", err=True)
-    else:
-        click.echo(f"updating the index: {len(stale)} note(s) changed…", err=True)
-    try:
-        summary = run_build(notes_dir, index_dir, exclude, full=False, show_progress=True,
-                            wait=live_generation(index_dir) is None)
-    except IndexBusyError as error:
-        click.echo(f"note: {error}; answering from the previous index", err=True)
-        return
-    click.echo(summary.line(), err=True)
+    def tell(event: str, value: object) -> None:
+        if event == "stale" and value is None:
+            click.echo(f"building the index of {notes_dir} in {index_dir}…", err=True)
+        elif event == "stale":
+            click.echo(f"updating the index: {len(value)} note(s) changed…", err=True)
+        elif event == "built":
+            click.echo(value.line(), err=True)
+        elif event == "busy":
+            click.echo(f"note: {value}; answering from the previous index", err=True)
+
+    return tell
 
 
 @cli.command("query", context_settings={"ignore_unknown_options": True})
@@ -167,19 +163,16 @@ def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, .
                   index_dir: Path, limit: int, tags: tuple[str, ...], links_to: str | None,
                   as_json: bool) -> None:
     """Search the notes: museumxtd-search query "réseaux sociaux"."""
-    from museumxtd_search.index.freshness import StaleCheck
-
     text = " ".join(words).strip()
     if not text and not links_to and not tags:
         raise UsageProblem("empty query: give words to search for (or --links-to/--tag)")
     if len(text) > 2000:
         raise UsageProblem(f"query too long ({len(text)} characters, at most 2000)")
-    _require_notes(notes_dir)
-    check = StaleCheck(notes_dir, index_dir, exclude)  # lists the notes on another core
-    from museumxtd_search.index.searcher import search  # while Whoosh loads here
-
-    ensure_index(notes_dir, index_dir, exclude, check)
-    response = search(index_dir, text, limit=limit, tags=tags, links_to=links_to)
+    garden = _garden(notes_dir, index_dir, exclude)
+    with _progress_bar("indexing", show=True) as progress:
+        response = garden.query(text, limit=limit, tags=tags, links_to=links_to,
+                                on_refresh=_tell_refresh(notes_dir, index_dir),
+                                on_progress=progress)
     if as_json:
         _print_json(response.to_json())
         return
@@ -242,14 +235,17 @@ def export_command(notes_dir: Path, exclude: tuple[str, ...], out_dir: Path, bas
                    templates_dir: Path | None, site_title: str | None, force: bool,
                    allow_html: bool, index_dir: Path, as_json: bool) -> None:
     """Export a static site with an offline in-browser search."""
-    from museumxtd_search.index.snapshot import snapshot_folder
-    from museumxtd_search.site.export import ExportRefusedError, export_site
+    from museumxtd_search.site.export import ExportRefusedError
 
-    _require_notes(notes_dir)
+    garden = _garden(notes_dir, index_dir, exclude)
+
+    def waiting(holder: str) -> None:
+        click.echo(f"waiting: {out_dir} is being exported by PID {holder}", err=True)
+
     try:
-        summary = export_site(notes_dir, out_dir, exclude, templates=templates_dir, force=force,
-                              allow_html=allow_html, site_title=site_title, base_url=base_url,
-                              snapshot=snapshot_folder(index_dir, notes_dir, exclude))
+        summary = garden.export(out_dir, templates=templates_dir, base_url=base_url,
+                                title=site_title, force=force, allow_html=allow_html,
+                                on_wait=waiting)
     except ExportRefusedError as error:
         raise click.ClickException(str(error)) from None
     _print_summary(summary, as_json)
@@ -319,13 +315,8 @@ def serve_command(out_dir: Path, port: int, watch: bool, notes_dir: Path,
 def check_command(notes_dir: Path, exclude: tuple[str, ...], index_dir: Path,
                   site_dir: Path | None, templates_dir: Path | None, as_json: bool) -> None:
     """Exit 0 when the index (and site) match the notes, 1 when stale (for CI)."""
-    from museumxtd_search.index.freshness import index_freshness
-    from museumxtd_search.site.freshness import site_freshness
-
-    _require_notes(notes_dir)
-    results = [index_freshness(notes_dir, index_dir, exclude)]
-    if site_dir is not None:
-        results.append(site_freshness(notes_dir, site_dir, exclude, templates_dir))
+    results = _garden(notes_dir, index_dir, exclude).check(site=site_dir,
+                                                           templates=templates_dir)
     fresh = all(r.fresh for r in results)
     if as_json:
         _print_json({"fresh": fresh, "checks": [r.to_json() for r in results]})
@@ -348,16 +339,12 @@ def links_command(notes_dir: Path, exclude: tuple[str, ...], broken: bool, stric
                   as_json: bool) -> None:
     """List every reference of the notes (wikilinks, embeds, Markdown links and images,
     raw HTML src/href) and what it resolves to."""
-    from museumxtd_search.vault.reading import read_vault
-    from museumxtd_search.vault.references import garden_references
-
-    _require_notes(notes_dir)
-    vault = read_vault(notes_dir, exclude)
-    references = [r for r in garden_references(vault.links, vault.notes)
-                  if r.dead or not broken]
-    dead = sum(r.dead for r in references)
+    references = [reference for reference in _garden(notes_dir, exclude=exclude).links()
+                  if reference.broken or not broken]
+    dead = sum(1 for reference in references if reference.broken)
     if as_json:
-        _print_json({"links": [r.to_json() for r in references], "broken": dead})
+        _print_json({"links": [reference.to_json() for reference in references],
+                     "broken": dead})
     else:
         for reference in references:
             click.echo(reference.line())
@@ -435,10 +422,10 @@ def _exit_code(code: object) -> int:
 def describe(error: BaseException) -> str:
     """One line for a person: what failed and, for OS errors, on which file."""
     from museumxtd_search.engine.storage.reader import IndexFormatError
-    from museumxtd_search.index.lock import IndexBusyError
+    from museumxtd_search.index.lock import BusyError
     from museumxtd_search.index.searcher import NoIndexError
 
-    if isinstance(error, (NoIndexError, IndexBusyError, IndexFormatError)):
+    if isinstance(error, (NoIndexError, BusyError, IndexFormatError)):
         return str(error)
     if isinstance(error, OSError):
         where = f": {error.filename}" if error.filename else ""

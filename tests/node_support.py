@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from museumxtd_search.site.engine_script import SCRIPT_NAME, engine_script
+from museumxtd_search.site.templates import template_folders
+
 
 def run_node_lines(node: str, script: Path, arguments: Sequence[str],
                    lines: Sequence[str]) -> list[str]:
@@ -36,3 +39,15 @@ def node() -> str:
             pytest.fail("node is required here (MXS_REQUIRE_BROWSER=1)")
         pytest.skip("node is not installed")
     return found
+
+
+def write_engine(site: Path) -> Path:
+    """Write the browser's engine into ``site/static`` as an export does (the joined
+    ``search-core.js`` beside ``snowball.js``); return the script's path."""
+    static = site / "static"
+    static.mkdir(parents=True, exist_ok=True)
+    folders = template_folders(None)
+    shutil.copyfile(folders[-1] / "static" / "snowball.js", static / "snowball.js")
+    script = static / SCRIPT_NAME
+    script.write_text(engine_script(folders), encoding="utf-8")
+    return script

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from museumxtd_search.analysis.pipeline import surface_words, terms, tokens
+from museumxtd_search.analysis.pipeline import terms, tokens
+from museumxtd_search.analysis.query import parse_query
 from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import key
 from museumxtd_search.text.language import detect_language
@@ -161,5 +162,16 @@ def test_key_ignores_punctuation():
         key("reseaux sociaux et musees aide a la decision")
 
 
-def test_surface_words_keep_accents_and_drop_stop_words():
-    assert surface_words("L’Évaluation des réseaux") == ["évaluation", "réseaux"]
+@pytest.mark.parametrize(("query", "searched", "ignored"), [
+    ("but du projet", ["but", "projet"], ["du"]),
+    ("le but", ["but"], ["le"]),
+    ("what is open data", ["open", "data"], ["what", "is"]),
+    ("how to digitize collections", ["digitize", "collections"], ["how", "to"]),
+    ("the museum", ["museum"], ["the"]),
+    ("Quels sont les outils", ["outils"], ["Quels", "sont", "les"]),
+])
+def test_stop_words_are_those_of_the_language_the_query_reads_as(query, searched, ignored):
+    # "but" (French: aim) is an English stop word only: a French query searches it.
+    parsed = parse_query(query)
+    assert [clause.text for unit in parsed.units for clause in unit] == searched
+    assert parsed.ignored == ignored

@@ -113,3 +113,18 @@ def test_the_pre_commit_hooks_pass_on_a_clean_garden_and_fail_on_a_dead_referenc
     assert links.returncode == 1
     assert "Accueil.md:1: image /images/absent.png -> BROKEN" in links.stdout
     assert run(hooks["museumxtd-check"], tmp_path).returncode == 1  # the index is stale
+
+
+def test_check_calls_an_index_of_another_schema_stale_as_query_would_rebuild_it(tmp_path):
+    from museumxtd_search.index import generations, side_files
+
+    clean_garden(tmp_path)
+    run(["museumxtd-search", "index", "--notes", "notes", "--index", "index"], tmp_path)
+    manifest_path = generations.live_generation(tmp_path / "index") / generations.MANIFEST
+    manifest = side_files.read_json(manifest_path)
+    manifest["schema"] = side_files.SCHEMA_VERSION - 1  # an index of an older version
+    manifest_path.write_text(side_files.dump_json(manifest), encoding="utf-8")
+    result = run(["museumxtd-search", "check", "--notes", "notes", "--index", "index"],
+                 tmp_path)
+    assert result.returncode == 1
+    assert "another version of museumxtd-search" in result.stdout

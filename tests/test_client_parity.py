@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from node_support import run_node_lines
+from node_support import run_node_lines, write_engine
 
 from museumxtd_search.analysis.pipeline import terms, tokens
+from museumxtd_search.rules import client_rules
 from museumxtd_search.site.client_index import shard_key, term_bucket
 from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import key
@@ -73,6 +75,8 @@ COMMON_QUERIES = [
     # exact titles, stop words, nothing
     "Open data", "Newsletters", "Gestion des collections", "le la les", "le", "*", "-",
     "Réseaux sociaux et musées", "de la et", "the museum", "-le", "title:le",
+    # a French word that English drops, and English questions
+    "but du projet", "le but", "what is open data", "how to digitize collections", "but",
     # suggestions: rewritten words keep their place, the others their garden spelling
     "reseaux -instagram strat", "musée OR mediaton", "musée musée", "numérique num",
     "strategie strat", "mediaton mediaton", "strategie de numerque", "(strategie numerque",
@@ -126,6 +130,7 @@ def garden(request, tmp_path_factory) -> Garden:
                 for n in vault.notes if n.searchable]
     write_client_index(build_client_index(analyzed, [a.note.path for a in analyzed]),
                        out / "search")
+    write_engine(out)
     build_index(notes_dir, out / "index", full=True)
     return Garden(request.param, tuple(vault.notes), out / "search", out / "index",
                   tuple(QUERIES[request.param]))
@@ -274,25 +279,39 @@ def test_browser_snippets_are_the_cli_snippets(garden: Garden, python_responses,
     assert not found, "\n".join(found[:MISMATCHES_SHOWN])
 
 
-def test_search_core_defines_a_global_when_loaded_after_snowball_as_classic_scripts(node):
+def test_search_core_defines_a_global_when_loaded_after_snowball_as_classic_scripts(
+        node, tmp_path):
     # The page loads snowball.js then search-core.js as classic <script>s: no `module`,
     # `this` is the window, and MXSearch finds MXSnowball there.
-    static = REPO_ROOT / "site_templates" / "static"
+    script = write_engine(tmp_path)
+    rules = {**client_rules(), "stop_words": {"fr": ["les"], "en": []}, "elisions": ["l"]}
     check = (
         "const vm = require('vm'), fs = require('fs');"
         "const window = {}; vm.createContext(window);"
-        "for (const file of process.argv.slice(1))"
+        "for (const file of process.argv.slice(2))"
         "  vm.runInContext(fs.readFileSync(file, 'utf8'), window);"
-        "const constants = {stop_words: {fr: ['les'], en: []}, elisions: ['l']};"
-        "process.stdout.write(window.MXSearch.terms(\"Les Réseaux l'évaluation\", 'fr',"
-        "  constants).join(' '));"
+        "window.MXSearch.useRules(JSON.parse(process.argv[1]));"
+        "process.stdout.write(window.MXSearch.terms(\"Les Réseaux l'évaluation\", 'fr')"
+        "  .join(' '));"
     )
     result = subprocess.run(
-        [node, "-e", check, str(static / "snowball.js"), str(static / "search-core.js")],
+        [node, "-e", check, json.dumps(rules), str(script.parent / "snowball.js"), str(script)],
         capture_output=True, timeout=60,
     )
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
     assert result.stdout.decode("utf-8") == "reseau evalu"
+
+
+def test_the_browser_engine_holds_no_copy_of_a_python_rule():
+    # Every shared rule reaches the browser in the manifest: the engine's sources
+    # hold none of their values (weights, caps, thresholds, widths, letters).
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in
+                        (REPO_ROOT / "site_templates" / "static" / "engine").glob("*.js"))
+    code = re.sub(r"/\*.*?\*/|//[^\n]*", "", sources, flags=re.DOTALL)
+    for name, value in client_rules().items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 3:
+            assert not re.search(rf"(?<![\w.]){re.escape(str(value))}(?![\w.])", code), name
+    assert "titre" not in code and "’" not in code and "œ" not in code
 
 
 def read_search_file(garden: Garden, name: str) -> dict:

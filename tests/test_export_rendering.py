@@ -230,11 +230,11 @@ def test_a_killed_export_leaves_no_page_worker_running(tmp_path):
         [sys.executable, "-m", "museumxtd_search", "export", "--notes", str(notes),
          "--out", str(site)], env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    temporary = tmp_path / f".site.tmp-{process.pid}"
     deadline = time.monotonic() + 120
     workers: set[int] = set()
     while time.monotonic() < deadline and process.poll() is None:
-        if next(temporary.glob("dossier-*/*/index.html"), None) is not None:
+        if next(tmp_path.glob(f".site.tmp-{process.pid}-*/dossier-*/*/index.html"),
+                None) is not None:
             workers = children_of(process.pid)  # note pages are being written
             if workers:
                 break

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -166,6 +168,48 @@ def test_export_refuses_an_out_that_is_a_file(make_vault, tmp_path):
         assert result.exit_code in (1, 2) and "Traceback" not in result.output
     assert out.read_text(encoding="utf-8") == "un fichier"
     record("export safety", refusals=2)
+
+
+def test_two_exports_of_one_site_at_once_both_finish_and_leave_one_whole_site(
+        make_vault, tmp_path, monkeypatch):
+    # Each export recovers what a killed export left beside --out: without a lock, the
+    # second one deleted the first one's folder while it was being written.
+    import museumxtd_search.site.export as export_module
+
+    notes = make_vault({f"n{i}.md": f"# Note {i}\n\ntexte {i}\n" for i in range(5)})
+    real = export_module._write_site
+
+    def slow(*args, **kwargs):
+        summary = real(*args, **kwargs)
+        time.sleep(0.4)  # both exports are now surely running together
+        return summary
+
+    monkeypatch.setattr(export_module, "_write_site", slow)
+    errors: list[BaseException] = []
+    waited: list[str] = []
+
+    def run() -> None:
+        try:
+            export_module.export_site(notes, tmp_path / "site", on_wait=waited.append)
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert waited == [str(os.getpid())]
+    assert (tmp_path / "site" / MARKER).is_file()
+    assert len(list((tmp_path / "site").glob("n*/index.html"))) == 5
+    assert not list(tmp_path.glob(".site.tmp-*")) and not list(tmp_path.glob(".site.old-*"))
+    assert not (tmp_path / ".site.lock").exists()
+
+
+def test_a_note_whose_extension_is_upper_case_gets_the_url_of_its_name():
+    assert page_urls(["Note.MD", "Dossier/Autre.Md", "b.md"]) == {
+        "Note.MD": "note/", "Dossier/Autre.Md": "dossier/autre/", "b.md": "b/"}
 
 
 # --- raw HTML ---------------------------------------------------------------------------

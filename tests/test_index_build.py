@@ -347,7 +347,7 @@ def test_sigkilled_full_build_leaves_previous_index_usable(corpus_dir, corpus_bu
 
 def test_second_build_that_cannot_wait_is_told_who_is_building(garden, built):
     with lock.writer_lock(built):
-        with pytest.raises(lock.IndexBusyError, match=rf"PID {os.getpid()}\b"):
+        with pytest.raises(lock.BusyError, match=rf"PID {os.getpid()}\b"):
             build_index(garden, built, wait=False)
         assert lock.lock_holder(built) == str(os.getpid())
     assert lock.lock_holder(built) is None
@@ -356,6 +356,6 @@ def test_second_build_that_cannot_wait_is_told_who_is_building(garden, built):
 
 def test_busy_build_leaves_the_live_index_answering(garden, built, make_vault):
     make_vault({"Notes/Archivage.md": "# Archivage\nLa règle du tamanoir.\n"})
-    with lock.writer_lock(built), pytest.raises(lock.IndexBusyError):
+    with lock.writer_lock(built), pytest.raises(lock.BusyError):
         build_index(garden, built, wait=False)
     assert paths_found(built, "ornithorynque") == ["Notes/Archivage.md"]

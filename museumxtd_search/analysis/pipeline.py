@@ -145,12 +145,3 @@ def terms_and_surfaces(text: str, language: Language = "fr") -> tuple[list[str],
             found_terms.append(part[0])
             found_surfaces.append(part[1])
     return found_terms, found_surfaces
-
-
-def surface_words(text: str) -> list[str]:
-    """Return lowercase, unstemmed, accent-keeping words that are not stop words.
-
-    These are the garden's real words: suggestions and prefix expansions are built
-    from them, never from stems.
-    """
-    return [t.surface for t in tokens(normalize(text), "fr")]

@@ -8,10 +8,11 @@
     title:stratégie          match in titles (and names, aliases) only
     tag:ressource            keep notes with that tag
 
-``AND`` is the default and may be written. Words that are stop words in French or
-English (``et``, ``the``) are ignored. Parentheses are not grouping: they are
-read as spaces, with a warning when unbalanced. Nothing here can fail: an
-unbalanced quote closes at the end of the query, with a warning.
+``AND`` is the default and may be written. Words that are stop words in French and
+English (``the``, ``a``) are ignored, and so are those of the language the query reads
+as (``le`` in a French query, ``what`` in an English one). Parentheses are not
+grouping: they are read as spaces, with a warning when unbalanced. Nothing here can
+fail: an unbalanced quote closes at the end of the query, with a warning.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import NamedTuple
 from museumxtd_search.analysis.pipeline import terms
 from museumxtd_search.rules import FIELD_QUERY, MAX_QUERY_WORDS
 from museumxtd_search.text.folding import normalize
+from museumxtd_search.text.language import Language
 
 
 class Clause(NamedTuple):
@@ -54,12 +56,9 @@ class ParsedQuery:
         self.tokens: list[str] = []
         self.ignored: list[str] = []
 
-    @property
-    def empty(self) -> bool:
-        return not self.units and not self.tags
-
 
 _TOKEN = re.compile(r'"[^"]*"?|\S+')
+_OPERATORS = frozenset(("AND", "&&", "OR", "||", "NOT"))
 _FIELD = re.compile(FIELD_QUERY, re.IGNORECASE)
 
 
@@ -75,6 +74,7 @@ def parse_query(text: str) -> ParsedQuery:
     negate_next = False
     join_next = False
     query.tokens = _TOKEN.findall(text)
+    language = query_language(_plain_words(query.tokens))
     kept = 0
     for position, token in enumerate(query.tokens):
         if token in ("AND", "&&"):
@@ -95,7 +95,7 @@ def parse_query(text: str) -> ParsedQuery:
         if clause is None:
             continue
         clause = clause._replace(token=position)
-        if clause.kind == "word" and is_common_word(clause.text):
+        if clause.kind == "word" and is_common_word(clause.text, language):
             query.ignored.append(clause.text)
             continue
         if kept == MAX_QUERY_WORDS:
@@ -119,13 +119,45 @@ def parse_query(text: str) -> ParsedQuery:
     return query
 
 
-def is_common_word(text: str) -> bool:
-    """A stop word in French or in English: ignored in queries (``et``, ``the``, ``with``).
+def is_common_word(text: str, language: Language = "fr") -> bool:
+    """Whether a query word is ignored: a stop word in both languages (``the``, ``a``),
+    or in the language the query reads as (``de`` in ``but du projet``, ``what`` in
+    ``what is open data``).
 
-    Dropping it in one language only would leave a query part that only notes of the
-    other language can match, ranking them above the note the person wants.
+    A word that is a stop word in the other language only is a real word here: in
+    ``but du projet`` the French noun *but* (aim) is searched, though English drops it.
     """
-    return not terms(text, "fr") or not terms(text, "en")
+    french_stop, english_stop = not terms(text, "fr"), not terms(text, "en")
+    return (french_stop and english_stop) or (french_stop if language == "fr" else english_stop)
+
+
+def query_language(words: list[str]) -> Language:
+    """The language a query reads as: English when more of its words are stop words in
+    English only (``what``, ``how``, ``but``) than in French only (``le``, ``du``,
+    ``est``), else French, the gardens' own language."""
+    french = english = 0
+    for word in words:
+        french_stop, english_stop = not terms(word, "fr"), not terms(word, "en")
+        french += french_stop and not english_stop
+        english += english_stop and not french_stop
+    return "en" if english > french else "fr"
+
+
+def _plain_words(tokens: list[str]) -> list[str]:
+    """The plain words among a query's tokens (no operators, phrases, prefixes or
+    fields), as typed: what tells the query's language."""
+    words = []
+    for token in tokens:
+        if token in _OPERATORS:
+            continue
+        if token.startswith("-") and len(token) > 1 and token != "--":
+            token = token[1:]
+        if _FIELD.match(token) or token.startswith('"') or token.endswith("*"):
+            continue
+        token = token.strip("*?~^")
+        if token:
+            words.append(token)
+    return words
 
 
 def _clause(token: str, query: ParsedQuery) -> Clause | None:

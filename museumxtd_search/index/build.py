@@ -33,7 +33,7 @@ def build_index(
 ) -> BuildSummary:
     """Bring the index in ``index_dir`` up to date with ``notes_dir``.
 
-    Raises ``FileNotFoundError`` for a missing notes folder, ``lock.IndexBusyError``
+    Raises ``FileNotFoundError`` for a missing notes folder, ``lock.BusyError``
     when ``wait`` is false and another build runs, ``OSError`` when the index folder
     cannot be written (the live index is then left as it was). When another build
     runs and ``wait`` is true, ``on_wait`` gets its PID before this one waits.

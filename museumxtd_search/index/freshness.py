@@ -177,8 +177,11 @@ def index_freshness(notes_dir: Path, index_dir: Path, exclude: Iterable[str] = (
 
 def _indexed_hashes(generation: Path) -> dict[str, str]:
     """The content hash of every note the index was built from (``notes.json``)."""
+    from museumxtd_search.vault.catalog import NoteEntry
+
     try:
         entries = side_files.read_json(generation / side_files.NOTES)["entries"]
-        return {path: entry[0] for path, entry in entries.items()}
+        return {path: NoteEntry.from_json(path, entry).content_hash
+                for path, entry in entries.items()}
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return {}

@@ -1,8 +1,8 @@
-"""The index's write lock: one process writes an index at a time.
+"""Write locks: one process writes an index (or exports a site) at a time.
 
-The lock is an ``flock`` on ``.lock`` in the index folder, released by the operating
-system when its holder dies; the file holds the holder's PID, so a waiting process
-can say whom it waits for.
+A lock is an ``flock`` on a lock file (``.lock`` in the index folder; beside the
+site for an export), released by the operating system when its holder dies; the file
+holds the holder's PID, so a waiting process can say whom it waits for.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import IO
 LOCK = ".lock"
 
 
-class IndexBusyError(RuntimeError):
-    """Another process is writing this index."""
+class BusyError(RuntimeError):
+    """Another process holds the lock: it is building this index, or exporting this site."""
 
 
 # Lock files this process holds. A forked child (a note-parsing worker) inherits them,
@@ -38,30 +38,46 @@ os.register_at_fork(after_in_child=_close_inherited_locks)
 
 
 @contextlib.contextmanager
-def writer_lock(index_dir: Path, wait: bool = True,
-                on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold the index's write lock; the OS releases it if the process dies.
+def exclusive(lock_file: Path, busy: str, wait: bool = True,
+              on_wait: Callable[[str], None] | None = None,
+              remove: bool = False) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_file`` (created with its folder); the OS
+    releases it if the process dies.
 
-    With ``wait`` false, raise ``IndexBusyError`` naming the PID that holds it; else
-    call ``on_wait`` with that PID once before waiting, so a person knows why.
+    With ``wait`` false, raise ``BusyError`` saying ``{busy} by PID N``; else call
+    ``on_wait`` with that PID once before waiting, so a person knows why. With
+    ``remove``, the file is deleted when the lock is released (nothing is left beside
+    an exported site): a process that was waiting on the deleted file sees that the
+    path no longer names it, and locks the path again.
     """
     import fcntl  # here: the query command never locks, and loading it costs ~1 ms
 
-    index_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(index_dir / LOCK, "a+", encoding="utf-8")  # noqa: SIM115 - held for the block
-    try:
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    told = False
+    while True:
+        handle = open(lock_file, "a+", encoding="utf-8")  # noqa: SIM115 - held for the block
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as error:
-            if error.errno not in (errno.EAGAIN, errno.EACCES):
-                raise
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            if not wait:
-                raise IndexBusyError(f"index is being built by PID {holder}") from None
-            if on_wait:
-                on_wait(holder)
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                if not wait:
+                    raise BusyError(f"{busy} by PID {holder}") from None
+                if on_wait and not told:
+                    on_wait(holder)
+                    told = True
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            if remove and not _names(lock_file, handle):
+                handle.close()  # its holder deleted it: lock the file the path names now
+                continue
+        except BaseException:
+            handle.close()
+            raise
+        break
+    try:
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
@@ -70,7 +86,26 @@ def writer_lock(index_dir: Path, wait: bool = True,
         yield
     finally:
         _held_locks.discard(handle)
+        if remove:
+            with contextlib.suppress(OSError):
+                os.unlink(lock_file)
         handle.close()
+
+
+def _names(path: Path, handle: IO[str]) -> bool:
+    """Whether ``path`` still names the file open as ``handle``."""
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(handle.fileno())
+    return (found.st_dev, found.st_ino) == (held.st_dev, held.st_ino)
+
+
+def writer_lock(index_dir: Path, wait: bool = True,
+                on_wait: Callable[[str], None] | None = None):
+    """Hold the index's write lock (see ``exclusive``)."""
+    return exclusive(index_dir / LOCK, "index is being built", wait, on_wait)
 
 
 def lock_holder(index_dir: Path) -> str | None:

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from museumxtd_search.index.generations import MANIFEST, live_generation
+from museumxtd_search.index.generations import MANIFEST
 from museumxtd_search.rules import EXACT_FIELD, FIELD_WEIGHTS
 
 if TYPE_CHECKING:
@@ -126,11 +126,6 @@ def read_manifest(generation: Path | None) -> dict | None:
         return read_json(generation / MANIFEST)
     except (OSError, ValueError):
         return None
-
-
-def load_manifest(index_dir: Path) -> dict | None:
-    """The live generation's manifest, or ``None``."""
-    return read_manifest(live_generation(index_dir))
 
 
 def built_from(manifest: dict | None, notes_dir: Path, exclude: Iterable[str]) -> bool:

@@ -10,8 +10,10 @@ links are what they were; otherwise the note is analysed again (not read again).
 Notes that changed since are read as usual: a snapshot makes an export faster, never
 different (``tests/test_snapshot.py`` compares the sites byte for byte).
 
-Snapshots are pickles, like Whoosh's own files in the same folder. One written by
-another version of this tool, or with other data classes, is ignored. Index updates
+Snapshots are pickles, like Whoosh's own files in the same folder, read back with a
+restricted unpickler (``engine.storage.pickles``) that builds only our record classes
+and date types. One written by another version of this tool, or with other data
+classes, is ignored. Index updates
 leave the snapshot as it is: an export after them reads the notes changed since the
 last full build.
 """
@@ -19,6 +21,7 @@ last full build.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,6 +33,7 @@ from museumxtd_search.analysis.documents import (
     analyze_note,
     entry_links_signature,
 )
+from museumxtd_search.engine.storage.pickles import load_records
 from museumxtd_search.index.generations import live_generation
 from museumxtd_search.index.side_files import built_from, read_manifest
 from museumxtd_search.parallel import collector_paused
@@ -50,11 +54,27 @@ PREFIX = "snapshot-"
 SUFFIX = ".pickle"
 
 
+_RECORDS = (Note, NoteEntry, AnalyzedNote, note_types.Heading, note_types.Section,
+            note_types.Link, VaultWarning)
+
+
 def _format() -> tuple:
     """What a snapshot's pickles must have been written by: this version, these fields."""
-    classes = (Note, NoteEntry, AnalyzedNote, note_types.Heading, note_types.Section,
-               note_types.Link, VaultWarning)
-    return (2, __version__, tuple((c.__name__, _field_names(c)) for c in classes))
+    return (2, __version__, tuple((c.__name__, _field_names(c)) for c in _RECORDS))
+
+
+def _snapshot_classes(module: str, name: str) -> object | None:
+    """The classes a snapshot is built of: our records, and the date and time types
+    that front matter values may be (YAML dates); any other is refused."""
+    if module == "datetime" and name in _DATE_TYPES:
+        return getattr(datetime, name)
+    if module == "builtins" and name in ("set", "frozenset"):
+        return set if name == "set" else frozenset
+    return next((cls for cls in (*_RECORDS, SnapshotNote)
+                 if (cls.__module__, cls.__qualname__) == (module, name)), None)
+
+
+_DATE_TYPES = frozenset({"date", "datetime", "time", "timedelta", "timezone"})
 
 
 def _field_names(cls: type) -> tuple[str, ...]:
@@ -100,8 +120,8 @@ def read_snapshot(folder: Path) -> Snapshot | None:
     try:
         with collector_paused():
             for part in parts:
-                with open(part, "rb") as handle:
-                    written_by, part_table, items = pickle.load(handle)
+                written_by, part_table, items = load_records(part.read_bytes(),
+                                                             _snapshot_classes)
                 if written_by != expected:
                     return None
                 table = part_table if part_table is not None else table

@@ -31,7 +31,7 @@ from museumxtd_search.index.generations import live_generation, stage
 from museumxtd_search.index.side_files import IndexedState, make_side_files, new_token
 from museumxtd_search.index.summary import BuildSummary
 from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
-from museumxtd_search.vault.files import GardenFiles, find_files
+from museumxtd_search.vault.files import GardenFiles, find_files, note_name
 from museumxtd_search.vault.notes import Note, VaultWarning
 from museumxtd_search.vault.reading import read_notes, with_title
 from museumxtd_search.vault.resolver import LinkTable
@@ -200,8 +200,8 @@ def _write_update(state: BuildState, analysed: list[AnalyzedNote], removed: list
 
 def _surfaces(path: str, meta: dict) -> list[str]:
     """The surface words a note was counted with, from what the index stored of it."""
-    name = path.rsplit("/", 1)[-1][:-3]
-    return note_surfaces(meta["title"], name, meta["aliases"], meta["tags"], meta["text"])
+    return note_surfaces(meta["title"], note_name(path), meta["aliases"], meta["tags"],
+                         meta["text"])
 
 
 def _warnings(files: GardenFiles, entries: dict[str, NoteEntry],

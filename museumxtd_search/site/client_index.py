@@ -15,18 +15,17 @@ from dataclasses import dataclass
 from itertools import islice
 from operator import sub
 
-from museumxtd_search import rules as field_rules
+from museumxtd_search import rules
 from museumxtd_search.analysis.documents import AnalyzedNote
 from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
 from museumxtd_search.analysis.vocabulary import Vocabulary
 from museumxtd_search.engine.storage.postings import quantized_length
 from museumxtd_search.parallel import collector_paused
-from museumxtd_search.rules import PREFIX_EXPANSIONS
 from museumxtd_search.text.folding import fold
 from museumxtd_search.text.keys import key
 from museumxtd_search.vault.notes import Note
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 # Gardens at least this large split the words shards by two letters instead of one,
 # so the browser fetches a smaller share of the vocabulary per query word.
@@ -134,16 +133,16 @@ def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) ->
 
 
 def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex:
-    fields = list(field_rules.FIELD_WEIGHTS)
-    positional = [name in field_rules.POSITIONAL_FIELDS for name in fields]
+    fields = list(rules.FIELD_WEIGHTS)
+    positional = [name in rules.POSITIONAL_FIELDS for name in fields]
     count = len(analyzed)
     depth = 2 if count >= TWO_LETTER_SHARDS_FROM else 1
     buckets = bucket_count(count)
-    totals = dict.fromkeys([*fields, field_rules.EXACT_FIELD], 0)
+    totals = dict.fromkeys([*fields, rules.EXACT_FIELD], 0)
     # Field -> term -> postings, for the whole garden; split into buckets at the end,
     # so each distinct term is hashed once.
     postings: dict[str, Postings] = {name: defaultdict(list)
-                                     for name in [*fields, field_rules.EXACT_FIELD]}
+                                     for name in [*fields, rules.EXACT_FIELD]}
     title_notes: defaultdict[str, list[int]] = defaultdict(list)
     tag_notes: defaultdict[str, list[int]] = defaultdict(list)
     tag_names: dict[str, str] = {}
@@ -159,8 +158,8 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex
             totals[name] += len(field_terms)
             _add_postings(postings[name], doc, field_terms, is_positional)
         exact = item.exact
-        totals[field_rules.EXACT_FIELD] += len(exact)
-        _add_postings(postings[field_rules.EXACT_FIELD], doc, exact, False)
+        totals[rules.EXACT_FIELD] += len(exact)
+        _add_postings(postings[rules.EXACT_FIELD], doc, exact, False)
         vocabulary.add(item)
         for title_key in item.title_keys:  # unique per note
             title_notes[title_key].append(doc)
@@ -178,18 +177,10 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex
     shards = _words_shards(vocabulary, title_notes, tag_notes, depth)
     manifest = {
         "format": FORMAT_VERSION,
-        "bm25": {"k1": field_rules.BM25_K1, "b": field_rules.BM25_B},
-        "weights": dict(field_rules.FIELD_WEIGHTS),
-        "exact_weight": field_rules.EXACT_WEIGHT,
-        "proximity_weight": field_rules.PROXIMITY_WEIGHT,
-        "proximity_slop": field_rules.PROXIMITY_SLOP,
-        "positional": list(field_rules.POSITIONAL_FIELDS),
-        "field_language": dict(field_rules.FIELD_LANGUAGE),
-        "prefix_expansions": PREFIX_EXPANSIONS,
-        "analysis": {
-            "stop_words": {"fr": sorted(FRENCH_STOP_WORDS), "en": sorted(ENGLISH_STOP_WORDS)},
-            "elisions": sorted(ELISIONS),
-        },
+        "rules": {**rules.client_rules(),
+                  "stop_words": {"fr": sorted(FRENCH_STOP_WORDS),
+                                 "en": sorted(ENGLISH_STOP_WORDS)},
+                  "elisions": sorted(ELISIONS)},
         "doc_count": count,
         "avg_lengths": {name: (total / count if count else 0.0) for name, total in totals.items()},
         "boosts": boosts,

@@ -15,15 +15,17 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from museumxtd_search import __version__
 from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
+from museumxtd_search.index.lock import exclusive
 from museumxtd_search.index.snapshot import read_garden
 from museumxtd_search.parallel import collector_paused
 from museumxtd_search.site.client_index import build_client_index
+from museumxtd_search.site.engine_script import ENGINE_FOLDER, SCRIPT_NAME, engine_script
 from museumxtd_search.site.markdown_render import RenderContext, render_markdown
 from museumxtd_search.site.pages import NotePages, start_note_pages
 from museumxtd_search.site.search_files import write_client_index
@@ -94,14 +96,19 @@ def _recover(out: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
+def _beside(out: Path, kind: str) -> Path:
+    """A new name beside ``out`` for a temporary, replaced or discarded site."""
+    return out.parent / f".{out.name}.{kind}-{os.getpid()}-{time.time_ns()}"
+
+
 def _swap_in(temporary: Path, out: Path) -> None:
     """Replace ``out`` by ``temporary`` with two renames; the old site is deleted after."""
     if out.exists():
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        old = _beside(out, "old")
         os.rename(out, old)
         os.rename(temporary, out)
         # Renamed again so a half-deleted old site can never be restored by _recover.
-        trash = out.parent / f".{out.name}.trash-{os.getpid()}"
+        trash = _beside(out, "trash")
         os.rename(old, trash)
         _remove_in_background(trash)
     else:
@@ -134,8 +141,12 @@ def export_site(
     base_url: str = "",
     analyzed: Sequence[AnalyzedNote] | None = None,
     snapshot: Path | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> ExportSummary:
     """Export ``notes_dir`` to the folder ``out``; see the module docstring for safety.
+
+    One export of ``out`` runs at a time (a lock beside it): another one waits, and
+    ``on_wait`` gets the PID it waits for.
 
     A caller that has already read the garden (``vault``) and analysed its searchable
     notes (``analyzed``, in path order, e.g. from an index build) passes them, and the
@@ -147,13 +158,25 @@ def export_site(
     out = Path(out).absolute()
     folders = template_folders(templates)
     check_output(out, force, Path(notes_dir))
-    if vault is None:
-        with collector_paused():  # thousands of notes arrive, and no cycles
-            vault, analyzed = read_garden(Path(notes_dir), exclude, snapshot)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _recover(out)
-    temporary = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(temporary, ignore_errors=True)
+    with exclusive(out.parent / f".{out.name}.lock", f"{out} is being exported",
+                   on_wait=on_wait, remove=True):
+        check_output(out, force, Path(notes_dir))  # as it is now, after any wait
+        if vault is None:
+            with collector_paused():  # thousands of notes arrive, and no cycles
+                vault, analyzed = read_garden(Path(notes_dir), exclude, snapshot)
+        # Under the lock, anything left beside ``out`` is a killed export's.
+        _recover(out)
+        summary = _export_into(vault, out, folders, allow_html, site_title, base_url,
+                               analyzed)
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary
+
+
+def _export_into(vault: Vault, out: Path, folders: list[Path], allow_html: bool,
+                 site_title: str | None, base_url: str,
+                 analyzed: Sequence[AnalyzedNote] | None) -> ExportSummary:
+    """Write the site into a temporary folder beside ``out`` and swap it in."""
+    temporary = _beside(out, "tmp")
     temporary.mkdir()
     try:
         summary = _write_site(vault, SiteWriter(temporary), folders, allow_html,
@@ -166,7 +189,6 @@ def export_site(
         shutil.rmtree(temporary, ignore_errors=True)
         raise
     summary.out = str(out)
-    summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
 
@@ -282,7 +304,9 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
         for folder in reversed(folders):
             static = folder / "static"
             if static.is_dir():
-                shutil.copytree(static, writer.path("static"), dirs_exist_ok=True)
+                shutil.copytree(static, writer.path("static"), dirs_exist_ok=True,
+                                ignore=shutil.ignore_patterns(ENGINE_FOLDER.name))
+        writer.write(f"static/{SCRIPT_NAME}", engine_script(folders))
         written = rendering.finish()
 
     writer.pages += written.pages

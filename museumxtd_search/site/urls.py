@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from museumxtd_search.text.slugs import slugify
+from museumxtd_search.vault.files import without_note_suffix
 
 RESERVED = frozenset({"search", "tags", "static", "assets", "all"})
 
@@ -21,8 +22,7 @@ def page_urls(paths: Iterable[str]) -> dict[str, str]:
     urls: dict[str, str] = {}
     taken: set[str] = set()
     for path in sorted(paths):
-        parts = [slugify(part) for part in path[:-3].split("/")] if path.endswith(".md") \
-            else [slugify(part) for part in path.split("/")]
+        parts = [slugify(part) for part in without_note_suffix(path).split("/")]
         if parts[0] in RESERVED or (len(parts) == 1 and parts[0] == "index"):
             parts[0] += "-notes"
         base = "/".join(parts)

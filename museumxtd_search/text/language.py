@@ -13,7 +13,6 @@ from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import PLAIN_WORD
 
 Language = Literal["fr", "en"]
-LANGUAGES: tuple[Language, ...] = ("fr", "en")
 
 _FRENCH = """
 au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from museumxtd_search.text.keys import key
+from museumxtd_search.vault.files import note_name
 from museumxtd_search.vault.notes import Note, VaultWarning
 from museumxtd_search.vault.resolver import LinkTable
 
@@ -45,7 +46,7 @@ class NoteEntry:
 
     @property
     def name(self) -> str:
-        return self.path.rsplit("/", 1)[-1][:-3]
+        return note_name(self.path)
 
     @property
     def folder(self) -> str:

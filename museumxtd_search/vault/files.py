@@ -24,6 +24,21 @@ _SCAN_BY_DESCRIPTOR = os.scandir in os.supports_fd and os.stat in os.supports_di
 _FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 
 
+def is_note_name(name: str) -> bool:
+    """Whether a file name or path names a note: it ends in ``.md``, in any case."""
+    return name[-3:].lower() == ".md"
+
+
+def without_note_suffix(path: str) -> str:
+    """``path`` without its ``.md`` (in any case), if it has one."""
+    return path[:-3] if is_note_name(path) else path
+
+
+def note_name(path: str) -> str:
+    """A note's name: its file name without ``.md`` (wikilinks resolve by it)."""
+    return without_note_suffix(path.rsplit("/", 1)[-1])
+
+
 def glob_to_regex(pattern: str) -> re.Pattern[str]:
     """Compile a ``--exclude`` glob: ``*`` within a name, ``**`` across folders."""
     pattern = pattern.strip().replace("\\", "/").strip("/")
@@ -157,7 +172,7 @@ def find_files(root: Path, exclude: Iterable[str] = ()) -> GardenFiles:
                         warnings.append(VaultWarning(
                             relative, None, "links to a file outside the notes folder: skipped"))
                         continue
-                if name[-3:].lower() != ".md":
+                if not is_note_name(name):
                     assets.append(relative)
                     continue
                 try:

@@ -19,6 +19,7 @@ import re
 from urllib.parse import unquote
 
 from museumxtd_search.vault.comments import remove_comments
+from museumxtd_search.vault.files import is_note_name, note_name
 from museumxtd_search.vault.notes import Link
 
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
@@ -52,7 +53,7 @@ def parse_markdown_target(url: str) -> tuple[str, str | None] | None:
         return None
     path, _, fragment = url.partition("#")
     path = unquote(path)
-    if not path.lower().endswith(".md"):
+    if not is_note_name(path):
         return None
     return path, (unquote(fragment) or None)
 
@@ -177,5 +178,5 @@ def link_text(link: Link) -> str:
     """The words a reader sees for a link: its label, else its heading or target name."""
     if link.label:
         return link.label
-    name = link.target.rsplit("/", 1)[-1].removesuffix(".md")
+    name = note_name(link.target)
     return " › ".join(part for part in (name, link.heading) if part)

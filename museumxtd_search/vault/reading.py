@@ -23,6 +23,7 @@ from museumxtd_search.vault.files import (  # noqa: F401 - re-exported for calle
     GardenFiles,
     find_files,
     glob_to_regex,
+    note_name,
     read_config,
 )
 from museumxtd_search.vault.front_matter import (
@@ -71,7 +72,7 @@ def parse_note(path: str, data: bytes) -> tuple[Note, str, list[VaultWarning]]:
     source = split_front_matter(text, path)
     warnings.extend(source.warnings)
     meta = source.metadata
-    name = path.rsplit("/", 1)[-1][:-3]
+    name = note_name(path)
     plain = strip_markdown(source.body, source.body_line)
     first_heading = next((h.text for h in plain.headings if h.level == 1), None)
     fallback_title = first_heading or name

@@ -44,6 +44,17 @@ class Reference:
     def dead(self) -> bool:
         return self.problem is not None
 
+    # The names of a row of ``links``: what is written, where it leads, whether nowhere.
+    broken = dead
+
+    @property
+    def target(self) -> str:
+        return self.link.target
+
+    @property
+    def resolved(self) -> str | None:
+        return self.target_path
+
     @property
     def written(self) -> str:
         """The target as the note writes it (wikilinks with their ``#heading``)."""

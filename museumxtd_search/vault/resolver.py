@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from museumxtd_search.text.keys import key
+from museumxtd_search.vault.files import without_note_suffix
 from museumxtd_search.vault.notes import Link, Note
 
 
@@ -52,7 +53,7 @@ def is_asset_name(target: str) -> bool:
 
 
 def _path_key(path: str) -> str:
-    stem = path[:-3] if path.lower().endswith(".md") else path
+    stem = without_note_suffix(path)
     return "/".join(key(part) for part in stem.split("/"))
 
 
@@ -118,7 +119,7 @@ class LinkTable:
             if found:
                 return found
             target = target.rsplit("/", 1)[-1]
-        target_key = key(target[:-3] if target.lower().endswith(".md") else target)
+        target_key = key(without_note_suffix(target))
         for table in (self.by_name, self.by_title, self.by_alias):
             found = _best(table.get(target_key, ()))
             if found:

@@ -203,11 +203,10 @@
     if (!query) { return; }
     var bar = document.querySelector(".highlight-bar");
     var body = article.querySelector(".note-body");
-    getEngine().manifest().then(function (manifest) {
-      var analysis = manifest.analysis;
+    getEngine().manifest().then(function () {
       var wanted = {};
       ["fr", "en"].forEach(function (lang) {
-        window.MXSearch.terms(query, lang, analysis).forEach(function (term) { wanted[term] = true; });
+        window.MXSearch.terms(query, lang).forEach(function (term) { wanted[term] = true; });
       });
       var walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
       var nodes = [];
@@ -217,7 +216,7 @@
         var text = window.MXSearch.normalize(node.nodeValue);
         var ranges = [];
         ["fr", "en"].forEach(function (lang) {
-          window.MXSearch.tokens(text, lang, analysis).forEach(function (token) {
+          window.MXSearch.tokens(text, lang).forEach(function (token) {
             if (wanted[token.term]) { ranges.push([token.start, token.end]); }
           });
         });

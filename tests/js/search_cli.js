@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the site's search engine (site_templates/static/search-core.js) under Node on
-// the client index in <site search folder>, reading its JSON files from disk.
+// Runs the site's search engine under Node on the client index in <site search
+// folder>, reading its JSON files from disk. The engine is the site's own
+// static/search-core.js, beside the search folder (what export writes).
 //
 //   node tests/js/search_cli.js <site search folder> < queries.txt
 //       One query per line, optionally followed by a tab and comma-separated tags.
@@ -22,16 +23,14 @@
 
 const fs = require("fs");
 const path = require("path");
-const MXSearch = require(
-  path.join(__dirname, "..", "..", "site_templates", "static", "search-core.js"),
-);
-
 const folder = process.argv[2];
 const mode = process.argv[3] || "--search";
 if (!folder || !["--search", "--tokens", "--places"].includes(mode)) {
   process.stderr.write("usage: search_cli.js <site search folder> [--tokens|--places] < input\n");
   process.exit(2);
 }
+
+const MXSearch = require(path.resolve(folder, "..", "static", "search-core.js"));
 
 function readJson(name) {
   return JSON.parse(fs.readFileSync(path.join(folder, name + ".json"), "utf8"));
@@ -45,10 +44,10 @@ function inputLines() {
 }
 
 function printTokens() {
-  const constants = readJson("manifest").analysis;
+  MXSearch.useRules(readJson("manifest").rules);
   const output = inputLines().map((line) => {
     const { text, language, initials } = JSON.parse(line);
-    const tokens = MXSearch.tokens(text, language, constants, initials && new Set(initials))
+    const tokens = MXSearch.tokens(text, language, initials && new Set(initials))
       .map((t) => [t.term, t.surface, t.start, t.end]);
     return JSON.stringify({ tokens, key: MXSearch.key(text) });
   });
@@ -57,6 +56,7 @@ function printTokens() {
 
 function printPlaces() {
   const manifest = readJson("manifest");
+  MXSearch.useRules(manifest.rules);
   const output = inputLines().map((line) => {
     const { text } = JSON.parse(line);
     return JSON.stringify({

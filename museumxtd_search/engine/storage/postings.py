@@ -23,12 +23,12 @@ import zlib
 from bisect import bisect_left, bisect_right
 from io import BytesIO
 from itertools import accumulate
-from pickle import load as pickle_load
-from pickle import loads
+from pickle import UnpicklingError
 from struct import Struct
 
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from museumxtd_search.engine.storage.pickles import decode_int_list, load_data, load_from
 from museumxtd_search.engine.storage.reader import (
     IndexFiles,
     IndexFormatError,
@@ -85,14 +85,14 @@ class Postings:
             else:
                 offset, length, compressed = self._locations[block]
                 data = self._postfile.get(offset, length)
-                values = loads(zlib.decompress(data) if compressed else data)[2]
+                values = load_data(zlib.decompress(data) if compressed else data)[2]
             blocks[block] = values
         return decode_positions(values[at - self._starts[block]])
 
 
 def decode_positions(value: bytes) -> list[int]:
-    """``Positions.decode_positions``: a count, then pickled position deltas."""
-    return list(accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
+    """``Positions.decode_positions``: a count, then the pickled position deltas."""
+    return list(accumulate(decode_int_list(value[4:])))
 
 
 # A W3 block is ``dumps((ids, weights, values), 2)``. With positions, ``values`` is a
@@ -111,7 +111,12 @@ _IDS_AND_WEIGHTS_BYTES = 2048
 
 
 def _ids_and_weights(data: bytes, compressed: int, count: int) -> tuple[tuple, object]:
-    """(delta-encoded ids, weights) of one block's data, positions left packed."""
+    """(delta-encoded ids, weights) of one block's data, positions left packed.
+
+    Only the head of a compressed block is decompressed, up to the marker of its
+    values; without the marker (no positions), or when the cut does not hold the
+    block's ``count`` ids, the whole block is decoded.
+    """
     if compressed:
         decompressor = zlib.decompressobj()
         head = decompressor.decompress(data, _IDS_AND_WEIGHTS_BYTES)
@@ -119,14 +124,17 @@ def _ids_and_weights(data: bytes, compressed: int, count: int) -> tuple[tuple, o
         if cut < 0 and not decompressor.eof:
             head += decompressor.decompress(decompressor.unconsumed_tail)
             cut = head.find(_VALUES_START)
-        data = head
     else:
+        head = data
         cut = data.find(_VALUES_START)
     if cut >= 0:
-        delta_ids, weights, _ = loads(data[:cut] + _CLOSE_WITHOUT_VALUES)
+        try:
+            delta_ids, weights, _ = load_data(head[:cut] + _CLOSE_WITHOUT_VALUES)
+        except (UnpicklingError, ValueError, TypeError):
+            delta_ids = ()
         if len(delta_ids) == count:
             return delta_ids, weights
-    delta_ids, weights, _ = loads(data)
+    delta_ids, weights, _ = load_data(zlib.decompress(data) if compressed else data)
     return delta_ids, weights
 
 
@@ -157,9 +165,6 @@ class Segment:
             pass
         found = self._infos[key] = self.files.terms.term_info(field, text)
         return found
-
-    def has_term(self, field: str, text: str) -> bool:
-        return self.term_info(field, text) is not None
 
     def doc_frequency(self, field: str, text: str) -> int:
         """Postings of the term here, deleted documents included (Whoosh's estimate)."""
@@ -234,7 +239,7 @@ def _read_postings(postfile, info: TermInfo) -> Postings:
         last = length < 0
         length = -length if last else length
         reader.seek(position + _INT.size)
-        count, _, _, compressed, _, _ = pickle_load(reader)
+        count, _, _, compressed, _, _ = load_from(reader)
         start = reader.tell()
         end = position + _INT.size + length
         delta_ids, block_weights = _ids_and_weights(region[start:end], compressed, count)

@@ -49,12 +49,14 @@ import zlib
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
-from io import BytesIO
+from importlib import import_module
 from itertools import accumulate
 from pathlib import Path
 from struct import Struct
 from struct import error as StructError
 from sys import byteorder
+
+from museumxtd_search.engine.storage.pickles import load_data, load_records
 
 try:  # the C module hashlib wraps: importing hashlib itself loads OpenSSL (~4 ms)
     from _md5 import md5
@@ -101,21 +103,19 @@ class _Record:
         return object.__new__(cls)
 
 
-_PICKLED_BUILTINS = {("builtins", "set"), ("builtins", "frozenset"), ("builtins", "int"),
-                     ("builtins", "object"), ("collections", "defaultdict"),
-                     ("copyreg", "_reconstructor")}
+_TOC_BUILTINS = {("builtins", "set"), ("builtins", "frozenset"), ("builtins", "int"),
+                 ("builtins", "object"), ("collections", "defaultdict"),
+                 ("copyreg", "_reconstructor")}
 
 
-class _SegmentsUnpickler(pickle.Unpickler):
-    """Unpickles the segment list: Whoosh classes become ``_Record``; any other class
-    is refused (a table of contents holds nothing else)."""
-
-    def find_class(self, module: str, name: str) -> object:
-        if module == "whoosh" or module.startswith("whoosh."):
-            return _Record
-        if (module, name) in _PICKLED_BUILTINS:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"unexpected {module}.{name}")
+def _toc_classes(module: str, name: str) -> object | None:
+    """The segment list: Whoosh classes become ``_Record``, the few builtins its
+    objects are built with are themselves; any other class is refused."""
+    if module == "whoosh" or module.startswith("whoosh."):
+        return _Record
+    if (module, name) in _TOC_BUILTINS:
+        return getattr(import_module(module), name)
+    return None
 
 
 def _varint(data: bytes, position: int) -> tuple[int, int]:
@@ -164,7 +164,7 @@ def read_segment_records(toc: Path) -> list[_Record]:
             _, position = _varint(data, position)
         schema_length, position = _varint(data, position)
         position += schema_length + 8  # the schema, the generation, an unused int
-        segments = _SegmentsUnpickler(BytesIO(data[position:])).load()
+        segments = load_records(data[position:], _toc_classes)
     except IndexFormatError:
         raise
     except (IndexError, StructError, pickle.UnpicklingError, EOFError, ValueError,
@@ -235,7 +235,7 @@ class SegmentFiles:
         data, where = self._compound, f"{self.folder / self.name}.seg"
         try:
             offset, _ = _LONG_INT.unpack_from(data, 0)
-            directory = pickle.loads(data[offset:])
+            directory = load_data(data[offset:])
             return {name: (info["offset"], info["length"]) for name, info in directory.items()}
         except (StructError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
                 KeyError, AttributeError) as error:
@@ -283,7 +283,7 @@ class SegmentFiles:
                 return {}
             self._stored = VarBytesColumn(column, self.doc_count_all)
         value = self._stored[doc]
-        return pickle.loads(zlib.decompress(value)) if value else {}
+        return load_data(zlib.decompress(value)) if value else {}
 
     def close(self) -> None:
         for data in self._maps:
@@ -300,7 +300,7 @@ class TermInfo:
     def __init__(self, value: bytes) -> None:
         inlined, _, self.doc_frequency, *_ = _TERM_INFO.unpack_from(value)
         rest = value[_TERM_INFO.size:]
-        self.inlined: tuple | None = pickle.loads(rest) if inlined else None
+        self.inlined: tuple | None = load_data(rest) if inlined else None
         self.offset, self.length = (0, 0) if inlined else _POSTINGS_EXTENT.unpack(rest)
 
 
@@ -319,7 +319,7 @@ class TermTable:
             end = region.length - _INT.size
             (extras_length,) = _INT.unpack(region.get(end, _INT.size))
             extras_at = end - extras_length
-            extras = pickle.loads(region.get(extras_at, extras_length))
+            extras = load_data(region.get(extras_at, extras_length))
             self.fields: dict[str, int] = extras["fieldmap"]
             start = extras_at - _TABLES * _LONG_INT.size
             directory = region.get(start, _TABLES * _LONG_INT.size)

@@ -1,0 +1,163 @@
+"""The Python API: a garden of notes and what can be done with it, named like the
+commands (``index``, ``query``, ``links``, ``export``, ``check``)::
+
+    import museumxtd_search as mxs
+
+    garden = mxs.Garden("notes", index="index")
+    garden.index()                                  # -> BuildSummary
+    for hit in garden.query("réseaux sociaux", limit=5).results:
+        print(hit.title, hit.path, hit.snippet)
+    dead = [reference for reference in garden.links() if reference.broken]
+    garden.export("site")                           # -> ExportSummary
+    stale = [f for f in garden.check(site="site") if not f.fresh]
+
+The command line (``cli.py``) only parses options, calls these methods and formats
+what they return; every output it prints has a ``to_json`` twin here. Nothing heavy is
+imported until a method needs it, so ``query`` stays quick to start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from museumxtd_search.engine.search import SearchResponse
+    from museumxtd_search.index.build import BuildSummary
+    from museumxtd_search.index.freshness import Freshness
+    from museumxtd_search.site.export import ExportSummary
+    from museumxtd_search.vault.references import Reference
+
+Progress = Callable[[int, int], None]
+
+
+class Garden:
+    """A folder of notes and the folder of its search index.
+
+    ``exclude`` globs leave notes out (with those of ``museumxtd.toml`` in the notes
+    folder). Methods raise ``FileNotFoundError`` when the notes folder is missing.
+    """
+
+    def __init__(self, notes: Path | str = "notes", index: Path | str = "index",
+                 exclude: Iterable[str] = ()) -> None:
+        self.notes = Path(notes)
+        self.index_dir = Path(index)
+        self.exclude = tuple(exclude)
+
+    def _require_notes(self) -> None:
+        if not self.notes.is_dir():
+            raise FileNotFoundError(f"notes folder not found: {self.notes}")
+
+    # --- index -------------------------------------------------------------------------
+    def index(self, full: bool = False, on_progress: Progress | None = None,
+              wait: bool = True, on_wait: Callable[[str], None] | None = None) -> BuildSummary:
+        """Build the index, or update it with the notes changed since (``full``: rebuild).
+
+        ``on_progress(done, total)`` follows the work; when another process is building,
+        ``on_wait(pid)`` is called once before waiting for it (or, with ``wait`` false,
+        ``index.lock.BusyError`` is raised).
+        """
+        from museumxtd_search.index.build import build_index
+
+        return build_index(self.notes, self.index_dir, self.exclude, full=full,
+                           on_progress=on_progress, wait=wait, on_wait=on_wait)
+
+    # --- query -------------------------------------------------------------------------
+    def query(self, text: str, limit: int = 10, tags: Iterable[str] = (),
+              links_to: str | None = None, refresh: bool = True,
+              on_refresh: Callable[[str, object], None] | None = None,
+              on_progress: Progress | None = None) -> SearchResponse:
+        """Search the notes (the query language is ``analysis.query``'s).
+
+        With ``refresh``, the index is first brought up to date when notes changed, and
+        ``on_refresh(event, value)`` hears of it: ``("stale", paths)`` before (``None``:
+        no usable index, built in full), then ``("built", BuildSummary)``, or
+        ``("busy", message)`` when another process is updating a usable index (the
+        query then answers from it as it is). ``on_progress`` follows the build.
+        """
+        self._require_notes()
+        if refresh:
+            from museumxtd_search.index.freshness import StaleCheck
+
+            check = StaleCheck(self.notes, self.index_dir, self.exclude)  # on another core
+            from museumxtd_search.index.searcher import search  # while this loads here
+
+            self._refresh(check.result(), on_refresh, on_progress)
+        else:
+            from museumxtd_search.index.searcher import search
+        return search(self.index_dir, text, limit=limit, tags=tuple(tags), links_to=links_to)
+
+    def _refresh(self, stale: list[str] | None,
+                 on_refresh: Callable[[str, object], None] | None,
+                 on_progress: Progress | None) -> None:
+        from museumxtd_search.index.generations import live_generation
+        from museumxtd_search.index.lock import BusyError
+
+        if stale == []:
+            return
+        tell = on_refresh or (lambda event, value: None)
+        tell("stale", stale)
+        try:
+            # Without a usable index there is nothing to answer from: wait for it.
+            summary = self.index(on_progress=on_progress,
+                                 wait=live_generation(self.index_dir) is None)
+        except BusyError as busy:
+            tell("busy", str(busy))
+            return
+        tell("built", summary)
+
+    # --- links -------------------------------------------------------------------------
+    def links(self) -> list[Reference]:
+        """Every reference of every note (wikilinks, embeds, Markdown links and images,
+        raw HTML ``src``/``href``/``srcset``), in note and reading order, resolved:
+        ``broken`` when it leads nowhere (``vault.references``)."""
+        from museumxtd_search.vault.reading import read_vault
+        from museumxtd_search.vault.references import garden_references
+
+        self._require_notes()
+        vault = read_vault(self.notes, self.exclude)
+        return garden_references(vault.links, vault.notes)
+
+    # --- export ------------------------------------------------------------------------
+    def export(self, out: Path | str = "site", templates: Path | None = None,
+               base_url: str = "", title: str | None = None, force: bool = False,
+               allow_html: bool = False, use_index: bool = True,
+               on_wait: Callable[[str], None] | None = None) -> ExportSummary:
+        """Export the garden as a static site with its in-browser search into ``out``.
+
+        With ``use_index``, notes unchanged since the index's last full build are taken
+        from what that build read (the site is the same either way). Raises
+        ``site.export.ExportRefusedError`` when ``out`` holds files it did not write.
+        """
+        from museumxtd_search.index.snapshot import snapshot_folder
+        from museumxtd_search.site.export import export_site
+
+        self._require_notes()
+        snapshot = snapshot_folder(self.index_dir, self.notes, self.exclude) \
+            if use_index else None
+        return export_site(self.notes, out, self.exclude, templates=templates, force=force,
+                           allow_html=allow_html, site_title=title, base_url=base_url,
+                           snapshot=snapshot, on_wait=on_wait)
+
+    # --- check -------------------------------------------------------------------------
+    def check(self, site: Path | str | None = None,
+              templates: Path | None = None) -> list[Freshness]:
+        """Whether the index (and the exported ``site``) match the notes, by content."""
+        from museumxtd_search.index.freshness import index_freshness
+
+        self._require_notes()
+        results = [index_freshness(self.notes, self.index_dir, self.exclude)]
+        if site is not None:
+            from museumxtd_search.site.freshness import site_freshness
+
+            results.append(site_freshness(self.notes, Path(site), self.exclude, templates))
+        return results
+
+
+def open_garden(notes: Path | str = "notes", index: Path | str = "index",
+                exclude: Iterable[str] = ()) -> Garden:
+    """``Garden(notes, index, exclude)``, checking that the notes folder exists."""
+    garden = Garden(notes, index, exclude)
+    garden._require_notes()
+    return garden

@@ -1,0 +1,137 @@
+// query.js: the query language (museumxtd_search/analysis/query.py).
+
+const QUERY_TOKEN = new RegExp('"[^"]*"?|[^' + PY_SPACE + "]+", "gu");
+const OPERATORS = new Set(["AND", "&&", "OR", "||", "NOT"]);
+
+/**
+ * parse_query(): {units, excluded, tags, warnings, plain, tokens, ignored}; never
+ * throws.
+ */
+function parseQuery(input) {
+  const maxWords = rules().max_query_words;
+  const query = {
+    units: [], excluded: [], tags: [], warnings: [], plain: true, tokens: [], ignored: [],
+  };
+  const normalized = normalize(input);
+  const count = (character) => normalized.split(character).length - 1;
+  if (count('"') % 2) {
+    query.warnings.push("unbalanced quote: read as if closed at the end");
+  }
+  if (count("(") !== count(")")) {
+    query.warnings.push("unbalanced parentheses: read as plain words");
+  }
+  const text = normalized.replace(/[()]/g, " ");
+  let negateNext = false;
+  let joinNext = false;
+  query.tokens = text.match(QUERY_TOKEN) || [];
+  const language = queryLanguage(plainWords(query.tokens));
+  let kept = 0;
+  for (let position = 0; position < query.tokens.length; position++) {
+    let token = query.tokens[position];
+    if (token === "AND" || token === "&&") continue;
+    if (token === "OR" || token === "||") {
+      joinNext = query.units.length > 0;
+      query.plain = false;
+      continue;
+    }
+    if (token === "NOT") {
+      negateNext = true;
+      query.plain = false;
+      continue;
+    }
+    const negate = negateNext || (token.startsWith("-") && token.length > 1 && token !== "--");
+    negateNext = false;
+    if (token.startsWith("-") && negate) token = token.slice(1);
+    const clause = parseClause(token, query);
+    if (clause === null) continue;
+    clause.token = position;
+    if (clause.kind === "word" && isCommonWord(clause.text, language)) {
+      query.ignored.push(clause.text);
+      continue;
+    }
+    if (kept === maxWords) {
+      query.warnings.push("query too long: only the first " + maxWords + " words are searched");
+      joinNext = false;
+      break;
+    }
+    kept += 1;
+    if (negate) query.excluded.push(clause);
+    else if (joinNext) query.units[query.units.length - 1].push(clause);
+    else query.units.push([clause]);
+    joinNext = false;
+  }
+  if (negateNext || joinNext) query.warnings.push("operator without a word after it was ignored");
+  if (query.ignored.length && !query.units.length && !query.excluded.length &&
+      !query.tags.length) {
+    query.warnings.push("only common words (" + query.ignored.join(", ") +
+      "): nothing to search for");
+  }
+  return query;
+}
+
+/**
+ * is_common_word(): a stop word in both languages, or in the language the query
+ * reads as; a stop word of the other language only is a real word here.
+ */
+function isCommonWord(text, language) {
+  const frenchStop = !terms(text, "fr").length;
+  const englishStop = !terms(text, "en").length;
+  return (frenchStop && englishStop) || (language === "fr" ? frenchStop : englishStop);
+}
+
+/** query_language(): "en" when more words are English-only stop words, else "fr". */
+function queryLanguage(found) {
+  let french = 0;
+  let english = 0;
+  for (const word of found) {
+    const frenchStop = !terms(word, "fr").length;
+    const englishStop = !terms(word, "en").length;
+    if (frenchStop && !englishStop) french += 1;
+    if (englishStop && !frenchStop) english += 1;
+  }
+  return english > french ? "en" : "fr";
+}
+
+/** _plain_words(): the plain words among the tokens, as typed. */
+function plainWords(queryTokens) {
+  const found = [];
+  for (let token of queryTokens) {
+    if (OPERATORS.has(token)) continue;
+    if (token.startsWith("-") && token.length > 1 && token !== "--") token = token.slice(1);
+    if (derived().fieldQuery.test(token) || token.startsWith('"') || token.endsWith("*")) continue;
+    token = stripChars(token, "*?~^");
+    if (token) found.push(token);
+  }
+  return found;
+}
+
+/**
+ * _clause(): one token as {kind: "word"|"phrase"|"prefix", text, field}, or null;
+ * parseQuery adds `token`, the clause's index in `tokens`.
+ */
+function parseClause(token, query) {
+  let field = null;
+  const match = derived().fieldQuery.exec(token);
+  if (match) {
+    const name = match[1].toLowerCase();
+    token = match[2];
+    query.plain = false;
+    if (name.startsWith("tag")) {
+      const tag = stripChars(stripSpaces(stripChars(token, '"')), "#", true, false);
+      if (tag) query.tags.push(tag);
+      return null;
+    }
+    field = "title";
+  }
+  if (token.startsWith('"')) {
+    query.plain = false;
+    const phrase = stripSpaces(stripChars(token, '"'));
+    return phrase ? { kind: "phrase", text: phrase, field } : null;
+  }
+  if (token.endsWith("*") && stripChars(token, "*", false, true).length >= 1) {
+    query.plain = false;
+    return { kind: "prefix", text: stripChars(token, "*", false, true), field };
+  }
+  token = stripChars(token, "*?~^");
+  return token ? { kind: "word", text: token, field } : null;
+}

@@ -1,0 +1,329 @@
+// search.js: a query's text to ranked results with excerpts
+// (museumxtd_search/engine/search.py, GardenSearcher.search).
+
+/** _unique(): order-keeping deduplication. */
+function unique(items) {
+  return Array.from(new Set(items));
+}
+
+/**
+ * createEngine(load): `load(name)` returns (a Promise of) the parsed data file
+ * "manifest", "words-<k>", "post-<n>" or "fragments/<doc>"; each file is fetched once.
+ *
+ *   engine.search(text, {limit: 10, tags: []}) -> Promise of {query, total,
+ *     suggestion, warnings, results: [{doc, path, url, title, tags, score,
+ *     snippet, highlights, section, anchor}]}, as `museumxtd-search query --json`
+ *     (scores unrounded). Fragments are fetched for the results returned only.
+ *   engine.manifest() -> Promise of the manifest (tag list, rules), its rules in use by
+ *     the pipeline's functions (MXSearch.terms, tokens...).
+ */
+function createEngine(load) {
+  const files = new Map();
+  let view = null;
+
+  function file(name) {
+    let promise = files.get(name);
+    if (!promise) {
+      promise = Promise.resolve().then(() => load(name));
+      files.set(name, promise);
+      // A failed fetch (offline, server hiccup) is retried by the next query.
+      promise.catch(() => files.delete(name));
+    }
+    return promise;
+  }
+
+  /** The index's manifest, its format checked and its rules in use. */
+  async function indexView() {
+    const data = await file("manifest");
+    if (!view || view.manifest !== data) view = new IndexView(data, file);
+    return view;
+  }
+
+  async function manifest() {
+    return (await indexView()).manifest;
+  }
+
+  /** GardenSearcher.known(): every word of the clause is somewhere in the garden. */
+  function clauseWords(index, clause) {
+    return analyse(normalize(clause.text), "fr").map((t) => fold(t.surface));
+  }
+
+  /**
+   * GardenSearcher._repair(): unknown last word -> prefix, other unknown words ->
+   * typo fix; when anything was rewritten, the other words in their garden spelling.
+   */
+  async function repair(index, parsed) {
+    const clauses = parsed.units.flat();
+    const wordsOf = clauses.map((c) => (c.kind === "word" ? clauseWords(index, c) : []));
+    await index.load(wordsOf.flat().map((w) => index.wordsFile(w)));
+    const replacements = new Map(); // token position -> [old, new]
+    let corrections = 0;
+    for (let number = 0; number < clauses.length; number++) {
+      const clause = clauses[number];
+      const found = wordsOf[number];
+      if (clause.kind !== "word" || (found.length && found.every((w) => index.wordNotes(w)))) {
+        continue;
+      }
+      const folded = fold(normalize(clause.text).toLowerCase());
+      if (number === clauses.length - 1 && codePointLength(folded) >= 2) {
+        const names = index.prefixFiles(folded);
+        await index.load(names);
+        if (prefixExpansions(folded, index.vocabulary(names)).length) {
+          replacements.set(clause.token, [clause.text, clause.text + "*"]);
+          continue;
+        }
+      }
+      if (allowedEdits(folded) === 0 || corrections === rules().max_corrections) continue;
+      corrections += 1;
+      await index.loadAllWords();
+      const correction = bestCorrection(folded, index.vocabulary());
+      if (correction) {
+        await index.load([index.wordsFile(correction)]);
+        const spelling = index.displayForm(correction);
+        replacements.set(clause.token, [clause.text, spelling === undefined ? correction : spelling]);
+      }
+    }
+    if (!replacements.size) return null;
+    const others = clauses.filter((c) => c.kind === "word" && !replacements.has(c.token) &&
+      !c.text.toLowerCase().includes(" "));
+    await index.load(others.map((c) => index.wordsFile(fold(c.text.toLowerCase()))));
+    for (const clause of others) {
+      const typed = clause.text.toLowerCase();
+      const spelling = index.displayForm(fold(typed));
+      if (spelling && spelling !== typed) replacements.set(clause.token, [clause.text, spelling]);
+    }
+    const words = parsed.tokens.slice();
+    for (const [position, [old, replacement]] of replacements) {
+      // str.replace(old, new, 1): the first occurrence, no pattern characters.
+      const at = words[position].indexOf(old);
+      if (at >= 0) {
+        words[position] = words[position].slice(0, at) + replacement +
+          words[position].slice(at + old.length);
+      }
+    }
+    return words.join(" ");
+  }
+
+  /** The words shards a prefix clause's expansions come from. */
+  function prefixFiles(index, clause) {
+    return index.prefixFiles(fold(normalize(clause.text).toLowerCase()));
+  }
+
+  /** clause_terms(): {french: [[terms]], english: [[terms]], exact, field, phrase}. */
+  function clauseTerms(index, clause) {
+    if (clause.kind === "prefix") {
+      const folded = fold(normalize(clause.text).toLowerCase());
+      const found = prefixExpansions(folded, index.vocabulary(prefixFiles(index, clause)));
+      return {
+        french: unique(found.flatMap((w) => terms(w, "fr"))).map((t) => [t]),
+        english: unique(found.flatMap((w) => terms(w, "en"))).map((t) => [t]),
+        exact: [],
+        field: clause.field,
+        phrase: false,
+      };
+    }
+    const french = terms(clause.text, "fr");
+    const english = terms(clause.text, "en");
+    return {
+      french: french.length ? [french] : [],
+      english: english.length ? [english] : [],
+      exact: tokens(clause.text, "fr").map((t) => t.surface),
+      field: clause.field,
+      phrase: clause.kind === "phrase" || french.length > 1,
+    };
+  }
+
+  /**
+   * clause_query(): the leaves of the clause's Or, each {field, words, slop,
+   * weight}: one word is a Term query, several a Phrase (positional fields only).
+   */
+  function clauseLeaves(index, analysed) {
+    const shared = rules();
+    const fields = analysed.field === "title" ? shared.title_fields : Object.keys(shared.weights);
+    const leaves = [];
+    for (const name of fields) {
+      const weight = shared.weights[name];
+      const english = shared.field_language[name] === "en";
+      for (const group of english ? analysed.english : analysed.french) {
+        // One word is a Term; several a Phrase, which only positional fields can answer.
+        if (group.length === 1 || shared.positional.includes(name)) {
+          leaves.push({ field: name, words: group, slop: 1, weight });
+        }
+      }
+    }
+    if (analysed.field === null && !analysed.phrase) {
+      for (const word of analysed.exact) {
+        leaves.push({ field: shared.exact_field, words: [word], slop: 1,
+          weight: shared.exact_weight });
+      }
+    }
+    return leaves;
+  }
+
+  /** proximity_query(): single words of the query close together, in order. */
+  function proximityLeaves(index, units) {
+    const shared = rules();
+    const found = units
+      .filter((u) => u.length === 1 && u[0].french.length === 1 && u[0].french[0].length === 1 &&
+        u[0].field === null)
+      .map((u) => u[0].french[0][0]);
+    if (found.length < 2) return [];
+    return shared.positional
+      .filter((name) => shared.field_language[name] !== "en")
+      .map((name) => ({
+        field: name,
+        words: found,
+        slop: shared.proximity_slop,
+        weight: shared.weights[name] * shared.proximity_weight,
+      }));
+  }
+
+  /**
+   * The posting buckets the leaves read. The exact field holds only words with a
+   * non-ASCII character, so an all-ASCII exact word needs no bucket.
+   */
+  function leafFiles(index, leaves) {
+    const names = [];
+    for (const leaf of leaves) {
+      for (const word of leaf.words) {
+        if (leaf.field !== rules().exact_field || !ASCII.test(word)) {
+          names.push(index.postingsFile(word));
+        }
+      }
+    }
+    return names;
+  }
+
+  /** GardenSearcher._hit(): one result with its snippet, from the note's fragment. */
+  async function hit(index, doc, score, queryTerms) {
+    const fragment = await file("fragments/" + doc);
+    const snippet = makeSnippet(fragment.text, fragment.sections, queryTerms,
+      fragment.language === "en" ? "en" : "fr");
+    return {
+      doc, path: fragment.path, url: fragment.url, title: fragment.title,
+      tags: fragment.tags, score,
+      snippet: snippet.text, highlights: snippet.highlights,
+      section: snippet.section, anchor: snippet.anchor,
+    };
+  }
+
+  /**
+   * The files a parsed query reads that are known before any vocabulary is: the
+   * words shards of its tags, its title key and its words (whether each word
+   * exists), and the posting buckets of its non-prefix clauses' terms. Fetched
+   * together, so a query costs one round of requests.
+   */
+  function knownFiles(index, parsed, tagKeys, queryKey) {
+    const names = tagKeys.concat(queryKey ? [queryKey] : []).map((k) => index.wordsFile(k));
+    for (const clause of parsed.units.flat()) {
+      if (clause.kind !== "word") continue;
+      for (const word of clauseWords(index, clause)) names.push(index.wordsFile(word));
+    }
+    for (const clause of parsed.units.flat().concat(parsed.excluded)) {
+      if (clause.kind === "prefix") continue;
+      names.push(...leafFiles(index, clauseLeaves(index, clauseTerms(index, clause))));
+    }
+    return names;
+  }
+
+  /**
+   * GardenSearcher._list(): only filters, every matching note by title. `docs` are
+   * in title order already (tag lists are written so): only the notes shown are read.
+   */
+  async function list(index, docs, limit) {
+    return Promise.all(docs.slice(0, limit).map((d) => hit(index, d, 0.0, new Set())));
+  }
+
+  /** GardenSearcher.search(): the same results, in the same order, as the CLI. */
+  async function search(text, options = {}) {
+    const limit = options.limit === undefined ? 10 : options.limit;
+    const extraTags = options.tags || [];
+    text = text === undefined || text === null ? "" : String(text);
+    const index = await indexView();
+    let parsed = parseQuery(text);
+    const warnings = parsed.warnings.slice();
+    const tagKeysOf = (query) => extraTags.concat(query.tags).map(key).filter((k) => k);
+    // The exact title key ranks notes only for plain queries with words.
+    const titleKeyOf = (query, typed) => (query.plain && query.units.length ? key(typed) : "");
+    // Start fetching what the query as typed needs while its words are checked.
+    index.load(knownFiles(index, parsed, tagKeysOf(parsed), titleKeyOf(parsed, text)))
+      .catch(() => {}); // awaited (and retried) below
+    const suggestion = await repair(index, parsed);
+    if (suggestion) parsed = parseQuery(suggestion);
+    const tagKeys = tagKeysOf(parsed);
+    const queryKey = titleKeyOf(parsed, suggestion || text);
+
+    // Prefix clauses need their words shards before their terms are known.
+    const allClauses = parsed.units.flat().concat(parsed.excluded);
+    const vocabularyFiles = allClauses.filter((c) => c.kind === "prefix")
+      .flatMap((c) => prefixFiles(index, c));
+    await index.load(vocabularyFiles.concat(knownFiles(index, parsed, tagKeys, queryKey)));
+    const units = parsed.units.map((unit) => unit.map((c) => clauseTerms(index, c)));
+    const unitClauses = units.map((unit) => unit.map((c) => clauseLeaves(index, c)));
+    const maskLeaves = parsed.excluded.flatMap((c) => clauseLeaves(index, clauseTerms(index, c)));
+    const proximity = proximityLeaves(index, units);
+    await index.load(leafFiles(index, unitClauses.flat(2).concat(maskLeaves, proximity)));
+
+    // Tag filters: notes carrying every tag (per note, how many of the tags it has).
+    const count = index.docCount;
+    let filter = null;
+    tagKeys.forEach((tagKey, number) => {
+      if (filter === null) filter = new Int32Array(count);
+      for (const doc of index.tagNotes(tagKey)) if (filter[doc] === number) filter[doc] += 1;
+    });
+    const required = tagKeys.length;
+    const memo = new Map();
+    const mask = markDocs(index, maskLeaves, memo, new Uint8Array(count));
+    const response = (total, results) => ({ query: text, total, suggestion, results, warnings });
+
+    if (!units.length) {
+      if (filter === null) return response(0, []);
+      // Every tag lists its notes in title order, the order of this listing.
+      const docs = index.tagNotes(tagKeys[0])
+        .filter((doc) => filter[doc] === required && !mask[doc]);
+      return response(docs.length, await list(index, docs, limit));
+    }
+
+    const kept = (doc) => !mask[doc] && (filter === null || filter[doc] === required);
+    const { scores, unitsMatched, touched } =
+      queryScores(index, unitClauses, proximity, memo, kept);
+    const exactDocs = new Uint8Array(count);
+    if (queryKey) for (const doc of index.keyNotes(queryKey)) exactDocs[doc] = 1;
+    const rows = touched.map((doc) =>
+      [doc, unitsMatched[doc], exactDocs[doc] ? 0 : 1, scores[doc] * index.boost(doc)]);
+    const queryTerms = new Set();
+    for (const unit of units) {
+      for (const clause of unit) {
+        for (const group of clause.french.concat(clause.english)) {
+          for (const term of group) queryTerms.add(term);
+        }
+      }
+    }
+    const results = await Promise.all(
+      firstRows(rows, limit).map((row) => hit(index, row[0], row[3], queryTerms)));
+    return response(rows.length, results);
+  }
+
+  return { search, manifest };
+}
+
+// What search-core.js gives its users: the engine, and the pipeline's functions
+// (after `useRules`, which an engine calls when it loads its manifest).
+const PUBLIC = {
+  useRules,
+  normalize,
+  fold,
+  tokens,
+  terms,
+  key,
+  parseQuery,
+  allowedEdits,
+  editDistance,
+  bestCorrection,
+  prefixExpansions,
+  makeSnippet,
+  highlightParts,
+  shardKey,
+  termBucket,
+  createEngine,
+};

@@ -1,0 +1,119 @@
+// snippets.js: the passage of a note that shows why it matched
+// (museumxtd_search/analysis/snippets.py), and its highlights cut for display.
+
+/** _cut(): widen [start, end) to word boundaries (`chars` indexable by code point). */
+function cut(chars, start, end) {
+  while (start > 0 && !isSpace(chars[start - 1])) start -= 1;
+  while (end < chars.length && !isSpace(chars[end])) end += 1;
+  return [start, end];
+}
+
+function slice(chars, start, end) {
+  return typeof chars === "string" ? chars.slice(start, end) : chars.slice(start, end).join("");
+}
+
+/** _ellipsis(): the passage on one line, with "…" where text was cut off. */
+function ellipsis(chars, start, end) {
+  const body = slice(chars, start, end).replace(/\n/g, " ");
+  return (start > 0 ? "…" : "") + body + (end < chars.length ? "…" : "");
+}
+
+/**
+ * make_snippet(): the passage of `text` that best shows `queryTerms` (a Set of
+ * stemmed terms). Returns {text, highlights: [[start, end], ...] in code points
+ * of the snippet, section, anchor}. `sections` are [heading, anchor, start].
+ */
+function makeSnippet(text, sections, queryTerms, language = "fr") {
+  const width = rules().snippet_width;
+  text = normalize(text);
+  const chars = codePoints(text);
+  const wanted = queryTerms instanceof Set ? queryTerms : new Set(queryTerms || []);
+  const initials = new Set([...wanted].filter((t) => t)
+    .map((t) => String.fromCodePoint(t.codePointAt(0))));
+  const matches = wanted.size
+    ? analyse(text, language === "en" ? "en" : "fr", initials)
+      .filter((t) => wanted.has(t.term))
+    : [];
+  if (!matches.length) {
+    const [, end] = cut(chars, 0, Math.min(chars.length, width));
+    return { text: ellipsis(chars, 0, end), highlights: [], section: "", anchor: "" };
+  }
+  const starts = sections && sections.length ? sections.map((s) => s[2]) : [0];
+  const sectionOf = (offset) => {
+    let index = 0;
+    starts.forEach((start, number) => {
+      if (start <= offset) index = number;
+    });
+    return index;
+  };
+  const bySection = new Map();
+  for (const match of matches) {
+    const number = sectionOf(match.start);
+    if (!bySection.has(number)) bySection.set(number, []);
+    bySection.get(number).push(match);
+  }
+  // The section with the most distinct terms, then the most matches, then the first.
+  let best = null;
+  let bestRank = null;
+  for (const [number, found] of bySection) {
+    const rank = [-new Set(found.map((m) => m.term)).size, -found.length, number];
+    if (bestRank === null || rank[0] < bestRank[0] ||
+        (rank[0] === bestRank[0] && (rank[1] < bestRank[1] ||
+          (rank[1] === bestRank[1] && rank[2] < bestRank[2])))) {
+      best = number;
+      bestRank = rank;
+    }
+  }
+  const chosen = bySection.get(best);
+  const sectionEnd = best + 1 < starts.length ? starts[best + 1] : chars.length;
+  // Densest window: the match that begins the most distinct terms within `width`.
+  let windowStart = null;
+  let windowRank = null;
+  for (const first of chosen) {
+    const distinct = new Set(
+      chosen.filter((m) => first.start <= m.start && m.end - first.start <= width)
+        .map((m) => m.term),
+    ).size;
+    if (windowRank === null || distinct > windowRank[0] ||
+        (distinct === windowRank[0] && first.start < windowRank[1])) {
+      windowStart = first.start;
+      windowRank = [distinct, first.start];
+    }
+  }
+  const lead = windowStart > starts[best]
+    ? Math.min(rules().snippet_lead, windowStart - starts[best])
+    : 0;
+  let start = Math.max(starts[best], windowStart - lead);
+  let end = Math.min(sectionEnd, start + width);
+  [start, end] = cut(chars, start, end);
+  const snippet = ellipsis(chars, start, end);
+  const offset = start - (start > 0 ? 1 : 0);
+  const highlights = matches
+    .filter((m) => m.start >= start && m.end <= end)
+    .map((m) => [m.start - offset, m.end - offset]);
+  const [section, anchor] = sections && sections.length
+    ? [sections[best][0], sections[best][1]]
+    : ["", ""];
+  return { text: snippet, highlights, section, anchor };
+}
+
+/**
+ * For display: cut `snippet` at `highlights` (code point offsets) into
+ * [{text, highlighted}] parts, so a page can wrap the matches in <mark>.
+ */
+function highlightParts(snippet, highlights) {
+  const chars = Array.from(snippet);
+  const parts = [];
+  let position = 0;
+  const add = (start, end, highlighted) => {
+    if (end > start) parts.push({ text: chars.slice(start, end).join(""), highlighted });
+  };
+  for (const [start, end] of highlights || []) {
+    if (start < position) continue;
+    add(position, start, false);
+    add(start, end, true);
+    position = end;
+  }
+  add(position, chars.length, false);
+  return parts;
+}

@@ -1,0 +1,62 @@
+"""Every pickle the tool reads is read safely (engine/storage/pickles.py): data files
+name no function but the one protocol 2 writes bytes with, snapshots only our records,
+and Whoosh's encoded positions are decoded without unpickling."""
+
+from __future__ import annotations
+
+import pickle
+import random
+import zlib
+
+import pytest
+
+from museumxtd_search.engine.storage import postings
+from museumxtd_search.engine.storage.pickles import decode_int_list, load_data, load_records
+
+
+class Boom:
+    """A pickle that would run a command when loaded by pickle.loads."""
+
+    def __reduce__(self):
+        import os
+
+        return (os.system, ("echo pwned > /dev/null",))
+
+
+def test_data_pickles_load_numbers_strings_bytes_and_containers():
+    value = ((1, 2, 300), [1.5, None], {"path": "a.md", "meta": b"\x00\xff"}, "é")
+    assert load_data(pickle.dumps(value, 2)) == value
+    assert load_data(pickle.dumps(value, pickle.HIGHEST_PROTOCOL)) == value
+
+
+@pytest.mark.parametrize("protocol", [2, pickle.HIGHEST_PROTOCOL])
+def test_a_data_pickle_naming_a_function_is_refused_before_it_runs(protocol):
+    with pytest.raises(pickle.UnpicklingError, match="refused to load posix.system"):
+        load_data(pickle.dumps(Boom(), protocol))
+
+
+def test_records_load_only_the_classes_their_reader_lists():
+    assert load_records(pickle.dumps({1, 2}, 2),
+                        lambda module, name: set if name == "set" else None) == {1, 2}
+    with pytest.raises(pickle.UnpicklingError):
+        load_records(pickle.dumps(Boom(), 2), lambda module, name: None)
+
+
+def test_encoded_positions_decode_as_pickle_would_without_unpickling():
+    rng = random.Random(1)
+    for size in (0, 1, 2, 999, 1000, 1001, 2500):
+        values = [rng.choice([0, 7, 255, 256, 65535, 65536, 2**31 - 1, 2**31, 2**40])
+                  for _ in range(size)]
+        assert decode_int_list(pickle.dumps(values, 2)) == values
+    with pytest.raises(ValueError):
+        decode_int_list(pickle.dumps(Boom(), 2))
+
+
+def test_a_compressed_block_whose_head_is_cut_short_is_decoded_whole():
+    # The values' marker appears inside the first 2,048 bytes (weights held as bytes),
+    # so the cut finds no ids of the right count: the fallback must decode the whole
+    # block, not the truncated head it decompressed first.
+    ids = tuple(range(10))
+    weights = tuple(bytes([n % 256]) * 9 for n in range(300))
+    data = zlib.compress(pickle.dumps((ids, weights, ()), 2))
+    assert postings._ids_and_weights(data, 1, len(ids)) == (ids, weights)

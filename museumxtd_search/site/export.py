@@ -234,11 +234,14 @@ class SitePlan:
 
 
 def plan_site(vault: Vault, folders: list[Path], allow_html: bool, site_title: str,
-              base_url: str, out: Path, resolved: dict[str, list] | None = None) -> SitePlan:
+              base_url: str, out: Path, resolved: dict[str, list] | None = None,
+              urls: dict[str, str] | None = None) -> SitePlan:
     """The plan of ``vault``'s site (see ``SitePlan``), for pages written into ``out``;
-    ``resolved`` are the notes' links already resolved by ``vault.links``, if known."""
+    ``resolved`` (the notes' links resolved by ``vault.links``) and ``urls`` (their
+    ``page_urls``) when the caller knows them already."""
     notes = vault.notes
-    urls = page_urls(n.path for n in notes)
+    if urls is None:
+        urls = page_urls(n.path for n in notes)
     if resolved is None:
         resolved = {note.path: vault.links.resolve_all(note) for note in notes}
     backlinks: dict[str, set[str]] = {}

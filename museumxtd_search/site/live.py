@@ -43,7 +43,6 @@ from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import environment, template_folders
 from museumxtd_search.site.urls import asset_url, page_urls
 from museumxtd_search.site.writer import SiteWriter
-from museumxtd_search.vault.catalog import display_titles, link_table
 from museumxtd_search.vault.files import GardenFiles, find_files
 from museumxtd_search.vault.reading import Vault, read_notes, read_vault, with_title
 from museumxtd_search.vault.references import dead_references
@@ -94,7 +93,7 @@ class LiveSite:
                               force=True, allow_html=self.allow_html,
                               site_title=self.site_title, vault=vault,
                               base_url=self.base_url, analyzed=analyzed)
-        urls = page_urls(note.path for note in vault.notes)
+        urls = self.urls = page_urls(note.path for note in vault.notes)
         self.search = ClientIndexUpdate(build_client_index(
             analyzed, [urls[item.note.path] + "index.html" for item in analyzed]), analyzed)
         self.problems = [*summary.warnings, *map(str, summary.dead_references)]
@@ -140,20 +139,20 @@ class LiveSite:
         old_entries = {entry.path: entry for entry in old.entries}
         if any(not entry.same_names(old_entries[path]) for path, (_, entry) in fresh.items()):
             return False  # names moved: links anywhere may resolve elsewhere
+        # Same names for every note: the same display titles (``catalog.display_titles``).
         entries = [fresh[e.path][1] if e.path in fresh else e for e in old.entries]
-        titles = display_titles(entries)
-        if any(title != old.links.titles.get(path) for path, title in titles.items()):
-            return False
+        titles = old.links.titles
         notes = tuple(with_title(fresh[n.path][0], titles[n.path]) if n.path in fresh else n
                       for n in old.notes)
+        # Same names, titles and files: the link table is the one the garden had.
         vault = Vault(old.root, notes, files.assets, (*files.warnings, *read.warnings),
-                      link_table(entries, titles, files.assets), tuple(entries), files)
+                      old.links, tuple(entries), files)
         # Same names, same files: every other note's links resolve as they did.
         resolved = {note.path: (vault.links.resolve_all(note) if note.path in fresh
                                 else self.resolved[note.path]) for note in notes}
         folders = template_folders(self.templates)
         plan = plan_site(vault, folders, self.allow_html, self.site_title or _site_title(vault),
-                         self.base_url, self.out, resolved)
+                         self.base_url, self.out, resolved, self.urls)
         index_of = {note.path: number for number, note in enumerate(notes)}
         affected = self._affected(plan, set(fresh))
         written = _PageMaker(plan.job).write([index_of[path] for path in sorted(affected)])

@@ -20,6 +20,7 @@ served. ``version`` grows with each refresh, so open pages reload (``site.serve`
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -98,6 +99,11 @@ class LiveSite:
             analyzed, [urls[item.note.path] + "index.html" for item in analyzed]), analyzed)
         self.problems = [*summary.warnings, *map(str, summary.dead_references)]
         self.version += 1
+        # What was read stays alive as long as the preview: out of the collector's
+        # sight, a full collection during a refresh no longer walks millions of
+        # objects (seconds at 10,000 notes, measured on the first save).
+        gc.collect()
+        gc.freeze()
         return summary
 
     # --- refreshing ----------------------------------------------------------------------

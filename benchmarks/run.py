@@ -89,6 +89,8 @@ class GardenFigures:
     pagefind_files: FolderSize | None = None
     ours_browser: browser.BrowserFigures | None = None
     pagefind_browser: browser.BrowserFigures | None = None
+    live_ms: list[float] = field(default_factory=list)  # serve --watch: save -> page reloaded
+    live_refresh_ms: list[float] = field(default_factory=list)  # the server's own work
     skipped: dict[str, str] = field(default_factory=dict)  # what -> why not measured
 
 
@@ -231,6 +233,17 @@ def measure_in_process(work: Path, figures: GardenFigures, repeat: int) -> None:
             by_query[text] = statistics.median(timings)
 
 
+def measure_live_preview(garden: Garden, work: Path, figures: GardenFigures,
+                         repeat: int) -> None:
+    """``serve --watch`` from a saved note to its page reloaded (``live_preview.py``)."""
+    run = run_measured([sys.executable, str(BENCHMARKS / "live_preview.py"),
+                        str(garden.notes_dir), str(work), "--repeat", str(repeat)],
+                       cwd=_code(), env=_env())
+    answer = json.loads(run.stdout)
+    figures.live_ms.extend(answer["ms"])
+    figures.live_refresh_ms.extend(answer["refresh_ms"])
+
+
 # --- Pagefind ------------------------------------------------------------------------
 
 def pagefind_executable() -> str | None:
@@ -293,6 +306,8 @@ def measure_garden(garden: Garden, work: Path, repeat: int, build_repeat: int | 
     log(f"{garden.name}: query process ×{repeat}, in-process {len(QUERIES)} queries ×{repeat}")
     measure_query_process(garden, work, figures, repeat)
     measure_in_process(work, figures, repeat)
+    log(f"{garden.name}: serve --watch, save -> reloaded page ×{heavy}")
+    measure_live_preview(garden, work, figures, heavy)
     log(f"{garden.name}: Pagefind ×{heavy}")
     site_copy = measure_pagefind_index(site_dir, work, figures, heavy)
     log(f"{garden.name}: browser")

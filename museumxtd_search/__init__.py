@@ -25,13 +25,13 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["Garden", "LinkRow", "open_garden", "__version__"]
+__all__ = ["Garden", "open_garden", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
     # The API is loaded on first use: ``python -m museumxtd_search query`` imports this
     # package before anything else, and must not pay for what it does not use.
-    if name in ("Garden", "LinkRow", "open_garden"):
+    if name in ("Garden", "open_garden"):
         from museumxtd_search import api
 
         return getattr(api, name)

@@ -7,7 +7,7 @@ commands (``index``, ``query``, ``links``, ``export``, ``check``)::
     garden.index()                                  # -> BuildSummary
     for hit in garden.query("réseaux sociaux", limit=5).results:
         print(hit.title, hit.path, hit.snippet)
-    broken = [link for link in garden.links() if link.broken]
+    dead = [reference for reference in garden.links() if reference.broken]
     garden.export("site")                           # -> ExportSummary
     garden.export_into("docs")                      # -> AddSearchSummary (another generator's site)
     stale = [f for f in garden.check(site="site") if not f.fresh]
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from museumxtd_search.engine.search import SearchResponse
@@ -29,28 +29,9 @@ if TYPE_CHECKING:
     from museumxtd_search.index.freshness import Freshness
     from museumxtd_search.site.existing_site import AddSearchSummary
     from museumxtd_search.site.export import ExportSummary
+    from museumxtd_search.vault.references import Reference
 
 Progress = Callable[[int, int], None]
-
-
-class LinkRow(NamedTuple):
-    """One link of a note and what it resolves to (``resolved`` is ``None``: broken)."""
-
-    source: str
-    line: int
-    target: str
-    heading: str | None
-    label: str | None
-    embed: bool
-    kind: str
-    resolved: str | None
-
-    @property
-    def broken(self) -> bool:
-        return self.resolved is None
-
-    def to_json(self) -> dict[str, object]:
-        return self._asdict()
 
 
 class Garden:
@@ -129,15 +110,16 @@ class Garden:
         tell("built", summary)
 
     # --- links -------------------------------------------------------------------------
-    def links(self) -> list[LinkRow]:
-        """Every link of every note, in note and reading order, with what it resolves to."""
+    def links(self) -> list[Reference]:
+        """Every reference of every note (wikilinks, embeds, Markdown links and images,
+        raw HTML ``src``/``href``/``srcset``), in note and reading order, resolved:
+        ``broken`` when it leads nowhere (``vault.references``)."""
         from museumxtd_search.vault.reading import read_vault
+        from museumxtd_search.vault.references import garden_references
 
         self._require_notes()
         vault = read_vault(self.notes, self.exclude)
-        return [LinkRow(note.path, r.link.line, r.link.target, r.link.heading, r.link.label,
-                        r.link.embed, r.link.kind, r.target_path)
-                for note in vault.notes for r in vault.links.resolve_all(note)]
+        return garden_references(vault.links, vault.notes)
 
     # --- export ------------------------------------------------------------------------
     def export(self, out: Path | str = "site", templates: Path | None = None,

@@ -65,6 +65,8 @@ def _print_summary(summary, as_json: bool) -> None:
         return
     for warning in summary.warnings:
         click.echo(f"warning: {warning}", err=True)
+    for reference in getattr(summary, "dead_references", ()):  # an export's
+        click.echo(str(reference), err=True)  # "path:line: dead image …: no such file"
     click.echo(summary.line())
 
 
@@ -329,17 +331,49 @@ def _export_into(given: set[str], notes_dir: Path, exclude: tuple[str, ...], int
 @click.option("--out", "out_dir", default="site", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder of the site.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-def serve_command(out_dir: Path, port: int) -> None:
+@click.option("--watch", is_flag=True,
+              help="Export --notes into --out, then rewrite what each saved note changes "
+                   "and reload open pages.")
+@_notes_option
+@click.option("--templates", "templates_dir", default=None,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="With --watch: folder of templates overriding the bundled ones.")
+@click.option("--title", "site_title", default=None, help="With --watch: site title.")
+@click.option("--allow-html", is_flag=True, help="With --watch: keep raw HTML unsanitised.")
+def serve_command(out_dir: Path, port: int, watch: bool, notes_dir: Path,
+                  exclude: tuple[str, ...], templates_dir: Path | None, site_title: str | None,
+                  allow_html: bool) -> None:
     """Preview the exported site on http://127.0.0.1:PORT/ (Ctrl+C stops)."""
-    import functools
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    import time
 
-    if not (out_dir / "index.html").is_file():
+    from museumxtd_search.site.export import ExportRefusedError, check_output
+    from museumxtd_search.site.live import LiveSite
+    from museumxtd_search.site.serve import preview_server
+
+    live = None
+    if watch:
+        _require_notes(notes_dir)
+        try:
+            check_output(out_dir, False, notes_dir)
+        except ExportRefusedError as error:
+            raise click.ClickException(str(error)) from None
+        live = LiveSite(notes_dir, out_dir, exclude, templates_dir, allow_html, site_title)
+        for problem in live.problems:
+            click.echo(f"warning: {problem}", err=True)
+        click.echo(live.summary.line(), err=True)
+    elif not (out_dir / "index.html").is_file():
         raise click.UsageError(f"no exported site in {out_dir}: run museumxtd-search export")
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out_dir))
-    with ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        click.echo(f"serving {out_dir} on http://127.0.0.1:{server.server_address[1]}/", err=True)
-        server.serve_forever()
+
+    def report(done) -> None:
+        click.echo(done.line(), err=True)
+        for problem in done.problems:
+            click.echo(f"warning: {problem}", err=True)
+
+    with preview_server(out_dir, port, live, report) as server:
+        click.echo(f"serving {out_dir} on http://127.0.0.1:{server.server_address[1]}/"
+                   + (" (watching the notes)" if live else ""), err=True)
+        while True:
+            time.sleep(3600)
 
 
 # --- check ----------------------------------------------------------------------------
@@ -374,23 +408,24 @@ def check_command(notes_dir: Path, exclude: tuple[str, ...], index_dir: Path,
 
 @cli.command("links")
 @_notes_option
-@click.option("--broken", is_flag=True, help="Only links that resolve to nothing.")
-@click.option("--strict", is_flag=True, help="Exit 1 when there is any broken link.")
+@click.option("--broken", is_flag=True, help="Only references that lead nowhere.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any reference leads nowhere.")
 @_json_option
 def links_command(notes_dir: Path, exclude: tuple[str, ...], broken: bool, strict: bool,
                   as_json: bool) -> None:
-    """List the garden's links and what they resolve to."""
-    rows = [row for row in _garden(notes_dir, exclude=exclude).links()
-            if row.broken or not broken]
-    broken_count = sum(1 for row in rows if row.broken)
+    """List every reference of the notes (wikilinks, embeds, Markdown links and images,
+    raw HTML src/href) and what it resolves to."""
+    references = [reference for reference in _garden(notes_dir, exclude=exclude).links()
+                  if reference.broken or not broken]
+    dead = sum(1 for reference in references if reference.broken)
     if as_json:
-        _print_json({"links": [row.to_json() for row in rows], "broken": broken_count})
+        _print_json({"links": [reference.to_json() for reference in references],
+                     "broken": dead})
     else:
-        for row in rows:
-            target = row.target + (f"#{row.heading}" if row.heading else "")
-            click.echo(f"{row.source}:{row.line}: [[{target}]] -> {row.resolved or 'BROKEN'}")
-        click.echo(f"{len(rows)} link(s), {broken_count} broken", err=True)
-    if strict and broken_count:
+        for reference in references:
+            click.echo(reference.line())
+        click.echo(f"{len(references)} reference(s), {dead} leading nowhere", err=True)
+    if strict and dead:
         sys.exit(1)
 
 

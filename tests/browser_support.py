@@ -60,6 +60,13 @@ def browser():
         launched.close()
 
 
+@pytest.fixture
+def page(browser):
+    """A fresh page in its own context (see ``watched_page``)."""
+    with watched_page(browser) as opened:
+        yield opened
+
+
 @contextlib.contextmanager
 def serve(folder: Path) -> Iterator[str]:
     """Serve ``folder`` on a free loopback port; yields the base URL."""

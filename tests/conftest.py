@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
-from browser_support import browser  # noqa: F401 - the shared Chromium fixture
+from browser_support import browser, page  # noqa: F401 - the shared Chromium fixtures
 from node_support import node  # noqa: F401 - the shared Node fixture
 
 from museumxtd_search.index.build import BuildSummary, build_index

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from browser_support import serve, watched_page
+from browser_support import serve
 
 from museumxtd_search.index.build import build_index
 from museumxtd_search.index.searcher import GardenSearcher
@@ -21,12 +21,6 @@ CORPUS_DIR = REPO_ROOT.parent / "shared/corpus/museumxtd"
 pytestmark = pytest.mark.browser
 
 PAYLOAD = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=1</script>"
-
-
-@pytest.fixture
-def page(browser):
-    with watched_page(browser) as opened:
-        yield opened
 
 
 @pytest.fixture(scope="module")

@@ -89,6 +89,32 @@ def test_links_strict_fails_on_the_bundled_garden_which_has_missing_notes(tmp_pa
     assert "BROKEN" in result.stdout
 
 
+def pre_commit_hooks() -> dict[str, list[str]]:
+    """Each hook of ``.pre-commit-hooks.yaml`` with the ``args`` docs/ci.md gives it."""
+    import yaml
+
+    hooks = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    documented = yaml.safe_load(re.search(r"```yaml\n(repos:.*?)```",
+                                          WORKFLOW_DOC.read_text("utf-8"), re.DOTALL).group(1))
+    args = {hook["id"]: hook.get("args", []) for hook in documented["repos"][0]["hooks"]}
+    return {hook["id"]: [*shlex.split(hook["entry"]), *args[hook["id"]]] for hook in hooks}
+
+
+def test_the_pre_commit_hooks_pass_on_a_clean_garden_and_fail_on_a_dead_reference(tmp_path):
+    clean_garden(tmp_path)
+    run(["museumxtd-search", "index", "--notes", "notes", "--index", "index"], tmp_path)
+    hooks = pre_commit_hooks()
+    assert set(hooks) == {"museumxtd-links", "museumxtd-check"}
+    for command in hooks.values():
+        result = run(command, tmp_path)
+        assert result.returncode == 0, (command, result.stdout, result.stderr)
+    (tmp_path / "notes" / "Accueil.md").write_text("![logo](/images/absent.png)\n", "utf-8")
+    links = run(hooks["museumxtd-links"], tmp_path)
+    assert links.returncode == 1
+    assert "Accueil.md:1: image /images/absent.png -> BROKEN" in links.stdout
+    assert run(hooks["museumxtd-check"], tmp_path).returncode == 1  # the index is stale
+
+
 def test_check_calls_an_index_of_another_schema_stale_as_query_would_rebuild_it(tmp_path):
     from museumxtd_search.index import generations, side_files
 

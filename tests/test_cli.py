@@ -315,7 +315,7 @@ def test_links_broken_lists_missing_targets(invoke, bundled_notes):
     assert any(re.fullmatch(r"Notes/Stratégie numérique\.md:\d+: "
                             r"\[\[Plan de transformation 2025\]\] -> BROKEN", line)
                for line in lines)
-    assert re.search(rf"{len(lines)} link\(s\), {len(lines)} broken", result.stderr)
+    assert re.search(rf"{len(lines)} reference\(s\), {len(lines)} leading nowhere", result.stderr)
 
 
 def test_links_lists_resolved_targets(invoke, make_vault):
@@ -332,9 +332,9 @@ def test_links_json(invoke, make_vault):
     assert data["broken"] == 1
     assert data["links"] == [
         {"source": "a.md", "line": 4, "target": "Cible", "heading": "Partie", "label": "voir",
-         "embed": False, "kind": "wikilink", "resolved": "Cible.md"},
+         "embed": False, "kind": "wikilink", "resolved": "Cible.md", "problem": None},
         {"source": "a.md", "line": 5, "target": "logo.png", "heading": None, "label": None,
-         "embed": True, "kind": "wikilink", "resolved": None},
+         "embed": True, "kind": "embed", "resolved": None, "problem": "no such file"},
     ]
 
 

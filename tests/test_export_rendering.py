@@ -26,9 +26,8 @@ import museumxtd_search.site.pages as pages
 from museumxtd_search.analysis.documents import analyze_note
 from museumxtd_search.cli import describe
 from museumxtd_search.site.export import export_site
-from museumxtd_search.site.markdown_render import GardenExtension, NoteRenderer, RenderContext
+from museumxtd_search.site.markdown_render import NoteRenderer, RenderContext, garden_extensions
 from museumxtd_search.site.urls import asset_url, page_urls
-from museumxtd_search.text.slugs import heading_slugify
 from museumxtd_search.vault.reading import parse_note, read_vault
 from museumxtd_search.vault.resolver import LinkTable
 
@@ -66,6 +65,15 @@ CASES = {
     "stars only": "*penché* et **gras**\n\n> ***tout***\n",
     "raw html": "<div>bloc <b>x</b></div>\n\n<span onclick=x>inline</span> <!-- c -->\n",
     "horizontal rules": "a\n\n---\n\n***\n\n_ _ _\n",
+    "callouts": ("> [!tip] Un *titre*\n> corps [[Cible]]\n\n> [!faq]- Replié\n> caché\n\n"
+                 "> [!inconnu]\n> > [!note]+ imbriqué\n> > texte\n"),
+    "highlights, footnotes, tasks": ("==surligné== et appel[^1]\n\n- [ ] à faire\n- [x] fait\n\n"
+                                     "[^1]: La note.\n"),
+    "comments and block ids": "avant %% privé %% après\n\nBloc. ^bloc-1\n\n%% jamais fermé\n",
+    "highlighted code": ("```python\ndef f():\n    return '<b>'\n```\n\n"
+                         "- liste\n\n    ```js\n    a\n    ```\n"),
+    "html and files": ('<img src="/Notes/image.png" alt="i"><br>\n\n![x](/Notes/doc.pdf) '
+                       "[page](/Notes/Cible/#Section)\n\n<script>x</script>\n"),
     "everything": "",
 }
 CASES["everything"] = "\n\n".join(CASES.values())
@@ -78,12 +86,8 @@ ASSETS = ["Notes/image.png", "Notes/doc.pdf"]
 
 def stock_render(context: RenderContext, allow_html: bool) -> tuple[str, bool]:
     """What a fresh Python-Markdown with the toc extension, and nothing skipped, gives."""
-    md = markdown.Markdown(
-        extensions=["tables", "fenced_code", "sane_lists", "toc",
-                    GardenExtension(context, allow_html)],
-        extension_configs={"toc": {"slugify": lambda value, sep: heading_slugify(value)}},
-        output_format="html",
-    )
+    md = markdown.Markdown(extensions=garden_extensions(context, allow_html),
+                           output_format="html")
     try:
         return md.convert(context.note.markdown), False
     except RecursionError:

@@ -23,6 +23,7 @@ from museumxtd_search.engine.storage.postings import quantized_length
 from museumxtd_search.parallel import collector_paused
 from museumxtd_search.text.folding import fold
 from museumxtd_search.text.keys import key
+from museumxtd_search.vault.notes import Note
 
 FORMAT_VERSION = 5
 
@@ -107,6 +108,19 @@ def _add_postings(table: Postings, doc: int, field_terms: Sequence[str],
                                 *map(sub, islice(found, 1, None), found)])
 
 
+def note_fragment(note: Note, url: str) -> dict[str, object]:
+    """What the browser shows of a result: the note's fragment file."""
+    return {
+        "path": note.path,
+        "url": url,
+        "title": note.title,
+        "tags": list(note.tags),
+        "text": note.text,
+        "sections": [[s.heading, s.anchor, s.start] for s in note.sections],
+        "language": "en" if note.language == "en" else "fr",
+    }
+
+
 def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex:
     """Build the manifest, words shards, posting buckets and fragments; ``urls[i]`` is
     note i's page URL.
@@ -153,15 +167,7 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex
             tag_key = key(tag)
             tag_notes[tag_key].append(doc)
             tag_names.setdefault(tag_key, tag)
-        fragments.append({
-            "path": note.path,
-            "url": url,
-            "title": note.title,
-            "tags": list(note.tags),
-            "text": note.text,
-            "sections": [[s.heading, s.anchor, s.start] for s in note.sections],
-            "language": "en" if note.language == "en" else "fr",
-        })
+        fragments.append(note_fragment(note, url))
     # A tag's notes in title order (as the CLI lists them): a listing by tags alone
     # then reads the fragments of the notes it shows, not of every note listed.
     order = sorted(range(count), key=lambda doc: (analyzed[doc].note.title.lower(), doc))

@@ -212,7 +212,7 @@ def add_search(settings: SiteSettings,
                       "lang": settings.lang}, header),
         styles=ui_styles(folders),
         snippet=snippet(settings.base_url, relative_bundle),
-        write_index=lambda target, digest: write_client_index(index, target, digest))
+        write_index=lambda target, digest: write_client_index(index, target, digest=digest))
     written = write_bundle(folder, files, on_wait)
     summary.index, summary.changed = written.index, written.changed
     summary.snippet = files.snippet

@@ -35,6 +35,7 @@ from museumxtd_search.site.writer import SiteWriter
 from museumxtd_search.text.keys import key
 from museumxtd_search.vault.notes import VaultWarning
 from museumxtd_search.vault.reading import Vault
+from museumxtd_search.vault.references import Reference, dead_references
 
 MARKER = ".museumxtd-site"
 HOME_NOTES = ("index.md", "README.md", "Accueil.md")
@@ -55,14 +56,19 @@ class ExportSummary:
     broken_links: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    # Every reference that leads nowhere in the site (``vault.references``), the same
+    # list ``links --broken`` gives; ``broken_links`` counts them.
+    dead_references: list[Reference] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        data = asdict(self)
+        data["dead_references"] = [reference.to_json() for reference in self.dead_references]
+        return data
 
     def line(self) -> str:
         return (f"exported {self.pages} pages ({self.notes} notes, {self.searchable} searchable, "
                 f"{self.tags} tags, {self.assets} files) to {self.out}: {self.broken_links} "
-                f"broken links, {len(self.warnings)} warnings, {self.seconds:.2f} s")
+                f"dead references, {len(self.warnings)} warnings, {self.seconds:.2f} s")
 
 
 def check_output(out: Path, force: bool, notes_dir: Path | None = None) -> None:
@@ -211,37 +217,43 @@ def _site_title(vault: Vault) -> str:
     return vault.root.resolve().name.replace("-", " ").strip() or "Notes"
 
 
-def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_html: bool,
-                site_title: str, base_url: str,
-                analyzed: Sequence[AnalyzedNote] | None = None) -> ExportSummary:
-    """Write every file of the site into ``writer``'s folder.
+@dataclass
+class SitePlan:
+    """What every page of a site is made from, before any is written: page URLs, each
+    note's resolved links, backlinks (in ``job``), tags, the templates' common values."""
 
-    ``analyzed`` are the searchable notes of ``vault`` already analysed, in path order
-    (as an index build has them); without it they are analysed here. Note pages are
-    rendered in the background while this process analyses, writes the client index
-    and the other pages, then renders with the workers.
-    """
-    env = environment(folders)
+    urls: dict[str, str]
+    resolved: dict[str, list]
+    tags: dict[str, dict]
+    common: dict[str, object]
+    job: NotePages
+
+    def item(self, path: str) -> dict[str, str]:
+        """A note as lists show it."""
+        return {"path": path, "title": self.job.titles[path], "url": self.urls[path]}
+
+
+def plan_site(vault: Vault, folders: list[Path], allow_html: bool, site_title: str,
+              base_url: str, out: Path, resolved: dict[str, list] | None = None,
+              urls: dict[str, str] | None = None) -> SitePlan:
+    """The plan of ``vault``'s site (see ``SitePlan``), for pages written into ``out``;
+    ``resolved`` (the notes' links resolved by ``vault.links``) and ``urls`` (their
+    ``page_urls``) when the caller knows them already."""
     notes = vault.notes
-    urls = page_urls(n.path for n in notes)
-    resolved = {note.path: vault.links.resolve_all(note) for note in notes}
-    summary = ExportSummary(out="", notes=len(notes),
-                            warnings=[str(w) for w in vault.warnings])
-    summary.broken_links = sum(1 for links in resolved.values() for r in links if r.broken)
-
+    if urls is None:
+        urls = page_urls(n.path for n in notes)
+    if resolved is None:
+        resolved = {note.path: vault.links.resolve_all(note) for note in notes}
     backlinks: dict[str, set[str]] = {}
     for note in notes:
-        for item in resolved[note.path]:
-            if item.is_note and item.target_path and item.target_path != note.path:
-                backlinks.setdefault(item.target_path, set()).add(note.path)
-
+        for found in resolved[note.path]:
+            if found.is_note and found.target_path and found.target_path != note.path:
+                backlinks.setdefault(found.target_path, set()).add(note.path)
     tags: dict[str, dict] = {}
     for note in notes:
         for tag in note.tags:
             entry = tags.setdefault(key(tag), {"name": tag, "url": tag_url(key(tag)), "notes": []})
             entry["notes"].append(note)
-    summary.tags = len(tags)
-
     base_url = base_url.rstrip("/") + "/" if base_url else ""
     common = {"site_title": site_title, "note_count": len(notes), "lang": "fr",
               "base_url": base_url, "url": ""}
@@ -256,7 +268,30 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
         backlinks={path: sorted((item(p) for p in sources),
                                 key=lambda i: (i["title"].lower(), i["path"]))
                    for path, sources in backlinks.items()},
-        folders=folders, common=common, allow_html=allow_html, out=writer.folder)
+        folders=folders, common=common, allow_html=allow_html, out=out, titles=titles)
+    return SitePlan(urls, resolved, tags, common, job)
+
+
+def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_html: bool,
+                site_title: str, base_url: str,
+                analyzed: Sequence[AnalyzedNote] | None = None) -> ExportSummary:
+    """Write every file of the site into ``writer``'s folder.
+
+    ``analyzed`` are the searchable notes of ``vault`` already analysed, in path order
+    (as an index build has them); without it they are analysed here. Note pages are
+    rendered in the background while this process analyses, writes the client index
+    and the other pages, then renders with the workers.
+    """
+    env = environment(folders)
+    notes = vault.notes
+    plan = plan_site(vault, folders, allow_html, site_title, base_url, writer.folder)
+    urls, resolved, tags, common, job = plan.urls, plan.resolved, plan.tags, plan.common, plan.job
+    item = plan.item
+    summary = ExportSummary(out="", notes=len(notes),
+                            warnings=[str(w) for w in vault.warnings])
+    summary.dead_references = dead_references(vault.links, notes)
+    summary.broken_links = len(summary.dead_references)
+    summary.tags = len(tags)
     with start_note_pages(job) as rendering:
         searchable = [n for n in notes if n.searchable]
         # The client index is millions of small lists, written then dropped: collecting
@@ -313,7 +348,8 @@ def _write_other_pages(vault: Vault, writer: SiteWriter, env, common: dict[str, 
     home = next((n for n in notes if n.path in HOME_NOTES), None)
     home_body = ""
     if home is not None:
-        context = RenderContext(home, vault.links, urls, "", asset_url)
+        context = RenderContext(home, vault.links, urls, "", asset_url,
+                                notes={note.path: note for note in notes})
         home_body = render_markdown(context, allow_html)
     writer.page("", search_template.render(
         **common, root="", heading=site_title, home_body=home_body))

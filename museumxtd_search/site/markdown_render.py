@@ -1,8 +1,24 @@
-"""Render a note's Markdown to HTML with wikilinks resolved by the one resolver.
+"""Render a note's Markdown to HTML as Obsidian shows it, every reference resolved by
+the one resolver.
 
-Raw HTML in notes is escaped unless ``allow_html`` (trusted gardens only): a garden
-edited by many hands must not be able to run scripts in visitors' browsers. Link
-URLs with schemes other than http(s), mailto and tel are dropped for the same reason.
+Extensions (why each: ``docs/rendering.md``): tables, footnotes, ``toc`` (heading ids
+by the one slug rule, the anchors ``[[Note#Heading]]`` links expect), sane lists,
+pymdown-extensions' ``superfences`` + ``highlight`` (fenced code, also inside lists
+and callouts, highlighted by Pygments with no JavaScript), ``mark`` (``==text==``) and
+``tasklist`` (``- [ ]``), and ours for callouts, comments and block ids
+(``site.obsidian_syntax``) and for wikilinks, embeds, files and URLs (below).
+
+Raw HTML is kept and then passed through the sanitiser's allow-list
+(``site.sanitize``) unless ``allow_html`` (trusted gardens only): a garden edited by
+many hands must not be able to run scripts in visitors' browsers. Link URLs with
+schemes other than http(s), mailto and tel are dropped for the same reason.
+
+Every local reference (a wikilink, an embed, a Markdown link or image, a ``src``,
+``href`` or ``srcset`` of raw HTML) is resolved against the garden and rewritten
+relative to the page, so the site works under any base path and from ``file://``;
+files it names are recorded in ``used_assets`` to be copied. A reference that leads
+nowhere is shown as such (``.broken``, ``.missing``) or, in raw HTML, left as written:
+``vault.references`` reports the same ones.
 """
 
 from __future__ import annotations
@@ -12,28 +28,48 @@ import posixpath
 import re
 import sys
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from urllib.parse import unquote
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 
 import markdown
 import markdown.treeprocessors
 from markdown.extensions import Extension
-from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, unique
 from markdown.inlinepatterns import InlineProcessor
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
+from pymdownx.highlight import HighlightExtension
+from pymdownx.mark import MarkExtension
+from pymdownx.superfences import SuperFencesCodeExtension
+from pymdownx.tasklist import TasklistExtension
 
+from museumxtd_search.site.obsidian_syntax import ObsidianExtension
+from museumxtd_search.site.sanitize import sanitize_html
 from museumxtd_search.text.slugs import heading_slugify, slugify
-from museumxtd_search.vault.links import WIKILINK, link_text, parse_markdown_target, parse_wikilink
+from museumxtd_search.vault.comments import remove_comments
+from museumxtd_search.vault.links import (
+    HTML_TAG,
+    HTML_URL_ATTRIBUTE,
+    WIKILINK,
+    link_text,
+    parse_local_url,
+    parse_wikilink,
+    srcset_urls,
+)
 from museumxtd_search.vault.notes import Link, Note
 from museumxtd_search.vault.resolver import LinkTable, is_asset_name
+from museumxtd_search.vault.sections import find_block, find_section
 
 _SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
 _IMAGE_EXTENSIONS = frozenset("png jpg jpeg gif svg webp avif bmp ico".split())
+_MEDIA_EXTENSIONS = {"mp4": "video", "webm": "video", "mov": "video", "mp3": "audio",
+                     "m4a": "audio", "ogg": "audio", "oga": "audio", "wav": "audio"}
+# Embeds inside embeds: deeper ones (and any cycle) are shown as links.
+MAX_EMBED_DEPTH = 3
 
 
 @dataclass
@@ -50,6 +86,15 @@ class RenderContext:
     html: str = ""
     # Link targets already resolved by this renderer: many notes link to the same ones.
     resolved: dict[tuple[bool, str, str], str | None] = field(default_factory=dict)
+    # Every note by path (what embeds show), the page's own note (the note itself, or
+    # the note embedding this one) and the notes being embedded around this one.
+    notes: Mapping[str, Note] = field(default_factory=dict)
+    page_path: str = ""
+    chain: tuple[str, ...] = ()
+    # Stashed HTML this renderer wrote itself (embeds): its URLs are final already.
+    own_stash: set[int] = field(default_factory=set)
+    transclude: Callable[[Link, str], etree.Element | str] | None = None
+    urls_resolved: dict[tuple[str, str], tuple[str | None, bool]] = field(default_factory=dict)
 
     def resolve(self, link: Link) -> str | None:
         """``table.resolve(link, note).target_path``, remembered. The resolver reads the
@@ -68,12 +113,54 @@ class RenderContext:
             return found
 
 
+    def resolve_url(self, path: str) -> tuple[str | None, bool]:
+        """``table.resolve_url(path, note folder)``, remembered."""
+        cache_key = (path, self.note.folder)
+        found = self.urls_resolved.get(cache_key)
+        if found is None:
+            found = self.urls_resolved[cache_key] = self.table.resolve_url(*cache_key)
+        return found
+
+    def file_url(self, path: str) -> str:
+        """The URL, from this page, of the copied file ``path`` (recorded as used)."""
+        self.used_assets.add(path)
+        return self.root + self.asset_url(path)
+
+    def rewrite(self, url: str) -> tuple[str | None, bool]:
+        """What a URL written in the note becomes on the page, and whether it names a note
+        page: the relative URL of the page or copied file it names; ``None`` when it is
+        not local or names a place in this page (left as written); ``""`` when it leads
+        nowhere (the caller shows it as dead)."""
+        parsed = parse_local_url(url)
+        if parsed is None or not parsed[0]:
+            return None, False
+        path, fragment = parsed
+        found, is_note = self.resolve_url(path)
+        if found is None or (is_note and found not in self.page_urls):
+            return "", is_note
+        if is_note:
+            return _note_href(self, found, fragment), True
+        return self.file_url(found), False
+
+
+def _anchor(heading: str) -> str:
+    """The id a ``#heading`` (or ``#^block``) of a link points at on the page."""
+    return heading if heading.startswith("^") else heading_slugify(heading)
+
+
 def _note_href(context: RenderContext, path: str, heading: str | None) -> str:
-    anchor = f"#{heading_slugify(heading)}" if heading else ""
-    if path == context.note.path:
+    anchor = f"#{_anchor(heading)}" if heading else ""
+    if path == (context.page_path or context.note.path):
         return anchor or "#"
     # Explicit index.html: the site must also work opened from disk (file://).
     return context.root + context.page_urls[path] + "index.html" + anchor
+
+
+def _broken_link(link: Link, label: str) -> etree.Element:
+    element = etree.Element("span", {"class": "wikilink broken",
+                                     "title": f"Note absente : {link.target}"})
+    element.text = label
+    return element
 
 
 class WikilinkProcessor(InlineProcessor):
@@ -91,11 +178,10 @@ class WikilinkProcessor(InlineProcessor):
         if is_asset_name(link.target):
             return self._asset(link.target, target_path, label, link.embed), \
                 match.start(0), match.end(0)
+        if link.embed and target_path is not None and context.transclude is not None:
+            return context.transclude(link, target_path), match.start(0), match.end(0)
         if target_path is None or target_path not in context.page_urls:
-            element = etree.Element("span", {"class": "wikilink broken",
-                                             "title": f"Note absente : {link.target}"})
-            element.text = label
-            return element, match.start(0), match.end(0)
+            return _broken_link(link, label), match.start(0), match.end(0)
         element = etree.Element("a", {
             "class": "wikilink embed" if link.embed else "wikilink",
             "href": _note_href(context, target_path, link.heading),
@@ -110,17 +196,20 @@ class WikilinkProcessor(InlineProcessor):
                                              "title": f"Fichier absent : {target}"})
             element.text = f"[fichier absent : {target}]"
             return element
-        context.used_assets.add(path)
-        url = context.root + context.asset_url(path)
-        if embed and path.rpartition(".")[2].lower() in _IMAGE_EXTENSIONS:
+        url = context.file_url(path)
+        extension = path.rpartition(".")[2].lower()
+        if embed and extension in _IMAGE_EXTENSIONS:
             return etree.Element("img", {"src": url, "alt": label, "loading": "lazy"})
+        if embed and extension in _MEDIA_EXTENSIONS:
+            return etree.Element(_MEDIA_EXTENSIONS[extension], {"src": url, "controls": ""})
         element = etree.Element("a", {"href": url, "class": "asset"})
         element.text = label
         return element
 
 
 class LinkRewriter(Treeprocessor):
-    """Markdown links to local ``.md`` files point at pages; unsafe URLs are dropped."""
+    """Markdown links and images naming a note page or a file of the garden point at it;
+    dead ones are shown as such; unsafe URLs are dropped."""
 
     def __init__(self, md: markdown.Markdown, context: RenderContext) -> None:
         super().__init__(md)
@@ -131,24 +220,84 @@ class LinkRewriter(Treeprocessor):
         for element in root.iter():
             for attribute in ("href", "src"):
                 value = element.get(attribute)
-                if value is None or "wikilink" in element.get("class", ""):
+                if value is None or "wikilink" in element.get("class", "") \
+                        or element.get("class") == "asset":
                     continue
                 if not _SAFE_SCHEME.match(value.strip()):
                     del element.attrib[attribute]
                     continue
-                target = parse_markdown_target(value)
-                if target is None:
-                    continue
-                path, heading = target
-                found = context.table.resolve_target(path, context.note.folder)
-                if found and found in context.page_urls:
-                    element.set(attribute, _note_href(context, found, heading))
-                    element.set("class", "wikilink")
-                else:
-                    element.tag = "span"
-                    del element.attrib[attribute]
-                    element.set("class", "wikilink broken")
-                    element.set("title", f"Note absente : {unquote(path)}")
+                url, is_note = context.rewrite(value)
+                if url:
+                    element.set(attribute, url)
+                    if is_note:
+                        element.set("class", "wikilink")
+                elif url == "":
+                    _show_dead(element, attribute, value)
+
+
+def _show_dead(element: etree.Element, attribute: str, written: str) -> None:
+    """Turn a link or image whose URL leads nowhere into a visibly dead marker."""
+    shown = parse_local_url(written)
+    target = shown[0] if shown else written
+    del element.attrib[attribute]
+    if element.tag == "img":
+        alt = element.attrib.pop("alt", "")
+        element.attrib.clear()
+        element.tag = "span"
+        element.text = f"[image absente : {alt or target}]"
+        element.set("class", "embed missing")
+        element.set("title", f"Fichier absent : {target}")
+        return
+    element.tag = "span"
+    element.attrib.pop("title", None)
+    element.set("class", "wikilink broken")
+    element.set("title", f"Lien mort : {target}")
+
+
+class RawHtmlUrls(Postprocessor):
+    """URLs in the note's raw HTML (``src``, ``href``, ``srcset``) rewritten like
+    Markdown's: root-absolute ``/images/Logo.svg`` becomes the copied file's relative
+    URL. Runs on the stashed HTML before it is put back into the page."""
+
+    def __init__(self, md: markdown.Markdown, context: RenderContext) -> None:
+        super().__init__(md)
+        self.context = context
+
+    def run(self, text: str) -> str:
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for number, block in enumerate(stash):
+            if number not in self.context.own_stash and isinstance(block, str) and "=" in block:
+                stash[number] = HTML_TAG.sub(self._tag, block)
+        return text
+
+    def _tag(self, tag: re.Match[str]) -> str:
+        attributes = HTML_URL_ATTRIBUTE.sub(self._attribute, tag.group(2))
+        return tag.group()[:tag.start(2) - tag.start()] + attributes + \
+            tag.group()[tag.end(2) - tag.start():]
+
+    def _attribute(self, attribute: re.Match[str]) -> str:
+        value = attribute.group(4).strip("'\"")
+        urls = srcset_urls(value) if attribute.group(2).lower() == "srcset" else [value]
+        rewritten = value
+        for url in urls:
+            new = self.context.rewrite(url)[0]
+            if new:  # our URLs are slugs: nothing in them needs escaping
+                rewritten = rewritten.replace(url, new, 1)
+        if rewritten == value:
+            return attribute.group()
+        return f'{attribute.group(1)}{attribute.group(2)}{attribute.group(3)}"{rewritten}"'
+
+
+class Sanitizer(Postprocessor):
+    """The page's HTML through the allow-list (``site.sanitize``), last of all. Only
+    Markdown with a ``<`` can hold raw HTML: other notes skip it."""
+
+    def __init__(self, md: markdown.Markdown, context: RenderContext) -> None:
+        super().__init__(md)
+        self.context = context
+
+    def run(self, text: str) -> str:
+        return sanitize_html(text) if "<" in self.context.note.markdown else text
 
 
 class GardenExtension(Extension):
@@ -160,9 +309,28 @@ class GardenExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.inlinePatterns.register(WikilinkProcessor(self.context), "wikilink", 175)
         md.treeprocessors.register(LinkRewriter(md, self.context), "garden_links", 1)
+        md.postprocessors.register(RawHtmlUrls(md, self.context), "raw_html_urls", 35)
         if not self.allow_html:
-            md.preprocessors.deregister("html_block")
-            md.inlinePatterns.deregister("html")
+            md.postprocessors.register(Sanitizer(md, self.context), "sanitize", 1)
+
+
+FOOTNOTE_BACKLINK = "Retour à l'appel de note %d"
+
+
+def garden_extensions(context: RenderContext, allow_html: bool,
+                      unique_footnotes: bool = False) -> list[Extension]:
+    """The extensions every note is rendered with (objects, not names: a name is looked
+    up among the entry points of every installed distribution, ~30 ms per process)."""
+    return [
+        TableExtension(), SaneListExtension(),
+        SuperFencesCodeExtension(), HighlightExtension(use_pygments=True, guess_lang=False,
+                                                       css_class="highlight"),
+        FootnoteExtension(BACKLINK_TITLE=FOOTNOTE_BACKLINK, UNIQUE_IDS=unique_footnotes),
+        MarkExtension(), TasklistExtension(),
+        TocExtension(slugify=lambda value, sep: heading_slugify(value)),
+        ObsidianExtension(),
+        GardenExtension(context, allow_html),
+    ]
 
 
 _HEADING_TAGS = frozenset(f"h{level}" for level in range(1, 7))
@@ -271,6 +439,8 @@ _INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "linebreak": ("  \n",),
     "entity": ("&",),
     "em_strong": ("*", "_"),
+    "footnote": ("[^",),
+    "delimiter": ("==",),  # pymdownx.mark's (the only delimiter extension loaded)
     "em_strong2": ("*", "_"),
     "not_strong": ("*", "_"),
     "strong": ("*", "_"),
@@ -370,14 +540,16 @@ class NoteRenderer:
     """
 
     def __init__(self, table: LinkTable, page_urls: dict[str, str],
-                 asset_url: Callable[[str], str], allow_html: bool = False) -> None:
-        self.context = RenderContext(None, table, page_urls, "", asset_url)  # type: ignore[arg-type]
-        # Extension objects, not names: a name is looked up among the entry points of
-        # every installed distribution (importlib.metadata, ~30 ms per process here).
+                 asset_url: Callable[[str], str], allow_html: bool = False,
+                 notes: Mapping[str, Note] | None = None, depth: int = 0) -> None:
+        self.context = RenderContext(None, table, page_urls, "", asset_url,  # type: ignore[arg-type]
+                                     notes=notes or {})
+        self.context.transclude = self._transclude
+        self.allow_html = allow_html
+        self.depth = depth
+        self._embedder: NoteRenderer | None = None
         self.md = markdown.Markdown(
-            extensions=[TableExtension(), FencedCodeExtension(), SaneListExtension(),
-                        TocExtension(slugify=lambda value, sep: heading_slugify(value)),
-                        GardenExtension(self.context, allow_html)],
+            extensions=garden_extensions(self.context, allow_html, unique_footnotes=depth > 0),
             output_format="html",
         )
         toc = self.md.treeprocessors["toc"]
@@ -393,12 +565,19 @@ class NoteRenderer:
         self.md.treeprocessors.register(self.unescape_step, "unescape", 0)  # type: ignore[arg-type]
         _freeze_lookups(self.md)
 
-    def render(self, note: Note, root: str) -> RenderContext:
+    def render(self, note: Note, root: str, page_path: str = "",
+               chain: tuple[str, ...] = ()) -> RenderContext:
         """Render ``note`` for a page ``root`` away from the site root; the returned
-        context holds the HTML (``html``), the files it uses and whether it failed."""
+        context holds the HTML (``html``), the files it uses and whether it failed.
+
+        ``page_path`` is the note whose page this is when ``note`` (or a part of it,
+        ``note.markdown``) is embedded in it, ``chain`` the notes embedding it.
+        """
         context = self.context
         context.note, context.root = note, root
+        context.page_path, context.chain = page_path or note.path, chain
         context.used_assets, context.unrendered = set(), False
+        context.own_stash = set()
         self.md.reset()
         self.unescape_step.run = self.unescape.run if "\\" in note.markdown else _nothing
         try:
@@ -407,8 +586,55 @@ class NoteRenderer:
             # Python-Markdown recurses once per nesting level: a note nested hundreds of
             # levels deep is shown as escaped plain text rather than stopping the export.
             context.unrendered = True
-            context.html = f'<pre class="unrendered">{html.escape(note.markdown)}</pre>'
+            shown = html.escape(remove_comments(note.markdown))
+            context.html = f'<pre class="unrendered">{shown}</pre>'
         return context
+
+    def _transclude(self, link: Link, path: str) -> etree.Element | str:
+        """``![[Note]]``, ``![[Note#Section]]``, ``![[Note#^block]]``: the embedded part
+        rendered (for this page) and stashed whole; a cycle, a too deep embed or a
+        missing part is shown as a link or a missing marker instead."""
+        context = self.context
+        target = context.notes.get(path)
+        label = link_text(link)
+        chain = (*context.chain, context.note.path)
+        if path not in context.page_urls:
+            return _broken_link(link, label)
+        if target is None or path in chain or len(chain) > MAX_EMBED_DEPTH:
+            # Not embedded: a link (``cycle`` when the note is already being embedded).
+            shown = "wikilink embed" if target is None else "wikilink embed cycle"
+            element = etree.Element("a", {"class": shown,
+                                          "href": _note_href(context, path, link.heading)})
+            element.text = label
+            return element
+        markdown_text = remove_comments(target.markdown)
+        if link.heading:
+            markdown_text = (find_block(markdown_text, link.heading[1:])
+                             if link.heading.startswith("^")
+                             else find_section(markdown_text, link.heading))
+        if markdown_text is None:
+            element = etree.Element("span", {"class": "embed missing",
+                                             "title": f"Partie absente : {link.heading}"})
+            element.text = f"[partie absente : {label}]"
+            return element
+        if self._embedder is None:
+            self._embedder = NoteRenderer(context.table, context.page_urls, context.asset_url,
+                                          self.allow_html, context.notes, self.depth + 1)
+        embedded = self._embedder.render(
+            _with_markdown(target, markdown_text), context.root, context.page_path, chain)
+        context.used_assets |= embedded.used_assets
+        title = html.escape(link.label or link_text(link))
+        href = html.escape(_note_href(context, path, link.heading))
+        stashed = (f'<div class="note-embed"><p class="embed-title"><a class="wikilink" '
+                   f'href="{href}">{title}</a></p><div class="embed-body">\n{embedded.html}\n'
+                   f'</div></div>')
+        context.own_stash.add(len(self.md.htmlStash.rawHtmlBlocks))
+        return self.md.htmlStash.store(stashed)
+
+
+def _with_markdown(note: Note, markdown_text: str) -> Note:
+    """``note`` whose body is ``markdown_text`` (a section or block of it)."""
+    return note if markdown_text == note.markdown else replace(note, markdown=markdown_text)
 
 
 def render_markdown(context: RenderContext, allow_html: bool = False) -> str:
@@ -417,7 +643,8 @@ def render_markdown(context: RenderContext, allow_html: bool = False) -> str:
     A note nested too deeply for Python-Markdown is returned as escaped plain text,
     and ``context.unrendered`` tells the caller to warn.
     """
-    renderer = NoteRenderer(context.table, context.page_urls, context.asset_url, allow_html)
+    renderer = NoteRenderer(context.table, context.page_urls, context.asset_url, allow_html,
+                            context.notes)
     result = renderer.render(context.note, context.root)
     context.used_assets |= result.used_assets
     context.unrendered = result.unrendered

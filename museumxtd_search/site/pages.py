@@ -25,6 +25,7 @@ from pathlib import Path
 from types import TracebackType
 
 from museumxtd_search.site.markdown_render import NoteRenderer, breadcrumbs
+from museumxtd_search.site.page_parts import note_dates, table_of_contents
 from museumxtd_search.site.templates import environment
 from museumxtd_search.site.urls import asset_url, relative_root, tag_url
 from museumxtd_search.site.writer import SiteWriter
@@ -53,6 +54,7 @@ class NotePages:
     common: dict[str, object]
     allow_html: bool
     out: Path
+    titles: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -73,7 +75,8 @@ class _PageMaker:
     def __init__(self, job: NotePages) -> None:
         self.job = job
         self.template = environment(job.folders).get_template("note.html")
-        self.renderer = NoteRenderer(job.table, job.urls, asset_url, job.allow_html)
+        self.renderer = NoteRenderer(job.table, job.urls, asset_url, job.allow_html,
+                                     {note.path: note for note in job.notes})
         self.writer = SiteWriter(job.out)
 
     def write(self, indices: range) -> PagesWritten:
@@ -97,6 +100,7 @@ class _PageMaker:
                 crumbs=breadcrumbs(note.path),
                 tags=[{"name": t, "url": tag_url(key(t))} for t in note.tags],
                 backlinks=job.backlinks.get(note.path, []),
+                toc=table_of_contents(note), dates=note_dates(note),
             ))
             done.pages += 1
         return done

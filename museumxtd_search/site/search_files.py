@@ -27,17 +27,28 @@ def write_data_file(folder: Path, name: str, data: object, digest=None) -> int:
     return size
 
 
-def write_client_index(index: ClientIndex, folder: Path, digest=None) -> None:
+def write_client_index(index: ClientIndex, folder: Path,
+                       previous: ClientIndex | None = None, digest=None) -> int:
     """Write every file of the client index under ``folder`` (the site's ``search/``):
     the manifest, the words shards, the posting buckets, the fragments and the whole
-    vocabulary (for typo corrections). ``digest``, if given, is updated with every
-    file's name and content, in a fixed order."""
+    vocabulary (for typo corrections). Given the ``previous`` index written there, only
+    the files whose data changed are written (a live preview's update). ``digest``, if
+    given, is updated with every file written, name and content, in a fixed order.
+    Returns the number of files written (JSON and ``.js`` twins count once)."""
     (folder / "fragments").mkdir(parents=True, exist_ok=True)
-    write_data_file(folder, "manifest", index.manifest, digest)
-    write_data_file(folder, "vocabulary", index.vocabulary, digest)
-    for name, shard in sorted(index.shards.items()):
-        write_data_file(folder, f"words-{name}", shard, digest)
-    for number, bucket in enumerate(index.buckets):
-        write_data_file(folder, f"post-{number}", bucket, digest)
-    for number, fragment in enumerate(index.fragments):
-        write_data_file(folder, f"fragments/{number}", fragment, digest)
+    old = previous or ClientIndex({}, {}, [], [], {})
+    files = [("manifest", index.manifest, old.manifest),
+             ("vocabulary", index.vocabulary, old.vocabulary)]
+    files += [(f"words-{name}", shard, old.shards.get(name))
+              for name, shard in sorted(index.shards.items())]
+    files += [(f"post-{number}", bucket, old.buckets[number] if number < len(old.buckets)
+               else None) for number, bucket in enumerate(index.buckets)]
+    files += [(f"fragments/{number}", fragment, old.fragments[number]
+               if number < len(old.fragments) else None)
+              for number, fragment in enumerate(index.fragments)]
+    written = 0
+    for name, data, before in files:
+        if previous is None or data != before:
+            write_data_file(folder, name, data, digest)
+            written += 1
+    return written

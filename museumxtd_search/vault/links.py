@@ -4,18 +4,28 @@ Forms understood (Obsidian's): ``[[Note]]``, ``[[Note|label]]``, ``[[Note#Headin
 ``[[Note#Heading|label]]``, ``[[#Heading]]``, ``![[image.png]]``, ``![[Note]]``, the
 table form ``[[Note\\|label]]``, and Markdown links to local ``.md`` files
 ``[label](folder/Note%20name.md#heading)`` or ``[label](<folder/Note name.md>)``.
+
+``find_links`` gives the links between notes (what the index ranks and counts as
+backlinks); ``find_references`` gives every reference a page will hold, for the site
+and the dead-reference report: those links, plus Markdown images, Markdown links to
+any local file or page address (``/Navigation/A%20propos/#Contact``) and the ``src``,
+``href`` and ``srcset`` of raw HTML, outside code and comments.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from urllib.parse import unquote
 
+from museumxtd_search.vault.comments import remove_comments
 from museumxtd_search.vault.files import is_note_name, note_name
 from museumxtd_search.vault.notes import Link
 
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
-MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)")
+# A destination never starts with ``[``: in ``[a]([b](url))`` the link is ``[b](url)``.
+MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s\[][^)\s]*)"
+                           r"(?:\s+\"[^\"\n]*\")?\s*\)")
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
@@ -46,6 +56,101 @@ def parse_markdown_target(url: str) -> tuple[str, str | None] | None:
     if not is_note_name(path):
         return None
     return path, (unquote(fragment) or None)
+
+
+def parse_local_url(url: str) -> tuple[str, str | None] | None:
+    """(path, fragment) of a URL written in a note that points inside the garden or the
+    site, percent-decoded (``/images/Logo%201.svg`` -> ``/images/Logo 1.svg``), else
+    ``None`` (an external URL, ``mailto:``, an empty one). ``#Heading`` gives ``("",
+    "Heading")``: a place in the same note."""
+    url = url.strip()
+    if url.startswith("<") and url.endswith(">"):
+        url = url[1:-1].strip()
+    if not url or _EXTERNAL.match(url) or url.startswith("//"):
+        return None
+    path, _, fragment = url.partition("#")
+    path = path.partition("?")[0]
+    if not path and not fragment:
+        return None
+    return unquote(path), (unquote(fragment) or None)
+
+
+# Raw HTML attributes that name a resource, inside one tag.
+HTML_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s=>]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|"
+                      r"[^\s\"'>]+))?)*)\s*/?>")
+HTML_URL_ATTRIBUTE = re.compile(r"(\s)(src|href|srcset|poster)(\s*=\s*)(\"[^\"]*\"|'[^']*'|"
+                                r"[^\s\"'>]+)", re.IGNORECASE)
+_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*(<[^>\n]+>|\S+)", re.MULTILINE)
+_FENCE_BLOCK = re.compile(r"^( {0,3}|[ \t]*(?:>[ \t]?)+)(`{3,}|~{3,})[^\n]*\n.*?"
+                          r"(?:^\1?[ \t]*\2[`~]*[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The URLs of a ``srcset`` attribute (``a.png 1x, b.png 2x`` -> ``[a.png, b.png]``)."""
+    return [part.split()[0] for part in value.split(",") if part.split()]
+
+
+def _blank(match: re.Match[str]) -> str:
+    """The matched text as spaces, its line breaks kept (offsets and lines stay true)."""
+    return re.sub(r"[^\n]", " ", match.group())
+
+
+def mask_code(markdown: str) -> str:
+    """``markdown`` with fenced code, code spans and HTML comments blanked out: what a
+    page shows as code or hides is no reference."""
+    if "```" in markdown or "~~~" in markdown:
+        markdown = _FENCE_BLOCK.sub(_blank, markdown)
+    if "`" in markdown:
+        markdown = _CODE_SPAN.sub(_blank, markdown)
+    if "<!--" in markdown:
+        markdown = _HTML_COMMENT.sub(_blank, markdown)
+    return markdown
+
+
+def find_references(markdown: str, first_line: int = 1) -> list[Link]:
+    """Every reference of a note body, in reading order, each with its line.
+
+    ``kind`` is ``"wikilink"`` (``embed`` for ``![[…]]``), ``"markdown"`` (a link),
+    ``"image"`` (``![alt](…)``) or ``"html"`` (an attribute of raw HTML). Targets of
+    Markdown and HTML references are as written (``parse_local_url`` reads them);
+    external URLs are left out.
+    """
+    text = mask_code(remove_comments(markdown))
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+
+    def line_of(offset: int) -> int:
+        return first_line + bisect.bisect_right(starts, offset) - 1
+
+    found: list[tuple[int, Link]] = []
+    if "[[" in text:
+        for match in WIKILINK.finditer(text):
+            found.append((match.start(), parse_wikilink(
+                match.group(2), bool(match.group(1)), line_of(match.start()))))
+    if "](" in text:
+        for match in MARKDOWN_LINK.finditer(text):
+            if parse_local_url(match.group(3)) is not None:
+                kind = "image" if match.group(1) else "markdown"
+                found.append((match.start(), Link(match.group(3).strip(), match.group(2).strip()
+                                                  or None, None, False, kind,
+                                                  line_of(match.start()))))
+    if "]:" in text:
+        for match in _REFERENCE_DEFINITION.finditer(text):
+            if not match.group(1).startswith("^") and parse_local_url(match.group(2)):
+                found.append((match.start(), Link(match.group(2), match.group(1), None, False,
+                                                  "markdown", line_of(match.start()))))
+    if "<" in text:
+        for tag in HTML_TAG.finditer(text):
+            for attribute in HTML_URL_ATTRIBUTE.finditer(tag.group(2)):
+                value = attribute.group(4).strip("\"'")
+                urls = srcset_urls(value) if attribute.group(2).lower() == "srcset" else [value]
+                for url in urls:
+                    if parse_local_url(url) is not None:
+                        found.append((tag.start(), Link(url, tag.group(1).lower(), None, False,
+                                                        "html", line_of(tag.start()))))
+    found.sort(key=lambda item: item[0])
+    return [link for _, link in found]
 
 
 def find_links(markdown: str, first_line: int = 1) -> list[Link]:

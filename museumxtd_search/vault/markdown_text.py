@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from museumxtd_search.text.slugs import heading_slugify
+from museumxtd_search.vault.comments import remove_comments
 from museumxtd_search.vault.links import MARKDOWN_LINK, WIKILINK, link_text, parse_wikilink
 from museumxtd_search.vault.notes import Heading, Section
 from museumxtd_search.vault.resolver import is_asset_name
@@ -25,7 +26,9 @@ _BARE_URL = re.compile(r"\b(?:https?://|www\.)([^\s/<>()\]]+)[^\s<>()\]]*", re.I
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>|<!--.*?-->")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|~~|==|`+)")
 _EMPHASIS_CHARS = re.compile(r"[*_~=`]")
-_COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
+# A block identifier closing a paragraph or list item (``… ^quote-1``), or alone on the
+# line after a block: Obsidian hides it; ``[[Note#^quote-1]]`` links to the block.
+BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
 INLINE_TAG = re.compile(r"(?<![\w&/#'])#([^\W\d][\w/-]*)")
 
@@ -81,8 +84,7 @@ def inline_markup_to_text(line: str) -> str:
 
 def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
     """Strip ``markdown`` (a note body) to plain text; line numbers start at ``first_line``."""
-    if "%%" in markdown:
-        markdown = _COMMENT.sub("", markdown)
+    markdown = remove_comments(markdown)
     out: list[str] = []
     length = 0
     headings: list[Heading] = []
@@ -112,6 +114,8 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
         elif _TABLE_RULE.match(raw) or _HORIZONTAL_RULE.match(raw):
             continue
         else:
+            if "^" in raw:
+                raw = BLOCK_ID.sub("", raw)
             text = inline_markup_to_text(_BLOCK_PREFIX.sub("", raw, count=1))
             tags.extend(INLINE_TAG.findall(text))
             text = text.replace("|", " ")

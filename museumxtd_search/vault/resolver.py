@@ -6,6 +6,12 @@ title, then by alias. Among several matches the shortest path wins (then the
 alphabetically first), so resolution is deterministic. Files that are not notes
 (images, PDFs) are matched by file name the same way.
 
+URLs written in Markdown links, images and raw HTML (``resolve_url``) name a file by
+its path: relative to the linking note, or to the garden's root when it starts with
+``/`` (the address the garden's own site gave it), percent-decoded, with or without
+``.md``, or as a page address (``/Navigation/A propos/`` or ``…/index.html``, a static
+generator's default permalink); failing that, by name like a wikilink.
+
 The table is plain data (``to_json``/``from_json``) so the query command can resolve
 ``--links-to`` without re-reading the garden.
 """
@@ -51,6 +57,14 @@ def _path_key(path: str) -> str:
     return "/".join(key(part) for part in stem.split("/"))
 
 
+def _file_key(path: str) -> str:
+    """A file path's key, extension included: ``Images/Logo 1.svg`` -> ``images/logo_1_svg``."""
+    return "/".join(key(part) for part in path.split("/"))
+
+
+_PAGE_SUFFIXES = ("/index.html", "/index.htm", ".html", ".htm", "/")
+
+
 def _best(paths: Iterable[str]) -> str | None:
     return min(paths, key=lambda p: (len(p), p), default=None)
 
@@ -65,6 +79,7 @@ class LinkTable:
         self.by_alias: dict[str, list[str]] = {}
         self.assets: dict[str, list[str]] = {}
         self.titles: dict[str, str] = {}
+        self._files: dict[str, str] | None = None
 
     @classmethod
     def from_notes(cls, notes: Iterable[Note], assets: Iterable[str] = ()) -> LinkTable:
@@ -75,6 +90,7 @@ class LinkTable:
         return table
 
     def add_assets(self, assets: Iterable[str]) -> None:
+        self._files = None
         for asset in assets:
             self.assets.setdefault(key(asset.rsplit("/", 1)[-1]), []).append(asset)
 
@@ -109,6 +125,46 @@ class LinkTable:
             if found:
                 return found
         return None
+
+    def resolve_url(self, path: str, from_folder: str = "") -> tuple[str | None, bool]:
+        """(path, whether it is a note) of the file or page that a Markdown or HTML URL's
+        decoded ``path`` names, from a note in ``from_folder``; ``(None, …)`` when none.
+
+        ``/x`` is read from the garden's root, anything else from the note's folder then
+        from the root; then the way a wikilink would be (by name, title or alias).
+        """
+        path = path.strip().replace("\\", "/")
+        if not path or path == "/":
+            return None, True
+        bare = path.lstrip("/")
+        candidates = [bare] if path.startswith("/") else \
+            [posixpath.normpath(posixpath.join(from_folder, path)).lstrip("/"), bare]
+        files = self._files_by_key()
+        for candidate in candidates:
+            found = files.get(_file_key(candidate))
+            if found:
+                return found, False
+            page = candidate
+            for suffix in _PAGE_SUFFIXES:
+                if page.endswith(suffix) and len(page) > len(suffix):
+                    page = page[:-len(suffix)]
+                    break
+            found = self.by_path.get(_path_key(page))
+            if found:
+                return found, True
+        name = bare.rstrip("/")
+        for suffix in _PAGE_SUFFIXES:
+            name = name.removesuffix(suffix)
+        if is_asset_name(name):
+            return self.resolve_asset(name), False
+        return self.resolve_target(name, from_folder) if name else None, True
+
+    def _files_by_key(self) -> dict[str, str]:
+        files = self._files
+        if files is None:
+            files = self._files = {_file_key(path): path for paths in self.assets.values()
+                                   for path in sorted(paths)}
+        return files
 
     def resolve_asset(self, target: str) -> str | None:
         """Return the path of the non-note file (image, PDF…) that ``target`` names."""

@@ -1,0 +1,129 @@
+"""Obsidian's own syntax, for which no maintained Python-Markdown extension exists.
+
+- Callouts: ``> [!type] Title`` with Obsidian's types and aliases, foldable with
+  ``[!type]-`` (closed) or ``[!type]+`` (open) as ``<details>``, nested, with Markdown
+  in the title and the body. (``markdown-callouts`` knows GitHub's five types without
+  titles or folding; ``obsidian-callouts`` 1.0.1 misses a callout with no body, the
+  common ``> [!tip] Title`` alone: see ``docs/rendering.md``.)
+- Comments: ``%% … %%`` removed before anything else reads the note.
+- Block identifiers: `` ^id`` closing a paragraph or list item becomes that element's
+  ``id="^id"`` (``[[Note#^id]]`` links there) and is not shown.
+
+Everything else Obsidian writes is rendered by Python-Markdown's own extensions and
+pymdown-extensions (``site.markdown_render`` lists them).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+from markdown import util
+from markdown.blockprocessors import BlockQuoteProcessor
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from museumxtd_search.site.sanitize import CALLOUT_TYPES
+from museumxtd_search.vault.comments import remove_comments
+from museumxtd_search.vault.markdown_text import BLOCK_ID
+
+# Obsidian's aliases of its callout types.
+CALLOUT_ALIASES = {
+    "summary": "abstract", "tldr": "abstract", "hint": "tip", "important": "tip",
+    "check": "success", "done": "success", "help": "question", "faq": "question",
+    "caution": "warning", "attention": "warning", "fail": "failure", "missing": "failure",
+    "error": "danger", "cite": "quote",
+}
+# French titles for the types, as the garden is French (a callout's own title wins).
+CALLOUT_TITLES = {
+    "note": "Note", "abstract": "Résumé", "info": "Info", "todo": "À faire", "tip": "Astuce",
+    "success": "Réussite", "question": "Question", "warning": "Attention",
+    "failure": "Échec", "danger": "Danger", "bug": "Bogue", "example": "Exemple",
+    "quote": "Citation",
+}
+
+
+def callout_type(written: str) -> str:
+    """The style of a callout type as written; unknown types look like ``note``, as in
+    Obsidian."""
+    name = written.strip().lower()
+    name = CALLOUT_ALIASES.get(name, name)
+    return name if name in CALLOUT_TYPES else "note"
+
+
+class CalloutProcessor(BlockQuoteProcessor):
+    """A block quote whose first line is ``[!type]`` becomes a callout."""
+
+    START = re.compile(r"(?:^|\n)[ ]{0,3}>[ ]?\[!(?P<type>[^\]\n]+)\](?P<fold>[+-]?)"
+                       r"[ \t]*(?P<title>[^\n]*)")
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return "[!" in block and bool(self.START.search(block)) \
+            and not util.nearing_recursion_limit()
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        block = blocks.pop(0)
+        match = self.START.search(block)
+        assert match is not None  # test() found it
+        before = block[:match.start()]
+        if before.strip():
+            self.parser.parseBlocks(parent, [before])
+        kind = callout_type(match.group("type"))
+        title_text = match.group("title").strip() or CALLOUT_TITLES[kind]
+        fold = match.group("fold")
+        if fold:
+            callout = etree.SubElement(parent, "details", {"class": f"callout callout-{kind}"})
+            if fold == "+":
+                callout.set("open", "open")
+            title = etree.SubElement(callout, "summary", {"class": "callout-title"})
+        else:
+            callout = etree.SubElement(parent, "div", {"class": f"callout callout-{kind}"})
+            title = etree.SubElement(callout, "div", {"class": "callout-title"})
+        title.text = title_text
+        body = block[match.end():].lstrip("\n")
+        content = etree.SubElement(callout, "div", {"class": "callout-content"})
+        if body:
+            self.parser.state.set("blockquote")
+            self.parser.parseChunk(content, "\n".join(self.clean(line)
+                                                      for line in body.split("\n")))
+            self.parser.state.reset()
+
+
+class CommentRemover(Preprocessor):
+    """Removes ``%% comments %%`` (the vault's one rule) before any other step."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        return remove_comments(text).split("\n") if "%%" in text else lines
+
+
+class BlockIds(Treeprocessor):
+    """`` ^id`` at the end of a paragraph or list item: hidden, and the element's id."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag not in ("p", "li"):
+                continue
+            last = element[-1] if len(element) else None
+            text = (last.tail if last is not None else element.text) or ""
+            match = BLOCK_ID.search(text) if "^" in text else None
+            if match is None:
+                continue
+            text = text[:match.start()]
+            if last is not None:
+                last.tail = text
+            else:
+                element.text = text
+            element.set("id", f"^{match.group(1)}")
+
+
+class ObsidianExtension(Extension):
+    """Callouts, comments and block identifiers; ``block_ids`` only when the note has a
+    ``^`` (the tree walk is skipped otherwise)."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.parser.blockprocessors.register(CalloutProcessor(md.parser), "callout", 21)
+        md.preprocessors.register(CommentRemover(md), "obsidian_comments", 40)
+        md.treeprocessors.register(BlockIds(md), "block_ids", 19)

@@ -1,0 +1,83 @@
+"""The part of a note that ``![[Note#Section]]`` and ``![[Note#^block]]`` embed.
+
+A section is a heading and everything below it up to the next heading of the same or a
+higher level; headings match by their anchor (the one slug rule), as ``[[Note#Heading]]``
+links do. A block is the paragraph or list item that ends with `` ^id`` (or the block
+just above a line holding only ``^id``). Lines inside fenced code are never headings or
+blocks. Works on Markdown text; nothing is rendered here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from museumxtd_search.text.slugs import heading_slugify
+from museumxtd_search.vault.markdown_text import BLOCK_ID
+
+_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def _outside_code(lines: list[str]) -> list[bool]:
+    """For each line, whether it is outside fenced code (fence lines count as code)."""
+    outside, fence = [], None
+    for line in lines:
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)
+            outside.append(False)
+        elif fence is not None:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            outside.append(False)
+        else:
+            outside.append(True)
+    return outside
+
+
+def find_section(markdown: str, heading: str) -> str | None:
+    """The heading line and text of the section ``heading`` names, or ``None``."""
+    wanted = heading_slugify(heading)
+    lines = markdown.split("\n")
+    outside = _outside_code(lines)
+    start = level = None
+    for number, line in enumerate(lines):
+        match = _ATX_HEADING.match(line) if outside[number] else None
+        if match is None:
+            continue
+        if start is not None and len(match.group(1)) <= level:
+            return "\n".join(lines[start:number]).rstrip()
+        if start is None and heading_slugify(match.group(2)) == wanted:
+            start, level = number, len(match.group(1))
+    return None if start is None else "\n".join(lines[start:]).rstrip()
+
+
+def find_block(markdown: str, block_id: str) -> str | None:
+    """The paragraph or list item marked `` ^block_id``, its marker removed, or ``None``."""
+    lines = markdown.split("\n")
+    outside = _outside_code(lines)
+    for number, line in enumerate(lines):
+        match = BLOCK_ID.search(line) if outside[number] and "^" in line else None
+        if match is None or match.group(1) != block_id:
+            continue
+        if not line[:match.start()].strip():  # ``^id`` alone: the block above it
+            end = number
+            while end > 0 and not lines[end - 1].strip():
+                end -= 1
+        else:
+            lines[number] = line[:match.start()]
+            end = number + 1
+            if _LIST_ITEM.match(line):
+                return lines[number].strip()
+        start = end - 1
+        while start > 0 and lines[start - 1].strip() and outside[start - 1]:
+            start -= 1
+        return "\n".join(lines[start:end]).strip() or None
+    return None
+
+
+def block_ids(markdown: str) -> set[str]:
+    """Every block identifier the note defines."""
+    return {match.group(1) for line in markdown.split("\n") if "^" in line
+            for match in [BLOCK_ID.search(line)] if match}

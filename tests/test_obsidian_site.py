@@ -1,0 +1,273 @@
+"""The exported site shows Obsidian notes as their authors see them.
+
+The fixture garden ``tests/gardens/obsidian`` holds every construct once: callouts
+(titled, folded, open), highlights, footnotes, task lists, a table, highlighted code,
+a comment, a block id, links by every form (wikilink with heading or block, Markdown
+path with and without ``.md``, percent-encoded, the old site's permalink), images and a
+PDF referenced root-absolutely, embeds of a section, a block and a cycle, raw HTML
+that notes use (``<br>``, ``<details>``, ``<img>``) and hostile HTML (``Pièges.md``),
+and five dead references of five kinds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from browser_support import serve
+from click.testing import CliRunner
+
+from museumxtd_search.cli import cli
+from museumxtd_search.site.export import export_site
+
+GARDEN = Path(__file__).parent / "gardens" / "obsidian"
+SYNTAX = "notes/syntaxe-obsidian/index.html"
+TRAPS = "notes/pieges/index.html"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("obsidian") / "site"
+    export_site(GARDEN, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def syntax_page(site) -> str:
+    return (site / SYNTAX).read_text(encoding="utf-8")
+
+
+def body_of(page: str) -> str:
+    return page.split('<div class="note-body">', 1)[1].split("</article>", 1)[0]
+
+
+# --- Obsidian syntax -------------------------------------------------------------------
+
+
+def test_callout_renders_with_its_title(syntax_page):
+    assert re.search(r'<div class="callout callout-warning">\s*<div class="callout-title">'
+                     r"Attention aux oeuvres fragiles</div>", syntax_page)
+    assert "Le texte du callout parle de <strong>conservation</strong>" in syntax_page
+    assert "[!warning]" not in syntax_page
+
+
+def test_folded_callout_is_closed_details_and_plus_is_open(syntax_page):
+    assert re.search(r'<details class="callout callout-tip">\s*<summary class="callout-title">'
+                     r"Astuce repliée</summary>", syntax_page)
+    assert re.search(r'<details class="callout callout-question" open="">', syntax_page)
+
+
+def test_highlight_footnote_and_task_list(syntax_page):
+    assert "<mark>surligné</mark>" in syntax_page
+    assert '<a class="footnote-ref" href="#fn:source">1</a>' in syntax_page
+    assert '<li id="fn:source">' in syntax_page and "Rapport annuel, p. 12." in syntax_page
+    assert '<input type="checkbox" disabled=""> inventorier' in syntax_page
+    assert '<input type="checkbox" disabled="" checked=""> numériser' in syntax_page
+    assert "==" not in body_of(syntax_page) and "[^source]" not in syntax_page
+
+
+def test_table_and_code_highlighted_without_javascript(syntax_page):
+    assert '<th style="text-align:left">Musée</th>' in syntax_page
+    assert '<div class="highlight"><pre><span></span><code><span class="k">def</span>' \
+        in syntax_page
+
+
+def test_heading_anchors_match_what_wikilinks_with_headings_point_at(syntax_page, site):
+    glossary = (site / "notes/glossaire/index.html").read_text(encoding="utf-8")
+    for href, page in (("../../notes/glossaire/index.html#mediation-culturelle", glossary),
+                       ("../../notes/glossaire/index.html#^definition-musee", glossary)):
+        assert f'href="{href}"' in syntax_page
+        assert f'id="{href.split("#")[1]}"' in page
+    assert '<p id="^citation-mediation">Une citation à retenir sur la médiation.</p>' \
+        in syntax_page
+
+
+def test_comment_text_is_nowhere_in_the_sites_files(site):
+    for path in site.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert b"budget confidentiel" not in data and b"1234 francs" not in data, path
+
+
+def test_embed_shows_the_embedded_section_and_nothing_after_it(syntax_page):
+    embeds = re.findall(r'<div class="note-embed">.*?</div></div>', syntax_page, re.DOTALL)
+    section = next(e for e in embeds if "Glossaire › Médiation culturelle" in e)
+    assert "La médiation culturelle relie les oeuvres et les publics." in section
+    assert "Ateliers et visites commentées." in section  # its subsection comes along
+    assert "Un musée est" not in section and "Texte qui ne doit pas" not in section
+
+
+def test_block_embed_shows_only_the_block(syntax_page):
+    block = syntax_page.split("Glossaire › ^definition-musee</a>", 1)[1].split("</div></div>")[0]
+    assert "Un musée est une institution permanente au service de la société." in block
+    assert "^definition-musee" not in block and "Médiation" not in block
+
+
+def test_embed_cycles_stop_at_a_link(syntax_page):
+    assert "Boucle B inclut A" in syntax_page
+    assert '<a class="wikilink embed cycle" href="../../notes/boucle-a/index.html">' \
+        in syntax_page
+
+
+# --- raw HTML -------------------------------------------------------------------------
+
+
+def test_raw_html_that_notes_use_is_kept(site):
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Bienvenue.<br>Deuxième ligne" in home
+    page = (site / SYNTAX).read_text(encoding="utf-8")
+    assert "<details><summary>Plus de détails</summary>Le contenu des détails.</details>" in page
+    assert '<img alt="Logo en HTML" src="../../assets/images/logo-musee.svg" width="80">' in page
+
+
+def test_hostile_html_is_removed(site):
+    traps = body_of((site / TRAPS).read_text(encoding="utf-8"))
+    for removed in ("<script", "__noteScript", "onerror", "javascript:", "<style",
+                    "display:none", "evil.example"):
+        assert removed not in traps, removed
+    assert "Texte normal avant les pièges." in traps and "Texte caché par un style" in traps
+    assert '<iframe src="https://www.youtube.com/embed/abc"' in traps
+
+
+def test_allow_html_still_trusts_everything(tmp_path):
+    export_site(GARDEN, tmp_path / "raw", allow_html=True)
+    traps = (tmp_path / "raw" / TRAPS).read_text(encoding="utf-8")
+    assert "<script>window.__noteScript = 1</script>" in traps
+
+
+# --- files and links ------------------------------------------------------------------
+
+
+def test_every_referenced_file_is_copied_once_and_linked_relatively(site, syntax_page):
+    copied = sorted(str(p.relative_to(site)) for p in (site / "assets").rglob("*")
+                    if p.is_file())
+    assert copied == ["assets/fichiers/rapport-2023.pdf", "assets/images/logo-musee.svg",
+                      "assets/images/photo-salle.png"]
+    assert '<img alt="Logo" src="../../assets/images/logo-musee.svg">' in syntax_page
+    assert 'href="../../assets/fichiers/rapport-2023.pdf"' in syntax_page
+    assert 'src="/images/Logo' not in syntax_page
+
+
+@pytest.mark.parametrize("label", ["le glossaire", "sans extension", "encodé"])
+def test_markdown_links_naming_a_note_by_path_reach_its_page(syntax_page, label):
+    assert re.search(r'<a class="wikilink" href="\.\./\.\./notes/glossaire/index\.html'
+                     rf'(#mediation-culturelle)?">{label}</a>', syntax_page)
+
+
+def test_a_link_written_as_the_old_sites_address_reaches_the_note(syntax_page):
+    assert '<a class="wikilink" href="../../navigation/a-propos/index.html#contact">' \
+        'nous écrire</a>' in syntax_page
+
+
+# --- dead references --------------------------------------------------------------------
+
+
+def links_broken_json(notes: Path) -> dict:
+    result = CliRunner().invoke(cli, ["links", "--notes", str(notes), "--broken", "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_dead_references_are_reported_by_kind_file_and_line():
+    dead = links_broken_json(GARDEN)["links"]
+    assert [(d["kind"], d["source"], d["line"], d["target"]) for d in dead] == [
+        ("wikilink", "Notes/Syntaxe Obsidian.md", 66, "Note inexistante"),
+        ("embed", "Notes/Syntaxe Obsidian.md", 66, "Glossaire"),
+        ("image", "Notes/Syntaxe Obsidian.md", 66, "/images/absente.png"),
+        ("markdown", "Notes/Syntaxe Obsidian.md", 67, "/Navigation/Ailleurs/"),
+        ("html", "Notes/Syntaxe Obsidian.md", 67, "/images/absente-html.png"),
+    ]
+    assert dead[1]["problem"] == "no section Section inexistante in Notes/Glossaire.md"
+
+
+def test_links_broken_json_and_the_export_report_agree(tmp_path):
+    result = CliRunner().invoke(cli, ["export", "--notes", str(GARDEN), "--out",
+                                      str(tmp_path / "site"), "--index", str(tmp_path / "i"),
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["dead_references"] == links_broken_json(GARDEN)["links"]
+    assert report["broken_links"] == 5
+
+
+def test_export_names_each_dead_reference_on_one_line(tmp_path):
+    result = CliRunner().invoke(cli, ["export", "--notes", str(GARDEN), "--out",
+                                      str(tmp_path / "site"), "--index", str(tmp_path / "i")])
+    assert result.exit_code == 0
+    assert "Notes/Syntaxe Obsidian.md:67: dead raw HTML /images/absente-html.png: " \
+        "no such file\n" in result.stderr
+    assert "5 dead references" in result.stdout
+
+
+def test_links_strict_fails_on_a_dead_image(make_vault):
+    garden = make_vault({"a.md": "![](/images/absente.png)\n"})
+    result = CliRunner().invoke(cli, ["links", "--notes", str(garden), "--strict"])
+    assert result.exit_code == 1
+    assert "a.md:1: image /images/absente.png -> BROKEN" in result.stdout
+
+
+# --- in a browser -------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_in_a_browser_callouts_show_embeds_show_and_no_note_script_runs(page, site):
+    with serve(site) as url:
+        page.goto(url + SYNTAX)
+        assert page.locator(".callout-warning .callout-title").is_visible()
+        assert page.locator(".callout-warning .callout-content").inner_text() == \
+            "Le texte du callout parle de conservation."
+        assert not page.locator(".callout-tip .callout-content").is_visible()  # folded
+        page.click(".callout-tip summary")
+        assert page.locator(".callout-tip .callout-content").is_visible()
+        assert page.locator(".note-embed").first.inner_text().count(
+            "La médiation culturelle relie les oeuvres et les publics.") == 1
+        assert page.locator("mark").first.inner_text() == "surligné"
+        assert page.evaluate("document.querySelector('img[alt=Logo]').naturalWidth") == 10
+        page.goto(url + TRAPS)
+        page.mouse.move(100, 200)
+        page.wait_for_timeout(100)
+        assert page.evaluate("typeof window.__noteScript") == "undefined"
+        assert page.locator("body").is_visible()
+        assert page.errors == []
+
+
+@pytest.mark.browser
+def test_in_a_browser_the_site_works_from_disk(page, site):
+    page.goto((site / SYNTAX).as_uri())
+    assert page.evaluate("document.querySelector('img[alt=Logo]').naturalWidth") == 10
+    page.click("text=nous écrire")
+    page.wait_for_url(re.compile(r".*/navigation/a-propos/index\.html#contact$"))
+    assert page.locator("#contact").is_visible()
+
+
+# --- what a published page shows ------------------------------------------------------
+
+
+def test_a_long_note_has_a_table_of_contents_whose_links_reach_its_headings(syntax_page):
+    toc = syntax_page.split('<nav class="toc"', 1)[1].split("</nav>", 1)[0]
+    anchors = re.findall(r'href="#([^"]+)"', toc)
+    assert anchors == ["callouts", "mise-en-forme", "liens-et-fichiers", "inclusions",
+                       "references-mortes"]
+    body = body_of(syntax_page)
+    assert all(f'id="{anchor}"' in body for anchor in anchors)
+
+
+def test_a_short_note_has_no_table_of_contents(site):
+    assert '<nav class="toc"' not in (site / "navigation/a-propos/index.html").read_text("utf-8")
+
+
+def test_the_notes_date_is_shown(syntax_page):
+    assert 'Publiée le <time datetime="2024-03-15">15 mars 2024</time>' in syntax_page
+
+
+@pytest.mark.browser
+def test_a_search_result_opens_its_page_with_the_words_highlighted(page, site):
+    with serve(site) as url:
+        page.goto(url + "search/index.html?q=" + "médiation culturelle")
+        page.wait_for_selector("#search-results li > a[data-path]")
+        page.locator("#search-results li > a[data-path='Notes/Glossaire.md']").click()
+        page.wait_for_selector(".note-body mark")
+        marked = page.locator(".note-body mark").all_inner_texts()
+        assert {word.lower() for word in marked} >= {"médiation", "culturelle"}

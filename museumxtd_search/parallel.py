@@ -94,7 +94,7 @@ class WorkerTraceback(Exception):
     the parent raises it."""
 
     def __str__(self) -> str:
-        return f"\n\n(in a worker process)\n{self.args[0]}"
+        return f"in a worker process:\n{self.args[0]}"
 
 
 _ANSWER, _RESULT, _REPORT, _ERROR = range(4)  # kinds of message a worker sends
@@ -103,8 +103,9 @@ _LENGTH = struct.Struct("<Q")  # each message is its length, then its pickle
 
 class _Queue:
     """Chunk numbers ``0 .. count - 1``, written into a pipe whose writing end is then
-    closed: a process takes one by reading 4 bytes (reads of a pipe are atomic, so no
-    number is taken twice), and reading nothing means none is left."""
+    closed: a process takes one by reading 4 bytes, and reading nothing means none is
+    left. The kernel reads a pipe under its lock, so each read takes whole numbers and
+    no number is taken twice."""
 
     def __init__(self, count: int) -> None:
         if count > MOST_CHUNKS:
@@ -201,6 +202,7 @@ class ForkedWorkers:
     waited for, so none writes anything afterwards. Workers ignore Ctrl-C (the parent
     gets it and ends them), end when the parent dies, and never fork workers of their
     own. Blocks do not nest. ``count`` may be 0: the parent alone takes every chunk.
+    Where a block cannot hold the workers' life, ``start`` and ``close`` do the same.
     """
 
     def __init__(self, count: int, body: Body, chunks: int = 0) -> None:
@@ -210,8 +212,20 @@ class ForkedWorkers:
         self._queue: _Queue | None = None
         self._children: list[_Child] = []
         self._frozen = False
+        self._started = False
 
     def __enter__(self) -> ForkedWorkers:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Fork the workers (and fill the queue)."""
+        if self._started:
+            raise RuntimeError("these workers were started already")
+        self._started = True
         if self._chunks:
             self._queue = _Queue(self._chunks)
         if self._count:
@@ -223,11 +237,11 @@ class ForkedWorkers:
             for number in range(self._count):
                 self._children.append(self._fork(number))
         except BaseException:
-            self.__exit__()
+            self.close()
             raise
-        return self
 
-    def __exit__(self, *exc: object) -> None:
+    def close(self) -> None:
+        """Kill the workers still running, wait for all, and release what they shared."""
         for child in self._children:
             if not child.reaped:
                 if not child.finished:

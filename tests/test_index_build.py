@@ -247,9 +247,13 @@ def _forking(monkeypatch) -> None:
 def test_the_check_started_before_whoosh_loads_answers_as_stale_files(garden, built,
                                                                        make_vault, monkeypatch):
     _forking(monkeypatch)
+    forks = []
+    fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or fork())
     check = freshness_module.StaleCheck(garden, built)
     assert check._child is not None
     assert check.result() == []
+    assert len(forks) == 1
     make_vault({"Notes/Archivage.md": "# Archivage\nautre texte, plus long qu'avant\n"})
     assert freshness_module.StaleCheck(garden, built).result() == ["Notes/Archivage.md"]
     assert freshness_module.StaleCheck(garden, built.parent / "none").result() is None

@@ -77,6 +77,12 @@ def test_a_worker_never_forks_workers_of_its_own():
         assert workers.gather() == [1]
 
 
+def test_workers_start_once():
+    workers = ForkedWorkers(0, lambda worker: None)
+    with workers, pytest.raises(RuntimeError, match="started already"), workers:
+        pass
+
+
 def test_chunks_cover_the_work_once_and_stay_few_enough_for_the_queue():
     assert parallel.chunks(7, 3) == [range(0, 3), range(3, 6), range(6, 7)]
     assert parallel.chunks(0, 3) == []

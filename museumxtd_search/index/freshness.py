@@ -69,20 +69,22 @@ class StaleCheck:
         self._child: parallel.ForkedWorkers | None = None
         if parallel.processes("stale check", _indexed_notes(Path(index_dir))) == 1:
             return
+        child = parallel.ForkedWorkers(1, lambda _: stale_files(*self._arguments))
         try:
-            self._child = parallel.ForkedWorkers(
-                1, lambda _: stale_files(*self._arguments)).__enter__()
+            child.start()
         except OSError:  # no fork now (too many processes): the check runs here
-            pass
+            return
+        self._child = child
 
     def result(self) -> list[str] | None:
         if self._child is not None:
             child, self._child = self._child, None
             try:
-                with child:
-                    return child.gather()[0]
+                return child.gather()[0]
             except Exception:  # noqa: BLE001 - e.g. out of memory there: try here
                 pass
+            finally:
+                child.close()
         return stale_files(*self._arguments)
 
 

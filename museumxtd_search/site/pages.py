@@ -126,11 +126,11 @@ class NotePageRendering:
         return total
 
     def __enter__(self) -> NotePageRendering:
-        self.workers.__enter__()
+        self.workers.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.workers.__exit__(*exc)
+        self.workers.close()
 
 
 def start_note_pages(job: NotePages) -> NotePageRendering:

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from test_export_rendering import running
 
 from museumxtd_search import parallel
 from museumxtd_search.parallel import ForkedWorkers, WorkerDied, WorkerTraceback
@@ -21,15 +22,6 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers need fork")
 needs_proc = pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs /proc")
-
-
-def running(pid: int) -> bool:
-    """Whether ``pid`` is a live process (a zombie waiting to be reaped is not)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    return "zombie" not in status.lower()
 
 
 def wait_until_gone(pids: list[int], seconds: float = 10) -> list[int]:

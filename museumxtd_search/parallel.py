@@ -24,18 +24,24 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 # From how many items of work (notes) each stage forks workers: below, starting them
-# costs more than it saves. Tests tune them here. Measured on this project's 2-core
-# machines, whole processes, alternating the two ways:
+# costs more than it saves. Tests tune them here. Measured on this project's shared
+# 2-core machine, whole processes, alternating the two ways (medians):
 FORK_FROM = {
-    # Parsing notes, in ``read_vault`` (export, links) or an update reading many notes.
+    # Parsing notes, in ``read_vault`` (export, links) or an update reading many notes;
+    # workers send the parsed notes back. `read_vault` alone, 9 runs each, one process
+    # / two workers, with the machine's other load at ~1.7: 100 notes 249 / 252 ms,
+    # 200 344 / 329, 400 566 / 477, 800 774 / 670, 2,000 2,420 / 1,853 ms. At a load
+    # of 3 to 4.5 the workers lost at every size up to 2,000 (400 notes 482 / 611 ms).
     "read": 400,
-    # A full build, one Whoosh segment per worker. `index --full`, median of 7 to 9:
-    # 12 notes 0.36 s in one process, 0.39 s with two workers; 38 notes 0.69 s /
-    # 0.62 s; the 199-note corpus 1.25 s / 1.00 s.
+    # A full build, one Whoosh segment per worker. `index --full`, median of 7 to 9
+    # (with the earlier workers, which cost more to start): 12 notes 0.36 s in one
+    # process, 0.39 s with two workers; 38 notes 0.69 s / 0.62 s; the 199-note corpus
+    # 1.25 s / 1.00 s.
     "build": 30,
     # Note pages of an export, rendered by workers while this process writes the client
     # index, then by this process too. The 199-note corpus renders ~0.8 s of Markdown
-    # and exports 10-25 % faster with a page worker (measured at 50, 100 and 500 notes).
+    # and exports 10-25 % faster with a page worker (measured at 50, 100 and 500 notes,
+    # with the earlier workers).
     "render": 100,
     # The query command's freshness check, in notes of the index: the listing's `stat`
     # calls (~55 ms at 10,000 notes) run in a child while this process imports the

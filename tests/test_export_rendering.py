@@ -23,6 +23,7 @@ import markdown
 import pytest
 
 import museumxtd_search.site.pages as pages
+from museumxtd_search import parallel
 from museumxtd_search.analysis.documents import analyze_note
 from museumxtd_search.cli import describe
 from museumxtd_search.site.export import export_site
@@ -167,15 +168,16 @@ def snapshot(site: Path) -> dict[str, bytes]:
             if p.is_file()}
 
 
-needs_workers = pytest.mark.skipif(pages.worker_count(pages.PARALLEL_THRESHOLD) == 0,
-                                   reason="page workers need fork and two cores")
+needs_workers = pytest.mark.skipif(
+    parallel.processes("render", parallel.FORK_FROM["render"]) == 1,
+    reason="page workers need fork and two cores")
 
 
 @needs_workers
 def test_pages_are_the_same_whether_rendered_by_workers_or_one_process(tmp_path, monkeypatch):
-    write_large_garden(tmp_path / "notes", pages.PARALLEL_THRESHOLD + 100)
+    write_large_garden(tmp_path / "notes", parallel.FORK_FROM["render"] + 100)
     export_site(tmp_path / "notes", tmp_path / "by-workers")
-    monkeypatch.setattr(pages, "PARALLEL_THRESHOLD", 10**9)
+    monkeypatch.setitem(parallel.FORK_FROM, "render", 10**9)
     export_site(tmp_path / "notes", tmp_path / "alone")
     assert snapshot(tmp_path / "by-workers") == snapshot(tmp_path / "alone")
 
@@ -185,7 +187,7 @@ def test_pages_are_the_same_whether_rendered_by_workers_or_one_process(tmp_path,
 def test_an_error_while_pages_render_fails_the_export_and_keeps_the_previous_site(
         tmp_path, monkeypatch, where):
     notes, site = tmp_path / "notes", tmp_path / "site"
-    write_large_garden(notes, pages.PARALLEL_THRESHOLD + 100)
+    write_large_garden(notes, parallel.FORK_FROM["render"] + 100)
     export_site(notes, site)
     before = snapshot(site)
     disk_full = OSError(28, "No space left on device")

@@ -9,12 +9,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from museumxtd_search import parallel
 from museumxtd_search.engine.storage import schema
 from museumxtd_search.engine.storage import segments as storage_segments
 from museumxtd_search.index import freshness as freshness_module
@@ -239,17 +239,21 @@ def test_an_index_whose_manifest_has_no_listing_digest_compares_stamps(garden, b
 
 
 def _forking(monkeypatch) -> None:
-    if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
+    monkeypatch.setitem(parallel.FORK_FROM, "stale check", 0)
+    if parallel.processes("stale check", 0) == 1:
         pytest.skip("the check forks only on a single-threaded process with two cores")
-    monkeypatch.setattr(freshness_module, "FORK_FROM_NOTES", 0)
 
 
 def test_the_check_started_before_whoosh_loads_answers_as_stale_files(garden, built,
                                                                        make_vault, monkeypatch):
     _forking(monkeypatch)
+    forks = []
+    fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or fork())
     check = freshness_module.StaleCheck(garden, built)
     assert check._child is not None
     assert check.result() == []
+    assert len(forks) == 1
     make_vault({"Notes/Archivage.md": "# Archivage\nautre texte, plus long qu'avant\n"})
     assert freshness_module.StaleCheck(garden, built).result() == ["Notes/Archivage.md"]
     assert freshness_module.StaleCheck(garden, built.parent / "none").result() is None

@@ -14,6 +14,7 @@ import whoosh.index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
+from museumxtd_search import parallel
 from museumxtd_search.analysis.documents import analyze_note
 from museumxtd_search.engine.storage import schema
 from museumxtd_search.engine.storage.schema import build_schema
@@ -137,9 +138,9 @@ def _side_files(index_dir: Path) -> dict[str, object]:
 def test_parallel_build_writes_one_segment_per_core_and_answers_alike(tmp_path, monkeypatch):
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: builds never run in parallel")
-    monkeypatch.setattr(full_build, "PARALLEL_THRESHOLD", 10**9)
+    monkeypatch.setitem(parallel.FORK_FROM, "build", 10**9)
     build_index(BUNDLED_NOTES, tmp_path / "single", full=True)
-    monkeypatch.setattr(full_build, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setitem(parallel.FORK_FROM, "build", 2)
     progress: list[tuple[int, int]] = []
     build_index(BUNDLED_NOTES, tmp_path / "parallel", full=True,
                 on_progress=lambda done, total: progress.append((done, total)))
@@ -158,7 +159,7 @@ def test_a_worker_that_dies_fails_the_build_and_leaves_the_live_index(tmp_path, 
     build_index(BUNDLED_NOTES, index_dir, full=True)
     live = generations.live_generation(index_dir)
     before = _answers(index_dir)
-    monkeypatch.setattr(full_build, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setitem(parallel.FORK_FROM, "build", 2)
     monkeypatch.setattr(full_build, "write_notes", lambda *args, **kwargs: os._exit(3))
     with pytest.raises(RuntimeError, match="exit code 3"):
         build_index(BUNDLED_NOTES, index_dir, full=True)
@@ -170,7 +171,7 @@ def test_a_worker_that_dies_fails_the_build_and_leaves_the_live_index(tmp_path, 
 def test_a_worker_error_is_raised_by_the_build(tmp_path, monkeypatch):
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: builds never run in parallel")
-    monkeypatch.setattr(full_build, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setitem(parallel.FORK_FROM, "build", 2)
 
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device", "MAIN_x.seg")
@@ -218,7 +219,7 @@ def _apply(garden: Path, changes: dict[str, str | bytes | None]) -> None:
 def test_each_update_leaves_the_index_a_full_build_would(tmp_path, monkeypatch, threshold):
     # With a segment per core, updates add small segments that Whoosh merges, totalling
     # their field lengths from lossy bytes: the ranking must not notice.
-    monkeypatch.setattr(full_build, "PARALLEL_THRESHOLD", threshold)
+    monkeypatch.setitem(parallel.FORK_FROM, "build", threshold)
     garden = tmp_path / "garden"
     shutil.copytree(BUNDLED_NOTES, garden)
     updated = tmp_path / "updated"

@@ -28,6 +28,7 @@ from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh_ranking import engine_rank, same_ranking, scores_agree, whoosh_query, whoosh_rank
 
+from museumxtd_search import parallel
 from museumxtd_search.engine import scoring
 from museumxtd_search.engine.bm25f import IndexStatistics
 from museumxtd_search.engine.queries import AnyOf, Phrase, Query, Term
@@ -42,7 +43,7 @@ from museumxtd_search.engine.storage.postings import (
 )
 from museumxtd_search.engine.storage.reader import IndexFiles, SegmentFiles
 from museumxtd_search.engine.storage.schema import build_schema
-from museumxtd_search.index import full_build, side_files
+from museumxtd_search.index import side_files
 from museumxtd_search.index.build import build_index
 from museumxtd_search.index.searcher import GardenSearcher
 from museumxtd_search.rules import FIELD_WEIGHTS, POSITIONAL_FIELDS
@@ -68,7 +69,7 @@ CASES: list[tuple[str, int, tuple[str, ...], str | None]] = [
 
 def parallel_writer(monkeypatch: pytest.MonkeyPatch) -> None:
     """Full builds of any size write one segment per core, as large gardens do."""
-    monkeypatch.setattr(full_build, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setitem(parallel.FORK_FROM, "build", 2)
 
 
 def segments_of(index_dir: Path) -> list[tuple[int, int]]:
@@ -81,7 +82,7 @@ def segments_of(index_dir: Path) -> list[tuple[int, int]]:
 def one_segment(tmp_path_factory) -> Path:
     index_dir = tmp_path_factory.mktemp("one-segment") / "index"
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(full_build, "PARALLEL_THRESHOLD", 10**9)
+        monkeypatch.setitem(parallel.FORK_FROM, "build", 10**9)
         build_index(BUNDLED_NOTES, index_dir, full=True)
     assert len(segments_of(index_dir)) == 1
     return index_dir

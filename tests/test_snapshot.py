@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from museumxtd_search.index import full_build, generations, snapshot
+from museumxtd_search import parallel
+from museumxtd_search.index import generations, snapshot
 from museumxtd_search.index.build import build_index
 from museumxtd_search.index.snapshot import snapshot_folder
 from museumxtd_search.site.export import export_site
@@ -45,7 +46,7 @@ def garden(tmp_path) -> Path:
 @pytest.mark.parametrize("workers", ["one process", "one segment per core"])
 def test_export_from_a_snapshot_is_the_export_that_reads_every_note(garden, tmp_path,
                                                                     monkeypatch, workers):
-    monkeypatch.setattr(full_build, "PARALLEL_THRESHOLD", 10**9 if workers == "one process" else 2)
+    monkeypatch.setitem(parallel.FORK_FROM, "build", 10**9 if workers == "one process" else 2)
     build_index(garden, tmp_path / "index", full=True)
     folder = snapshot_folder(tmp_path / "index", garden)
     assert sorted(folder.glob("snapshot-*.pickle"))

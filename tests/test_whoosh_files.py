@@ -22,6 +22,7 @@ from whoosh import columns
 from whoosh.fields import ID, Schema
 from whoosh.filedb.structfile import StructFile
 
+from museumxtd_search import parallel
 from museumxtd_search.engine.storage.postings import LENGTH_OF_BYTE
 from museumxtd_search.engine.storage.reader import (
     IndexFiles,
@@ -30,7 +31,7 @@ from museumxtd_search.engine.storage.reader import (
     VarBytesColumn,
 )
 from museumxtd_search.engine.storage.schema import build_schema
-from museumxtd_search.index import full_build, generations
+from museumxtd_search.index import generations
 from museumxtd_search.index.build import build_index
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -84,7 +85,7 @@ def test_a_one_segment_index_reads_like_whoosh(bundled_index):
 
 
 def test_a_parallel_build_reads_like_whoosh(tmp_path, monkeypatch):
-    monkeypatch.setattr(full_build, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setitem(parallel.FORK_FROM, "build", 2)
     build_index(BUNDLED_NOTES, tmp_path / "index", full=True)
     generation = generations.live_generation(tmp_path / "index")
     with IndexFiles(generation) as files:

@@ -8,12 +8,10 @@ times but the same bytes.
 
 from __future__ import annotations
 
-import json
-import os
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from museumxtd_search import parallel
 from museumxtd_search.index import side_files
 from museumxtd_search.index.generations import live_generation
 from museumxtd_search.vault.files import find_files
@@ -46,10 +44,6 @@ def stale_files(notes_dir: Path, index_dir: Path, exclude: Iterable[str] = ()) -
     return sorted(changed)
 
 
-# From this many indexed notes the query command lists the notes in a forked child.
-FORK_FROM_NOTES = 1000
-
-
 def _indexed_notes(index_dir: Path) -> int:
     """How many notes the live index holds (0 when unknown): its statistics file."""
     generation = live_generation(index_dir)
@@ -64,51 +58,33 @@ class StaleCheck:
     """``stale_files`` worked out in a forked child while the caller goes on.
 
     The query command starts one before it loads the search engine: on a second core
-    the listing's ``stat`` calls, some 55 ms at 10,000 notes, then cost no time (query
-    process at 10k, median of 8 alternated with the inline check: 310 -> 272 ms above
-    bare Python). ``result`` waits for the child's answer. The answer is worked out
-    here instead for an index of fewer than ``FORK_FROM_NOTES`` notes (its listing is
-    quicker than a fork), without ``fork`` or a second core, in a process running
-    other threads (its child could inherit a held lock), or when the child fails.
+    the listing's ``stat`` calls, some 55 ms at 10,000 notes, then cost no time.
+    ``result`` waits for the child's answer. The answer is worked out here instead when
+    ``parallel.processes`` says one process (an index smaller than its "stale check"
+    minimum, no fork or second core, other threads running), or when the child fails.
     """
 
     def __init__(self, notes_dir: Path, index_dir: Path, exclude: Iterable[str] = ()) -> None:
         self._arguments = (Path(notes_dir), Path(index_dir), tuple(exclude))
-        self._child: tuple[int, int] | None = None
-        if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or \
-                threading.active_count() > 1 or _indexed_notes(Path(index_dir)) < FORK_FROM_NOTES:
+        self._child: parallel.ForkedWorkers | None = None
+        if parallel.processes("stale check", _indexed_notes(Path(index_dir))) == 1:
             return
-        read, write = os.pipe()
+        child = parallel.ForkedWorkers(1, lambda _: stale_files(*self._arguments))
         try:
-            pid = os.fork()
-        except OSError:
-            os.close(read)
-            os.close(write)
+            child.start()
+        except OSError:  # no fork now (too many processes): the check runs here
             return
-        if pid == 0:  # the child: answer through the pipe, then leave without cleanup
-            code = 1
-            try:
-                os.close(read)
-                with os.fdopen(write, "w", encoding="utf-8") as pipe:
-                    json.dump(stale_files(*self._arguments), pipe)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write)
-        self._child = (pid, read)
+        self._child = child
 
     def result(self) -> list[str] | None:
         if self._child is not None:
-            pid, read = self._child
-            self._child = None
-            with os.fdopen(read, encoding="utf-8") as pipe:
-                answer = pipe.read()
-            _, status = os.waitpid(pid, 0)
-            if status == 0:
-                try:
-                    return json.loads(answer)
-                except ValueError:
-                    pass
+            child, self._child = self._child, None
+            try:
+                return child.gather()[0]
+            except Exception:  # noqa: BLE001 - e.g. out of memory there: try here
+                pass
+            finally:
+                child.close()
         return stale_files(*self._arguments)
 
 

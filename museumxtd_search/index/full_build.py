@@ -16,13 +16,12 @@ How the segments are written and listed is ``engine.storage.segments``' business
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from museumxtd_search import parallel
 from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
 from museumxtd_search.analysis.vocabulary import Vocabulary
 from museumxtd_search.engine.storage import schema
@@ -31,19 +30,13 @@ from museumxtd_search.index import generations, side_files
 from museumxtd_search.index.side_files import IndexedState, make_side_files, new_token
 from museumxtd_search.index.snapshot import SnapshotNote, write_snapshot
 from museumxtd_search.index.summary import BuildSummary
-from museumxtd_search.parallel import Channel, ForkedWorkers
 from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
 from museumxtd_search.vault.files import GardenFiles, find_files
 from museumxtd_search.vault.notes import Note, VaultWarning
 from museumxtd_search.vault.reading import read_notes, read_vault, with_title
 from museumxtd_search.vault.resolver import LinkTable
 
-# From this many notes a full build writes one segment per core: below it, starting
-# workers costs more than it saves. Measured here (whole `index --full` processes,
-# median of 7 to 9): 12 notes 0.36 s in one process, 0.39 s with two workers; 38 notes
-# 0.69 s / 0.62 s; the 199-note corpus 1.25 s / 1.00 s.
-PARALLEL_THRESHOLD = 30
-# Workers report progress every this many notes.
+# Progress is reported every this many steps (a note read, or written).
 PROGRESS_STEP = 50
 
 
@@ -61,21 +54,35 @@ class WrittenNotes:
 
 
 def write_notes(writer, notes: Sequence[Note], table: LinkTable,
-                on_note: Callable[[], None] | None = None,
+                on_progress: Callable[[int], None] | None = None,
                 analyzed_out: list[AnalyzedNote] | None = None) -> WrittenNotes:
-    """Analyse each note and add its document; the analyses are appended to
-    ``analyzed_out`` when given."""
+    """Analyse each note and add its document; ``on_progress`` gets how many are
+    written after each, and the analyses are appended to ``analyzed_out`` when given."""
     written = WrittenNotes()
-    for note in notes:
+    for count, note in enumerate(notes, 1):
         analyzed = analyze_note(note, table.resolve_all(note), table)
         if analyzed_out is not None:
             analyzed_out.append(analyzed)
         written.vocabulary.add(analyzed)
         written.states[note.path] = IndexedState.of(analyzed)
         writer.add_document(**schema.document(analyzed))
-        if on_note:
-            on_note()
+        if on_progress:
+            on_progress(count)
     return written
+
+
+def _every_step(report: Callable[[int, int], None]) -> Callable[[int], None]:
+    """A progress function, given how many steps are done, that calls ``report(done,
+    new)`` each time ``PROGRESS_STEP`` new steps are done."""
+    reported = 0
+
+    def progress(done: int) -> None:
+        nonlocal reported
+        if done >= reported + PROGRESS_STEP:
+            report(done, done - reported)
+            reported = done
+
+    return progress
 
 
 @dataclass
@@ -130,23 +137,22 @@ def write_generation(generation: Path, root: Path, files: GardenFiles,
     (read, then written).
     """
     ix = storage.create_index(generation)
-    workers = min(os.cpu_count() or 1, 4)
-    if len(files.notes) >= PARALLEL_THRESHOLD and workers >= 2 and os.name == "posix":
-        return _create_in_workers(ix, generation, root, files, workers, on_progress)
-    steps = 0
+    processes = parallel.processes("build", len(files.notes))
+    if processes > 1:
+        return _create_in_workers(ix, generation, root, files, processes, on_progress)
 
-    def step(*_: object) -> None:
-        nonlocal steps
-        steps += 1
-        if on_progress and steps % PROGRESS_STEP == 0:
-            on_progress(steps)
+    def report(done: int, _: int) -> None:
+        if on_progress:
+            on_progress(done)
 
-    vault = read_vault(root, files=files, on_progress=step)
+    progress = _every_step(report)
+    vault = read_vault(root, files=files, on_progress=progress)
     writer = storage.writer(ix)
     analyzed: list[AnalyzedNote] = []
     try:
         written = write_notes(writer, [n for n in vault.notes if n.searchable], vault.links,
-                              on_note=step, analyzed_out=analyzed)
+                              on_progress=lambda count: progress(len(files.notes) + count),
+                              analyzed_out=analyzed)
     except BaseException:
         writer.cancel()
         raise
@@ -159,37 +165,31 @@ def write_generation(generation: Path, root: Path, files: GardenFiles,
                       vault.links, written)
 
 
-def _share_worker(number: int, root: Path, paths: Sequence[str], generation: Path, progress,
-                  channel: Channel) -> None:
-    """In a worker: read a share of the garden, send its entries, receive the garden's
-    link table, then analyse and write the share's searchable notes as one segment.
+def _write_share(root: Path, shares: Sequence[Sequence[str]], generation: Path,
+                 worker: parallel.Worker) -> tuple[object, WrittenNotes]:
+    """In a worker: read its share of the garden, send their entries, receive the
+    garden's link table, then analyse and write the share's searchable notes as one
+    segment; returns the segment and what writing produced.
 
     The parsed notes stay in the worker: only entries and the segment travel.
     """
-    pending = 0
-
-    def step(*_: object) -> None:
-        nonlocal pending
-        pending += 1
-        if pending == PROGRESS_STEP:
-            with progress.get_lock():
-                progress.value += pending
-            pending = 0
-
-    read = read_notes(root, paths, on_progress=step, parallel=False)
-    channel.send(([entry for _, entry in read.notes], read.warnings))
-    table: LinkTable = channel.receive()
+    number = worker.number
+    progress = _every_step(lambda _, new: worker.report(new))
+    read = read_notes(root, shares[number], on_progress=progress)
+    worker.send(([entry for _, entry in read.notes], read.warnings))
+    table: LinkTable = worker.receive()
     notes = [with_title(note, table.titles[note.path]) for note, _ in read.notes
              if note.searchable]
     analyzed: list[AnalyzedNote] = []
     segment, written = None, WrittenNotes()
     if notes:
         writer = storage.share_writer(generation)
-        written = write_notes(writer, notes, table, on_note=step,
+        written = write_notes(writer, notes, table,
+                              on_progress=lambda count: progress(len(shares[number]) + count),
                               analyzed_out=analyzed)
         segment = storage.finish_share(writer)
     _write_snapshot(generation, number, read.notes, analyzed, table if number == 0 else None)
-    channel.send((segment, written))
+    return segment, written
 
 
 def _write_snapshot(generation: Path, number: int, read: Sequence[tuple[Note, NoteEntry]],
@@ -200,20 +200,26 @@ def _write_snapshot(generation: Path, number: int, read: Sequence[tuple[Note, No
                                         for note, entry in read], table)
 
 
-def _create_in_workers(ix, generation: Path, root: Path, files: GardenFiles, workers: int,
+def _create_in_workers(ix, generation: Path, root: Path, files: GardenFiles, processes: int,
                        on_progress: Callable[[int], None] | None) -> BuiltIndex:
-    progress = multiprocessing.get_context("fork").Value("l", 0)
-    report = (lambda: on_progress(progress.value)) if on_progress else None
-    size = -(-len(files.notes) // workers)
+    size = -(-len(files.notes) // processes)
     shares = [files.notes[start:start + size] for start in range(0, len(files.notes), size)]
-    with ForkedWorkers([partial(_share_worker, number, root, share, generation, progress)
-                        for number, share in enumerate(shares)]) as forked:
-        read = forked.gather(report)
+    done = 0
+
+    def advanced(new: int) -> None:
+        nonlocal done
+        done += new
+        on_progress(done)
+
+    report = advanced if on_progress else None
+    with parallel.ForkedWorkers(len(shares),
+                                partial(_write_share, root, shares, generation)) as workers:
+        read = workers.gather(report)
         entries = [entry for share_entries, _ in read for entry in share_entries]
         warnings = [warning for _, share_warnings in read for warning in share_warnings]
         table = link_table(entries, display_titles(entries), files.assets)
-        forked.send_each([table] * len(shares))
-        results = forked.gather(report)
+        workers.send_all(table)
+        results = workers.gather(report)
     segments = [segment for segment, _ in results if segment is not None]
     searchable = sum(1 for entry in entries if entry.searchable)
     if sum(storage.segment_documents(segment) for segment in segments) != searchable:

@@ -146,15 +146,7 @@ class _Read:
 
 
 def _read(notes_dir: Path, paths: list[str], progress: Callable[[int], None] | None) -> _Read:
-    done = 0
-
-    def advance(_: str) -> None:
-        nonlocal done
-        done += 1
-        if progress:
-            progress(done)
-
-    read = read_notes(notes_dir, paths, advance)
+    read = read_notes(notes_dir, paths, progress)
     entries = {entry.path: entry for _, entry in read.notes}
     unreadable = {w.path: w for w in read.warnings if w.path not in entries}
     return _Read([note for note, _ in read.notes], entries, unreadable)

@@ -7,13 +7,11 @@ that touch the file system.
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from museumxtd_search.parallel import exit_with_parent
+from museumxtd_search import parallel
 from museumxtd_search.text.keys import key
 from museumxtd_search.text.language import detect_language
 from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
@@ -129,11 +127,12 @@ def note_hashes(root: Path, exclude: Iterable[str] = ()) -> tuple[dict[str, str]
 def read_vault(
     root: Path | str,
     exclude: Iterable[str] = (),
-    on_progress: Callable[[str], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
     files: GardenFiles | None = None,
 ) -> Vault:
     """Read every note under ``root`` (those of ``files`` when the caller has listed
-    them already). Bad files become warnings, never exceptions.
+    them already). Bad files become warnings, never exceptions. ``on_progress`` gets
+    how many notes are read, now and then.
 
     Raises ``FileNotFoundError`` only when ``root`` itself is not a folder.
     """
@@ -173,14 +172,12 @@ class ReadNotes:
 
 
 def read_notes(root: Path, paths: Iterable[str],
-               on_progress: Callable[[str], None] | None = None,
-               parallel: bool = True) -> ReadNotes:
-    """Read and parse the notes at ``paths`` (relative to ``root``); never raises.
-
-    Many notes are parsed on every core unless ``parallel`` is false (in a worker).
-    """
+               on_progress: Callable[[int], None] | None = None) -> ReadNotes:
+    """Read and parse the notes at ``paths`` (relative to ``root``), many of them on
+    every core; never raises. ``on_progress`` gets how many are read, now and then."""
+    paths = tuple(paths)
     read = ReadNotes([], [])
-    for relative, result in _parse_files(root, tuple(paths), on_progress, parallel):
+    for relative, result in zip(paths, _parse_files(root, paths, on_progress), strict=True):
         if isinstance(result, str):
             read.warnings.append(VaultWarning(relative, None, f"cannot be read: {result}"))
             continue
@@ -195,8 +192,6 @@ def with_title(note: Note, title: str) -> Note:
     return note if note.title == title else replace(note, title=title)
 
 
-# Below this many notes a second process costs more than it saves.
-PARALLEL_THRESHOLD = 400
 _ParseResult = tuple[Note, str, list[VaultWarning]] | str
 
 
@@ -209,28 +204,35 @@ def _parse_file(root: Path, relative: str) -> _ParseResult:
     return parse_note(relative, data)
 
 
-def _parse_chunk(root: Path, chunk: list[str]) -> list[_ParseResult]:
-    return [_parse_file(root, relative) for relative in chunk]
-
-
 def _parse_files(root: Path, paths: tuple[str, ...],
-                 on_progress: Callable[[str], None] | None,
-                 parallel: bool = True) -> Iterator[tuple[str, _ParseResult]]:
-    """Parse notes in path order, on every core for large gardens (parsing is CPU-bound)."""
-    workers = min(os.cpu_count() or 1, 4)
-    if not parallel or len(paths) < PARALLEL_THRESHOLD or workers < 2:
+                 on_progress: Callable[[int], None] | None) -> list[_ParseResult]:
+    """Parse notes, in the order of ``paths``; on every core for many (parsing is
+    CPU-bound): workers parse chunks as they take them and send each chunk's notes
+    back, which this process unpickles meanwhile."""
+    processes = parallel.processes("read", len(paths))
+    if processes == 1:
+        parsed = []
         for relative in paths:
+            parsed.append(_parse_file(root, relative))
             if on_progress:
-                on_progress(relative)
-            yield relative, _parse_file(root, relative)
-        return
-    size = max(50, len(paths) // (workers * 8))
-    chunks = [list(paths[i:i + size]) for i in range(0, len(paths), size)]
-    with ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent,
-                             initargs=(os.getpid(),)) as pool:
-        for chunk, results in zip(chunks, pool.map(_parse_chunk, [root] * len(chunks), chunks),
-                                  strict=True):
-            for relative, result in zip(chunk, results, strict=True):
-                if on_progress:
-                    on_progress(relative)
-                yield relative, result
+                on_progress(len(parsed))
+        return parsed
+    chunks = parallel.chunks(len(paths), max(50, len(paths) // (processes * 8)))
+    by_chunk: dict[int, list[_ParseResult]] = {}
+    done = 0
+
+    def parse_chunks(worker: parallel.Worker) -> None:
+        while (number := worker.take()) is not None:
+            worker.report((number, [_parse_file(root, paths[n]) for n in chunks[number]]))
+
+    def arrived(report) -> None:
+        nonlocal done
+        number, results = report
+        by_chunk[number] = results
+        done += len(results)
+        if on_progress:
+            on_progress(done)
+
+    with parallel.ForkedWorkers(processes, parse_chunks, chunks=len(chunks)) as workers:
+        workers.gather(arrived)
+    return [result for number in range(len(chunks)) for result in by_chunk[number]]

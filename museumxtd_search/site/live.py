@@ -138,7 +138,7 @@ class LiveSite:
         """Rewrite what editing the notes ``changed`` changes; ``False`` when the whole
         site must be exported again (names that move links elsewhere)."""
         old = self.vault
-        read = read_notes(self.notes_dir, changed, parallel=False)
+        read = read_notes(self.notes_dir, changed)
         if len(read.notes) != len(changed):
             return False  # a note could not be read now: its warning needs a full export
         fresh = {note.path: (note, entry) for note, entry in read.notes}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
@@ -62,8 +63,7 @@ def exclusive(lock_file: Path, busy: str, wait: bool = True,
             except OSError as error:
                 if error.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
-                handle.seek(0)
-                holder = handle.read().strip() or "unknown"
+                holder = _holder(handle)
                 if not wait:
                     raise BusyError(f"{busy} by PID {holder}") from None
                 if on_wait and not told:
@@ -90,6 +90,18 @@ def exclusive(lock_file: Path, busy: str, wait: bool = True,
             with contextlib.suppress(OSError):
                 os.unlink(lock_file)
         handle.close()
+
+
+def _holder(handle: IO[str]) -> str:
+    """The PID written in a lock file held by another process. It writes it just after
+    taking the lock: an empty file is read again for a moment before giving up."""
+    for _ in range(20):
+        handle.seek(0)
+        holder = handle.read().strip()
+        if holder:
+            return holder
+        time.sleep(0.01)
+    return "unknown"
 
 
 def _names(path: Path, handle: IO[str]) -> bool:

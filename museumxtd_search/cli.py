@@ -211,6 +211,40 @@ def _print_results(response) -> None:
         click.echo("    " + _highlight(hit.snippet, hit.highlights), color=colour)
 
 
+# --- related --------------------------------------------------------------------------
+
+@cli.command("related")
+@click.argument("note")
+@_notes_option
+@_index_option
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 1000),
+              help="Number of related notes.")
+@_json_option
+def related_command(note: str, notes_dir: Path, exclude: tuple[str, ...], index_dir: Path,
+                    limit: int, as_json: bool) -> None:
+    """The notes closest to NOTE (by name, title, alias or path), with the reasons."""
+    from museumxtd_search.api import UnknownNoteError
+
+    try:
+        response = _garden(notes_dir, index_dir, exclude).related(note, limit=limit)
+    except UnknownNoteError as error:
+        raise UsageProblem(str(error)) from None
+    if as_json:
+        _print_json(response.to_json())
+        return
+    colour = _use_colour()
+    if not response.results:
+        click.echo(f"no related notes for « {response.title} » ({response.note})")
+        return
+    click.echo(f"notes related to « {response.title} » ({response.note})", color=colour)
+    for rank, near in enumerate(response.results, 1):
+        click.echo("")
+        click.echo(f"{rank:>2}. " + click.style(near.title, bold=True), color=colour)
+        click.echo("    " + click.style(near.path, fg="cyan") + f" · {near.score:.3f}",
+                   color=colour)
+        click.echo("    " + "; ".join(near.reasons), color=colour)
+
+
 # --- export and serve -----------------------------------------------------------------
 
 @cli.command("export")

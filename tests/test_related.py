@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner
@@ -179,3 +180,107 @@ def test_every_note_of_the_real_garden_gets_true_related_notes(corpus_dir):
         for near in results:
             assert near.reasons
             check_reasons_true(model, mine, near, vault, resolved)
+
+
+# --- exported pages ------------------------------------------------------------------------
+
+def related_anchors(html: str) -> list[tuple[str, str]]:
+    """(href, data-path) of the links in a page's related-notes list."""
+    block = re.search(r'<aside class="related".*?</aside>', html, re.S)
+    return re.findall(r'<a href="([^"]+)" data-path="([^"]+)">', block.group()) if block else []
+
+
+def test_every_exported_page_lists_its_related_notes_as_links_that_resolve(garden, tmp_path):
+    from museumxtd_search.site.export import export_site
+
+    out = tmp_path / "site"
+    export_site(garden.notes, out)
+    page = out / "notes/inventaire/index.html"
+    anchors = related_anchors(page.read_text("utf-8"))
+    expected = [near.path for near in garden.related("Inventaire").results]
+    assert [path for _, path in anchors] == expected
+    for href, _ in anchors:
+        assert (page.parent / href).resolve().is_file(), href
+    assert "linked from it" in page.read_text("utf-8")
+    # A note kept out of search shows none and is in no list.
+    assert not related_anchors((out / "notes/brouillon/index.html").read_text("utf-8"))
+    for html in out.rglob("*.html"):
+        assert "Notes/Brouillon.md" not in {p for _, p in related_anchors(html.read_text())}
+
+
+@pytest.mark.browser
+def test_related_notes_on_a_page_open_their_notes_in_the_browser(garden, tmp_path, browser):
+    from browser_support import serve
+
+    from museumxtd_search.site.export import export_site
+
+    export_site(garden.notes, tmp_path / "site")
+    with serve(tmp_path / "site") as url:
+        page = browser.new_page()
+        page.goto(url + "notes/numerisation/index.html")
+        links = page.locator("aside.related a")
+        assert links.count() >= 3
+        hrefs = [links.nth(n).get_attribute("href") for n in range(links.count())]
+        for href in hrefs:
+            response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + href)
+            assert response.ok, href
+        first = links.first.inner_text()
+        links.first.click()
+        page.wait_for_load_state()
+        assert page.title().startswith(first)
+        page.close()
+
+
+# --- the drop-in bundle (export --into) ------------------------------------------------------
+
+def built_site(make_vault) -> tuple:
+    """A garden and the site another generator built from it (Eleventy's kept paths)."""
+    notes = make_vault(GARDEN)
+    pages = {path.removesuffix(".md") + "/index.html": f"<h1>{path}</h1>"
+             for path in GARDEN}
+    site = notes.parent / "host" / "garden"
+    for relative, html in pages.items():
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text(html, encoding="utf-8")
+    return notes, site
+
+
+def test_the_bundle_carries_each_pages_related_notes(make_vault):
+    from museumxtd_search.site.existing_site import add_search, load_settings
+
+    notes, site = built_site(make_vault)
+    summary = add_search(load_settings(site, notes, notes=notes))
+    related = json.loads((site / "mxsearch" / summary.index / "related.json").read_text("utf-8"))
+    mine = related["Notes/Inventaire/index.html"]
+    expected = Garden(notes).related("Inventaire").results
+    assert [item["title"] for item in mine] == [near.title for near in expected]
+    assert [item["reasons"] for item in mine] == [list(near.reasons) for near in expected]
+    for item in mine:
+        assert (site / unquote(item["url"])).is_file(), item["url"]
+    assert not any("Brouillon" in key or any("Brouillon" in i["url"] for i in items)
+                   for key, items in related.items())
+
+
+@pytest.mark.browser
+def test_a_bundle_page_shows_its_related_notes_as_links_that_resolve(make_vault, browser):
+    from browser_support import serve
+
+    from museumxtd_search.site.existing_site import add_search, load_settings
+
+    notes, site = built_site(make_vault)
+    summary = add_search(load_settings(site, notes, notes=notes, base_url="/garden/"))
+    page_file = site / "Notes/Numérisation/index.html"
+    page_file.write_text("<!doctype html><meta charset=utf-8><title>Numérisation</title><body>"
+                         f"{summary.snippet}<div data-mxsearch-related></div></body>", "utf-8")
+    page = browser.new_page()
+    with serve(site.parent) as url:
+        page.goto(url + "garden/Notes/Num%C3%A9risation/")
+        page.wait_for_selector("[data-mxsearch-related] a", timeout=10_000)
+        links = page.locator("[data-mxsearch-related] a")
+        titles = [near.title for near in Garden(notes).related("Numérisation").results]
+        assert [links.nth(n).inner_text() for n in range(links.count())] == titles
+        for n in range(links.count()):
+            href = links.nth(n).get_attribute("href")
+            assert href.startswith(url + "garden/Notes/")
+            assert page.request.get(href).status == 200, href
+    page.close()

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from museumxtd_search import __version__
 from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
+from museumxtd_search.engine.related import RelatedNotes
 from museumxtd_search.index.lock import exclusive
 from museumxtd_search.index.snapshot import read_garden
 from museumxtd_search.parallel import collector_paused
@@ -292,13 +293,16 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
     summary.dead_references = dead_references(vault.links, notes)
     summary.broken_links = len(summary.dead_references)
     summary.tags = len(tags)
+    searchable = [n for n in notes if n.searchable]
+    # The client index is millions of small lists, written then dropped: collecting
+    # while it lives would walk all of them, and they hold no cycles.
+    with collector_paused():
+        if analyzed is None:
+            analyzed = [analyze_note(n, resolved[n.path], vault.links) for n in searchable]
+        # Every page lists its related notes: known before the pages are rendered.
+        job.related = related_links(analyzed, urls)
     with start_note_pages(job) as rendering:
-        searchable = [n for n in notes if n.searchable]
-        # The client index is millions of small lists, written then dropped: collecting
-        # while it lives would walk all of them, and they hold no cycles.
         with collector_paused():
-            if analyzed is None:
-                analyzed = [analyze_note(n, resolved[n.path], vault.links) for n in searchable]
             write_client_index(build_client_index(analyzed, [urls[n.path] + "index.html"
                                                              for n in searchable]),
                                writer.path("search/manifest.json").parent)
@@ -321,6 +325,18 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
     summary.assets = len(written.assets)
     summary.pages = writer.pages
     return summary
+
+
+def related_links(analyzed: Sequence[AnalyzedNote],
+                  urls: dict[str, str]) -> dict[str, list[dict[str, object]]]:
+    """Each searchable note's related notes as its page lists them (``engine.related``):
+    path, title, page URL and reasons. Notes kept out of search have none and are in
+    no list."""
+    model = RelatedNotes(analyzed)
+    return {item.note.path: [{"path": near.path, "title": near.title, "url": urls[near.path],
+                              "reasons": list(near.reasons)}
+                             for near in model.related(item)]
+            for item in analyzed}
 
 
 def _write_other_pages(vault: Vault, writer: SiteWriter, env, common: dict[str, object],

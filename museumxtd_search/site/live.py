@@ -38,6 +38,7 @@ from museumxtd_search.site.export import (
     _write_other_pages,
     export_site,
     plan_site,
+    related_links,
 )
 from museumxtd_search.site.pages import _PageMaker
 from museumxtd_search.site.search_files import write_client_index
@@ -90,11 +91,13 @@ class LiveSite:
         self.resolved = {note.path: vault.links.resolve_all(note) for note in vault.notes}
         analyzed = [analyze_note(n, self.resolved[n.path], vault.links)
                     for n in vault.notes if n.searchable]
+        self.analyses = {item.note.path: item for item in analyzed}
         summary = export_site(self.notes_dir, self.out, self.exclude, self.templates,
                               force=True, allow_html=self.allow_html,
                               site_title=self.site_title, vault=vault,
                               base_url=self.base_url, analyzed=analyzed)
         urls = self.urls = page_urls(note.path for note in vault.notes)
+        self.related = related_links(analyzed, urls)
         self.search = ClientIndexUpdate(build_client_index(
             analyzed, [urls[item.note.path] + "index.html" for item in analyzed]), analyzed)
         self.problems = [*summary.warnings, *map(str, summary.dead_references)]
@@ -161,6 +164,19 @@ class LiveSite:
                          self.base_url, self.out, resolved, self.urls)
         index_of = {note.path: number for number, note in enumerate(notes)}
         affected = self._affected(plan, set(fresh))
+        # Any edit may change which notes are related to which: the pages whose list
+        # changed are written again too.
+        analyses = dict(self.analyses)
+        for path in fresh:
+            note = notes[index_of[path]]
+            if note.searchable:
+                analyses[path] = analyze_note(note, resolved[path], vault.links)
+            else:
+                analyses.pop(path, None)
+        related = plan.job.related = related_links(
+            [analyses[n.path] for n in notes if n.path in analyses], self.urls)
+        affected |= {path for path in set(related) | set(self.related)
+                     if related.get(path) != self.related.get(path)}
         written = _PageMaker(plan.job).write([index_of[path] for path in sorted(affected)])
         writer = SiteWriter(self.out)
         for asset in sorted(written.assets):
@@ -180,6 +196,7 @@ class LiveSite:
         done.problems = [str(w) for w in read.warnings] + [str(d) for d in dead] + [
             f"{p}: nested too deeply to render: shown as plain text" for p in written.unrendered]
         self.vault, self.files, self.resolved = vault, files, resolved
+        self.analyses, self.related = analyses, related
         return True
 
     def _affected(self, plan: SitePlan, changed: set[str]) -> set[str]:

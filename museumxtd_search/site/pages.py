@@ -44,6 +44,8 @@ class NotePages:
     allow_html: bool
     out: Path
     titles: dict[str, str] = field(default_factory=dict)
+    # Each note's related notes (``export.related_links``): path, title, url, reasons.
+    related: dict[str, list[dict[str, object]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -89,6 +91,7 @@ class _PageMaker:
                 crumbs=breadcrumbs(note.path),
                 tags=[{"name": t, "url": tag_url(key(t))} for t in note.tags],
                 backlinks=job.backlinks.get(note.path, []),
+                related=job.related.get(note.path, []),
                 toc=table_of_contents(note), dates=note_dates(note),
             ))
             done.pages += 1

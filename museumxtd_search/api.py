@@ -70,10 +70,11 @@ class Garden:
 
     # --- query -------------------------------------------------------------------------
     def query(self, text: str, limit: int = 10, tags: Iterable[str] = (),
-              links_to: str | None = None, refresh: bool = True,
+              links_to: str | None = None, refresh: bool = True, kind: str | None = None,
               on_refresh: Callable[[str, object], None] | None = None,
               on_progress: Progress | None = None) -> SearchResponse:
-        """Search the notes (the query language is ``analysis.query``'s).
+        """Search the notes and PDFs (the query language is ``analysis.query``'s);
+        ``kind`` ``"note"`` or ``"pdf"`` keeps that kind of result only.
 
         With ``refresh``, the index is first brought up to date when notes changed, and
         ``on_refresh(event, value)`` hears of it: ``("stale", paths)`` before (``None``:
@@ -91,7 +92,8 @@ class Garden:
             self._refresh(check.result(), on_refresh, on_progress)
         else:
             from museumxtd_search.index.searcher import search
-        return search(self.index_dir, text, limit=limit, tags=tuple(tags), links_to=links_to)
+        return search(self.index_dir, text, limit=limit, tags=tuple(tags), links_to=links_to,
+                      kind=kind)
 
     def _refresh(self, stale: list[str] | None,
                  on_refresh: Callable[[str, object], None] | None,

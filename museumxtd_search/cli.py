@@ -158,10 +158,12 @@ def _tell_refresh(notes_dir: Path, index_dir: Path):
               help="Only notes with this tag (repeatable: all must match).")
 @click.option("--links-to", metavar="NOTE",
               help="Only notes that link to NOTE (by name, title, alias or path).")
+@click.option("--type", "kind", type=click.Choice(["note", "pdf"]), default=None,
+              help="Only notes, or only PDFs (results name the page).")
 @_json_option
 def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, ...],
                   index_dir: Path, limit: int, tags: tuple[str, ...], links_to: str | None,
-                  as_json: bool) -> None:
+                  kind: str | None, as_json: bool) -> None:
     """Search the notes: museumxtd-search query "réseaux sociaux"."""
     text = " ".join(words).strip()
     if not text and not links_to and not tags:
@@ -170,7 +172,7 @@ def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, .
         raise UsageProblem(f"query too long ({len(text)} characters, at most 2000)")
     garden = _garden(notes_dir, index_dir, exclude)
     with _progress_bar("indexing", show=True) as progress:
-        response = garden.query(text, limit=limit, tags=tags, links_to=links_to,
+        response = garden.query(text, limit=limit, tags=tags, links_to=links_to, kind=kind,
                                 on_refresh=_tell_refresh(notes_dir, index_dir),
                                 on_progress=progress)
     if as_json:

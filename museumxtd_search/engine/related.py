@@ -34,6 +34,7 @@ from museumxtd_search.analysis.pipeline import tokens
 from museumxtd_search.rules import FIELD_WEIGHTS
 from museumxtd_search.text.folding import normalize
 from museumxtd_search.text.language import Language
+from museumxtd_search.vault.files import is_attachment_name
 
 # The fields whose words make a note's "distinctive words": tags and link texts have
 # signals of their own (counting them twice would let a tag decide alone).
@@ -98,7 +99,9 @@ class RelatedNotes:
     analyses; ``related`` answers for any note (also one outside the model)."""
 
     def __init__(self, analyzed: Iterable[AnalyzedNote]) -> None:
-        self.notes: dict[str, AnalyzedNote] = {item.note.path: item for item in analyzed}
+        # PDFs are found by the search; related notes are notes (pages to read next).
+        self.notes: dict[str, AnalyzedNote] = {item.note.path: item for item in analyzed
+                                               if not is_attachment_name(item.note.path)}
         count = len(self.notes)
         self.counts = {path: _weighted_counts(item) for path, item in self.notes.items()}
         note_frequency: Counter[str] = Counter()

@@ -40,7 +40,12 @@ from museumxtd_search.site.search_bundle import (
 )
 from museumxtd_search.site.search_files import write_client_index, write_data_file
 from museumxtd_search.site.templates import template_folders
-from museumxtd_search.vault.files import CONFIG_FILE, ConfigError, read_toml
+from museumxtd_search.vault.files import (
+    CONFIG_FILE,
+    ConfigError,
+    is_attachment_name,
+    read_toml,
+)
 from museumxtd_search.vault.reading import Vault, read_vault, restricted_vault
 
 DEFAULT_NOTES = "notes"
@@ -188,7 +193,9 @@ def add_search(settings: SiteSettings,
     with collector_paused():
         vault = read_vault(settings.notes, exclude)
         pages = list_pages(site, skip=[relative_bundle])
-        matches = match_pages(((n.path, n.front_matter) for n in vault.notes), pages, pattern)
+        # PDFs have no page of their own in another generator's site: left out for now.
+        matches = match_pages(((n.path, n.front_matter) for n in vault.notes
+                               if not is_attachment_name(n.path)), pages, pattern)
         summary = AddSearchSummary(site=str(site), bundle=str(folder), notes=len(vault.notes),
                                    matched=len(matches.matched))
         summary.pages = {m.path: m.page for m in matches.matched}

@@ -37,15 +37,16 @@ from museumxtd_search.site.export import (
     _site_title,
     _write_other_pages,
     export_site,
+    pages_of,
     plan_site,
     related_links,
 )
 from museumxtd_search.site.pages import _PageMaker
 from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import environment, template_folders
-from museumxtd_search.site.urls import asset_url, page_urls
+from museumxtd_search.site.urls import asset_url, document_url, page_urls
 from museumxtd_search.site.writer import SiteWriter
-from museumxtd_search.vault.files import GardenFiles, find_files
+from museumxtd_search.vault.files import GardenFiles, find_files, is_attachment_name
 from museumxtd_search.vault.reading import Vault, read_notes, read_vault, with_title
 from museumxtd_search.vault.references import dead_references
 
@@ -96,10 +97,10 @@ class LiveSite:
                               force=True, allow_html=self.allow_html,
                               site_title=self.site_title, vault=vault,
                               base_url=self.base_url, analyzed=analyzed)
-        urls = self.urls = page_urls(note.path for note in vault.notes)
+        urls = self.urls = page_urls(note.path for note in pages_of(vault))
         self.related = related_links(analyzed, urls)
         self.search = ClientIndexUpdate(build_client_index(
-            analyzed, [urls[item.note.path] + "index.html" for item in analyzed]), analyzed)
+            analyzed, [document_url(item.note.path, urls) for item in analyzed]), analyzed)
         self.problems = [*summary.warnings, *map(str, summary.dead_references)]
         self.version += 1
         # What was read stays alive as long as the preview: out of the collector's
@@ -140,6 +141,8 @@ class LiveSite:
     def _update(self, files: GardenFiles, changed: Sequence[str], done: Refresh) -> bool:
         """Rewrite what editing the notes ``changed`` changes; ``False`` when the whole
         site must be exported again (names that move links elsewhere)."""
+        if any(is_attachment_name(path) for path in changed):
+            return False  # a PDF is rare and changes no page: the simple way is right
         old = self.vault
         read = read_notes(self.notes_dir, changed)
         if len(read.notes) != len(changed):
@@ -170,14 +173,15 @@ class LiveSite:
         for path in fresh:
             note = notes[index_of[path]]
             if note.searchable:
-                analyses[path] = analyze_note(note, resolved[path], vault.links)
+                analyses[path] = analyze_note(note, vault.links.resolve_all(note), vault.links)
             else:
                 analyses.pop(path, None)
         related = plan.job.related = related_links(
             [analyses[n.path] for n in notes if n.path in analyses], self.urls)
         affected |= {path for path in set(related) | set(self.related)
                      if related.get(path) != self.related.get(path)}
-        written = _PageMaker(plan.job).write([index_of[path] for path in sorted(affected)])
+        page_of = {note.path: number for number, note in enumerate(plan.job.notes)}
+        written = _PageMaker(plan.job).write([page_of[path] for path in sorted(affected)])
         writer = SiteWriter(self.out)
         for asset in sorted(written.assets):
             target = writer.path(asset_url(asset))
@@ -222,9 +226,9 @@ class LiveSite:
         for path in changed:
             note = notes[path]
             if note.searchable or path in search.docs:
-                updated.append(analyze_note(note, plan.resolved[path], vault.links))
+                updated.append(analyze_note(note, vault.links.resolve_all(note), vault.links))
         folder = self.out / "search"
-        if all(search.update(item, plan.urls[item.note.path] + "index.html")
+        if all(search.update(item, document_url(item.note.path, plan.urls))
                for item in updated):
             written = write_changed(search, folder)
             search.changed = type(search.changed)()
@@ -234,7 +238,7 @@ class LiveSite:
             by_path[item.note.path] = item
         analyzed = [by_path[n.path] for n in vault.notes if n.path in by_path
                     and notes[n.path].searchable]
-        index = build_client_index(analyzed, [plan.urls[item.note.path] + "index.html"
+        index = build_client_index(analyzed, [document_url(item.note.path, plan.urls)
                                               for item in analyzed])
         written = write_client_index(index, folder, search.index)
         self.search = ClientIndexUpdate(index, analyzed)

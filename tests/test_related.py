@@ -53,10 +53,10 @@ def test_related_notes_come_with_their_reasons(garden):
     found = reasons_of(response)
     numerisation = found["Notes/Numérisation.md"]
     assert "linked from it" in numerisation and "links to it" not in numerisation
-    assert "1 shared tag" in numerisation
+    assert "1 shared tag: numérique" in numerisation
     shared = next(r for r in numerisation if r.startswith("shared: "))
     assert "numérisation" in shared  # spelt as the note writes it, not a stem
-    assert "2 shared tags" in found["Notes/Photographie.md"]
+    assert "2 shared tags: collections, numérique" in found["Notes/Photographie.md"]
     assert "links to it" in found["Notes/Bibliographie.md"]
 
 
@@ -143,9 +143,12 @@ def check_reasons_true(model, mine, near, vault, resolved) -> None:
             assert near.path in mine_links
         elif reason == "links to it":
             assert mine.note.path in other_links
-        elif match := re.fullmatch(r"(\d+) shared tags?", reason):
-            shared = {key(t) for t in mine.note.tags} & {key(t) for t in other.note.tags}
-            assert len(shared) == int(match.group(1))
+        elif match := re.fullmatch(r"(\d+) shared tags?: (.+)", reason):
+            names = match.group(2).split(", ")
+            assert len(names) == int(match.group(1))
+            for name in names:
+                assert key(name) in {key(t) for t in mine.note.tags}
+                assert key(name) in {key(t) for t in other.note.tags}
         elif reason.startswith("shared: "):
             words = reason.removeprefix("shared: ").split(", ")
             for word in words:

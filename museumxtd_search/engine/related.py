@@ -7,7 +7,7 @@ resolved links the search uses), never from a second analysis of its own:
 - **shared distinctive words** (more-like-this): the note's ``TOP_TERMS`` words of
   highest tf-idf (title, aliases, headings and body, weighted like the search's
   fields), compared with every other note's words by cosine similarity;
-- **shared tags**, rarer tags counting more;
+- **shared tags**, rarer tags counting more (a tag on most notes does not count);
 - **direct links**, either way (a note it links to, a note linking to it);
 - **the link graph around both**: notes they both link to (bibliographic coupling)
   and notes that cite both (co-citation);
@@ -23,9 +23,10 @@ exported pages) give the same list.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -33,6 +34,7 @@ from museumxtd_search.analysis.documents import AnalyzedNote
 from museumxtd_search.analysis.pipeline import tokens
 from museumxtd_search.rules import FIELD_WEIGHTS
 from museumxtd_search.text.folding import normalize
+from museumxtd_search.text.keys import key
 from museumxtd_search.text.language import Language
 from museumxtd_search.vault.files import is_attachment_name
 
@@ -43,7 +45,7 @@ TERM_FIELDS = ("title", "aliases", "headings", "body", "body_en")
 # most distinctive words, which also bounds the work per note on large gardens.
 TOP_TERMS = 25
 # A word in more than this share of the notes says nothing about closeness.
-MAX_NOTE_SHARE = 0.5
+MAX_NOTE_SHARE = 0.25
 # What each signal adds to a score (the words' cosine, the tags' share and the
 # coupling/co-citation ratios are between 0 and 1).
 WORDS_WEIGHT = 1.0
@@ -54,8 +56,15 @@ COCITATION_WEIGHT = 0.3
 FOLDER_WEIGHT = 0.05
 # How many shared words a reason names.
 SHARED_WORDS_SHOWN = 3
+# ... and in more than this many notes (bounds the work per note in large gardens;
+# Lucene's MoreLikeThis has the same knob, maxDocFreq).
+MAX_NOTES_PER_WORD = 200
 # Results of the command and of every exported page unless told otherwise.
 DEFAULT_LIMIT = 5
+
+
+# A signal's reason for one candidate, spelt out only for the results shown.
+Describe = Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -107,16 +116,18 @@ class RelatedNotes:
         note_frequency: Counter[str] = Counter()
         for counts in self.counts.values():
             note_frequency.update(counts.keys())
-        most = max(1, int(count * MAX_NOTE_SHARE))
+        most = min(MAX_NOTES_PER_WORD, max(3, int(count * MAX_NOTE_SHARE)))
         self.idf = {term: math.log(count / frequency)
-                    for term, frequency in note_frequency.items() if frequency <= most
-                    or count < 4}
+                    for term, frequency in note_frequency.items() if frequency <= most}
         # Postings of every kept word: (path, weight) in path order.
         self.postings: dict[str, list[tuple[str, float]]] = {}
         self.norms: dict[str, float] = {}
+        # Each note's distinctive words, chosen once: (term, weight) best first.
+        self.tops: dict[str, list[tuple[str, float]]] = {}
         for path, counts in self.counts.items():
             weights = self._weights(counts)
             self.norms[path] = math.sqrt(sum(w * w for w in weights.values()))
+            self.tops[path] = _top(weights)
             for term, weight in weights.items():
                 self.postings.setdefault(term, []).append((path, weight))
         self.folders: dict[str, list[str]] = {}
@@ -126,8 +137,12 @@ class RelatedNotes:
         for path, item in self.notes.items():
             for tag in item.tag_keys:
                 self.tag_notes.setdefault(tag, []).append(path)
+        # A tag on most notes is worth little, and would make every note a candidate of
+        # every other: kept to as many notes as a word.
         self.tag_idf = {tag: math.log(1 + count / len(paths))
-                        for tag, paths in self.tag_notes.items()}
+                        for tag, paths in self.tag_notes.items() if len(paths) <= most}
+        # Ties are ordered by title (case-insensitively), then path.
+        self.order = {path: item.note.title.lower() for path, item in self.notes.items()}
         # Links among the model's notes only: a note kept out of the index is never
         # named, not even as the note two others both link to.
         self.links_out = {path: self._targets(item) for path, item in self.notes.items()}
@@ -156,116 +171,156 @@ class RelatedNotes:
         return weights
 
     def related(self, analyzed: AnalyzedNote, limit: int = DEFAULT_LIMIT) -> list[RelatedNote]:
-        """The ``limit`` notes closest to ``analyzed``, best first, never itself."""
+        """The ``limit`` notes closest to ``analyzed``, best first, never itself.
+
+        Each signal gives every candidate its amount; only the results shown have their
+        reasons spelt out (a large garden has thousands of candidates per note)."""
         path = analyzed.note.path
-        scores: Counter[str] = Counter()
-        reasons: dict[str, list[tuple[float, str]]] = {}
-
-        def add(candidate: str, amount: float, reason: str) -> None:
-            if candidate == path or candidate not in self.notes or amount <= 0:
-                return
-            scores[candidate] += amount
-            reasons.setdefault(candidate, []).append((amount, reason))
-
-        self._add_words(analyzed, add)
-        self._add_tags(analyzed, add)
-        self._add_links(analyzed, add)
+        signals = [self._words(analyzed), self._tags(analyzed), *self._links(analyzed)]
+        scores: dict[str, float] = {}
+        for amounts, _ in signals:
+            for other, amount in amounts.items():
+                if amount > 0:
+                    scores[other] = scores.get(other, 0.0) + amount
+        scores.pop(path, None)
         # The folder only fills a list that the other signals left short: in most
         # gardens nearly every note shares a folder with most others, which says little
         # (and a scan of a large folder for every note would cost too much).
         if len(scores) < limit:
-            for other in self.folders.get(analyzed.note.folder, ()):
-                if other not in scores:
-                    add(other, FOLDER_WEIGHT, "same folder")
-        ranked = sorted(scores, key=lambda p: (-scores[p], self.notes[p].note.title.lower(), p))
-        return [RelatedNote(p, self.notes[p].note.title, scores[p],
-                            tuple(reason for _, reason in
-                                  sorted(reasons[p], key=lambda r: -r[0])))
-                for p in ranked[:limit]]
+            mates = {other: FOLDER_WEIGHT for other in self.folders.get(analyzed.note.folder, ())
+                     if other not in scores and other != path}
+            signals.append((mates, lambda other: "same folder"))
+            scores.update(mates)
+        notes, order = self.notes, self.order
+        best = heapq.nsmallest(limit, ((-score, order[other], other)
+                                       for other, score in scores.items()))
+        results = []
+        for _, _, other in best:
+            found = [(amounts[other], describe) for amounts, describe in signals
+                     if amounts.get(other, 0) > 0]
+            found.sort(key=lambda item: -item[0])  # stable: signal order breaks ties
+            results.append(RelatedNote(other, notes[other].note.title, scores[other],
+                                       tuple(describe(other) for _, describe in found)))
+        return results
 
-    def _add_words(self, analyzed: AnalyzedNote, add) -> None:
+    def _words(self, analyzed: AnalyzedNote) -> tuple[dict[str, float], Describe]:
         """Cosine of the note's distinctive words with every note holding one of them."""
         path = analyzed.note.path
-        weights = self._weights(self.counts.get(path) or _weighted_counts(analyzed))
-        top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:TOP_TERMS]
+        top = self.tops.get(path)
+        if top is None:  # a note outside the model (kept out of search)
+            top = _top(self._weights(_weighted_counts(analyzed)))
         norm = math.sqrt(sum(weight * weight for _, weight in top))
-        if not norm:
-            return
-        products: dict[str, list[tuple[float, str]]] = {}
-        for term, weight in top:
-            for other, other_weight in self.postings.get(term, ()):
-                if other != path:
-                    products.setdefault(other, []).append((weight * other_weight, term))
-        if not products:
-            return
-        spellings = _spellings(analyzed)
-        for other, shared in products.items():
-            cosine = sum(product for product, _ in shared) / (norm * self.norms[other])
-            shown = [spellings.get(term, term) for _, term in
-                     sorted(shared, key=lambda s: (-s[0], s[1]))[:SHARED_WORDS_SHOWN]]
-            add(other, WORDS_WEIGHT * cosine, "shared: " + ", ".join(dict.fromkeys(shown)))
+        sums: dict[str, float] = {}
+        if norm:
+            get = sums.get
+            for term, weight in top:
+                for other, other_weight in self.postings.get(term, ()):
+                    sums[other] = get(other, 0.0) + weight * other_weight
+        norms = self.norms
+        amounts = {other: WORDS_WEIGHT * total / (norm * norms[other])
+                   for other, total in sums.items()}
+        spellings: dict[str, str] = {}
 
-    def _add_tags(self, analyzed: AnalyzedNote, add) -> None:
+        def describe(other: str) -> str:
+            theirs = self._weights(Counter({term: self.counts[other][term] for term, _ in top
+                                            if term in self.counts[other]}))
+            shared = sorted(((weight * theirs[term], term) for term, weight in top
+                             if term in theirs), key=lambda s: (-s[0], s[1]))
+            terms = [term for _, term in shared[:SHARED_WORDS_SHOWN]]
+            if not spellings:
+                spellings.update(_spellings(analyzed, [term for term, _ in top]))
+            shown = [spellings.get(term, term) for term in terms]
+            return "shared: " + ", ".join(dict.fromkeys(shown))
+
+        return amounts, describe
+
+    def _tags(self, analyzed: AnalyzedNote) -> tuple[dict[str, float], Describe]:
         """Shared tags, each worth its rarity, as a share of the note's own tags."""
         mine = analyzed.tag_keys
         total = sum(self.tag_idf.get(tag, 0.0) for tag in mine)
-        if not total:
-            return
-        shared: dict[str, list[str]] = {}
-        for tag in mine:
-            for other in self.tag_notes.get(tag, ()):
-                shared.setdefault(other, []).append(tag)
-        for other, tags in shared.items():
-            amount = TAGS_WEIGHT * sum(self.tag_idf[tag] for tag in tags) / total
-            add(other, amount, "1 shared tag" if len(tags) == 1 else f"{len(tags)} shared tags")
+        amounts: dict[str, float] = {}
+        if total:
+            for tag in mine:
+                if tag not in self.tag_idf:
+                    continue
+                share = TAGS_WEIGHT * self.tag_idf[tag] / total
+                for other in self.tag_notes[tag]:
+                    amounts[other] = amounts.get(other, 0.0) + share
 
-    def _add_links(self, analyzed: AnalyzedNote, add) -> None:
-        """Direct links either way, notes both link to, notes citing both."""
+        def describe(other: str) -> str:
+            shared = set(mine) & set(self.notes[other].tag_keys) & self.tag_idf.keys()
+            names = [tag for tag in analyzed.note.tags if key(tag) in shared]
+            return ("1 shared tag: " if len(names) == 1 else f"{len(names)} shared tags: ") \
+                + ", ".join(names)
+
+        return amounts, describe
+
+    def _links(self, analyzed: AnalyzedNote) -> list[tuple[dict[str, float], Describe]]:
+        """Direct links either way, notes both link to (coupling), notes citing both
+        (co-citation)."""
         path = analyzed.note.path
         outgoing = self._targets(analyzed)
         incoming = self.links_in.get(path, set()) - {path}
-        for target in outgoing:
-            add(target, LINK_WEIGHT, "linked from it")
-        for source in incoming:
-            add(source, LINK_WEIGHT, "links to it")
         coupled: Counter[str] = Counter()
         for target in outgoing:
-            for source in self.links_in.get(target, ()):
-                coupled[source] += 1
-        for other, shared in coupled.items():
-            if other == path:
-                continue
-            ratio = shared / math.sqrt(len(outgoing) * len(self.links_out[other]))
-            common = sorted(outgoing & self.links_out[other])
-            what = f"« {self._title(common[0])} »" if shared == 1 \
-                else f"{shared} notes"
-            add(other, COUPLING_WEIGHT * ratio, f"both link to {what}")
+            coupled.update(self.links_in.get(target, ()))
+        coupled.pop(path, None)
+        coupling = {other: COUPLING_WEIGHT * shared
+                    / math.sqrt(len(outgoing) * len(self.links_out[other]))
+                    for other, shared in coupled.items()}
         cited: Counter[str] = Counter()
         for source in incoming:
-            for other in self.links_out.get(source, ()):
-                cited[other] += 1
-        for other, together in cited.items():
-            if other == path:
-                continue
-            ratio = together / math.sqrt(len(incoming) * len(self.links_in.get(other, ())))
+            cited.update(self.links_out.get(source, ()))
+        cited.pop(path, None)
+        cocitation = {other: COCITATION_WEIGHT * together
+                      / math.sqrt(len(incoming) * len(self.links_in.get(other, ())))
+                      for other, together in cited.items()}
+
+        def both_link_to(other: str) -> str:
+            common = sorted(outgoing & self.links_out[other])
+            return f"both link to « {self._title(common[0])} »" if len(common) == 1 \
+                else f"both link to {len(common)} notes"
+
+        def cited_with(other: str) -> str:
             citers = sorted(incoming & self.links_in.get(other, set()))
-            what = f"« {self._title(citers[0])} »" if together == 1 \
-                else f"{together} notes"
-            add(other, COCITATION_WEIGHT * ratio, f"cited with it by {what}")
+            return f"cited with it by « {self._title(citers[0])} »" if len(citers) == 1 \
+                else f"cited with it by {len(citers)} notes"
+
+        return [({target: LINK_WEIGHT for target in outgoing}, lambda other: "linked from it"),
+                ({source: LINK_WEIGHT for source in incoming}, lambda other: "links to it"),
+                (coupling, both_link_to), (cocitation, cited_with)]
 
 
-def _spellings(analyzed: AnalyzedNote) -> dict[str, str]:
-    """Each of a note's terms spelt as the note most often writes it (``numérisation``
-    for ``numeris``), so a reason names words, not stems."""
+def _top(weights: dict[str, float]) -> list[tuple[str, float]]:
+    """The ``TOP_TERMS`` heaviest words, ties by term: a note's distinctive words."""
+    return heapq.nsmallest(TOP_TERMS, weights.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _spellings(analyzed: AnalyzedNote, wanted: Iterable[str]) -> dict[str, str]:
+    """Each of the ``wanted`` terms of a note spelt as the note most often writes it
+    (``numérisation`` for ``numeris``), so a reason names words, not stems.
+
+    A French body's terms and surface words are parallel lists of the analysis (its
+    surface words end ``AnalyzedNote.surface``): read there, not analysed again."""
+    wanted = set(wanted)
+    initials = frozenset(term[:1] for term in wanted)
     note = analyzed.note
-    body_language: Language = "en" if note.language == "en" else "fr"
+    seen: dict[str, Counter[str]] = {}
+    body = analyzed.fields.get("body") or []
     texts: list[tuple[str, Language]] = [
         (f"{note.title}\n{note.name}", "fr"), ("\n".join(note.aliases), "fr"),
-        ("\n".join(h.text for h in note.headings), "fr"), (note.text, body_language)]
-    seen: dict[str, Counter[str]] = {}
+        ("\n".join(h.text for h in note.headings), "fr")]
+    if body:
+        for term, surface in zip(body, analyzed.surface[len(analyzed.surface) - len(body):],
+                                 strict=True):
+            if term in wanted:
+                seen.setdefault(term, Counter())[surface] += 1
+    else:
+        texts.append((note.text, "en" if note.language == "en" else "fr"))
     for text, language in texts:
-        for token in tokens(normalize(text), language):
-            seen.setdefault(token.term, Counter())[token.surface] += 1
+        for token in tokens(normalize(text), language, initials):
+            if token.term in wanted:
+                seen.setdefault(token.term, Counter())[token.surface] += 1
     return {term: counts.most_common(1)[0][0] for term, counts in seen.items()}
 
 

@@ -28,7 +28,7 @@ from museumxtd_search.parallel import collector_paused
 from museumxtd_search.site.client_index import build_client_index
 from museumxtd_search.site.engine_script import ENGINE_FOLDER, SCRIPT_NAME, engine_script
 from museumxtd_search.site.markdown_render import RenderContext, render_markdown
-from museumxtd_search.site.pages import NotePages, start_note_pages
+from museumxtd_search.site.pages import NotePages, related_items, start_note_pages
 from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import environment, template_folders
 from museumxtd_search.site.urls import (
@@ -314,8 +314,8 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
         if analyzed is None:
             analyzed = [analyze_note(n, resolved.get(n.path) or vault.links.resolve_all(n),
                                      vault.links) for n in searchable]
-        # Every page lists its related notes: known before the pages are rendered.
-        job.related = related_links(analyzed, urls)
+        # Every page lists its related notes, worked out by whoever renders the page.
+        job.related_model = RelatedNotes(analyzed)
     with start_note_pages(job) as rendering:
         with collector_paused():
             write_client_index(build_client_index(analyzed, [document_url(n.path, urls)
@@ -350,10 +350,7 @@ def related_links(analyzed: Sequence[AnalyzedNote],
     path, title, page URL and reasons. Notes kept out of search have none and are in
     no list."""
     model = RelatedNotes(analyzed)
-    return {item.note.path: [{"path": near.path, "title": near.title, "url": urls[near.path],
-                              "reasons": list(near.reasons)}
-                             for near in model.related(item)]
-            for item in analyzed if item.note.path in model.notes}
+    return {path: related_items(model, path, urls) for path in model.notes}
 
 
 def _write_other_pages(vault: Vault, writer: SiteWriter, env, common: dict[str, object],

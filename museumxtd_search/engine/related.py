@@ -43,7 +43,7 @@ from museumxtd_search.vault.files import is_attachment_name
 TERM_FIELDS = ("title", "aliases", "headings", "body", "body_en")
 # Like Lucene's MoreLikeThis (maxQueryTerms): a note is represented by this many of its
 # most distinctive words, which also bounds the work per note on large gardens.
-TOP_TERMS = 25
+TOP_TERMS = 20
 # A word in more than this share of the notes says nothing about closeness.
 MAX_NOTE_SHARE = 0.25
 # What each signal adds to a score (the words' cosine, the tags' share and the
@@ -58,7 +58,7 @@ FOLDER_WEIGHT = 0.05
 SHARED_WORDS_SHOWN = 3
 # ... and in more than this many notes (bounds the work per note in large gardens;
 # Lucene's MoreLikeThis has the same knob, maxDocFreq).
-MAX_NOTES_PER_WORD = 200
+MAX_NOTES_PER_WORD = 50
 # Results of the command and of every exported page unless told otherwise.
 DEFAULT_LIMIT = 5
 

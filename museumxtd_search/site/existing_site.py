@@ -196,7 +196,8 @@ def add_search(settings: SiteSettings,
         # PDFs have no page of their own in another generator's site: left out for now.
         matches = match_pages(((n.path, n.front_matter) for n in vault.notes
                                if not is_attachment_name(n.path)), pages, pattern)
-        summary = AddSearchSummary(site=str(site), bundle=str(folder), notes=len(vault.notes),
+        summary = AddSearchSummary(site=str(site), bundle=str(folder),
+                                   notes=sum(not is_attachment_name(n.path) for n in vault.notes),
                                    matched=len(matches.matched))
         summary.pages = {m.path: m.page for m in matches.matched}
         if not matches.matched:

@@ -43,7 +43,7 @@ from museumxtd_search.text.keys import key
 from museumxtd_search.vault.files import is_attachment_name
 from museumxtd_search.vault.notes import VaultWarning
 from museumxtd_search.vault.reading import Vault
-from museumxtd_search.vault.references import Reference, dead_references
+from museumxtd_search.vault.references import Reference
 
 MARKER = ".museumxtd-site"
 HOME_NOTES = ("index.md", "README.md", "Accueil.md")
@@ -272,17 +272,9 @@ def plan_site(vault: Vault, folders: list[Path], allow_html: bool, site_title: s
     common = {"site_title": site_title, "note_count": len(notes), "lang": "fr",
               "base_url": base_url, "url": ""}
     titles = {n.path: n.title for n in notes}
-
-    def item(path: str) -> dict[str, str]:
-        return {"path": path, "title": titles[path], "url": urls[path]}
-
-    job = NotePages(
-        notes=notes, table=vault.links, urls=urls,
-        # Path breaks ties between equal titles: two exports give the same bytes.
-        backlinks={path: sorted((item(p) for p in sources),
-                                key=lambda i: (i["title"].lower(), i["path"]))
-                   for path, sources in backlinks.items()},
-        folders=folders, common=common, allow_html=allow_html, out=out, titles=titles)
+    job = NotePages(notes=notes, table=vault.links, urls=urls, backlinks=backlinks,
+                    folders=folders, common=common, allow_html=allow_html, out=out,
+                    titles=titles)
     return SitePlan(urls, resolved, tags, common, job)
 
 
@@ -304,8 +296,6 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
     item = plan.item
     summary = ExportSummary(out="", notes=len(notes),
                             warnings=[str(w) for w in vault.warnings])
-    summary.dead_references = dead_references(vault.links, notes)
-    summary.broken_links = len(summary.dead_references)
     summary.tags = len(tags)
     searchable = [n for n in documents if n.searchable]
     # The client index is millions of small lists, written then dropped: collecting
@@ -332,6 +322,8 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
         written = rendering.finish()
 
     writer.pages += written.pages
+    summary.dead_references = written.dead
+    summary.broken_links = len(written.dead)
     for path in written.unrendered:
         summary.warnings.append(str(VaultWarning(
             path, None, "nested too deeply to render: shown as plain text")))

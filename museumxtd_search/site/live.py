@@ -48,7 +48,6 @@ from museumxtd_search.site.urls import asset_url, document_url, page_urls
 from museumxtd_search.site.writer import SiteWriter
 from museumxtd_search.vault.files import GardenFiles, find_files, is_attachment_name
 from museumxtd_search.vault.reading import Vault, read_notes, read_vault, with_title
-from museumxtd_search.vault.references import dead_references
 
 
 @dataclass
@@ -196,7 +195,8 @@ class LiveSite:
                                self.site_title or _site_title(vault))
             done.pages += writer.pages
         done.search_files = self._update_search(vault, plan, sorted(fresh))
-        dead = dead_references(vault.links, [notes[index_of[p]] for p in sorted(fresh)])
+        # The saved notes' own dead references (their pages were just rendered).
+        dead = [reference for reference in written.dead if reference.source in fresh]
         done.problems = [str(w) for w in read.warnings] + [str(d) for d in dead] + [
             f"{p}: nested too deeply to render: shown as plain text" for p in written.unrendered]
         self.vault, self.files, self.resolved = vault, files, resolved

@@ -6,8 +6,12 @@ and backlinks are known, while the main process writes the client index and the 
 pages; then the main process renders too. Notes are cut into small chunks that every
 process takes from one shared queue, so whoever is free renders the next chunk and
 no core waits for another. Forking shares the already-read garden with the workers, so
-nothing but page counts travels back. The pages are the same however many processes
-render them.
+nothing but page counts, assets and dead references travels back. The pages are the
+same however many processes render them.
+
+Each page's references are checked for the export's report where the page is rendered:
+reading them from the Markdown is as slow as a tenth of the rendering, so it is done on
+every core too (``vault.references`` is the one definition of a dead reference).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from museumxtd_search.site.urls import asset_url, relative_root, tag_url
 from museumxtd_search.site.writer import SiteWriter
 from museumxtd_search.text.keys import key
 from museumxtd_search.vault.notes import Note
+from museumxtd_search.vault.references import Reference, note_references
 from museumxtd_search.vault.resolver import LinkTable
 
 # Notes per chunk: small enough that the last chunks end together, large enough that
@@ -39,7 +44,8 @@ class NotePages:
     notes: Sequence[Note]
     table: LinkTable
     urls: dict[str, str]
-    backlinks: dict[str, list[dict[str, str]]]
+    # The notes linking to each note (listed on its page, sorted where it is rendered).
+    backlinks: dict[str, set[str]]
     folders: list[Path]
     common: dict[str, object]
     allow_html: bool
@@ -74,11 +80,14 @@ class PagesWritten:
     pages: int = 0
     assets: set[str] = field(default_factory=set)
     unrendered: list[str] = field(default_factory=list)
+    # The references that lead nowhere, note by note in reading order.
+    dead: list[Reference] = field(default_factory=list)
 
     def add(self, other: PagesWritten) -> None:
         self.pages += other.pages
         self.assets |= other.assets
         self.unrendered += other.unrendered
+        self.dead += other.dead
 
 
 class _PageMaker:
@@ -87,11 +96,20 @@ class _PageMaker:
     def __init__(self, job: NotePages) -> None:
         self.job = job
         self.template = environment(job.folders).get_template("note.html")
+        self.by_path = {note.path: note for note in job.notes}
         self.renderer = NoteRenderer(job.table, job.urls, asset_url, job.allow_html,
-                                     {note.path: note for note in job.notes})
+                                     self.by_path)
         self.writer = SiteWriter(job.out)
 
-    def write(self, indices: range) -> PagesWritten:
+    def backlinks(self, path: str) -> list[dict[str, str]]:
+        """The notes linking to ``path`` as its page lists them: by title, then path
+        (equal titles keep one order, so two exports give the same bytes)."""
+        job = self.job
+        found = [{"path": source, "title": job.titles[source], "url": job.urls[source]}
+                 for source in job.backlinks.get(path, ())]
+        return sorted(found, key=lambda item: (item["title"].lower(), item["path"]))
+
+    def write(self, indices: Sequence[int]) -> PagesWritten:
         """Render the notes at ``indices`` and write their pages."""
         job, template, writer = self.job, self.template, self.writer
         done = PagesWritten()
@@ -103,6 +121,8 @@ class _PageMaker:
             done.assets |= context.used_assets
             if context.unrendered:
                 done.unrendered.append(note.path)
+            done.dead += [reference for reference in
+                          note_references(job.table, note, self.by_path) if reference.dead]
             first = note.headings[0] if note.headings else None
             writer.page(url, template.render(
                 **{**job.common, "lang": note.language, "url": url}, root=root, note=note,
@@ -111,7 +131,7 @@ class _PageMaker:
                                 and note.sections[1].start == 0),
                 crumbs=breadcrumbs(note.path),
                 tags=[{"name": t, "url": tag_url(key(t))} for t in note.tags],
-                backlinks=job.backlinks.get(note.path, []),
+                backlinks=self.backlinks(note.path),
                 related=job.related_of(note.path),
                 toc=table_of_contents(note), dates=note_dates(note),
             ))

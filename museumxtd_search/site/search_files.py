@@ -1,4 +1,14 @@
-"""Write the client index to disk: each JSON file plus its ``.js`` twin for ``file://``."""
+"""Write the client index to disk: each JSON file plus its ``.js`` twin for ``file://``.
+
+The JSON is compact, with sorted keys and unescaped UTF-8, so two builds of the same
+notes give the same bytes. orjson writes it: posting lists are millions of small
+integers, which the standard library encodes at about 20 MB/s and orjson ten times
+faster (a one-note edit of a 10,000-note preview rewrites some 10 MB of them). Its
+bytes are the standard library's (``json.dumps(..., ensure_ascii=False,
+sort_keys=True, separators=(",", ":"))``, tested on real client indexes), but for
+floats below 1e-4, written ``1e-7`` rather than ``1e-07``; data it refuses (a lone surrogate,
+an integer beyond 64 bits) goes to the standard library, which answers as it always did.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +16,39 @@ import json
 import os
 from pathlib import Path
 
-from museumxtd_search.site.client_index import ClientIndex
-from museumxtd_search.site.writer import write_text
+import orjson
 
-_dump = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+from museumxtd_search.site.client_index import ClientIndex
+from museumxtd_search.site.writer import write_bytes
+
+_standard_dump = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
+                                  separators=(",", ":")).encode
+# JSON is valid JavaScript except for two line separators; escaped for <script>.
+_LINE_SEPARATORS = (("\u2028".encode(), b"\\u2028"), ("\u2029".encode(), b"\\u2029"))
+
+
+def encode_json(data: object) -> bytes:
+    """``data`` as the client index's JSON, in UTF-8."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # orjson.JSONEncodeError: a lone surrogate, a huge integer
+        return _standard_dump(data).encode("utf-8")
 
 
 def write_data_file(folder: Path, name: str, data: object, digest=None) -> int:
     """Write ``name.json`` and ``name.js`` (``MXSearchData("name", …);``) into ``folder``,
     which must exist; return the JSON's size in bytes. ``digest`` (a ``hashlib`` object),
     if given, is updated with the file's name and JSON."""
-    text = _dump(data)
+    encoded = encode_json(data)
     base = os.path.join(folder, name)
-    size = write_text(base + ".json", text)
+    size = write_bytes(base + ".json", encoded)
     if digest is not None:
-        digest.update(f"{name}\0{text}\0".encode())
-    # JSON is valid JavaScript except for two line separators; escape them for <script>.
-    script = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    write_text(base + ".js", f'MXSearchData("{name}",{script});\n')
+        digest.update(name.encode() + b"\0" + encoded + b"\0")
+    script = encoded
+    for separator, escaped in _LINE_SEPARATORS:
+        if separator in script:
+            script = script.replace(separator, escaped)
+    write_bytes(base + ".js", b'MXSearchData("' + name.encode() + b'",' + script + b");\n")
     return size
 
 

@@ -54,7 +54,12 @@ def write_text(path: str, text: str) -> int:
     number of bytes written."""
     if os.linesep != "\n":  # what text mode would do, so the bytes match on any system
         text = text.replace("\n", os.linesep)
-    data = text.encode("utf-8")
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: str, data: bytes) -> int:
+    """Write ``data`` to the new or replaced file ``path`` with three system calls;
+    return the number of bytes written."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0),
                          0o666)
     try:

@@ -81,6 +81,8 @@ HTML_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s=>]+(?:\s*=\s*(?:\"[^
 HTML_URL_ATTRIBUTE = re.compile(r"(\s)(src|href|srcset|poster)(\s*=\s*)(\"[^\"]*\"|'[^']*'|"
                                 r"[^\s\"'>]+)", re.IGNORECASE)
 _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*(<[^>\n]+>|\S+)", re.MULTILINE)
+# Where each line ends: a reference's line is the number of breaks before it.
+_LINE_BREAK = re.compile("\n")
 _FENCE_BLOCK = re.compile(r"^( {0,3}|[ \t]*(?:>[ \t]?)+)(`{3,}|~{3,})[^\n]*\n.*?"
                           r"(?:^\1?[ \t]*\2[`~]*[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
@@ -118,7 +120,7 @@ def find_references(markdown: str, first_line: int = 1) -> list[Link]:
     external URLs are left out.
     """
     text = mask_code(remove_comments(markdown))
-    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    starts = [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
 
     def line_of(offset: int) -> int:
         return first_line + bisect.bisect_right(starts, offset) - 1

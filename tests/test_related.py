@@ -287,3 +287,45 @@ def test_a_bundle_page_shows_its_related_notes_as_links_that_resolve(make_vault,
             assert href.startswith(url + "garden/Notes/")
             assert page.request.get(href).status == 200, href
     page.close()
+
+
+def analyses_of(root) -> dict:
+    vault = read_vault(root)
+    return {note.path: analyze_note(note, vault.links.resolve_all(note), vault.links)
+            for note in vault.notes if note.searchable}
+
+
+def test_an_edit_put_in_place_answers_as_a_model_built_again(make_vault):
+    # The edit keeps the note's set of words (so the words' rarity is the same):
+    # the model updated in place must then answer exactly as one built from scratch.
+    root = make_vault(GARDEN)
+    model = RelatedNotes(analyses_of(root).values())
+    make_vault({"Notes/Inventaire.md": GARDEN["Notes/Inventaire.md"]
+                + "Numérisation, inventaire, récolement.\nVoir [[Photographie|inventaire]].\n"})
+    edited = analyses_of(root)
+    model.replace(edited["Notes/Inventaire.md"])
+    rebuilt = RelatedNotes(edited.values())
+    for path, item in edited.items():
+        assert model.related(item, limit=10) == rebuilt.related(item, limit=10), path
+    assert "Notes/Photographie.md" in model.neighbours("Notes/Inventaire.md")
+
+
+@pytest.mark.parametrize("exact_up_to", [500, 0], ids=["every list", "nearest lists"])
+def test_the_live_preview_rewrites_the_related_lists_an_edit_changes(make_vault, tmp_path,
+                                                                     monkeypatch, exact_up_to):
+    from museumxtd_search.site import live
+    from museumxtd_search.site.live import LiveSite
+    monkeypatch.setattr(live, "EXACT_RELATED_UP_TO", exact_up_to)
+    root = make_vault(GARDEN)
+    site = LiveSite(root, tmp_path / "site")
+    page = tmp_path / "site" / site.urls["Notes/Cuisine.md"] / "index.html"
+    assert "linked from it" not in page.read_text(encoding="utf-8").split("Notes proches")[-1]
+    make_vault({"Notes/Cuisine.md": "# Cuisine\n\nUne recette de tarte aux pommes, "
+                                    "photographiée : [[Photographie]].\n"})
+    done = site.refresh()
+    assert done is not None and not done.full
+    related = page.read_text(encoding="utf-8").split("Notes proches")[-1]
+    assert "Photographie" in related and "linked from it" in related
+    other = tmp_path / "site" / site.urls["Notes/Photographie.md"] / "index.html"
+    listed = other.read_text(encoding="utf-8").split("Notes proches")[-1]
+    assert re.search(r">Cuisine</a> <span class=\"related-reasons\">[^<]*links to it", listed)

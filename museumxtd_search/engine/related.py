@@ -23,6 +23,7 @@ exported pages) give the same list.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 from collections import Counter
@@ -150,6 +151,42 @@ class RelatedNotes:
         for path, targets in self.links_out.items():
             for target in targets:
                 self.links_in.setdefault(target, set()).add(path)
+
+    def replace(self, analyzed: AnalyzedNote) -> None:
+        """Put the new analysis of a note already in the model in place of the old one
+        (a live preview's edit): its words, tags, title and links.
+
+        The rarity of words and tags (``idf``, ``tag_idf``) stays the one the model was
+        built with: one edit barely moves it, and recomputing it would rescore every
+        note (seconds at 10,000). A full export builds the model again."""
+        path = analyzed.note.path
+        old = self.notes[path]
+        for term in self._weights(self.counts[path]):
+            self.postings[term] = [entry for entry in self.postings[term] if entry[0] != path]
+        for tag in old.tag_keys:
+            if tag in self.tag_notes:
+                self.tag_notes[tag] = [other for other in self.tag_notes[tag] if other != path]
+        for target in self.links_out[path]:
+            self.links_in.get(target, set()).discard(path)
+        self.notes[path] = analyzed
+        counts = self.counts[path] = _weighted_counts(analyzed)
+        weights = self._weights(counts)
+        self.norms[path] = math.sqrt(sum(w * w for w in weights.values()))
+        self.tops[path] = _top(weights)
+        for term, weight in weights.items():  # postings stay in path order
+            postings = self.postings.setdefault(term, [])
+            postings.insert(bisect.bisect_left(postings, path, key=_path_of), (path, weight))
+        for tag in analyzed.tag_keys:
+            paths = self.tag_notes.setdefault(tag, [])
+            paths.insert(bisect.bisect_left(paths, path), path)
+        self.order[path] = analyzed.note.title.lower()
+        self.links_out[path] = self._targets(analyzed)
+        for target in self.links_out[path]:
+            self.links_in.setdefault(target, set()).add(path)
+
+    def neighbours(self, path: str) -> set[str]:
+        """The notes ``path`` links to or is linked from: their lists may name it."""
+        return self.links_out.get(path, set()) | self.links_in.get(path, set())
 
     def _targets(self, analyzed: AnalyzedNote) -> set[str]:
         """The notes of the model that ``analyzed`` links to, itself left out."""
@@ -289,6 +326,10 @@ class RelatedNotes:
         return [({target: LINK_WEIGHT for target in outgoing}, lambda other: "linked from it"),
                 ({source: LINK_WEIGHT for source in incoming}, lambda other: "links to it"),
                 (coupling, both_link_to), (cocitation, cited_with)]
+
+
+def _path_of(entry: tuple[str, float]) -> str:
+    return entry[0]
 
 
 def _top(weights: dict[str, float]) -> list[tuple[str, float]]:

@@ -28,7 +28,7 @@ from museumxtd_search.parallel import collector_paused
 from museumxtd_search.site.client_index import build_client_index
 from museumxtd_search.site.engine_script import ENGINE_FOLDER, SCRIPT_NAME, engine_script
 from museumxtd_search.site.markdown_render import RenderContext, render_markdown
-from museumxtd_search.site.pages import NotePages, related_items, start_note_pages
+from museumxtd_search.site.pages import NotePages, start_note_pages
 from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import environment, template_folders
 from museumxtd_search.site.urls import (
@@ -334,15 +334,6 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
     summary.assets = len(copied)
     summary.pages = writer.pages
     return summary
-
-
-def related_links(analyzed: Sequence[AnalyzedNote],
-                  urls: dict[str, str]) -> dict[str, list[dict[str, object]]]:
-    """Each searchable note's related notes as its page lists them (``engine.related``):
-    path, title, page URL and reasons. Notes kept out of search have none and are in
-    no list."""
-    model = RelatedNotes(analyzed)
-    return {path: related_items(model, path, urls) for path in model.notes}
 
 
 def _write_other_pages(vault: Vault, writer: SiteWriter, env, common: dict[str, object],

@@ -27,7 +27,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from museumxtd_search.analysis.documents import analyze_note
+from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
+from museumxtd_search.engine.related import RelatedNotes
 from museumxtd_search.site.client_index import build_client_index
 from museumxtd_search.site.client_index_update import ClientIndexUpdate, write_changed
 from museumxtd_search.site.export import (
@@ -39,14 +40,14 @@ from museumxtd_search.site.export import (
     export_site,
     pages_of,
     plan_site,
-    related_links,
 )
-from museumxtd_search.site.pages import _PageMaker
+from museumxtd_search.site.pages import _PageMaker, related_items
 from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import environment, template_folders
 from museumxtd_search.site.urls import asset_url, document_url, page_urls
 from museumxtd_search.site.writer import SiteWriter
 from museumxtd_search.vault.files import GardenFiles, find_files, is_attachment_name
+from museumxtd_search.vault.notes import Note
 from museumxtd_search.vault.reading import Vault, read_notes, read_vault, with_title
 
 
@@ -66,6 +67,10 @@ class Refresh:
         what = "exported again" if self.full else \
             f"{self.pages} page(s), {self.search_files} search file(s) rewritten"
         return f"{', '.join(self.changed) or 'garden'} changed: {what} in {self.seconds:.2f} s"
+
+# Gardens up to this many searchable notes have every related-notes list worked out
+# again on each save (under 0.1 s at 200 notes); larger ones only the nearest lists.
+EXACT_RELATED_UP_TO = 500
 
 
 class LiveSite:
@@ -97,7 +102,9 @@ class LiveSite:
                               site_title=self.site_title, vault=vault,
                               base_url=self.base_url, analyzed=analyzed)
         urls = self.urls = page_urls(note.path for note in pages_of(vault))
-        self.related = related_links(analyzed, urls)
+        self.related_model = RelatedNotes(analyzed)
+        self.related = {path: related_items(self.related_model, path, urls)
+                        for path in self.related_model.notes}
         self.search = ClientIndexUpdate(build_client_index(
             analyzed, [document_url(item.note.path, urls) for item in analyzed]), analyzed)
         self.problems = [*summary.warnings, *map(str, summary.dead_references)]
@@ -175,8 +182,7 @@ class LiveSite:
                 analyses[path] = analyze_note(note, vault.links.resolve_all(note), vault.links)
             else:
                 analyses.pop(path, None)
-        related = plan.job.related = related_links(
-            [analyses[n.path] for n in notes if n.path in analyses], self.urls)
+        related = plan.job.related = self._related(analyses, fresh.keys(), notes)
         affected |= {path for path in set(related) | set(self.related)
                      if related.get(path) != self.related.get(path)}
         page_of = {note.path: number for number, note in enumerate(plan.job.notes)}
@@ -202,6 +208,35 @@ class LiveSite:
         self.vault, self.files, self.resolved = vault, files, resolved
         self.analyses, self.related = analyses, related
         return True
+
+    def _related(self, analyses: dict[str, AnalyzedNote], changed: Iterable[str],
+                 notes: Sequence[Note]) -> dict[str, list[dict[str, object]]]:
+        """Every note's related notes after the notes ``changed`` were edited.
+
+        Up to ``EXACT_RELATED_UP_TO`` notes every list is worked out again, so the
+        preview is the site an export writes. Above, that costs seconds (about 10 s at
+        10,000 notes), so an edit that keeps the set of searchable notes updates the
+        model in place and works out again only the lists it can change most: the
+        edited notes', those of the notes they link to or from (before and after),
+        and those naming them. The other lists, and the words' rarity, wait for the
+        next full export (a restart of the preview)."""
+        model = self.related_model
+        changed = set(changed)
+        if len(analyses) <= EXACT_RELATED_UP_TO or \
+                any((path in analyses) != (path in model.notes) for path in changed):
+            model = self.related_model = RelatedNotes(
+                [analyses[note.path] for note in notes if note.path in analyses])
+            return {path: related_items(model, path, self.urls) for path in model.notes}
+        touched = {other for other, items in self.related.items()
+                   if any(item["path"] in changed for item in items)}
+        for path in changed & model.notes.keys():
+            touched |= {path, *model.neighbours(path)}
+            model.replace(analyses[path])
+            touched |= model.neighbours(path)
+        related = dict(self.related)
+        for path in touched & model.notes.keys():
+            related[path] = related_items(model, path, self.urls)
+        return related
 
     def _affected(self, plan: SitePlan, changed: set[str]) -> set[str]:
         """The notes whose pages show something of the ``changed`` ones: themselves, the

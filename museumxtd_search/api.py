@@ -1,5 +1,5 @@
 """The Python API: a garden of notes and what can be done with it, named like the
-commands (``index``, ``query``, ``links``, ``export``, ``check``)::
+commands (``index``, ``query``, ``related``, ``links``, ``export``, ``check``)::
 
     import museumxtd_search as mxs
 
@@ -7,6 +7,8 @@ commands (``index``, ``query``, ``links``, ``export``, ``check``)::
     garden.index()                                  # -> BuildSummary
     for hit in garden.query("réseaux sociaux", limit=5).results:
         print(hit.title, hit.path, hit.snippet)
+    for near in garden.related("Open data").results:  # RelatedNote: .path, .reasons
+        print(near.title, near.reasons)
     dead = [reference for reference in garden.links() if reference.broken]
     garden.export("site")                           # -> ExportSummary
     garden.export_into("docs")                      # -> AddSearchSummary (another generator's site)
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from museumxtd_search.engine.related import RelatedResponse
     from museumxtd_search.engine.search import SearchResponse
     from museumxtd_search.index.build import BuildSummary
     from museumxtd_search.index.freshness import Freshness
@@ -67,10 +70,11 @@ class Garden:
 
     # --- query -------------------------------------------------------------------------
     def query(self, text: str, limit: int = 10, tags: Iterable[str] = (),
-              links_to: str | None = None, refresh: bool = True,
+              links_to: str | None = None, refresh: bool = True, kind: str | None = None,
               on_refresh: Callable[[str, object], None] | None = None,
               on_progress: Progress | None = None) -> SearchResponse:
-        """Search the notes (the query language is ``analysis.query``'s).
+        """Search the notes and PDFs (the query language is ``analysis.query``'s);
+        ``kind`` ``"note"`` or ``"pdf"`` keeps that kind of result only.
 
         With ``refresh``, the index is first brought up to date when notes changed, and
         ``on_refresh(event, value)`` hears of it: ``("stale", paths)`` before (``None``:
@@ -88,7 +92,8 @@ class Garden:
             self._refresh(check.result(), on_refresh, on_progress)
         else:
             from museumxtd_search.index.searcher import search
-        return search(self.index_dir, text, limit=limit, tags=tuple(tags), links_to=links_to)
+        return search(self.index_dir, text, limit=limit, tags=tuple(tags), links_to=links_to,
+                      kind=kind)
 
     def _refresh(self, stale: list[str] | None,
                  on_refresh: Callable[[str, object], None] | None,
@@ -108,6 +113,34 @@ class Garden:
             tell("busy", str(busy))
             return
         tell("built", summary)
+
+    # --- related -----------------------------------------------------------------------
+    def related(self, note: str, limit: int = 5) -> RelatedResponse:
+        """The notes closest to ``note`` (named by file name, title, alias or path, as a
+        link names it), best first, with their reasons (``engine.related``).
+
+        The garden is read as an export reads it: notes unchanged since the index's
+        last full build come from that build's snapshot, already analysed. Raises
+        ``UnknownNoteError`` when no note has that name.
+        """
+        from museumxtd_search.analysis.documents import analyze_note
+        from museumxtd_search.engine.related import RelatedNotes, RelatedResponse
+        from museumxtd_search.index.snapshot import read_garden, snapshot_folder
+
+        self._require_notes()
+        vault, analyzed = read_garden(self.notes, self.exclude,
+                                      snapshot_folder(self.index_dir, self.notes, self.exclude))
+        path = vault.links.resolve_target(note)
+        found = vault.note(path) if path is not None else None
+        if found is None:
+            raise UnknownNoteError(f"no note named {note!r} in {self.notes}")
+        if analyzed is None:
+            analyzed = [analyze_note(n, vault.links.resolve_all(n), vault.links)
+                        for n in vault.notes if n.searchable]
+        model = RelatedNotes(analyzed)
+        mine = model.notes.get(path) or analyze_note(found, vault.links.resolve_all(found),
+                                                     vault.links)
+        return RelatedResponse(path, found.title, model.related(mine, limit))
 
     # --- links -------------------------------------------------------------------------
     def links(self) -> list[Reference]:
@@ -172,6 +205,10 @@ class Garden:
 
             results.append(site_freshness(self.notes, Path(site), self.exclude, templates))
         return results
+
+
+class UnknownNoteError(LookupError):
+    """No note of the garden has the name, title, alias or path given."""
 
 
 def open_garden(notes: Path | str = "notes", index: Path | str = "index",

@@ -158,10 +158,12 @@ def _tell_refresh(notes_dir: Path, index_dir: Path):
               help="Only notes with this tag (repeatable: all must match).")
 @click.option("--links-to", metavar="NOTE",
               help="Only notes that link to NOTE (by name, title, alias or path).")
+@click.option("--type", "kind", type=click.Choice(["note", "pdf"]), default=None,
+              help="Only notes, or only PDFs (results name the page).")
 @_json_option
 def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, ...],
                   index_dir: Path, limit: int, tags: tuple[str, ...], links_to: str | None,
-                  as_json: bool) -> None:
+                  kind: str | None, as_json: bool) -> None:
     """Search the notes: museumxtd-search query "réseaux sociaux"."""
     text = " ".join(words).strip()
     if not text and not links_to and not tags:
@@ -170,7 +172,7 @@ def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, .
         raise UsageProblem(f"query too long ({len(text)} characters, at most 2000)")
     garden = _garden(notes_dir, index_dir, exclude)
     with _progress_bar("indexing", show=True) as progress:
-        response = garden.query(text, limit=limit, tags=tags, links_to=links_to,
+        response = garden.query(text, limit=limit, tags=tags, links_to=links_to, kind=kind,
                                 on_refresh=_tell_refresh(notes_dir, index_dir),
                                 on_progress=progress)
     if as_json:
@@ -209,6 +211,40 @@ def _print_results(response) -> None:
             details.append(f"§ {hit.section}")
         click.echo("    " + " · ".join(details), color=colour)
         click.echo("    " + _highlight(hit.snippet, hit.highlights), color=colour)
+
+
+# --- related --------------------------------------------------------------------------
+
+@cli.command("related")
+@click.argument("note")
+@_notes_option
+@_index_option
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 1000),
+              help="Number of related notes.")
+@_json_option
+def related_command(note: str, notes_dir: Path, exclude: tuple[str, ...], index_dir: Path,
+                    limit: int, as_json: bool) -> None:
+    """The notes closest to NOTE (by name, title, alias or path), with the reasons."""
+    from museumxtd_search.api import UnknownNoteError
+
+    try:
+        response = _garden(notes_dir, index_dir, exclude).related(note, limit=limit)
+    except UnknownNoteError as error:
+        raise UsageProblem(str(error)) from None
+    if as_json:
+        _print_json(response.to_json())
+        return
+    colour = _use_colour()
+    if not response.results:
+        click.echo(f"no related notes for « {response.title} » ({response.note})")
+        return
+    click.echo(f"notes related to « {response.title} » ({response.note})", color=colour)
+    for rank, near in enumerate(response.results, 1):
+        click.echo("")
+        click.echo(f"{rank:>2}. " + click.style(near.title, bold=True), color=colour)
+        click.echo("    " + click.style(near.path, fg="cyan") + f" · {near.score:.3f}",
+                   color=colour)
+        click.echo("    " + "; ".join(near.reasons), color=colour)
 
 
 # --- export and serve -----------------------------------------------------------------

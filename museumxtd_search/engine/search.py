@@ -224,8 +224,9 @@ class Searcher:
 
     # --- search -----------------------------------------------------------------
     def search(self, text: str, limit: int = 10, tags: tuple[str, ...] = (),
-               links_to: str | None = None) -> SearchResponse:
-        """Run ``text`` (may be empty when ``links_to`` or ``tags`` is given)."""
+               links_to: str | None = None, kind: str | None = None) -> SearchResponse:
+        """Run ``text`` (may be empty when ``links_to`` or ``tags`` is given); ``kind``
+        (``"note"`` or ``"pdf"``, ``schema.document_kind``) keeps that kind only."""
         parsed = parse_query(text)
         warnings = list(parsed.warnings)
         suggestion = self._repair(parsed)
@@ -238,6 +239,8 @@ class Searcher:
                 warnings.append(f"no note named {links_to!r}: nothing links to it")
                 return SearchResponse(text, 0, suggestion, [], warnings)
             filters.append(Term("link_paths", quote(target, safe="/")))
+        if kind is not None:
+            filters.append(Term("kind", kind))
         units = [[self.clause_terms(c) for c in unit] for unit in parsed.units]
         unit_queries = [AnyOf(tuple(self.clause_query(c) for c in unit)) for unit in units]
         scorers = self.scorer.scorers()

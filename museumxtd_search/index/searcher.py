@@ -98,7 +98,7 @@ class GardenSearcher(Searcher):
 
 
 def search(index_dir: Path | str, text: str, limit: int = 10, tags: tuple[str, ...] = (),
-           links_to: str | None = None) -> SearchResponse:
+           links_to: str | None = None, kind: str | None = None) -> SearchResponse:
     """Open the index in ``index_dir``, run one query, close it."""
     with GardenSearcher(index_dir) as searcher:
-        return searcher.search(text, limit=limit, tags=tags, links_to=links_to)
+        return searcher.search(text, limit=limit, tags=tags, links_to=links_to, kind=kind)

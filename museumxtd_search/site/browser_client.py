@@ -18,6 +18,8 @@ from museumxtd_search.site.engine_script import engine_script
 STEMMERS = "snowball.js"
 UI_SCRIPT = "search-ui.js"
 UI_STYLES = "search-ui.css"
+# The bundle's related-notes list (``<div data-mxsearch-related>``), after the search box.
+RELATED_SCRIPT = "related-ui.js"
 
 
 def static_file(folders: Sequence[Path], name: str) -> Path:
@@ -42,7 +44,8 @@ def joined_script(folders: Sequence[Path], settings: Mapping[str, object], heade
              "window.MXSearchSettings = "
              + json.dumps(dict(settings), ensure_ascii=False, sort_keys=True) + ";\n"]
     for text in [*engine_sources(folders),
-                 static_file(folders, UI_SCRIPT).read_text(encoding="utf-8")]:
+                 static_file(folders, UI_SCRIPT).read_text(encoding="utf-8"),
+                 static_file(folders, RELATED_SCRIPT).read_text(encoding="utf-8")]:
         parts.append(text if text.endswith("\n") else text + "\n")
     return "".join(parts)
 

@@ -21,6 +21,7 @@ from urllib.parse import quote, urlsplit
 
 from museumxtd_search import __version__
 from museumxtd_search.analysis.documents import analyze_note
+from museumxtd_search.engine.related import RelatedNotes
 from museumxtd_search.parallel import collector_paused
 from museumxtd_search.site.browser_client import joined_script, ui_styles
 from museumxtd_search.site.built_pages import heading_anchors, list_pages, section_anchors
@@ -37,12 +38,19 @@ from museumxtd_search.site.search_bundle import (
     check_bundle,
     write_bundle,
 )
-from museumxtd_search.site.search_files import write_client_index
+from museumxtd_search.site.search_files import write_client_index, write_data_file
 from museumxtd_search.site.templates import template_folders
-from museumxtd_search.vault.files import CONFIG_FILE, ConfigError, read_toml
+from museumxtd_search.vault.files import (
+    CONFIG_FILE,
+    ConfigError,
+    is_attachment_name,
+    read_toml,
+)
 from museumxtd_search.vault.reading import Vault, read_vault, restricted_vault
 
 DEFAULT_NOTES = "notes"
+# In the bundle's index folder: each page's related notes (``bundle_related``).
+RELATED_FILE = "related"
 DEFAULT_BUNDLE = "mxsearch"
 LANGUAGES = ("fr", "en")
 # The [site] table of museumxtd.toml: key -> what it holds (the docs list the same).
@@ -185,8 +193,11 @@ def add_search(settings: SiteSettings,
     with collector_paused():
         vault = read_vault(settings.notes, exclude)
         pages = list_pages(site, skip=[relative_bundle])
-        matches = match_pages(((n.path, n.front_matter) for n in vault.notes), pages, pattern)
-        summary = AddSearchSummary(site=str(site), bundle=str(folder), notes=len(vault.notes),
+        # PDFs have no page of their own in another generator's site: left out for now.
+        matches = match_pages(((n.path, n.front_matter) for n in vault.notes
+                               if not is_attachment_name(n.path)), pages, pattern)
+        summary = AddSearchSummary(site=str(site), bundle=str(folder),
+                                   notes=sum(not is_attachment_name(n.path) for n in vault.notes),
                                    matched=len(matches.matched))
         summary.pages = {m.path: m.page for m in matches.matched}
         if not matches.matched:
@@ -201,7 +212,10 @@ def add_search(settings: SiteSettings,
         summary.searchable = len(searchable)
         summary.warnings = [str(w) for w in vault.warnings
                             if w.path in summary.pages or w.path == CONFIG_FILE]
-        index = _client_index(published, searchable, summary.pages, site)
+        analyzed = [analyze_note(note, published.links.resolve_all(note), published.links)
+                    for note in searchable]
+        index = _client_index(published, searchable, summary.pages, site, analyzed)
+        related = bundle_related(analyzed, summary.pages)
     depth = relative_bundle.count("/") + 1
     header = (f"museumxtd-search {__version__}: the search of this site, written by "
               "`museumxtd-search export --into`; do not edit")
@@ -212,7 +226,9 @@ def add_search(settings: SiteSettings,
                       "lang": settings.lang}, header),
         styles=ui_styles(folders),
         snippet=snippet(settings.base_url, relative_bundle),
-        write_index=lambda target, digest: write_client_index(index, target, digest=digest))
+        write_index=lambda target, digest: (
+            write_client_index(index, target, digest=digest),
+            write_data_file(target, RELATED_FILE, related, digest)))
     written = write_bundle(folder, files, on_wait)
     summary.index, summary.changed = written.index, written.changed
     summary.snippet = files.snippet
@@ -230,12 +246,22 @@ def _pattern(text: str | None) -> UrlPattern | None:
         raise SiteSettingsError(str(error)) from None
 
 
+def bundle_related(analyzed: Sequence, pages: Mapping[str, str]) -> dict[str, list]:
+    """Each searchable note's related notes (``engine.related``, as our own pages list
+    them), keyed by its page (a path from the site's root, as ``pages`` has it): the
+    bundle's ``related.json``, which ``related-ui.js`` shows in a page's
+    ``<div data-mxsearch-related>``."""
+    model = RelatedNotes(analyzed)
+    return {pages[item.note.path]: [{"title": near.title, "url": quote(pages[near.path]),
+                                     "reasons": list(near.reasons)}
+                                    for near in model.related(item)]
+            for item in analyzed}
+
+
 def _client_index(vault: Vault, searchable: Sequence, pages: Mapping[str, str],
-                  site: Path) -> ClientIndex:
-    """The client index of the ``searchable`` notes (in path order): each fragment's URL
-    is the note's page, its sections' anchors are the page's own."""
-    analyzed = [analyze_note(note, vault.links.resolve_all(note), vault.links)
-                for note in searchable]
+                  site: Path, analyzed: Sequence) -> ClientIndex:
+    """The client index of the ``searchable`` notes (in path order, ``analyzed``): each
+    fragment's URL is the note's page, its sections' anchors are the page's own."""
     index = build_client_index(analyzed, [quote(pages[note.path]) for note in searchable])
     for note, fragment in zip(searchable, index.fragments, strict=True):
         try:

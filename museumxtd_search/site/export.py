@@ -21,6 +21,7 @@ from pathlib import Path
 
 from museumxtd_search import __version__
 from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
+from museumxtd_search.engine.related import RelatedNotes
 from museumxtd_search.index.lock import exclusive
 from museumxtd_search.index.snapshot import read_garden
 from museumxtd_search.parallel import collector_paused
@@ -30,9 +31,16 @@ from museumxtd_search.site.markdown_render import RenderContext, render_markdown
 from museumxtd_search.site.pages import NotePages, start_note_pages
 from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import environment, template_folders
-from museumxtd_search.site.urls import asset_url, page_urls, relative_root, tag_url
+from museumxtd_search.site.urls import (
+    asset_url,
+    document_url,
+    page_urls,
+    relative_root,
+    tag_url,
+)
 from museumxtd_search.site.writer import SiteWriter
 from museumxtd_search.text.keys import key
+from museumxtd_search.vault.files import is_attachment_name
 from museumxtd_search.vault.notes import VaultWarning
 from museumxtd_search.vault.reading import Vault
 from museumxtd_search.vault.references import Reference
@@ -233,13 +241,19 @@ class SitePlan:
         return {"path": path, "title": self.job.titles[path], "url": self.urls[path]}
 
 
+def pages_of(vault: Vault) -> tuple:
+    """The notes that get a page: every note but the PDFs (searched, and linked as the
+    files they are)."""
+    return tuple(note for note in vault.notes if not is_attachment_name(note.path))
+
+
 def plan_site(vault: Vault, folders: list[Path], allow_html: bool, site_title: str,
               base_url: str, out: Path, resolved: dict[str, list] | None = None,
               urls: dict[str, str] | None = None) -> SitePlan:
     """The plan of ``vault``'s site (see ``SitePlan``), for pages written into ``out``;
     ``resolved`` (the notes' links resolved by ``vault.links``) and ``urls`` (their
     ``page_urls``) when the caller knows them already."""
-    notes = vault.notes
+    notes = pages_of(vault)
     if urls is None:
         urls = page_urls(n.path for n in notes)
     if resolved is None:
@@ -275,21 +289,26 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
     and the other pages, then renders with the workers.
     """
     env = environment(folders)
-    notes = vault.notes
+    documents = vault.notes  # the notes and the PDFs: what the search finds
+    notes = pages_of(vault)
     plan = plan_site(vault, folders, allow_html, site_title, base_url, writer.folder)
     urls, resolved, tags, common, job = plan.urls, plan.resolved, plan.tags, plan.common, plan.job
     item = plan.item
     summary = ExportSummary(out="", notes=len(notes),
                             warnings=[str(w) for w in vault.warnings])
     summary.tags = len(tags)
+    searchable = [n for n in documents if n.searchable]
+    # The client index is millions of small lists, written then dropped: collecting
+    # while it lives would walk all of them, and they hold no cycles.
+    with collector_paused():
+        if analyzed is None:
+            analyzed = [analyze_note(n, resolved.get(n.path) or vault.links.resolve_all(n),
+                                     vault.links) for n in searchable]
+        # Every page lists its related notes, worked out by whoever renders the page.
+        job.related_model = RelatedNotes(analyzed)
     with start_note_pages(job) as rendering:
-        searchable = [n for n in notes if n.searchable]
-        # The client index is millions of small lists, written then dropped: collecting
-        # while it lives would walk all of them, and they hold no cycles.
         with collector_paused():
-            if analyzed is None:
-                analyzed = [analyze_note(n, resolved[n.path], vault.links) for n in searchable]
-            write_client_index(build_client_index(analyzed, [urls[n.path] + "index.html"
+            write_client_index(build_client_index(analyzed, [document_url(n.path, urls)
                                                              for n in searchable]),
                                writer.path("search/manifest.json").parent)
         summary.searchable = len(searchable)
@@ -308,9 +327,11 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
     for path in written.unrendered:
         summary.warnings.append(str(VaultWarning(
             path, None, "nested too deeply to render: shown as plain text")))
-    for asset in sorted(written.assets):
+    # The PDFs the search finds are in the site even when no note links to them.
+    copied = written.assets | {n.path for n in searchable if is_attachment_name(n.path)}
+    for asset in sorted(copied):
         shutil.copyfile(vault.root / asset, writer.path(asset_url(asset)))
-    summary.assets = len(written.assets)
+    summary.assets = len(copied)
     summary.pages = writer.pages
     return summary
 
@@ -319,7 +340,7 @@ def _write_other_pages(vault: Vault, writer: SiteWriter, env, common: dict[str, 
                        item, tags: dict[str, dict], urls: dict[str, str], allow_html: bool,
                        site_title: str) -> None:
     """The all-notes page, a page per tag, the tag list, the search page and the home."""
-    notes = vault.notes
+    notes = pages_of(vault)
     by_title = sorted(notes, key=lambda n: (n.title.lower(), n.path))
     list_template = env.get_template("list.html")
     writer.page("all/", list_template.render(

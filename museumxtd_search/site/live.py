@@ -27,7 +27,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from museumxtd_search.analysis.documents import analyze_note
+from museumxtd_search.analysis.documents import AnalyzedNote, analyze_note
+from museumxtd_search.engine.related import RelatedNotes
 from museumxtd_search.site.client_index import build_client_index
 from museumxtd_search.site.client_index_update import ClientIndexUpdate, write_changed
 from museumxtd_search.site.export import (
@@ -37,14 +38,16 @@ from museumxtd_search.site.export import (
     _site_title,
     _write_other_pages,
     export_site,
+    pages_of,
     plan_site,
 )
-from museumxtd_search.site.pages import _PageMaker
+from museumxtd_search.site.pages import _PageMaker, related_items
 from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import environment, template_folders
-from museumxtd_search.site.urls import asset_url, page_urls
+from museumxtd_search.site.urls import asset_url, document_url, page_urls
 from museumxtd_search.site.writer import SiteWriter
-from museumxtd_search.vault.files import GardenFiles, find_files
+from museumxtd_search.vault.files import GardenFiles, find_files, is_attachment_name
+from museumxtd_search.vault.notes import Note
 from museumxtd_search.vault.reading import Vault, read_notes, read_vault, with_title
 
 
@@ -64,6 +67,10 @@ class Refresh:
         what = "exported again" if self.full else \
             f"{self.pages} page(s), {self.search_files} search file(s) rewritten"
         return f"{', '.join(self.changed) or 'garden'} changed: {what} in {self.seconds:.2f} s"
+
+# Gardens up to this many searchable notes have every related-notes list worked out
+# again on each save (under 0.1 s at 200 notes); larger ones only the nearest lists.
+EXACT_RELATED_UP_TO = 500
 
 
 class LiveSite:
@@ -89,13 +96,17 @@ class LiveSite:
         self.resolved = {note.path: vault.links.resolve_all(note) for note in vault.notes}
         analyzed = [analyze_note(n, self.resolved[n.path], vault.links)
                     for n in vault.notes if n.searchable]
+        self.analyses = {item.note.path: item for item in analyzed}
         summary = export_site(self.notes_dir, self.out, self.exclude, self.templates,
                               force=True, allow_html=self.allow_html,
                               site_title=self.site_title, vault=vault,
                               base_url=self.base_url, analyzed=analyzed)
-        urls = self.urls = page_urls(note.path for note in vault.notes)
+        urls = self.urls = page_urls(note.path for note in pages_of(vault))
+        self.related_model = RelatedNotes(analyzed)
+        self.related = {path: related_items(self.related_model, path, urls)
+                        for path in self.related_model.notes}
         self.search = ClientIndexUpdate(build_client_index(
-            analyzed, [urls[item.note.path] + "index.html" for item in analyzed]), analyzed)
+            analyzed, [document_url(item.note.path, urls) for item in analyzed]), analyzed)
         self.problems = [*summary.warnings, *map(str, summary.dead_references)]
         self.version += 1
         # What was read stays alive as long as the preview: out of the collector's
@@ -136,6 +147,8 @@ class LiveSite:
     def _update(self, files: GardenFiles, changed: Sequence[str], done: Refresh) -> bool:
         """Rewrite what editing the notes ``changed`` changes; ``False`` when the whole
         site must be exported again (names that move links elsewhere)."""
+        if any(is_attachment_name(path) for path in changed):
+            return False  # a PDF is rare and changes no page: the simple way is right
         old = self.vault
         read = read_notes(self.notes_dir, changed)
         if len(read.notes) != len(changed):
@@ -160,7 +173,20 @@ class LiveSite:
                          self.base_url, self.out, resolved, self.urls)
         index_of = {note.path: number for number, note in enumerate(notes)}
         affected = self._affected(plan, set(fresh))
-        written = _PageMaker(plan.job).write([index_of[path] for path in sorted(affected)])
+        # Any edit may change which notes are related to which: the pages whose list
+        # changed are written again too.
+        analyses = dict(self.analyses)
+        for path in fresh:
+            note = notes[index_of[path]]
+            if note.searchable:
+                analyses[path] = analyze_note(note, vault.links.resolve_all(note), vault.links)
+            else:
+                analyses.pop(path, None)
+        related = plan.job.related = self._related(analyses, fresh.keys(), notes)
+        affected |= {path for path in set(related) | set(self.related)
+                     if related.get(path) != self.related.get(path)}
+        page_of = {note.path: number for number, note in enumerate(plan.job.notes)}
+        written = _PageMaker(plan.job).write([page_of[path] for path in sorted(affected)])
         writer = SiteWriter(self.out)
         for asset in sorted(written.assets):
             target = writer.path(asset_url(asset))
@@ -180,7 +206,37 @@ class LiveSite:
         done.problems = [str(w) for w in read.warnings] + [str(d) for d in dead] + [
             f"{p}: nested too deeply to render: shown as plain text" for p in written.unrendered]
         self.vault, self.files, self.resolved = vault, files, resolved
+        self.analyses, self.related = analyses, related
         return True
+
+    def _related(self, analyses: dict[str, AnalyzedNote], changed: Iterable[str],
+                 notes: Sequence[Note]) -> dict[str, list[dict[str, object]]]:
+        """Every note's related notes after the notes ``changed`` were edited.
+
+        Up to ``EXACT_RELATED_UP_TO`` notes every list is worked out again, so the
+        preview is the site an export writes. Above, that costs seconds (about 10 s at
+        10,000 notes), so an edit that keeps the set of searchable notes updates the
+        model in place and works out again only the lists it can change most: the
+        edited notes', those of the notes they link to or from (before and after),
+        and those naming them. The other lists, and the words' rarity, wait for the
+        next full export (a restart of the preview)."""
+        model = self.related_model
+        changed = set(changed)
+        if len(analyses) <= EXACT_RELATED_UP_TO or \
+                any((path in analyses) != (path in model.notes) for path in changed):
+            model = self.related_model = RelatedNotes(
+                [analyses[note.path] for note in notes if note.path in analyses])
+            return {path: related_items(model, path, self.urls) for path in model.notes}
+        touched = {other for other, items in self.related.items()
+                   if any(item["path"] in changed for item in items)}
+        for path in changed & model.notes.keys():
+            touched |= {path, *model.neighbours(path)}
+            model.replace(analyses[path])
+            touched |= model.neighbours(path)
+        related = dict(self.related)
+        for path in touched & model.notes.keys():
+            related[path] = related_items(model, path, self.urls)
+        return related
 
     def _affected(self, plan: SitePlan, changed: set[str]) -> set[str]:
         """The notes whose pages show something of the ``changed`` ones: themselves, the
@@ -205,9 +261,9 @@ class LiveSite:
         for path in changed:
             note = notes[path]
             if note.searchable or path in search.docs:
-                updated.append(analyze_note(note, plan.resolved[path], vault.links))
+                updated.append(analyze_note(note, vault.links.resolve_all(note), vault.links))
         folder = self.out / "search"
-        if all(search.update(item, plan.urls[item.note.path] + "index.html")
+        if all(search.update(item, document_url(item.note.path, plan.urls))
                for item in updated):
             written = write_changed(search, folder)
             search.changed = type(search.changed)()
@@ -217,7 +273,7 @@ class LiveSite:
             by_path[item.note.path] = item
         analyzed = [by_path[n.path] for n in vault.notes if n.path in by_path
                     and notes[n.path].searchable]
-        index = build_client_index(analyzed, [plan.urls[item.note.path] + "index.html"
+        index = build_client_index(analyzed, [document_url(item.note.path, plan.urls)
                                               for item in analyzed])
         written = write_client_index(index, folder, search.index)
         self.search = ClientIndexUpdate(index, analyzed)

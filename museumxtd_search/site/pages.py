@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from museumxtd_search import parallel
+from museumxtd_search.engine.related import RelatedNotes
 from museumxtd_search.site.markdown_render import NoteRenderer, breadcrumbs
 from museumxtd_search.site.page_parts import note_dates, table_of_contents
 from museumxtd_search.site.templates import environment
@@ -50,6 +51,28 @@ class NotePages:
     allow_html: bool
     out: Path
     titles: dict[str, str] = field(default_factory=dict)
+    # Each note's related notes (``related_items``): path, title, url, reasons; those
+    # missing are worked out from ``related_model`` by the process rendering the page
+    # (an export's are, on every core).
+    related: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    related_model: RelatedNotes | None = None
+
+    def related_of(self, path: str) -> list[dict[str, object]]:
+        found = self.related.get(path)
+        if found is None and self.related_model is not None:
+            found = related_items(self.related_model, path, self.urls)
+        return found or []
+
+
+def related_items(model: RelatedNotes, path: str,
+                  urls: dict[str, str]) -> list[dict[str, object]]:
+    """The related notes of the note at ``path`` as its page lists them (``[]`` for a
+    note outside ``model``, kept out of search)."""
+    analyzed = model.notes.get(path)
+    if analyzed is None:
+        return []
+    return [{"path": near.path, "title": near.title, "url": urls[near.path],
+             "reasons": list(near.reasons)} for near in model.related(analyzed)]
 
 
 @dataclass
@@ -109,6 +132,7 @@ class _PageMaker:
                 crumbs=breadcrumbs(note.path),
                 tags=[{"name": t, "url": tag_url(key(t))} for t in note.tags],
                 backlinks=self.backlinks(note.path),
+                related=job.related_of(note.path),
                 toc=table_of_contents(note), dates=note_dates(note),
             ))
             done.pages += 1

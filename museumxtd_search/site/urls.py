@@ -52,3 +52,11 @@ def asset_url(path: str) -> str:
         else slugify(name, fallback="file")
     parts = [slugify(p) for p in folder.split("/") if p] if folder else []
     return "/".join(["assets", *parts, safe_name])
+
+
+def document_url(path: str, urls: dict[str, str]) -> str:
+    """Where the client index sends a result: a note's page, or the PDF itself (copied
+    into the site), whose page anchors (``#page=N``) its viewer follows."""
+    from museumxtd_search.vault.files import is_attachment_name
+
+    return asset_url(path) if is_attachment_name(path) else urls[path] + "index.html"

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from museumxtd_search.text.keys import key
-from museumxtd_search.vault.files import note_name
+from museumxtd_search.vault.files import is_attachment_name, note_name
 from museumxtd_search.vault.notes import Note, VaultWarning
 from museumxtd_search.vault.resolver import LinkTable
 
@@ -103,6 +103,10 @@ def link_table(entries: Iterable[NoteEntry], titles: Mapping[str, str],
     """The garden's link table, from its entries, display titles and other files."""
     table = LinkTable()
     for entry in entries:
+        if is_attachment_name(entry.path):
+            # A PDF is reached as a file (``add_assets``), never as a note by its title.
+            table.titles[entry.path] = titles[entry.path]
+            continue
         table.add_note(entry.path, entry.name, titles[entry.path], entry.aliases)
     table.add_assets(assets)
     return table

@@ -29,6 +29,18 @@ def is_note_name(name: str) -> bool:
     return name[-3:].lower() == ".md"
 
 
+def is_attachment_name(name: str) -> bool:
+    """Whether a file name or path names an attachment whose text is searchable: a
+    PDF (``vault.pdf_text``). It is listed both as a file (links and embeds reach it,
+    the site copies it) and as a document (indexed, stamped, updated like a note)."""
+    return name[-4:].lower() == ".pdf"
+
+
+def attachment_title(path: str) -> str:
+    """An attachment's title: its file name without the extension (``Rapport 2023``)."""
+    return path.rsplit("/", 1)[-1].rpartition(".")[0] or path
+
+
 def without_note_suffix(path: str) -> str:
     """``path`` without its ``.md`` (in any case), if it has one."""
     return path[:-3] if is_note_name(path) else path
@@ -136,6 +148,7 @@ class GardenFiles(NamedTuple):
 
 def find_files(root: Path, exclude: Iterable[str] = ()) -> GardenFiles:
     """List ``*.md`` notes and other files under ``root``, skipping hidden and excluded ones.
+    PDFs are both: files, and documents among ``notes`` (``is_attachment_name``).
 
     Folder symlinks are not followed (no loops); a broken file symlink is a warning;
     a symlink to a file outside the garden is left out with a warning, so an export
@@ -186,7 +199,8 @@ def find_files(root: Path, exclude: Iterable[str] = ()) -> GardenFiles:
                         continue
                 if not is_note_name(name):
                     assets.append(relative)
-                    continue
+                    if not is_attachment_name(name):
+                        continue
                 try:
                     stat = entry.stat()
                 except OSError:

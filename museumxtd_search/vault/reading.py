@@ -21,6 +21,7 @@ from museumxtd_search.vault.files import (  # noqa: F401 - re-exported for calle
     GardenFiles,
     find_files,
     glob_to_regex,
+    is_attachment_name,
     note_name,
     read_config,
 )
@@ -201,6 +202,10 @@ def _parse_file(root: Path, relative: str) -> _ParseResult:
         data = (root / relative).read_bytes()
     except OSError as error:
         return error.strerror or str(error)
+    if is_attachment_name(relative):
+        from museumxtd_search.vault.pdf_text import parse_pdf
+
+        return parse_pdf(relative, data, content_hash(data))
     return parse_note(relative, data)
 
 

@@ -12,6 +12,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from museumxtd_search.analysis.documents import AnalyzedNote
 from museumxtd_search.rules import FIELD_WEIGHTS, POSITIONAL_FIELDS
+from museumxtd_search.vault.files import is_attachment_name
 
 
 def _scored(positions: bool = False) -> TEXT:
@@ -28,6 +29,8 @@ def build_schema() -> Schema:
         tag_keys=KEYWORD(),
         link_paths=KEYWORD(),
         boosted=KEYWORD(),
+        # "note" or "pdf" (``document_kind``): what ``query --type`` keeps.
+        kind=KEYWORD(),
         meta=STORED(),
         # The lowercase title, one value per note: listings by tag alone are ordered by
         # it without reading every listed note's stored fields.
@@ -47,11 +50,17 @@ def document(analyzed: AnalyzedNote) -> dict[str, object]:
         tag_keys=analyzed.tag_keys,
         link_paths=analyzed.link_paths,
         boosted=["yes"] if note.boost != 1.0 else [],
+        kind=[document_kind(note.path)],
         meta=json.dumps(stored_meta(analyzed), ensure_ascii=False, sort_keys=True,
                         separators=(",", ":")),
         title_order=note.title.lower().encode("utf-8"),
     )
     return fields
+
+
+def document_kind(path: str) -> str:
+    """A document's kind: ``pdf`` for a PDF's text, ``note`` for a Markdown note."""
+    return "pdf" if is_attachment_name(path) else "note"
 
 
 def stored_meta(analyzed: AnalyzedNote) -> dict[str, object]:

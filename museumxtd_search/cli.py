@@ -162,7 +162,22 @@ def _tell_refresh(notes_dir: Path, index_dir: Path):
 def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, ...],
                   index_dir: Path, limit: int, tags: tuple[str, ...], links_to: str | None,
                   as_json: bool) -> None:
-    """Search the notes: museumxtd-search query "réseaux sociaux"."""
+    """Search the notes: museumxtd-search query "réseaux sociaux".
+
+    \b
+    Query language (as in Obsidian):
+      réseaux sociaux        every word (notes missing some rank lower)
+      "réseaux sociaux"      the words next to each other
+      médiation OR publics   either word;  -brouillon, NOT brouillon: exclude
+      strat*                 words starting with strat
+      title:stratégie        in titles, names and aliases only
+      tag:projet             notes tagged projet or projet/... (nested tags)
+      path:Lectures          notes whose folders or file name have these words
+      file:musée             notes whose file name has these words
+      [auteur]               notes with that front matter property
+      [auteur:Malraux]       notes whose property has these words
+      -path:x, -[type:livre], -tag:x   leave out what the filter keeps
+    """
     text = " ".join(words).strip()
     if not text and not links_to and not tags:
         raise UsageProblem("empty query: give words to search for (or --links-to/--tag)")

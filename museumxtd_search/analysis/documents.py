@@ -17,7 +17,9 @@ from museumxtd_search.text.folding import normalize
 from museumxtd_search.text.keys import key
 from museumxtd_search.text.language import Language
 from museumxtd_search.vault.catalog import NoteEntry
+from museumxtd_search.vault.files import without_note_suffix
 from museumxtd_search.vault.notes import Note
+from museumxtd_search.vault.properties import value_text
 from museumxtd_search.vault.resolver import LinkTable, ResolvedLink
 
 
@@ -32,6 +34,9 @@ class AnalyzedNote:
     tag_keys: list[str]
     link_paths: list[str]
     links_signature: str
+    # Terms of the filter field (rules.FILTER_FIELD): what path:, file: and
+    # [property(:value)] ask for.
+    filters: tuple[str, ...] = ()
 
     @cached_property
     def exact(self) -> list[str]:
@@ -66,18 +71,65 @@ def analyze_note(note: Note, resolved: list[ResolvedLink], table: LinkTable) -> 
         "links": terms("\n".join(link_texts)),
         "body": body_terms if body_language == "fr" else [],
         "body_en": body_terms if body_language == "en" else [],
+        "summary": terms("\n".join(p[1] for p in note.properties if p[2] == "summary")),
+        "properties": terms("\n".join(p[1] for p in note.properties if p[2] == "other")),
     }
     # The garden's real words: what suggestions and prefixes are built from.
     surface = names_surfaces(note.title, note.name, note.aliases, note.tags) + french_surfaces
+    surface += property_surfaces(note.properties)
     return AnalyzedNote(
         note=note,
         fields=fields,
         surface=surface,
         title_keys=sorted({key(t) for t in (note.title, note.name, *note.aliases) if key(t)}),
-        tag_keys=sorted({key(t) for t in note.tags if key(t)}),
+        tag_keys=tag_keys(note.tags),
         link_paths=link_paths,
         links_signature=links_signature(link_texts, link_paths),
+        filters=filter_terms(note),
     )
+
+
+def nested_tags(tags: Iterable[str]) -> list[tuple[str, str]]:
+    """(key, tag as written) of each tag and of the parents of nested ones, once each,
+    as in Obsidian: ``projet/musée`` is found by ``tag:projet`` too."""
+    found: dict[str, str] = {}
+    for tag in tags:
+        parts = tag.split("/")
+        for end in range(1, len(parts) + 1):
+            name = "/".join(parts[:end])
+            if (tag_key := key(name)) and tag_key not in found:
+                found[tag_key] = name
+    return list(found.items())
+
+
+def tag_keys(tags: Iterable[str]) -> list[str]:
+    """The keys a tag filter finds a note by (``nested_tags``), sorted."""
+    return sorted(tag_key for tag_key, _ in nested_tags(tags))
+
+
+def _value_words(text: str) -> list[str]:
+    """The words a note's value is found by: its terms and its folded words, so that
+    any query value's ``filter_words`` are there."""
+    return [*terms(text), *(word for word in key(text).split("_") if word)]
+
+
+def filter_terms(note: Note) -> tuple[str, ...]:
+    """The terms of the filter field (``rules.FILTER_FIELD``), sorted and unique:
+    ``has:`` each front matter key with a value, ``prop:`` key and word of its value
+    (tags and aliases included), ``path:`` and ``file:`` the words of the note's path
+    (folders and name) and of its file name."""
+    found: set[str] = set()
+    for name, value in note.front_matter.items():
+        name_key = key(name)
+        if not name_key or value is None or value == "" or value == []:
+            continue
+        found.add(f"has:{name_key}")
+        text = value_text(value)
+        found.update(f"prop:{name_key}:{word}" for word in _value_words(text))
+    found.update(f"path:{word}" for word in _value_words(without_note_suffix(note.path)
+                                                         .replace("/", "\n")))
+    found.update(f"file:{word}" for word in _value_words(note.name))
+    return tuple(sorted(found))
 
 
 def link_terms_sources(path: str, links: Iterable[tuple[str, str | None, bool]],
@@ -115,6 +167,13 @@ def entry_links_signature(entry: NoteEntry, table: LinkTable) -> str:
     return links_signature(*link_terms_sources(entry.path, links, table))
 
 
+def property_surfaces(properties: Iterable) -> list[str]:
+    """The surface words of a note's searchable properties (not its title: already
+    among its names)."""
+    text = "\n".join(p[1] for p in properties if p[2] != "title")
+    return [t.surface for t in tokens(normalize(text))] if text else []
+
+
 def names_surfaces(title: str, name: str, aliases: Iterable[str],
                    tags: Iterable[str]) -> list[str]:
     """The surface words of a note's names (title, file name, aliases, tags)."""
@@ -123,7 +182,8 @@ def names_surfaces(title: str, name: str, aliases: Iterable[str],
 
 
 def note_surfaces(title: str, name: str, aliases: Iterable[str], tags: Iterable[str],
-                  text: str) -> list[str]:
+                  text: str, properties: Iterable = ()) -> list[str]:
     """``AnalyzedNote.surface`` from a note's stored parts: what an update takes back
     from the vocabulary for a note it rewrites or removes."""
-    return names_surfaces(title, name, aliases, tags) + terms_and_surfaces(text)[1]
+    return (names_surfaces(title, name, aliases, tags) + terms_and_surfaces(text)[1]
+            + property_surfaces(properties))

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
 from museumxtd_search.analysis.pipeline import terms, tokens
-from museumxtd_search.analysis.query import Clause, ParsedQuery, parse_query
+from museumxtd_search.analysis.query import Clause, Filter, ParsedQuery, filter_words, parse_query
 from museumxtd_search.analysis.snippets import make_snippet
 from museumxtd_search.analysis.typos import allowed_edits, best_correction, prefix_expansions
 from museumxtd_search.engine.bm25f import IndexStatistics
@@ -36,6 +36,7 @@ from museumxtd_search.rules import (
     EXACT_WEIGHT,
     FIELD_LANGUAGE,
     FIELD_WEIGHTS,
+    FILTER_FIELD,
     MAX_CORRECTIONS,
     POSITIONAL_FIELDS,
     PROXIMITY_SLOP,
@@ -95,6 +96,17 @@ class ClauseTerms(NamedTuple):
     exact: list[str]
     field: str | None
     phrase: bool
+
+
+def filter_queries(wanted: Filter) -> list[Query]:
+    """What a filter operator asks of the index: terms a note must all have, one per
+    word of its value, in the filter field (``rules.FILTER_FIELD``) or the tag keys."""
+    if wanted.kind == "tag":
+        return [Term("tag_keys", key(wanted.value))]
+    if wanted.kind == "property" and not wanted.value:
+        return [Term(FILTER_FIELD, f"has:{key(wanted.name)}")]
+    prefix = f"prop:{key(wanted.name)}:" if wanted.kind == "property" else f"{wanted.kind}:"
+    return [Term(FILTER_FIELD, prefix + word) for word in filter_words(wanted.value)]
 
 
 class Searcher:
@@ -232,6 +244,12 @@ class Searcher:
         if suggestion:
             parsed = parse_query(suggestion)
         filters: list[Query] = [Term("tag_keys", key(t)) for t in (*tags, *parsed.tags) if key(t)]
+        negated: list[list[Query]] = []
+        for wanted in parsed.filters:
+            if wanted.negated:
+                negated.append(filter_queries(wanted))
+            else:
+                filters.extend(filter_queries(wanted))
         if links_to is not None:
             target = self.link_table.resolve_target(links_to)
             if target is None:
@@ -246,6 +264,11 @@ class Searcher:
             mask = self.scorer.docs(
                 AnyOf(tuple(self.clause_query(self.clause_terms(c)) for c in parsed.excluded)),
                 scorers)
+        for words in negated:  # -[auteur:Jean Dupont]: notes having both words
+            left_out = self.scorer.docs(words[0], scorers)
+            for query in words[1:]:
+                left_out &= self.scorer.docs(query, scorers)
+            mask |= left_out
         allowed: set[int] | None = None
         for query in filters:
             docs = self.scorer.docs(query, scorers)

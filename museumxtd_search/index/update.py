@@ -193,7 +193,7 @@ def _write_update(state: BuildState, analysed: list[AnalyzedNote], removed: list
 def _surfaces(path: str, meta: dict) -> list[str]:
     """The surface words a note was counted with, from what the index stored of it."""
     return note_surfaces(meta["title"], note_name(path), meta["aliases"], meta["tags"],
-                         meta["text"])
+                         meta["text"], meta.get("properties", ()))
 
 
 def _warnings(files: GardenFiles, entries: dict[str, NoteEntry],

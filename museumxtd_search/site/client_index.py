@@ -11,21 +11,20 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from operator import sub
 
 from museumxtd_search import rules
-from museumxtd_search.analysis.documents import AnalyzedNote
+from museumxtd_search.analysis.documents import AnalyzedNote, nested_tags
 from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
 from museumxtd_search.analysis.vocabulary import Vocabulary
 from museumxtd_search.engine.storage.postings import quantized_length
 from museumxtd_search.parallel import collector_paused
 from museumxtd_search.text.folding import fold
-from museumxtd_search.text.keys import key
 from museumxtd_search.vault.notes import Note
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 # Gardens at least this large split the words shards by two letters instead of one,
 # so the browser fetches a smaller share of the vocabulary per query word.
@@ -77,6 +76,8 @@ class ClientIndex:
     buckets: list[dict[str, object]]
     fragments: list[dict[str, object]]
     vocabulary: dict[str, object]
+    # The notes file: every note in listing (title) order, and each note's date.
+    notes: dict[str, object] = field(default_factory=dict)
 
 
 Postings = defaultdict[str, list[list[int]]]
@@ -118,6 +119,7 @@ def note_fragment(note: Note, url: str) -> dict[str, object]:
         "text": note.text,
         "sections": [[s.heading, s.anchor, s.start] for s in note.sections],
         "language": "en" if note.language == "en" else "fr",
+        "date": note.date,
     }
 
 
@@ -142,7 +144,8 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex
     # Field -> term -> postings, for the whole garden; split into buckets at the end,
     # so each distinct term is hashed once.
     postings: dict[str, Postings] = {name: defaultdict(list)
-                                     for name in [*fields, rules.EXACT_FIELD]}
+                                     for name in [*fields, rules.EXACT_FIELD,
+                                                  rules.FILTER_FIELD]}
     title_notes: defaultdict[str, list[int]] = defaultdict(list)
     tag_notes: defaultdict[str, list[int]] = defaultdict(list)
     tag_names: dict[str, str] = {}
@@ -160,11 +163,11 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex
         exact = item.exact
         totals[rules.EXACT_FIELD] += len(exact)
         _add_postings(postings[rules.EXACT_FIELD], doc, exact, False)
+        _add_postings(postings[rules.FILTER_FIELD], doc, item.filters, False)
         vocabulary.add(item)
         for title_key in item.title_keys:  # unique per note
             title_notes[title_key].append(doc)
-        for tag in note.tags:  # already unique by key (vault.reading)
-            tag_key = key(tag)
+        for tag_key, tag in nested_tags(note.tags):
             tag_notes[tag_key].append(doc)
             tag_names.setdefault(tag_key, tag)
         fragments.append(note_fragment(note, url))
@@ -191,7 +194,9 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex
         "buckets": buckets,
     }
     return ClientIndex(manifest, shards, _posting_buckets(postings, buckets), fragments,
-                       {"words": dict(sorted(vocabulary.words.items()))})
+                       {"words": dict(sorted(vocabulary.words.items()))},
+                       {"order": order, "dates": [item.note.date for item in analyzed]})
+
 
 
 def _words_shards(vocabulary: Vocabulary, title_notes: dict[str, list[int]],

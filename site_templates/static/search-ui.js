@@ -35,7 +35,8 @@
       placeholder: "ex. réseaux sociaux, l'évaluation, strat…",
       help: "Sans accents ni pluriels, c'est pareil. {/} ou {Ctrl}+{K} pour chercher, " +
         "{↑} {↓} puis {Entrée} pour ouvrir. Opérateurs : \"expression exacte\", OR, " +
-        "-exclure, title:, tag:, préfixe*.",
+        "-exclure, title:, tag: (tag:projet trouve #projet/musée), path:, file:, " +
+        "[propriété], [propriété:valeur], préfixe*.",
       tagLegend: "Filtrer par tag",
       allTags: "Tous les tags",
       none: "Aucun résultat",
@@ -56,7 +57,8 @@
       placeholder: "e.g. social media, evaluation, strat…",
       help: "Accents and plurals do not matter. {/} or {Ctrl}+{K} to search, " +
         "{↑} {↓} then {Enter} to open. Operators: \"exact phrase\", OR, -exclude, " +
-        "title:, tag:, prefix*.",
+        "title:, tag: (tag:project finds #project/museum), path:, file:, [property], " +
+        "[property:value], prefix*.",
       tagLegend: "Filter by tag",
       allTags: "All tags",
       none: "No results",

@@ -215,6 +215,12 @@ function createEngine(load) {
    */
   function knownFiles(index, parsed, tagKeys, queryKey) {
     const names = tagKeys.concat(queryKey ? [queryKey] : []).map((k) => index.wordsFile(k));
+    for (const wanted of parsed.filters) {
+      for (const found of filterLookups(wanted)) {
+        names.push(found.tag !== undefined ? index.wordsFile(found.tag)
+          : index.postingsFile(found.term));
+      }
+    }
     for (const clause of parsed.units.flat()) {
       if (clause.kind !== "word") continue;
       for (const word of clauseWords(index, clause)) names.push(index.wordsFile(word));
@@ -224,6 +230,24 @@ function createEngine(load) {
       names.push(...leafFiles(index, clauseLeaves(index, clauseTerms(index, clause))));
     }
     return names;
+  }
+
+  /**
+   * filter_queries(): what a filter asks of the index, [{tag: key}] or one
+   * {term} of the filter field per word of its value (a note must have them all).
+   */
+  function filterLookups(wanted) {
+    if (wanted.kind === "tag") return [{ tag: key(wanted.value) }];
+    if (wanted.kind === "property" && !wanted.value) return [{ term: "has:" + key(wanted.name) }];
+    const prefix = wanted.kind === "property" ? "prop:" + key(wanted.name) + ":"
+      : wanted.kind + ":";
+    return filterWords(wanted.value).map((word) => ({ term: prefix + word }));
+  }
+
+  /** The notes a filter lookup finds (their files loaded). */
+  function lookupDocs(index, found) {
+    if (found.tag !== undefined) return index.tagNotes(found.tag);
+    return (index.postings(rules().filter_field, found.term) || []).map((p) => p[0]);
   }
 
   /**
@@ -264,23 +288,46 @@ function createEngine(load) {
     const proximity = proximityLeaves(index, units);
     await index.load(leafFiles(index, unitClauses.flat(2).concat(maskLeaves, proximity)));
 
-    // Tag filters: notes carrying every tag (per note, how many of the tags it has).
+    // Filters: notes in every list (per note, how many of the lists it is in): the
+    // tags', then each word's of the positive filters.
     const count = index.docCount;
+    const lists = tagKeys.map((tagKey) => index.tagNotes(tagKey));
+    const negatedLists = [];
+    for (const wanted of parsed.filters) {
+      const found = filterLookups(wanted).map((lookup) => lookupDocs(index, lookup));
+      if (wanted.negated) negatedLists.push(found);
+      else lists.push(...found);
+    }
     let filter = null;
-    tagKeys.forEach((tagKey, number) => {
+    lists.forEach((docs, number) => {
       if (filter === null) filter = new Int32Array(count);
-      for (const doc of index.tagNotes(tagKey)) if (filter[doc] === number) filter[doc] += 1;
+      for (const doc of docs) if (filter[doc] === number) filter[doc] += 1;
     });
-    const required = tagKeys.length;
+    const required = lists.length;
     const memo = new Map();
     const mask = markDocs(index, maskLeaves, memo, new Uint8Array(count));
+    for (const found of negatedLists) {
+      // -[auteur:Jean Dupont]: the notes having every word are left out.
+      const having = new Int32Array(count);
+      found.forEach((docs, number) => {
+        for (const doc of docs) if (having[doc] === number) having[doc] += 1;
+      });
+      for (let doc = 0; doc < count; doc++) if (having[doc] === found.length) mask[doc] = 1;
+    }
     const response = (total, results) => ({ query: text, total, suggestion, results, warnings });
 
     if (!units.length) {
       if (filter === null) return response(0, []);
-      // Every tag lists its notes in title order, the order of this listing.
-      const docs = index.tagNotes(tagKeys[0])
-        .filter((doc) => filter[doc] === required && !mask[doc]);
+      // Every tag lists its notes in title order, the order of this listing; without
+      // tags, the notes file gives that order.
+      let ordered;
+      if (tagKeys.length) {
+        ordered = index.tagNotes(tagKeys[0]);
+      } else {
+        await index.load(["notes"]);
+        ordered = index.loaded.get("notes").order;
+      }
+      const docs = ordered.filter((doc) => filter[doc] === required && !mask[doc]);
       return response(docs.length, await list(index, docs, limit));
     }
 
@@ -317,6 +364,7 @@ const PUBLIC = {
   terms,
   key,
   parseQuery,
+  filterWords,
   allowedEdits,
   editDistance,
   bestCorrection,

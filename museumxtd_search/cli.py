@@ -155,13 +155,21 @@ def _tell_refresh(notes_dir: Path, index_dir: Path):
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10_000),
               help="Number of results.")
 @click.option("--tag", "tags", multiple=True, metavar="TAG",
-              help="Only notes with this tag (repeatable: all must match).")
+              help="Only notes with this tag, or a tag nested under it (repeatable: all "
+                   "must match).")
+@click.option("--any-tag", is_flag=True, help="With several --tag: any one is enough.")
 @click.option("--links-to", metavar="NOTE",
               help="Only notes that link to NOTE (by name, title, alias or path).")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance",
+              show_default=True,
+              help="date: newest first (front matter date, else last commit, else file time).")
+@click.option("--facets", is_flag=True,
+              help="Count the results' tags and the properties museumxtd.toml declares "
+                   "([search] facets), in the JSON's \"facets\" (or after the results).")
 @_json_option
 def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, ...],
-                  index_dir: Path, limit: int, tags: tuple[str, ...], links_to: str | None,
-                  as_json: bool) -> None:
+                  index_dir: Path, limit: int, tags: tuple[str, ...], any_tag: bool,
+                  links_to: str | None, sort: str, facets: bool, as_json: bool) -> None:
     """Search the notes: museumxtd-search query "réseaux sociaux".
 
     \b
@@ -187,7 +195,8 @@ def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, .
     with _progress_bar("indexing", show=True) as progress:
         response = garden.query(text, limit=limit, tags=tags, links_to=links_to,
                                 on_refresh=_tell_refresh(notes_dir, index_dir),
-                                on_progress=progress)
+                                on_progress=progress, any_tag=any_tag, sort=sort,
+                                facets=facets)
     if as_json:
         _print_json(response.to_json())
         return
@@ -222,8 +231,15 @@ def _print_results(response) -> None:
             details.append("tags: " + ", ".join(hit.tags))
         if hit.section and hit.section != hit.title:
             details.append(f"§ {hit.section}")
+        if hit.date:
+            details.append(hit.date)
         click.echo("    " + " · ".join(details), color=colour)
         click.echo("    " + _highlight(hit.snippet, hit.highlights), color=colour)
+    for facet, values in (response.facets or {}).items():
+        if values:
+            click.echo("")
+            click.echo(f"{facet}: " + ", ".join(f"{value} ({count})" for value, count in values),
+                       color=colour)
 
 
 # --- export and serve -----------------------------------------------------------------

@@ -80,6 +80,8 @@ PREFIX_EXPANSIONS = 30
 # SNIPPET_LEAD characters before the first one.
 SNIPPET_WIDTH = 220
 SNIPPET_LEAD = 40
+# A result shows at most this many of its sections holding the words, best first.
+SECTIONS_SHOWN = 3
 
 
 def client_rules() -> dict[str, object]:
@@ -105,4 +107,5 @@ def client_rules() -> dict[str, object]:
         "prefix_expansions": PREFIX_EXPANSIONS,
         "snippet_width": SNIPPET_WIDTH,
         "snippet_lead": SNIPPET_LEAD,
+        "sections_shown": SECTIONS_SHOWN,
     }

@@ -92,4 +92,10 @@ QUERIES = [
     "section:(numérisation 3D)", 'title:"musée imaginaire"', "(musée OR collections) 3D",
     "[auteur", "[]", "[:x]", "path:", "file: musée", "tag:", "[auteur:le]", "-[type:livre]",
     "digitization", "numérisation", "exposition", "musée [auteur]",
+    # sorting by date, facets, any of several tags (options as engine.search names them)
+    'musée\t\t{"sort": "date"}', 'tag:projet\t\t{"sort": "date"}',
+    'numérisation\t\t{"sort": "date", "facets": true}', 'musée\t\t{"facets": true}',
+    '[type]\t\t{"facets": true}', '\tlecture,strategy\t{"anyTag": true, "facets": true}',
+    'collections\tlecture,strategy\t{"anyTag": true}', '\tlecture,projet\t{"facets": true}',
+    'digital\tstrategy,lecture\t{"anyTag": true, "sort": "date", "facets": true}',
 ]

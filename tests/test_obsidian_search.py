@@ -182,3 +182,115 @@ def test_a_malformed_operator_is_one_warning_and_the_rest_is_searched(searcher, 
     assert warning in response.warnings
     if "musée" in query or "3D" in query:
         assert response.total > 0
+
+
+# --- dates, sorting, tags any-of, facets (the CLI) ------------------------------------
+
+
+def cli_json(notes, index, *args: str) -> dict:
+    import json as json_module
+
+    from click.testing import CliRunner
+
+    from museumxtd_search.cli import cli
+
+    result = CliRunner().invoke(cli, ["query", "--notes", str(notes), "--index", str(index),
+                                      "--json", *args])
+    assert result.exit_code == 0, result.output
+    return json_module.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def garden_with_facets(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("facets")
+    notes = write_garden(folder / "notes", '[search]\nfacets = ["type", "année"]\n')
+    return notes, folder / "index"
+
+
+def test_a_note_date_is_its_front_matter_date_else_its_file_time(tmp_path):
+    import os
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("---\ncreated: 2021-02-03T10:00:00\n---\nx\n", encoding="utf-8")
+    (notes / "b.md").write_text("---\nupdated: '2020-01-05'\n---\nx\n", encoding="utf-8")
+    (notes / "c.md").write_text("x\n", encoding="utf-8")
+    os.utime(notes / "c.md", (1_600_000_000, 1_600_000_000))  # 2020-09-13 UTC
+    dates = {note.path: note.date for note in read_vault(notes).notes}
+    assert dates == {"a.md": "2021-02-03", "b.md": "2020-01-05", "c.md": "2020-09-13"}
+
+
+def test_a_note_date_is_its_last_commit_in_git(tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("x\n", encoding="utf-8")
+    env = {"GIT_AUTHOR_DATE": "2019-04-05T12:00:00Z", "GIT_COMMITTER_DATE": "2019-04-05T12:00:00Z",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+           "PATH": os_path()}
+    for command in (["init", "-q"], ["add", "a.md"], ["commit", "-qm", "a"]):
+        subprocess.run(["git", "-C", str(notes), *command], check=True, env=env)
+    assert read_vault(notes).notes[0].date == "2019-04-05"
+
+
+def os_path() -> str:
+    import os
+
+    return os.environ.get("PATH", "")
+
+
+def test_results_carry_their_date_and_sort_by_date_newest_first(garden_with_facets):
+    notes, index = garden_with_facets
+    by_relevance = cli_json(notes, index, "numérisation")
+    assert {hit["path"]: hit["date"] for hit in by_relevance["results"]}[ARTICLE] == "2021-02-03"
+    by_date = cli_json(notes, index, "--sort", "date", "numérisation")
+    assert [hit["path"] for hit in by_date["results"]] == [EXPO, ARTICLE]
+    assert by_date["total"] == by_relevance["total"]
+    listed = cli_json(notes, index, "--sort", "date", "tag:lecture")
+    assert [hit["date"] for hit in listed["results"]] == ["2023-05-02", "2021-02-03"]
+
+
+def test_several_tags_all_of_or_any_of(garden_with_facets):
+    notes, index = garden_with_facets
+    all_of = cli_json(notes, index, "--tag", "lecture", "--tag", "strategy")
+    assert all_of["total"] == 0
+    any_of = cli_json(notes, index, "--tag", "lecture", "--tag", "strategy", "--any-tag")
+    assert {hit["path"] for hit in any_of["results"]} == {BOOK, ARTICLE, STRATEGY}
+
+
+def test_facets_count_tags_and_declared_properties_over_all_results(garden_with_facets):
+    notes, index = garden_with_facets
+    answer = cli_json(notes, index, "--facets", "--limit", "1", "tag:projet")
+    assert answer["total"] == 3 and len(answer["results"]) == 1
+    assert list(answer["facets"]) == ["tags", "type", "année"]
+    assert answer["facets"]["tags"][:3] == [["projet", 3], ["lecture", 2], ["projet/musée", 2]]
+    assert answer["facets"]["type"] == [["article", 1], ["livre", 1]]
+    assert answer["facets"]["année"] == [["1947", 1], ["2021", 1]]
+    assert "facets" not in cli_json(notes, index, "musée")
+
+
+# --- several sections per note --------------------------------------------------------
+
+
+def test_a_result_shows_its_three_best_sections_best_first(searcher):
+    hit = searcher.search("numérisation 3D").results[0]
+    assert hit.path == ARTICLE
+    assert [part["section"] for part in hit.sections] == [
+        "Coûts", "Numérisation des collections", "Méthodes"]
+    best = hit.sections[0]
+    assert (best["section"], best["anchor"], best["snippet"], best["highlights"]) == \
+        (hit.section, hit.anchor, hit.snippet, hit.highlights)
+    for part in hit.sections:
+        assert part["highlights"] and all(
+            part["snippet"][start:end].lower() in ("numérisation", "3d")
+            for start, end in part["highlights"])
+
+
+def test_a_note_matching_outside_its_text_has_one_section_the_start_of_its_text(searcher):
+    hit = searcher.search("malraux").results[0]
+    assert hit.path == BOOK and len(hit.sections) == 1 and hit.sections[0]["highlights"] == []

@@ -7,7 +7,7 @@ so the browser and the CLI see exactly the same terms.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import quote
@@ -100,6 +100,35 @@ def nested_tags(tags: Iterable[str]) -> list[tuple[str, str]]:
             if (tag_key := key(name)) and tag_key not in found:
                 found[tag_key] = name
     return list(found.items())
+
+
+def facet_keys(names: Iterable[str]) -> list[tuple[str, str]]:
+    """(name, property key) of the declared facets, once each; tags are always the
+    first facet, so a declared ``tags`` is left out."""
+    found: dict[str, str] = {}
+    for name in names:
+        name_key = key(name)
+        if name_key and name_key not in ("tags", "tag") and name_key not in found.values() \
+                and name not in found:
+            found[name] = name_key
+    return list(found.items())
+
+
+def note_facets(tags: Iterable[str], properties: Iterable[Sequence[str]],
+                wanted: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """A note's facet values, each (key, as written) once: "tags" (``nested_tags``),
+    then each property ``wanted`` ((facet name, property key)), one value per item of
+    a list (``Note.properties`` texts hold one item a line)."""
+    found = {"tags": nested_tags(tags)}
+    for name, property_key in wanted:
+        values: dict[str, str] = {}
+        for prop in properties:
+            if key(prop[0]) == property_key:
+                for item in prop[1].split("\n"):
+                    if (item_key := key(item)) and item_key not in values:
+                        values[item_key] = item.strip()
+        found[name] = list(values.items())
+    return found
 
 
 def tag_keys(tags: Iterable[str]) -> list[str]:

@@ -20,12 +20,14 @@ import heapq
 import json
 from bisect import bisect_left
 from collections.abc import Callable
+from itertools import compress
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
+from museumxtd_search.analysis.documents import facet_keys, note_facets
 from museumxtd_search.analysis.pipeline import terms, tokens
 from museumxtd_search.analysis.query import Clause, Filter, ParsedQuery, filter_words, parse_query
-from museumxtd_search.analysis.snippets import make_snippet
+from museumxtd_search.analysis.snippets import make_snippets
 from museumxtd_search.analysis.typos import allowed_edits, best_correction, prefix_expansions
 from museumxtd_search.engine.bm25f import IndexStatistics
 from museumxtd_search.engine.queries import NOTHING, AnyOf, Phrase, Query, Term
@@ -63,11 +65,18 @@ class Hit(NamedTuple):
     highlights: list[tuple[int, int]]
     section: str = ""
     anchor: str = ""
+    # The note's date, YYYY-MM-DD (front matter, else last commit, else file time).
+    date: str = ""
+    # Up to rules.SECTIONS_SHOWN sections holding the words, best first, each a dict
+    # {"section", "anchor", "snippet", "highlights"}; the first is the fields above.
+    sections: list[dict[str, object]] = []  # noqa: RUF012 - a named tuple's default
 
     def to_json(self) -> dict[str, object]:
         data = self._asdict()
         data["score"] = round(self.score, 4)
         data["highlights"] = [list(h) for h in self.highlights]
+        data["sections"] = [{**part, "highlights": [list(h) for h in part["highlights"]]}
+                            for part in self.sections]
         return data
 
 
@@ -77,15 +86,21 @@ class SearchResponse(NamedTuple):
     suggestion: str | None
     results: list[Hit]
     warnings: list[str]
+    # Asked for (``facets=``): facet name ("tags", then each declared property) ->
+    # [[value, notes among all the results], ...], most notes first, then by key.
+    facets: dict[str, list[list]] | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "query": self.query,
             "total": self.total,
             "suggestion": self.suggestion,
             "results": [hit.to_json() for hit in self.results],
             "warnings": self.warnings,
         }
+        if self.facets is not None:
+            data["facets"] = self.facets
+        return data
 
 
 class ClauseTerms(NamedTuple):
@@ -96,6 +111,27 @@ class ClauseTerms(NamedTuple):
     exact: list[str]
     field: str | None
     phrase: bool
+
+
+def facet_counts(notes: list[tuple[list[str], list[list[str]]]],
+                 wanted: list[tuple[str, str]]) -> dict[str, list[list]]:
+    """Facets of ``notes`` ((tags, properties [name, text, role]) in path order) for the
+    properties ``wanted`` ((name, key)): see ``Searcher.search``. The client index
+    gives the browser each note's values from the same function (``note_facets``)."""
+    counts: dict[str, dict[str, list]] = {"tags": {}}
+    for name, _ in wanted:
+        counts.setdefault(name, {})
+    for tags, properties in notes:
+        for facet, values in note_facets(tags, properties, wanted).items():
+            table = counts[facet]
+            for value_key, value in values:
+                if value_key in table:
+                    table[value_key][1] += 1
+                else:
+                    table[value_key] = [value, 1]
+    return {facet: [entry for _, entry in sorted(table.items(),
+                                                 key=lambda item: (-item[1][1], item[0]))]
+            for facet, table in counts.items()}
 
 
 def filter_queries(wanted: Filter) -> list[Query]:
@@ -236,14 +272,36 @@ class Searcher:
 
     # --- search -----------------------------------------------------------------
     def search(self, text: str, limit: int = 10, tags: tuple[str, ...] = (),
-               links_to: str | None = None) -> SearchResponse:
-        """Run ``text`` (may be empty when ``links_to`` or ``tags`` is given)."""
+               links_to: str | None = None, any_tag: bool = False,
+               sort: str = "relevance", facets: tuple[str, ...] | None = None
+               ) -> SearchResponse:
+        """Run ``text`` (may be empty when ``links_to`` or ``tags`` is given).
+
+        ``tags`` must all be on a note, or any one of them with ``any_tag`` (the
+        query's own ``tag:`` filters always all). ``sort="date"``: newest first, the
+        relevance order among notes of one date. ``facets``: the property names to
+        count besides tags over all the results (``None``: no facets).
+        """
+        response = self._search(text, limit, tags, links_to, any_tag, sort == "date",
+                                facets is not None)
+        if facets is None:
+            return response[0]
+        found, docs = response
+        return found._replace(facets=self._facets(docs, facets))
+
+    def _search(self, text: str, limit: int, tags: tuple[str, ...], links_to: str | None,
+                any_tag: bool, by_date: bool, want_docs: bool
+                ) -> tuple[SearchResponse, set[int]]:
+        """``search``, and (``want_docs``) the numbers of every note of the results."""
         parsed = parse_query(text)
         warnings = list(parsed.warnings)
         suggestion = self._repair(parsed)
         if suggestion:
             parsed = parse_query(suggestion)
-        filters: list[Query] = [Term("tag_keys", key(t)) for t in (*tags, *parsed.tags) if key(t)]
+        given = [Term("tag_keys", key(t)) for t in tags if key(t)]
+        if any_tag and len(given) > 1:
+            given = [AnyOf(tuple(given))]
+        filters: list[Query] = given + [Term("tag_keys", key(t)) for t in parsed.tags if key(t)]
         negated: list[list[Query]] = []
         for wanted in parsed.filters:
             if wanted.negated:
@@ -254,7 +312,7 @@ class Searcher:
             target = self.link_table.resolve_target(links_to)
             if target is None:
                 warnings.append(f"no note named {links_to!r}: nothing links to it")
-                return SearchResponse(text, 0, suggestion, [], warnings)
+                return SearchResponse(text, 0, suggestion, [], warnings), set()
             filters.append(Term("link_paths", quote(target, safe="/")))
         units = [[self.clause_terms(c) for c in unit] for unit in parsed.units]
         unit_queries = [AnyOf(tuple(self.clause_query(c) for c in unit)) for unit in units]
@@ -275,18 +333,53 @@ class Searcher:
             allowed = docs if allowed is None else allowed & docs
         if not unit_queries:
             if allowed is None:
-                return SearchResponse(text, 0, suggestion, [], warnings)
-            return self._list(text, allowed - mask, limit, suggestion, warnings)
+                return SearchResponse(text, 0, suggestion, [], warnings), set()
+            listed = allowed - mask
+            response = self._list(text, listed, len(listed) if by_date else limit,
+                                  suggestion, warnings)
+            if by_date:
+                response = response._replace(results=self._newest_first(
+                    response.results, lambda hit: hit.date)[:limit])
+            return response, listed
         matches = self.scorer.matches(unit_queries, self.proximity_query(units), scorers)
         title_docs: set[int] = set()
         if parsed.plain and (query_key := key(suggestion or text)):
             title_docs = self.scorer.docs(Term("keys", query_key), scorers)
         total, ranked = rank(matches, allowed, mask, title_docs, self._boost_of(scorers),
-                             limit, self._paths)
+                             len(matches.low) if by_date else limit, self._paths)
+        if by_date:
+            ranked = self._newest_first(ranked, lambda item: self._date_of(item[0]))[:limit]
         query_terms = {t for unit in units for c in unit for g in (*c.french, *c.english)
                        for t in g}
         hits = [self._hit(d, score, query_terms) for d, score in ranked]
-        return SearchResponse(text, total, suggestion, hits, warnings)
+        docs: set[int] = set()
+        if want_docs:
+            # The notes rank() counted: every scored note, kept by the filters.
+            docs = set(compress(range(len(matches.low)), matches.low))
+            if allowed is not None:
+                docs &= allowed
+            docs -= mask
+        return SearchResponse(text, total, suggestion, hits, warnings), docs
+
+    @staticmethod
+    def _newest_first(items: list, date_of: Callable) -> list:
+        """``items`` (in ranking order) by date, newest first; a stable sort, so notes of
+        one date keep their ranking order (undated notes last)."""
+        return sorted(items, key=date_of, reverse=True)
+
+    def _date_of(self, doc: int) -> str:
+        return json.loads(self.files.stored_fields(doc)["meta"]).get("date", "")
+
+    def _facets(self, docs: set[int], names: tuple[str, ...]) -> dict[str, list[list]]:
+        """Per facet, [[value, notes], ...] among ``docs``: "tags" (a nested tag's
+        parents counted too), then each property of ``names`` (each item of a list
+        counts). Most notes first, then by key; a value is shown as first written in
+        path order."""
+        metas = sorted(((self._path_of(doc), json.loads(self.files.stored_fields(doc)["meta"]))
+                        for doc in docs), key=lambda item: item[0])
+        wanted = facet_keys(names)
+        return facet_counts([(meta["tags"], meta.get("properties", [])) for _, meta in metas],
+                            wanted)
 
     def _paths(self, docs: list[int]) -> dict[int, str]:
         """Paths of the notes tied on everything else: equal ranks are ordered by path
@@ -332,10 +425,13 @@ class Searcher:
     def _hit(self, docnum: int, score: float, query_terms: set[str]) -> Hit:
         stored = self.files.stored_fields(docnum)
         meta = json.loads(stored["meta"])
-        snippet = make_snippet(meta["text"], meta["sections"], query_terms,
-                               "en" if meta["language"] == "en" else "fr")
+        snippets = make_snippets(meta["text"], meta["sections"], query_terms,
+                                 "en" if meta["language"] == "en" else "fr")
+        snippet = snippets[0]
         return Hit(stored["path"], meta["title"], score, meta["tags"], snippet.text,
-                   snippet.highlights, snippet.section, snippet.anchor)
+                   snippet.highlights, snippet.section, snippet.anchor, meta.get("date", ""),
+                   [{"section": part.section, "anchor": part.anchor, "snippet": part.text,
+                     "highlights": part.highlights} for part in snippets])
 
     def _repair(self, parsed: ParsedQuery) -> str | None:
         """Rewrite words that match nothing: last word as a prefix, others as typos.

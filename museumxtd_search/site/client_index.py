@@ -16,7 +16,7 @@ from itertools import islice
 from operator import sub
 
 from museumxtd_search import rules
-from museumxtd_search.analysis.documents import AnalyzedNote, nested_tags
+from museumxtd_search.analysis.documents import AnalyzedNote, facet_keys, nested_tags, note_facets
 from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
 from museumxtd_search.analysis.vocabulary import Vocabulary
 from museumxtd_search.engine.storage.postings import quantized_length
@@ -123,18 +123,46 @@ def note_fragment(note: Note, url: str) -> dict[str, object]:
     }
 
 
-def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex:
+def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str],
+                       facets: Sequence[str] = ()) -> ClientIndex:
     """Build the manifest, words shards, posting buckets and fragments; ``urls[i]`` is
-    note i's page URL.
+    note i's page URL; ``facets`` are the properties the notes file gives each note's
+    values of (besides its tags), for the facets of the search page.
 
     Document ids are positions in ``analyzed``, which is in path order, so ordering
     by id is ordering by path (the last tie-breaker of the ranking).
     """
     with collector_paused():
-        return _build(analyzed, urls)
+        return _build(analyzed, urls, facets)
 
 
-def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex:
+def facets_table(analyzed: Sequence[AnalyzedNote], facets: Sequence[str]
+                 ) -> dict[str, dict[str, list]]:
+    """The notes file's "facets": per facet ("tags", then each of ``facets`` with a
+    key), ``values`` [[key, as written], ...] (one entry per spelling) and ``notes``
+    (per doc, the indexes of its values): what ``engine.search.facet_counts`` counts,
+    from the same ``note_facets``."""
+    wanted = facet_keys(facets)
+    tables: dict[str, dict[str, list]] = {"tags": {"values": [], "notes": []}}
+    for name, _ in wanted:
+        tables.setdefault(name, {"values": [], "notes": []})
+    positions: dict[str, dict[tuple[str, str], int]] = {name: {} for name in tables}
+    for item in analyzed:
+        values = note_facets(item.note.tags, item.note.properties, wanted)
+        for name, table in tables.items():
+            found = []
+            for value_key, value in values.get(name, []):
+                at = positions[name].get((value_key, value))
+                if at is None:
+                    at = positions[name][(value_key, value)] = len(table["values"])
+                    table["values"].append([value_key, value])
+                found.append(at)
+            table["notes"].append(found)
+    return tables
+
+
+def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str],
+           facets: Sequence[str]) -> ClientIndex:
     fields = list(rules.FIELD_WEIGHTS)
     positional = [name in rules.POSITIONAL_FIELDS for name in fields]
     count = len(analyzed)
@@ -195,7 +223,9 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex
     }
     return ClientIndex(manifest, shards, _posting_buckets(postings, buckets), fragments,
                        {"words": dict(sorted(vocabulary.words.items()))},
-                       {"order": order, "dates": [item.note.date for item in analyzed]})
+                       {"order": order, "dates": [item.note.date for item in analyzed],
+                        "facets": facets_table(analyzed, facets),
+                        "facet_names": ["tags", *(name for name, _ in facet_keys(facets))]})
 
 
 

@@ -39,7 +39,7 @@ from museumxtd_search.site.search_bundle import (
 )
 from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import template_folders
-from museumxtd_search.vault.files import CONFIG_FILE, ConfigError, read_toml
+from museumxtd_search.vault.files import CONFIG_FILE, ConfigError, read_search_settings, read_toml
 from museumxtd_search.vault.reading import Vault, read_vault, restricted_vault
 
 DEFAULT_NOTES = "notes"
@@ -236,7 +236,8 @@ def _client_index(vault: Vault, searchable: Sequence, pages: Mapping[str, str],
     is the note's page, its sections' anchors are the page's own."""
     analyzed = [analyze_note(note, vault.links.resolve_all(note), vault.links)
                 for note in searchable]
-    index = build_client_index(analyzed, [quote(pages[note.path]) for note in searchable])
+    index = build_client_index(analyzed, [quote(pages[note.path]) for note in searchable],
+                               read_search_settings(vault.root)[0].facets)
     for note, fragment in zip(searchable, index.fragments, strict=True):
         try:
             page_html = (site / pages[note.path]).read_text(encoding="utf-8", errors="replace")

@@ -33,6 +33,7 @@ from museumxtd_search.site.templates import environment, template_folders
 from museumxtd_search.site.urls import asset_url, page_urls, relative_root, tag_url
 from museumxtd_search.site.writer import SiteWriter
 from museumxtd_search.text.keys import key
+from museumxtd_search.vault.files import read_search_settings
 from museumxtd_search.vault.notes import VaultWarning
 from museumxtd_search.vault.reading import Vault
 from museumxtd_search.vault.references import Reference, dead_references
@@ -300,7 +301,8 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
             if analyzed is None:
                 analyzed = [analyze_note(n, resolved[n.path], vault.links) for n in searchable]
             write_client_index(build_client_index(analyzed, [urls[n.path] + "index.html"
-                                                             for n in searchable]),
+                                                             for n in searchable],
+                                                  read_search_settings(vault.root)[0].facets),
                                writer.path("search/manifest.json").parent)
         summary.searchable = len(searchable)
         _write_other_pages(vault, writer, env, common, item, tags, urls, allow_html, site_title)

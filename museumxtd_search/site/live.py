@@ -44,7 +44,7 @@ from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import environment, template_folders
 from museumxtd_search.site.urls import asset_url, page_urls
 from museumxtd_search.site.writer import SiteWriter
-from museumxtd_search.vault.files import GardenFiles, find_files
+from museumxtd_search.vault.files import GardenFiles, find_files, read_search_settings
 from museumxtd_search.vault.reading import Vault, read_notes, read_vault, with_title
 from museumxtd_search.vault.references import dead_references
 
@@ -96,7 +96,8 @@ class LiveSite:
                               base_url=self.base_url, analyzed=analyzed)
         urls = self.urls = page_urls(note.path for note in vault.notes)
         self.search = ClientIndexUpdate(build_client_index(
-            analyzed, [urls[item.note.path] + "index.html" for item in analyzed]), analyzed)
+            analyzed, [urls[item.note.path] + "index.html" for item in analyzed],
+            read_search_settings(self.notes_dir)[0].facets), analyzed)
         self.problems = [*summary.warnings, *map(str, summary.dead_references)]
         self.version += 1
         # What was read stays alive as long as the preview: out of the collector's
@@ -218,7 +219,8 @@ class LiveSite:
         analyzed = [by_path[n.path] for n in vault.notes if n.path in by_path
                     and notes[n.path].searchable]
         index = build_client_index(analyzed, [plan.urls[item.note.path] + "index.html"
-                                              for item in analyzed])
+                                              for item in analyzed],
+                                   read_search_settings(self.notes_dir)[0].facets)
         written = write_client_index(index, folder, search.index)
         self.search = ClientIndexUpdate(index, analyzed)
         return written

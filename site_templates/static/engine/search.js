@@ -197,13 +197,18 @@ function createEngine(load) {
   /** GardenSearcher._hit(): one result with its snippet, from the note's fragment. */
   async function hit(index, doc, score, queryTerms) {
     const fragment = await file("fragments/" + doc);
-    const snippet = makeSnippet(fragment.text, fragment.sections, queryTerms,
+    const snippets = makeSnippets(fragment.text, fragment.sections, queryTerms,
       fragment.language === "en" ? "en" : "fr");
+    const snippet = snippets[0];
     return {
       doc, path: fragment.path, url: fragment.url, title: fragment.title,
       tags: fragment.tags, score,
       snippet: snippet.text, highlights: snippet.highlights,
-      section: snippet.section, anchor: snippet.anchor,
+      section: snippet.section, anchor: snippet.anchor, date: fragment.date || "",
+      sections: snippets.map((part) => ({
+        section: part.section, anchor: part.anchor, snippet: part.text,
+        highlights: part.highlights,
+      })),
     };
   }
 
@@ -258,10 +263,56 @@ function createEngine(load) {
     return Promise.all(docs.slice(0, limit).map((d) => hit(index, d, 0.0, new Set())));
   }
 
-  /** GardenSearcher.search(): the same results, in the same order, as the CLI. */
+  /**
+   * facet_counts(): per facet ("tags", then the declared ones), [[value, notes],
+   * ...] among `docs`: most notes first, then by key; a value shown as first
+   * written in path (document) order.
+   */
+  function facetCounts(notesFile, docs) {
+    const result = {};
+    const ordered = Array.from(docs).sort((a, b) => a - b);
+    for (const name of notesFile.facet_names) {
+      const table = notesFile.facets[name];
+      const counts = new Map(); // key -> [value, notes]
+      for (const doc of ordered) {
+        for (const at of table.notes[doc]) {
+          const [valueKey, value] = table.values[at];
+          const entry = counts.get(valueKey);
+          if (entry) entry[1] += 1;
+          else counts.set(valueKey, [value, 1]);
+        }
+      }
+      result[name] = Array.from(counts.entries())
+        .sort((x, y) => (y[1][1] - x[1][1]) || compareCodePoints(x[0], y[0]))
+        .map((entry) => entry[1]);
+    }
+    return result;
+  }
+
+  /**
+   * Searcher._newest_first(): `items` (in ranking order) by date, newest first, a
+   * stable sort (notes of one date keep their order; undated ones last).
+   */
+  function newestFirst(items, dateOf) {
+    return items.sort((x, y) => {
+      const a = dateOf(x);
+      const b = dateOf(y);
+      return a > b ? -1 : a < b ? 1 : 0;
+    });
+  }
+
+  /**
+   * GardenSearcher.search(): the same results, in the same order, as the CLI.
+   * Options: limit (10), tags ([]: all must be on a note, or one with anyTag),
+   * sort ("relevance" or "date": newest first), facets (true: the response's
+   * `facets`, counted over every result).
+   */
   async function search(text, options = {}) {
     const limit = options.limit === undefined ? 10 : options.limit;
     const extraTags = options.tags || [];
+    const anyTag = Boolean(options.anyTag);
+    const byDate = options.sort === "date";
+    const wantFacets = Boolean(options.facets);
     text = text === undefined || text === null ? "" : String(text);
     const index = await indexView();
     let parsed = parseQuery(text);
@@ -291,7 +342,19 @@ function createEngine(load) {
     // Filters: notes in every list (per note, how many of the lists it is in): the
     // tags', then each word's of the positive filters.
     const count = index.docCount;
-    const lists = tagKeys.map((tagKey) => index.tagNotes(tagKey));
+    const givenKeys = extraTags.map(key).filter((k) => k);
+    const unionOfGiven = anyTag && givenKeys.length > 1;
+    let lists;
+    if (unionOfGiven) {
+      // --any-tag: one list, the notes with any of the given tags.
+      const marks = new Uint8Array(count);
+      for (const tagKey of givenKeys) for (const doc of index.tagNotes(tagKey)) marks[doc] = 1;
+      lists = [[]];
+      for (let doc = 0; doc < count; doc++) if (marks[doc]) lists[0].push(doc);
+    } else {
+      lists = givenKeys.map((tagKey) => index.tagNotes(tagKey));
+    }
+    for (const tagKey of parsed.tags.map(key).filter((k) => k)) lists.push(index.tagNotes(tagKey));
     const negatedLists = [];
     for (const wanted of parsed.filters) {
       const found = filterLookups(wanted).map((lookup) => lookupDocs(index, lookup));
@@ -314,21 +377,28 @@ function createEngine(load) {
       });
       for (let doc = 0; doc < count; doc++) if (having[doc] === found.length) mask[doc] = 1;
     }
-    const response = (total, results) => ({ query: text, total, suggestion, results, warnings });
+    // The notes file, only when something needs it: dates, facets, or the order of
+    // a listing without a tag list to follow.
+    const listsInOrder = tagKeys.length && !unionOfGiven;
+    if (byDate || wantFacets || (!units.length && filter !== null && !listsInOrder)) {
+      await index.load(["notes"]);
+    }
+    const notesFile = index.loaded.get("notes");
+    const response = (total, results, docs) => {
+      const answer = { query: text, total, suggestion, results, warnings };
+      if (wantFacets) answer.facets = facetCounts(notesFile, docs);
+      return answer;
+    };
 
     if (!units.length) {
-      if (filter === null) return response(0, []);
+      if (filter === null) return response(0, [], []);
       // Every tag lists its notes in title order, the order of this listing; without
-      // tags, the notes file gives that order.
-      let ordered;
-      if (tagKeys.length) {
-        ordered = index.tagNotes(tagKeys[0]);
-      } else {
-        await index.load(["notes"]);
-        ordered = index.loaded.get("notes").order;
-      }
-      const docs = ordered.filter((doc) => filter[doc] === required && !mask[doc]);
-      return response(docs.length, await list(index, docs, limit));
+      // tags (or with any of several), the notes file gives that order.
+      const ordered = listsInOrder ? index.tagNotes(tagKeys[0]) : notesFile.order;
+      let docs = ordered.filter((doc) => filter[doc] === required && !mask[doc]);
+      const all = docs;
+      if (byDate) docs = newestFirst(docs.slice(), (doc) => notesFile.dates[doc]);
+      return response(docs.length, await list(index, docs, limit), all);
     }
 
     const kept = (doc) => !mask[doc] && (filter === null || filter[doc] === required);
@@ -346,9 +416,13 @@ function createEngine(load) {
         }
       }
     }
+    const shown = byDate
+      ? newestFirst(rows.slice().sort(compareRows), (row) => notesFile.dates[row[0]])
+        .slice(0, limit)
+      : firstRows(rows, limit);
     const results = await Promise.all(
-      firstRows(rows, limit).map((row) => hit(index, row[0], row[3], queryTerms)));
-    return response(rows.length, results);
+      shown.map((row) => hit(index, row[0], row[3], queryTerms)));
+    return response(rows.length, results, rows.map((row) => row[0]));
   }
 
   return { search, manifest };
@@ -370,6 +444,7 @@ const PUBLIC = {
   bestCorrection,
   prefixExpansions,
   makeSnippet,
+  makeSnippets,
   highlightParts,
   shardKey,
   termBucket,

@@ -24,7 +24,17 @@ function ellipsis(chars, start, end) {
  * of the snippet, section, anchor}. `sections` are [heading, anchor, start].
  */
 function makeSnippet(text, sections, queryTerms, language = "fr") {
+  return makeSnippets(text, sections, queryTerms, language, 1)[0];
+}
+
+/**
+ * make_snippets(): the snippets of the `count` best sections holding the terms,
+ * best first (most distinct terms, then most matches, then the earliest); one
+ * snippet of the note's start when no word matches.
+ */
+function makeSnippets(text, sections, queryTerms, language = "fr", count = undefined) {
   const width = rules().snippet_width;
+  const shown = count === undefined ? rules().sections_shown : count;
   text = normalize(text);
   const chars = codePoints(text);
   const wanted = queryTerms instanceof Set ? queryTerms : new Set(queryTerms || []);
@@ -36,7 +46,7 @@ function makeSnippet(text, sections, queryTerms, language = "fr") {
     : [];
   if (!matches.length) {
     const [, end] = cut(chars, 0, Math.min(chars.length, width));
-    return { text: ellipsis(chars, 0, end), highlights: [], section: "", anchor: "" };
+    return [{ text: ellipsis(chars, 0, end), highlights: [], section: "", anchor: "" }];
   }
   const starts = sections && sections.length ? sections.map((s) => s[2]) : [0];
   const sectionOf = (offset) => {
@@ -52,19 +62,17 @@ function makeSnippet(text, sections, queryTerms, language = "fr") {
     if (!bySection.has(number)) bySection.set(number, []);
     bySection.get(number).push(match);
   }
-  // The section with the most distinct terms, then the most matches, then the first.
-  let best = null;
-  let bestRank = null;
-  for (const [number, found] of bySection) {
-    const rank = [-new Set(found.map((m) => m.term)).size, -found.length, number];
-    if (bestRank === null || rank[0] < bestRank[0] ||
-        (rank[0] === bestRank[0] && (rank[1] < bestRank[1] ||
-          (rank[1] === bestRank[1] && rank[2] < bestRank[2])))) {
-      best = number;
-      bestRank = rank;
-    }
-  }
-  const chosen = bySection.get(best);
+  // The sections with the most distinct terms, then the most matches, then the first.
+  const ranked = Array.from(bySection.keys()).map((number) => {
+    const found = bySection.get(number);
+    return [-new Set(found.map((m) => m.term)).size, -found.length, number];
+  }).sort((x, y) => (x[0] - y[0]) || (x[1] - y[1]) || (x[2] - y[2]));
+  return ranked.slice(0, shown).map((rank) =>
+    sectionSnippet(chars, sections, starts, rank[2], bySection.get(rank[2]), matches, width));
+}
+
+/** _section_snippet(): the snippet of section `best`, whose matches are `chosen`. */
+function sectionSnippet(chars, sections, starts, best, chosen, matches, width) {
   const sectionEnd = best + 1 < starts.length ? starts[best + 1] : chars.length;
   // Densest window: the match that begins the most distinct terms within `width`.
   let windowStart = null;

@@ -184,6 +184,7 @@ def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, .
       file:musée             notes whose file name has these words
       [auteur]               notes with that front matter property
       [auteur:Malraux]       notes whose property has these words
+      section:(musée 3D)     the words, in notes where one section holds them all
       -path:x, -[type:livre], -tag:x   leave out what the filter keeps
     """
     text = " ".join(words).strip()

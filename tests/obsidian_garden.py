@@ -89,7 +89,10 @@ QUERIES = [
     "path:lectures", "path:Projets musée", "file:numérisation", 'path:"Notes"',
     "-path:lectures musée", "file:musées", "tag:projet", "tag:projet/musée", "tag:#projet",
     "numérisation tag:projet", "-tag:lecture musée", "tag:projet -tag:lecture",
-    "section:(numérisation 3D)", 'title:"musée imaginaire"', "(musée OR collections) 3D",
+    "section:(numérisation 3D)", "section:(numérisation budget)", "section:(scanner coûte)",
+    "numérisation section:(budget)", 'section:"numérisation 3D"', "section:()",
+    "numérisation -section:(numérisation 3D)", "SECTION : (musée visite)", "section:(le)",
+    "section:(numérisation 3D", 'title:"musée imaginaire"', "(musée OR collections) 3D",
     "[auteur", "[]", "[:x]", "path:", "file: musée", "tag:", "[auteur:le]", "-[type:livre]",
     "digitization", "numérisation", "exposition", "musée [auteur]",
     # sorting by date, facets, any of several tags (options as engine.search names them)

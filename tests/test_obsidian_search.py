@@ -161,6 +161,18 @@ def test_nested_tags_match_their_parents(searcher):
     assert paths(searcher, "tag:projet -tag:lecture") == {EXPO}
 
 
+def test_section_keeps_notes_with_one_section_holding_every_word(searcher):
+    # "numérisation" and "3D" meet under "Coûts" in the article; in the exhibition
+    # note, "numérisation" is under "Budget", and "3D" nowhere.
+    assert paths(searcher, "section:(numérisation 3D)") == {ARTICLE}
+    assert paths(searcher, "section:(numérisation budget)") == {EXPO}
+    assert paths(searcher, "section:(scanner coûte)") == set()  # two different sections
+    assert paths(searcher, "numérisation section:(budget)") == {EXPO}
+    assert paths(searcher, 'section:"numérisation 3D"') == {ARTICLE}
+    assert ARTICLE not in paths(searcher, "numérisation -section:(numérisation 3D)")
+    assert searcher.search("section:(numérisation 3D)").results[0].section == "Coûts"
+
+
 def test_phrases_or_and_parentheses(searcher):
     assert paths(searcher, 'title:"musée imaginaire"') == {BOOK}
     assert searcher.search("(musée OR collections) 3D").results[0].path == ARTICLE
@@ -174,8 +186,8 @@ def test_phrases_or_and_parentheses(searcher):
     ("file:", "file: needs words after it (as in file:musée): ignored"),
     ("tag:# musée", "tag: needs words after it (as in tag:musée): ignored"),
     ("[auteur:--] musée", "[auteur:--]: the value has no words: ignored"),
-    ("section:(numérisation 3D)",
-     "section: is not supported yet: its words are searched in the whole note"),
+    ("section:() musée", "section: needs words after it (as in section:(musée numérique)): "
+     "ignored"),
 ])
 def test_a_malformed_operator_is_one_warning_and_the_rest_is_searched(searcher, query, warning):
     response = searcher.search(query)

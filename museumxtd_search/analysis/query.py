@@ -11,7 +11,7 @@
                              has these words
     [auteur]                 keep notes with that front matter property
     [auteur:Malraux]         keep notes whose property has these words
-    section:(…)              its words are searched in the whole note (with a warning)
+    section:(musée 3D)       its words, in notes where one section holds them all
 
 A ``-`` before any filter excludes the notes it keeps.
 
@@ -83,6 +83,7 @@ class ParsedQuery:
 _TOKEN = re.compile(r'\[[^\]]*\]|(?:[^\s"]*"[^"]*"?)+[^\s"]*|\S+')
 _OPERATORS = frozenset(("AND", "&&", "OR", "||", "NOT"))
 _FIELD = re.compile(FIELD_QUERY, re.IGNORECASE)
+_SECTION_GROUP = re.compile(r"section\s*:\s*\(([^()]*)\)", re.IGNORECASE)
 
 
 def parse_query(text: str) -> ParsedQuery:
@@ -91,6 +92,8 @@ def parse_query(text: str) -> ParsedQuery:
     text = normalize(text)
     if text.count('"') % 2:
         query.warnings.append("unbalanced quote: read as if closed at the end")
+    # section:(a b) is one token, as section:"a b" would be.
+    text = _SECTION_GROUP.sub(lambda m: 'section:"' + m.group(1).replace('"', " ") + '"', text)
     if text.count("(") != text.count(")"):
         query.warnings.append("unbalanced parentheses: read as plain words")
     text = text.replace("(", " ").replace(")", " ")
@@ -114,26 +117,28 @@ def parse_query(text: str) -> ParsedQuery:
         negate_next = False
         if token.startswith("-") and negate:
             token = token[1:]
-        clause = _clause(token, query, negate)
-        if clause is None:
-            continue
-        clause = clause._replace(token=position)
-        if clause.kind == "word" and is_common_word(clause.text, language):
-            query.ignored.append(clause.text)
-            continue
-        if kept == MAX_QUERY_WORDS:
-            query.warnings.append(
-                f"query too long: only the first {MAX_QUERY_WORDS} words are searched")
+        too_long = False
+        for clause in _clauses(token, query, negate):
+            clause = clause._replace(token=position)
+            if clause.kind == "word" and is_common_word(clause.text, language):
+                query.ignored.append(clause.text)
+                continue
+            if kept == MAX_QUERY_WORDS:
+                query.warnings.append(
+                    f"query too long: only the first {MAX_QUERY_WORDS} words are searched")
+                join_next = False
+                too_long = True
+                break
+            kept += 1
+            if negate:
+                query.excluded.append(clause)
+            elif join_next:
+                query.units[-1].append(clause)
+            else:
+                query.units.append([clause])
             join_next = False
+        if too_long:
             break
-        kept += 1
-        if negate:
-            query.excluded.append(clause)
-        elif join_next:
-            query.units[-1].append(clause)
-        else:
-            query.units.append([clause])
-        join_next = False
     if negate_next or join_next:
         query.warnings.append("operator without a word after it was ignored")
     if query.ignored and not query.units and not query.excluded and not query.tags \
@@ -205,6 +210,24 @@ def _filter(token: str, query: ParsedQuery, negate: bool) -> None:
     query.filters.append(Filter("property", name, value, negate))
 
 
+def _clauses(token: str, query: ParsedQuery, negate: bool) -> list[Clause]:
+    """The clauses of one token: none (a filter), one, or for ``section:(a b)`` each of
+    its words (searched as words, and a filter keeps the notes with a section holding
+    them all; ``-section:(…)`` is the filter only)."""
+    match = _FIELD.match(token)
+    if not match or match.group(1).lower() != "section":
+        clause = _clause(token, query, negate)
+        return [] if clause is None else [clause]
+    query.plain = False
+    words = [word for word in match.group(2).strip('"').split() if word.strip("*?~^")]
+    if not any(terms(word) or terms(word, "en") for word in words):
+        query.warnings.append("section: needs words after it (as in section:(musée "
+                              "numérique)): ignored")
+        return []
+    query.filters.append(Filter("section", "", " ".join(words), negate))
+    return [] if negate else [Clause("word", word.strip("*?~^")) for word in words]
+
+
 def _clause(token: str, query: ParsedQuery, negate: bool = False) -> Clause | None:
     field_name = None
     if token.startswith("["):
@@ -231,12 +254,6 @@ def _clause(token: str, query: ParsedQuery, negate: bool = False) -> Clause | No
                 query.filters.append(Filter(name[:4] if name.startswith("tag") else name,
                                             "", value, negate))
             return None
-        if name == "section":
-            query.warnings.append("section: is not supported yet: its words are searched "
-                                  "in the whole note")
-            token = token.strip('"').strip()
-            return Clause("word", token) if token and " " not in token else (
-                Clause("phrase", token) if token else None)
         field_name = "title"
     if token.startswith('"'):
         query.plain = False

@@ -104,6 +104,27 @@ def _section_snippet(text: str, sections: Sequence[tuple[str, str, int]], starts
     return Snippet(snippet, highlights, heading, anchor)
 
 
+def section_holds_all(text: str, sections: Sequence[tuple[str, str, int]],
+                      groups: Sequence[Sequence[str]], language: Language = "fr") -> bool:
+    """Whether one section of ``text`` (under one heading) holds every term of
+    ``groups`` (the terms of each word, in ``language``; empty groups ask nothing):
+    what ``section:(…)`` keeps."""
+    wanted = {term for group in groups for term in group}
+    if not wanted:
+        return False
+    starts = [s[2] for s in sections] or [0]
+    found: dict[int, set[str]] = {}
+    initials = frozenset(term[:1] for term in wanted)
+    for token in tokens(normalize(text), language, initials):
+        if token.term in wanted:
+            section = 0
+            for number, start in enumerate(starts):
+                if start <= token.start:
+                    section = number
+            found.setdefault(section, set()).add(token.term)
+    return any(wanted <= held for held in found.values())
+
+
 def _ellipsis(text: str, start: int, end: int) -> str:
     body = text[start:end].replace("\n", " ")
     return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")

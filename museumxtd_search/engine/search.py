@@ -27,7 +27,7 @@ from urllib.parse import quote
 from museumxtd_search.analysis.documents import facet_keys, note_facets
 from museumxtd_search.analysis.pipeline import terms, tokens
 from museumxtd_search.analysis.query import Clause, Filter, ParsedQuery, filter_words, parse_query
-from museumxtd_search.analysis.snippets import make_snippets
+from museumxtd_search.analysis.snippets import make_snippets, section_holds_all
 from museumxtd_search.analysis.typos import allowed_edits, best_correction, prefix_expansions
 from museumxtd_search.engine.bm25f import IndexStatistics
 from museumxtd_search.engine.queries import NOTHING, AnyOf, Phrase, Query, Term
@@ -303,7 +303,10 @@ class Searcher:
             given = [AnyOf(tuple(given))]
         filters: list[Query] = given + [Term("tag_keys", key(t)) for t in parsed.tags if key(t)]
         negated: list[list[Query]] = []
+        sections = [wanted for wanted in parsed.filters if wanted.kind == "section"]
         for wanted in parsed.filters:
+            if wanted.kind == "section":
+                continue
             if wanted.negated:
                 negated.append(filter_queries(wanted))
             else:
@@ -331,6 +334,12 @@ class Searcher:
         for query in filters:
             docs = self.scorer.docs(query, scorers)
             allowed = docs if allowed is None else allowed & docs
+        for wanted in sections:
+            docs = self._section_docs(wanted.value, scorers)
+            if wanted.negated:
+                mask |= docs
+            else:
+                allowed = docs if allowed is None else allowed & docs
         if not unit_queries:
             if allowed is None:
                 return SearchResponse(text, 0, suggestion, [], warnings), set()
@@ -360,6 +369,30 @@ class Searcher:
                 docs &= allowed
             docs -= mask
         return SearchResponse(text, total, suggestion, hits, warnings), docs
+
+    def _section_docs(self, value: str, scorers: list[SegmentScorer]) -> set[int]:
+        """The notes with a section holding every word of ``value`` (``section:``): of
+        the notes whose text has them all, those where one section does."""
+        candidates: set[int] | None = None
+        for word in value.split():
+            found: set[int] = set()
+            for field, word_terms in (("body", terms(word)), ("body_en", terms(word, "en"))):
+                if word_terms:
+                    docs = self.scorer.docs(Term(field, word_terms[0]), scorers)
+                    for term in word_terms[1:]:
+                        docs &= self.scorer.docs(Term(field, term), scorers)
+                    found |= docs
+            if not terms(word) and not terms(word, "en"):
+                continue  # a stop word: nothing to look for
+            candidates = found if candidates is None else candidates & found
+        kept = set()
+        for doc in candidates or ():
+            meta = json.loads(self.files.stored_fields(doc)["meta"])
+            language = "en" if meta["language"] == "en" else "fr"
+            if section_holds_all(meta["text"], meta["sections"],
+                                 [terms(word, language) for word in value.split()], language):
+                kept.add(doc)
+        return kept
 
     @staticmethod
     def _newest_first(items: list, date_of: Callable) -> list:

@@ -36,7 +36,7 @@
       help: "Sans accents ni pluriels, c'est pareil. {/} ou {Ctrl}+{K} pour chercher, " +
         "{↑} {↓} puis {Entrée} pour ouvrir. Opérateurs : \"expression exacte\", OR, " +
         "-exclure, title:, tag: (tag:projet trouve #projet/musée), path:, file:, " +
-        "[propriété], [propriété:valeur], préfixe*.",
+        "[propriété], [propriété:valeur], section:(mots d'une même section), préfixe*.",
       tagLegend: "Filtrer par tag",
       allTags: "Tous les tags",
       none: "Aucun résultat",
@@ -65,7 +65,7 @@
       help: "Accents and plurals do not matter. {/} or {Ctrl}+{K} to search, " +
         "{↑} {↓} then {Enter} to open. Operators: \"exact phrase\", OR, -exclude, " +
         "title:, tag: (tag:project finds #project/museum), path:, file:, [property], " +
-        "[property:value], prefix*.",
+        "[property:value], section:(words of one section), prefix*.",
       tagLegend: "Filter by tag",
       allTags: "All tags",
       none: "No results",

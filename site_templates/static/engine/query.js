@@ -5,6 +5,8 @@
 const QUERY_TOKEN = new RegExp('\\[[^\\]]*\\]|(?:[^' + PY_SPACE + '"]*"[^"]*"?)+[^' + PY_SPACE +
   '"]*|[^' + PY_SPACE + "]+", "gu");
 const OPERATORS = new Set(["AND", "&&", "OR", "||", "NOT"]);
+const SECTION_GROUP = new RegExp("section[" + PY_SPACE + "]*:[" + PY_SPACE + "]*\\(([^()]*)\\)", "giu");
+const SPACES = new RegExp("[" + PY_SPACE + "]+", "u");
 
 /**
  * parse_query(): {units, excluded, tags, filters, warnings, plain, tokens, ignored};
@@ -17,7 +19,9 @@ function parseQuery(input) {
     units: [], excluded: [], tags: [], warnings: [], plain: true, tokens: [], ignored: [],
     filters: [],
   };
-  const normalized = normalize(input);
+  // section:(a b) is one token, as section:"a b" would be.
+  const normalized = normalize(input).replace(SECTION_GROUP,
+    (whole, inside) => 'section:"' + inside.replace(/"/g, " ") + '"');
   const count = (character) => normalized.split(character).length - 1;
   if (count('"') % 2) {
     query.warnings.push("unbalanced quote: read as if closed at the end");
@@ -47,23 +51,26 @@ function parseQuery(input) {
     const negate = negateNext || (token.startsWith("-") && token.length > 1 && token !== "--");
     negateNext = false;
     if (token.startsWith("-") && negate) token = token.slice(1);
-    const clause = parseClause(token, query, negate);
-    if (clause === null) continue;
-    clause.token = position;
-    if (clause.kind === "word" && isCommonWord(clause.text, language)) {
-      query.ignored.push(clause.text);
-      continue;
-    }
-    if (kept === maxWords) {
-      query.warnings.push("query too long: only the first " + maxWords + " words are searched");
+    let tooLong = false;
+    for (const clause of parseClauses(token, query, negate)) {
+      clause.token = position;
+      if (clause.kind === "word" && isCommonWord(clause.text, language)) {
+        query.ignored.push(clause.text);
+        continue;
+      }
+      if (kept === maxWords) {
+        query.warnings.push("query too long: only the first " + maxWords + " words are searched");
+        joinNext = false;
+        tooLong = true;
+        break;
+      }
+      kept += 1;
+      if (negate) query.excluded.push(clause);
+      else if (joinNext) query.units[query.units.length - 1].push(clause);
+      else query.units.push([clause]);
       joinNext = false;
-      break;
     }
-    kept += 1;
-    if (negate) query.excluded.push(clause);
-    else if (joinNext) query.units[query.units.length - 1].push(clause);
-    else query.units.push([clause]);
-    joinNext = false;
+    if (tooLong) break;
   }
   if (negateNext || joinNext) query.warnings.push("operator without a word after it was ignored");
   if (query.ignored.length && !query.units.length && !query.excluded.length &&
@@ -112,6 +119,29 @@ function plainWords(queryTokens) {
 }
 
 /**
+ * _clauses(): the clauses of one token: none (a filter), one, or for section:(a b)
+ * each of its words (and a section filter; -section:(…) is the filter only).
+ */
+function parseClauses(token, query, negate) {
+  const match = derived().fieldQuery.exec(token);
+  if (!match || match[1].toLowerCase() !== "section") {
+    const clause = parseClause(token, query, negate);
+    return clause === null ? [] : [clause];
+  }
+  query.plain = false;
+  const found = stripChars(match[2], '"').split(SPACES)
+    .filter((word) => word && stripChars(word, "*?~^"));
+  if (!found.some((word) => terms(word, "fr").length || terms(word, "en").length)) {
+    query.warnings.push("section: needs words after it (as in section:(musée numérique)): " +
+      "ignored");
+    return [];
+  }
+  query.filters.push({ kind: "section", name: "", value: found.join(" "), negated: negate });
+  return negate ? [] : found.map((word) => ({ kind: "word", text: stripChars(word, "*?~^"),
+    field: null }));
+}
+
+/**
  * _clause(): one token as {kind: "word"|"phrase"|"prefix", text, field}, or null;
  * parseQuery adds `token`, the clause's index in `tokens`.
  */
@@ -143,13 +173,6 @@ function parseClause(token, query, negate = false) {
           negated: negate });
       }
       return null;
-    }
-    if (name === "section") {
-      query.warnings.push("section: is not supported yet: its words are searched in the " +
-        "whole note");
-      token = stripSpaces(stripChars(token, '"'));
-      if (!token) return null;
-      return { kind: token.includes(" ") ? "phrase" : "word", text: token, field: null };
     }
     field = "title";
   }

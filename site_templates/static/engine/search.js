@@ -221,6 +221,14 @@ function createEngine(load) {
   function knownFiles(index, parsed, tagKeys, queryKey) {
     const names = tagKeys.concat(queryKey ? [queryKey] : []).map((k) => index.wordsFile(k));
     for (const wanted of parsed.filters) {
+      if (wanted.kind === "section") {
+        for (const word of wanted.value.split(" ")) {
+          for (const term of terms(word, "fr").concat(terms(word, "en"))) {
+            names.push(index.postingsFile(term));
+          }
+        }
+        continue;
+      }
       for (const found of filterLookups(wanted)) {
         names.push(found.tag !== undefined ? index.wordsFile(found.tag)
           : index.postingsFile(found.term));
@@ -253,6 +261,41 @@ function createEngine(load) {
   function lookupDocs(index, found) {
     if (found.tag !== undefined) return index.tagNotes(found.tag);
     return (index.postings(rules().filter_field, found.term) || []).map((p) => p[0]);
+  }
+
+  /**
+   * Searcher._section_docs(): the notes with a section holding every word of
+   * `value` (section:): of the notes whose text has them all (their fragments are
+   * fetched), those where one section does.
+   */
+  async function sectionDocs(index, value) {
+    const words = value.split(" ");
+    let candidates = null;
+    for (const word of words) {
+      const french = terms(word, "fr");
+      const english = terms(word, "en");
+      if (!french.length && !english.length) continue;
+      const found = new Set();
+      for (const [field, wordTerms] of [["body", french], ["body_en", english]]) {
+        if (!wordTerms.length) continue;
+        let docs = null;
+        for (const term of wordTerms) {
+          const here = new Set((index.postings(field, term) || []).map((p) => p[0]));
+          docs = docs === null ? here : new Set([...docs].filter((doc) => here.has(doc)));
+        }
+        for (const doc of docs) found.add(doc);
+      }
+      candidates = candidates === null ? found
+        : new Set([...candidates].filter((doc) => found.has(doc)));
+    }
+    const ordered = Array.from(candidates || []).sort((a, b) => a - b);
+    const fragments = await Promise.all(ordered.map((doc) => file("fragments/" + doc)));
+    return ordered.filter((doc, number) => {
+      const fragment = fragments[number];
+      const language = fragment.language === "en" ? "en" : "fr";
+      return sectionHoldsAll(fragment.text, fragment.sections,
+        words.map((word) => terms(word, language)), language);
+    });
   }
 
   /**
@@ -357,6 +400,12 @@ function createEngine(load) {
     for (const tagKey of parsed.tags.map(key).filter((k) => k)) lists.push(index.tagNotes(tagKey));
     const negatedLists = [];
     for (const wanted of parsed.filters) {
+      if (wanted.kind === "section") {
+        const docs = await sectionDocs(index, wanted.value);
+        if (wanted.negated) negatedLists.push([docs]);
+        else lists.push(docs);
+        continue;
+      }
       const found = filterLookups(wanted).map((lookup) => lookupDocs(index, lookup));
       if (wanted.negated) negatedLists.push(found);
       else lists.push(...found);

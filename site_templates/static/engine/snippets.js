@@ -106,6 +106,31 @@ function sectionSnippet(chars, sections, starts, best, chosen, matches, width) {
 }
 
 /**
+ * section_holds_all(): whether one section of `text` holds every term of `groups`
+ * (the terms of each word, in `language`): what section:(…) keeps.
+ */
+function sectionHoldsAll(text, sections, groups, language = "fr") {
+  const wanted = new Set(groups.flat());
+  if (!wanted.size) return false;
+  const starts = sections && sections.length ? sections.map((s) => s[2]) : [0];
+  const found = new Map();
+  const initials = new Set([...wanted].map((t) => String.fromCodePoint(t.codePointAt(0))));
+  for (const token of analyse(normalize(text), language, initials)) {
+    if (!wanted.has(token.term)) continue;
+    let section = 0;
+    starts.forEach((start, number) => {
+      if (start <= token.start) section = number;
+    });
+    if (!found.has(section)) found.set(section, new Set());
+    found.get(section).add(token.term);
+  }
+  for (const held of found.values()) {
+    if ([...wanted].every((term) => held.has(term))) return true;
+  }
+  return false;
+}
+
+/**
  * For display: cut `snippet` at `highlights` (code point offsets) into
  * [{text, highlighted}] parts, so a page can wrap the matches in <mark>.
  */

@@ -94,7 +94,9 @@ QUERIES = [
     "numérisation -section:(numérisation 3D)", "SECTION : (musée visite)", "section:(le)",
     "section:(numérisation 3D", 'title:"musée imaginaire"', "(musée OR collections) 3D",
     "[auteur", "[]", "[:x]", "path:", "file: musée", "tag:", "[auteur:le]", "-[type:livre]",
-    "digitization", "numérisation", "exposition", "musée [auteur]",
+    "digitization", "numérisation", "exposition", "musée [auteur]", "Digitization",
+    "numérisation -digitization", "digitization OR exposition", "digitization strategy",
+    '"numérisation"', "title:digitization", "numérisations",
     # sorting by date, facets, any of several tags (options as engine.search names them)
     'musée\t\t{"sort": "date"}', 'tag:projet\t\t{"sort": "date"}',
     'numérisation\t\t{"sort": "date", "facets": true}', 'musée\t\t{"facets": true}',

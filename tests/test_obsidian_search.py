@@ -261,7 +261,8 @@ def test_results_carry_their_date_and_sort_by_date_newest_first(garden_with_face
     by_relevance = cli_json(notes, index, "numérisation")
     assert {hit["path"]: hit["date"] for hit in by_relevance["results"]}[ARTICLE] == "2021-02-03"
     by_date = cli_json(notes, index, "--sort", "date", "numérisation")
-    assert [hit["path"] for hit in by_date["results"]] == [EXPO, ARTICLE]
+    # the English note (found through "digitization") is dated by its file: today
+    assert [hit["path"] for hit in by_date["results"]] == [STRATEGY, EXPO, ARTICLE]
     assert by_date["total"] == by_relevance["total"]
     listed = cli_json(notes, index, "--sort", "date", "tag:lecture")
     assert [hit["date"] for hit in listed["results"]] == ["2023-05-02", "2021-02-03"]
@@ -299,10 +300,33 @@ def test_a_result_shows_its_three_best_sections_best_first(searcher):
         (hit.section, hit.anchor, hit.snippet, hit.highlights)
     for part in hit.sections:
         assert part["highlights"] and all(
-            part["snippet"][start:end].lower() in ("numérisation", "3d")
+            part["snippet"][start:end].lower() in ("numérisation", "3d", "digitization")
             for start, end in part["highlights"])
 
 
 def test_a_note_matching_outside_its_text_has_one_section_the_start_of_its_text(searcher):
     hit = searcher.search("malraux").results[0]
     assert hit.path == BOOK and len(hit.sections) == 1 and hit.sections[0]["highlights"] == []
+
+
+# --- across languages, from the garden's own pairs --------------------------------------
+
+
+def test_a_french_word_finds_the_english_notes_when_the_garden_pairs_them(searcher):
+    # The article writes "numérisation (digitization)"; the English note only says
+    # "digitization", the exhibition note only "numérisation".
+    assert STRATEGY in paths(searcher, "numérisation")
+    assert EXPO in paths(searcher, "digitization")
+
+
+def test_pairs_need_a_french_word_and_an_english_one(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("Le public (visiteurs) du musée.\n", encoding="utf-8")
+    (notes / "b.md").write_text("Les visiteurs aiment le musée.\n", encoding="utf-8")
+    (notes / "c.md").write_text("Le public est là. Notes (French).\n", encoding="utf-8")
+    build_index(notes, tmp_path / "index", full=True)
+    with GardenSearcher(tmp_path / "index") as opened:
+        # two French words: no pair; "notes (French)" is a qualifier, not a translation
+        assert {hit.path for hit in opened.search("visiteurs").results} == {"a.md", "b.md"}
+        assert {hit.path for hit in opened.search("french").results} == {"c.md"}

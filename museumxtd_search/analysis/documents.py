@@ -7,13 +7,14 @@ so the browser and the CLI see exactly the same terms.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import quote
 
 from museumxtd_search.analysis.pipeline import terms, terms_and_surfaces, tokens
-from museumxtd_search.text.folding import normalize
+from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import key
 from museumxtd_search.text.language import Language
 from museumxtd_search.vault.catalog import NoteEntry
@@ -37,6 +38,9 @@ class AnalyzedNote:
     # Terms of the filter field (rules.FILTER_FIELD): what path:, file: and
     # [property(:value)] ask for.
     filters: tuple[str, ...] = ()
+    # Words the note pairs as one notion, perhaps in two languages (folded, each pair
+    # in order): "numérisation (digitization)", a one-word title and alias.
+    pairs: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def exact(self) -> list[str]:
@@ -86,7 +90,45 @@ def analyze_note(note: Note, resolved: list[ResolvedLink], table: LinkTable) -> 
         link_paths=link_paths,
         links_signature=links_signature(link_texts, link_paths),
         filters=filter_terms(note),
+        pairs=word_pairs(note.text, note.title, note.aliases),
     )
+
+
+# "word (other)": two words of letters, the second alone in its parenthesis; and a
+# title of two words joined by a slash or a dash ("Numérisation / Digitization").
+_PARENTHESIS_PAIR = re.compile(r"([^\W\d_]{3,})[ \t]*\(([^\W\d_]{3,})\)")
+_TITLE_PAIR = re.compile(r"^\s*([^\W\d_]{3,})\s*[/|–—-]\s*([^\W\d_]{3,})\s*$")
+
+
+def word_pairs(text: str, title: str, aliases: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """The pairs of words a note gives as one notion: ``numérisation (digitization)``,
+    a title ``Numérisation / Digitization``, a one-word title and a one-word alias.
+    Acronyms (``(RCIP)``) and words cased unlike the one before (``notes (French)``,
+    a qualifier) are left out. Whether a pair joins two
+    languages is decided when searching, from the garden's French and English notes
+    (``engine.search``), so most of these pairs are never used."""
+    found: set[tuple[str, str]] = set()
+
+    def add(first: str, second: str) -> None:
+        a, b = fold(first.lower()), fold(second.lower())
+        if a != b and terms(a) != terms(b):
+            found.add((a, b) if a < b else (b, a))
+
+    for match in _PARENTHESIS_PAIR.finditer(normalize(f"{title}\n{text}")):
+        first, second = match.group(1), match.group(2)
+        # A translation keeps the case of its word: "notes (French)" qualifies it.
+        if not second.isupper() and first[0].isupper() == second[0].isupper():
+            add(first, second)
+    if match := _TITLE_PAIR.match(normalize(title)):
+        add(match.group(1), match.group(2))
+    if _ONE_WORD.match(normalize(title)):
+        for alias in aliases:
+            if _ONE_WORD.match(normalize(alias)):
+                add(title.strip(), alias.strip())
+    return tuple(sorted(found))
+
+
+_ONE_WORD = re.compile(r"^\s*[^\W\d_]{3,}\s*$")
 
 
 def nested_tags(tags: Iterable[str]) -> list[tuple[str, str]]:

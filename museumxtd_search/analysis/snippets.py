@@ -9,7 +9,7 @@ also shows the next best sections (``make_snippets``), each with its own snippet
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import NamedTuple
 
 from museumxtd_search.analysis.pipeline import tokens
@@ -52,10 +52,13 @@ def make_snippets(
     language: Language = "fr",
     width: int = SNIPPET_WIDTH,
     count: int = SECTIONS_SHOWN,
+    alike: Mapping[str, str] | None = None,
 ) -> list[Snippet]:
     """The snippets of the ``count`` best sections holding ``query_terms``, best first
     (most distinct terms, then most matches, then the earliest); one snippet of the
-    note's start when no word matches."""
+    note's start when no word matches. ``alike`` maps a term to the one it counts as
+    (a word's partner in the other language: the two are one distinct term)."""
+    same = alike or {}
     text = normalize(text)
     initials = frozenset(term[:1] for term in query_terms if term)
     matches = ([t for t in tokens(text, language, initials) if t.term in query_terms]
@@ -75,20 +78,23 @@ def make_snippets(
     by_section: dict[int, list] = {}
     for match in matches:
         by_section.setdefault(section_of(match.start), []).append(match)
-    ranked = sorted(by_section, key=lambda s: (-len({m.term for m in by_section[s]}),
+    ranked = sorted(by_section, key=lambda s: (-len({same.get(m.term, m.term)
+                                                     for m in by_section[s]}),
                                                -len(by_section[s]), s))
-    return [_section_snippet(text, sections, starts, best, by_section[best], matches, width)
+    return [_section_snippet(text, sections, starts, best, by_section[best], matches, width,
+                             same)
             for best in ranked[:count]]
 
 
 def _section_snippet(text: str, sections: Sequence[tuple[str, str, int]], starts: list[int],
-                     best: int, chosen: list, matches: list, width: int) -> Snippet:
+                     best: int, chosen: list, matches: list, width: int,
+                     same: Mapping[str, str]) -> Snippet:
     """The snippet of section ``best``, whose matches are ``chosen``."""
     section_end = starts[best + 1] if best + 1 < len(starts) else len(text)
     # Densest window: the match that begins the most distinct terms within `width`.
     window_start = min(
         chosen,
-        key=lambda first: (-len({m.term for m in chosen
+        key=lambda first: (-len({same.get(m.term, m.term) for m in chosen
                                  if first.start <= m.start and m.end - first.start <= width}),
                            first.start),
     ).start

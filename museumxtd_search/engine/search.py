@@ -111,6 +111,9 @@ class ClauseTerms(NamedTuple):
     exact: list[str]
     field: str | None
     phrase: bool
+    # A partner's term -> the clause's own term it stands for (excerpts count them as
+    # one word when choosing a section).
+    alike: dict[str, str] = {}  # noqa: RUF012 - a named tuple's default, never changed
 
 
 def facet_counts(notes: list[tuple[list[str], list[list[str]]]],
@@ -236,8 +239,45 @@ class Searcher:
                                [], clause.field, False)
         french, english = terms(clause.text), terms(clause.text, "en")
         exact = [t.surface for t in tokens(normalize(clause.text))]
-        return ClauseTerms([french] if french else [], [english] if english else [], exact,
-                           clause.field, clause.kind == "phrase" or len(french) > 1)
+        french_groups = [french] if french else []
+        english_groups = [english] if english else []
+        alike: dict[str, str] = {}
+        own = (french or english or [""])[0]
+        for partner in self.partners(clause):  # the word in the garden's other language
+            for group, groups in ((terms(partner), french_groups),
+                                  (terms(partner, "en"), english_groups)):
+                if group:
+                    groups.append(group)
+                    alike.update((term, own) for term in group if term not in (*french, *english))
+        return ClauseTerms(french_groups, english_groups, exact,
+                           clause.field, clause.kind == "phrase" or len(french) > 1, alike)
+
+    def partners(self, clause: Clause) -> list[str]:
+        """The words the garden pairs with a one-word clause across languages: a
+        note writes them as one notion (``numérisation (digitization)``, a title and
+        its alias: ``AnalyzedNote.pairs``) and one is a word of the French notes, the
+        other of the English notes (``crosses_languages``). No dictionary: the
+        garden's own pairs, confirmed by its own notes."""
+        if clause.kind != "word" or clause.field is not None:
+            return []
+        word = fold(normalize(clause.text).lower())
+        return [other for other in self._load_vocabulary().get("pairs", {}).get(word, [])
+                if self.crosses_languages(word, other) or self.crosses_languages(other, word)]
+
+    def crosses_languages(self, french: str, english: str) -> bool:
+        """Whether ``french`` is a word of the French notes more than of the English
+        ones, and ``english`` of the English notes at least as much as of the French
+        ones (where the pairing notes themselves quote it); notes counted by their
+        body's terms."""
+        french_notes, french_in_english = self._language_notes(french)
+        english_in_french, english_notes = self._language_notes(english)
+        return french_notes > french_in_english and english_notes >= max(english_in_french, 1)
+
+    def _language_notes(self, word: str) -> tuple[int, int]:
+        """(French notes, English notes) whose body holds the word's first term."""
+        french, english = terms(word), terms(word, "en")
+        return (len(self.scorer.docs(Term("body", french[0]))) if french else 0,
+                len(self.scorer.docs(Term("body_en", english[0]))) if english else 0)
 
     def clause_query(self, analysed: ClauseTerms) -> Query:
         fields = TITLE_FIELDS if analysed.field == "title" else tuple(FIELD_WEIGHTS)
@@ -360,7 +400,8 @@ class Searcher:
             ranked = self._newest_first(ranked, lambda item: self._date_of(item[0]))[:limit]
         query_terms = {t for unit in units for c in unit for g in (*c.french, *c.english)
                        for t in g}
-        hits = [self._hit(d, score, query_terms) for d, score in ranked]
+        alike = {term: own for unit in units for c in unit for term, own in c.alike.items()}
+        hits = [self._hit(d, score, query_terms, alike) for d, score in ranked]
         docs: set[int] = set()
         if want_docs:
             # The notes rank() counted: every scored note, kept by the filters.
@@ -455,11 +496,12 @@ class Searcher:
                             for d in self.scorer.docs(Term("boosted", "yes"), scorers)}
         return self._boosts
 
-    def _hit(self, docnum: int, score: float, query_terms: set[str]) -> Hit:
+    def _hit(self, docnum: int, score: float, query_terms: set[str],
+             alike: dict[str, str] | None = None) -> Hit:
         stored = self.files.stored_fields(docnum)
         meta = json.loads(stored["meta"])
         snippets = make_snippets(meta["text"], meta["sections"], query_terms,
-                                 "en" if meta["language"] == "en" else "fr")
+                                 "en" if meta["language"] == "en" else "fr", alike=alike)
         snippet = snippets[0]
         return Hit(stored["path"], meta["title"], score, meta["tags"], snippet.text,
                    snippet.highlights, snippet.section, snippet.anchor, meta.get("date", ""),

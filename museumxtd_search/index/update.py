@@ -172,6 +172,7 @@ def _write_update(state: BuildState, analysed: list[AnalyzedNote], removed: list
                 # and counts the new versions: side files are made from it below.
                 taken = storage.take_out(writer, [*removed, *(a.note.path for a in analysed)])
                 state.vocabulary.remove_surfaces(_surfaces(path, meta) for path, meta in taken)
+                state.vocabulary.remove_pairs(meta.get("pairs", []) for _, meta in taken)
                 for item in analysed:
                     state.vocabulary.add(item)
                     writer.add_document(**schema.document(item))

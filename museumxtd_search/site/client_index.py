@@ -235,8 +235,10 @@ def _words_shards(vocabulary: Vocabulary, title_notes: dict[str, list[int]],
     its (folded) word or key. Words and spellings are the CLI's own ``Vocabulary``, so
     prefixes, typo fixes and suggestions read the same data on both sides."""
     shards: defaultdict[str, dict[str, dict]] = defaultdict(
-        lambda: {"words": {}, "spellings": {}, "keys": {}, "tags": {}})
+        lambda: {"words": {}, "spellings": {}, "keys": {}, "tags": {}, "pairs": {}})
     spellings = vocabulary.to_json()["spellings"]
+    for word, others in vocabulary.partners().items():
+        shards[shard_key(word, depth)]["pairs"][word] = others
     for word, notes in vocabulary.words.items():
         shard = shards[shard_key(word, depth)]
         shard["words"][word] = notes

@@ -71,5 +71,6 @@ def stored_meta(analyzed: AnalyzedNote) -> dict[str, object]:
         "hash": note.content_hash,
         "links": analyzed.links_signature,
         "properties": [list(p) for p in note.properties],
+        "pairs": [list(pair) for pair in analyzed.pairs],
         "date": note.date,
     }

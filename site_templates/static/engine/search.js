@@ -124,13 +124,83 @@ function createEngine(load) {
     }
     const french = terms(clause.text, "fr");
     const english = terms(clause.text, "en");
+    const frenchGroups = french.length ? [french] : [];
+    const englishGroups = english.length ? [english] : [];
+    const alike = new Map();
+    const ownTerm = (french.length ? french : english.length ? english : [""])[0];
+    for (const partner of partners(index, clause)) {
+      for (const [group, groups] of [[terms(partner, "fr"), frenchGroups],
+        [terms(partner, "en"), englishGroups]]) {
+        if (!group.length) continue;
+        groups.push(group);
+        for (const term of group) {
+          if (!french.includes(term) && !english.includes(term)) alike.set(term, ownTerm);
+        }
+      }
+    }
     return {
-      french: french.length ? [french] : [],
-      english: english.length ? [english] : [],
+      french: frenchGroups,
+      english: englishGroups,
       exact: tokens(clause.text, "fr").map((t) => t.surface),
       field: clause.field,
       phrase: clause.kind === "phrase" || french.length > 1,
+      alike,
     };
+  }
+
+  /** The folded word of a one-word clause whose partners are looked for, or null. */
+  function pairedWord(clause) {
+    if (clause.kind !== "word" || clause.field !== null) return null;
+    return fold(normalize(clause.text).toLowerCase());
+  }
+
+  /** The words some note pairs with the clause's word (its words shard loaded). */
+  function pairCandidates(index, clause) {
+    const word = pairedWord(clause);
+    if (word === null) return [];
+    return own(index.wordsShard(word).pairs || {}, word) || [];
+  }
+
+  /**
+   * Searcher.partners(): the candidates that cross languages with the clause's
+   * word (their posting buckets loaded: pairFiles).
+   */
+  function partners(index, clause) {
+    const word = pairedWord(clause);
+    return pairCandidates(index, clause).filter((other) =>
+      crossesLanguages(index, word, other) || crossesLanguages(index, other, word));
+  }
+
+  /** Searcher.crosses_languages(). */
+  function crossesLanguages(index, french, english) {
+    const [frenchNotes, frenchInEnglish] = languageNotes(index, french);
+    const [englishInFrench, englishNotes] = languageNotes(index, english);
+    return frenchNotes > frenchInEnglish && englishNotes >= Math.max(englishInFrench, 1);
+  }
+
+  /** Searcher._language_notes(): (French notes, English notes) holding the word. */
+  function languageNotes(index, word) {
+    const french = terms(word, "fr");
+    const english = terms(word, "en");
+    return [
+      french.length ? (index.postings("body", french[0]) || []).length : 0,
+      english.length ? (index.postings("body_en", english[0]) || []).length : 0,
+    ];
+  }
+
+  /** The posting buckets deciding the pairs of the clauses' words (languageNotes). */
+  function pairFiles(index, clauses) {
+    const names = [];
+    for (const clause of clauses) {
+      const word = pairedWord(clause);
+      for (const other of pairCandidates(index, clause)) {
+        for (const each of [word, other]) {
+          names.push(...terms(each, "fr").slice(0, 1).concat(terms(each, "en").slice(0, 1))
+            .map((term) => index.postingsFile(term)));
+        }
+      }
+    }
+    return names;
   }
 
   /**
@@ -195,10 +265,10 @@ function createEngine(load) {
   }
 
   /** GardenSearcher._hit(): one result with its snippet, from the note's fragment. */
-  async function hit(index, doc, score, queryTerms) {
+  async function hit(index, doc, score, queryTerms, alike) {
     const fragment = await file("fragments/" + doc);
     const snippets = makeSnippets(fragment.text, fragment.sections, queryTerms,
-      fragment.language === "en" ? "en" : "fr");
+      fragment.language === "en" ? "en" : "fr", undefined, alike);
     const snippet = snippets[0];
     return {
       doc, path: fragment.path, url: fragment.url, title: fragment.title,
@@ -376,6 +446,12 @@ function createEngine(load) {
     const vocabularyFiles = allClauses.filter((c) => c.kind === "prefix")
       .flatMap((c) => prefixFiles(index, c));
     await index.load(vocabularyFiles.concat(knownFiles(index, parsed, tagKeys, queryKey)));
+    // Pairs across languages: the words shards of excluded words too, then the
+    // buckets telling which pairs cross languages.
+    const wordClauses = parsed.units.flat().concat(parsed.excluded)
+      .filter((c) => pairedWord(c) !== null);
+    await index.load(wordClauses.map((c) => index.wordsFile(pairedWord(c))));
+    await index.load(pairFiles(index, wordClauses));
     const units = parsed.units.map((unit) => unit.map((c) => clauseTerms(index, c)));
     const unitClauses = units.map((unit) => unit.map((c) => clauseLeaves(index, c)));
     const maskLeaves = parsed.excluded.flatMap((c) => clauseLeaves(index, clauseTerms(index, c)));
@@ -469,8 +545,12 @@ function createEngine(load) {
       ? newestFirst(rows.slice().sort(compareRows), (row) => notesFile.dates[row[0]])
         .slice(0, limit)
       : firstRows(rows, limit);
+    const alike = new Map();
+    for (const unit of units) {
+      for (const clause of unit) for (const [term, own] of clause.alike || []) alike.set(term, own);
+    }
     const results = await Promise.all(
-      shown.map((row) => hit(index, row[0], row[3], queryTerms)));
+      shown.map((row) => hit(index, row[0], row[3], queryTerms, alike)));
     return response(rows.length, results, rows.map((row) => row[0]));
   }
 

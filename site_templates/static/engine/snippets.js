@@ -32,7 +32,9 @@ function makeSnippet(text, sections, queryTerms, language = "fr") {
  * best first (most distinct terms, then most matches, then the earliest); one
  * snippet of the note's start when no word matches.
  */
-function makeSnippets(text, sections, queryTerms, language = "fr", count = undefined) {
+function makeSnippets(text, sections, queryTerms, language = "fr", count = undefined,
+  alike = undefined) {
+  const same = (term) => (alike && alike.has(term) ? alike.get(term) : term);
   const width = rules().snippet_width;
   const shown = count === undefined ? rules().sections_shown : count;
   text = normalize(text);
@@ -65,14 +67,14 @@ function makeSnippets(text, sections, queryTerms, language = "fr", count = undef
   // The sections with the most distinct terms, then the most matches, then the first.
   const ranked = Array.from(bySection.keys()).map((number) => {
     const found = bySection.get(number);
-    return [-new Set(found.map((m) => m.term)).size, -found.length, number];
+    return [-new Set(found.map((m) => same(m.term))).size, -found.length, number];
   }).sort((x, y) => (x[0] - y[0]) || (x[1] - y[1]) || (x[2] - y[2]));
-  return ranked.slice(0, shown).map((rank) =>
-    sectionSnippet(chars, sections, starts, rank[2], bySection.get(rank[2]), matches, width));
+  return ranked.slice(0, shown).map((rank) => sectionSnippet(chars, sections, starts, rank[2],
+    bySection.get(rank[2]), matches, width, same));
 }
 
 /** _section_snippet(): the snippet of section `best`, whose matches are `chosen`. */
-function sectionSnippet(chars, sections, starts, best, chosen, matches, width) {
+function sectionSnippet(chars, sections, starts, best, chosen, matches, width, same) {
   const sectionEnd = best + 1 < starts.length ? starts[best + 1] : chars.length;
   // Densest window: the match that begins the most distinct terms within `width`.
   let windowStart = null;
@@ -80,7 +82,7 @@ function sectionSnippet(chars, sections, starts, best, chosen, matches, width) {
   for (const first of chosen) {
     const distinct = new Set(
       chosen.filter((m) => first.start <= m.start && m.end - first.start <= width)
-        .map((m) => m.term),
+        .map((m) => same(m.term)),
     ).size;
     if (windowRank === null || distinct > windowRank[0] ||
         (distinct === windowRank[0] && first.start < windowRank[1])) {

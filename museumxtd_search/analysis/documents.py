@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import quote
 
+from museumxtd_search.analysis.facets import nested_tags
 from museumxtd_search.analysis.pipeline import terms, terms_and_surfaces, tokens
 from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import key
@@ -129,48 +130,6 @@ def word_pairs(text: str, title: str, aliases: Iterable[str]) -> tuple[tuple[str
 
 
 _ONE_WORD = re.compile(r"^\s*[^\W\d_]{3,}\s*$")
-
-
-def nested_tags(tags: Iterable[str]) -> list[tuple[str, str]]:
-    """(key, tag as written) of each tag and of the parents of nested ones, once each,
-    as in Obsidian: ``projet/musée`` is found by ``tag:projet`` too."""
-    found: dict[str, str] = {}
-    for tag in tags:
-        parts = tag.split("/")
-        for end in range(1, len(parts) + 1):
-            name = "/".join(parts[:end])
-            if (tag_key := key(name)) and tag_key not in found:
-                found[tag_key] = name
-    return list(found.items())
-
-
-def facet_keys(names: Iterable[str]) -> list[tuple[str, str]]:
-    """(name, property key) of the declared facets, once each; tags are always the
-    first facet, so a declared ``tags`` is left out."""
-    found: dict[str, str] = {}
-    for name in names:
-        name_key = key(name)
-        if name_key and name_key not in ("tags", "tag") and name_key not in found.values() \
-                and name not in found:
-            found[name] = name_key
-    return list(found.items())
-
-
-def note_facets(tags: Iterable[str], properties: Iterable[Sequence[str]],
-                wanted: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
-    """A note's facet values, each (key, as written) once: "tags" (``nested_tags``),
-    then each property ``wanted`` ((facet name, property key)), one value per item of
-    a list (``Note.properties`` texts hold one item a line)."""
-    found = {"tags": nested_tags(tags)}
-    for name, property_key in wanted:
-        values: dict[str, str] = {}
-        for prop in properties:
-            if key(prop[0]) == property_key:
-                for item in prop[1].split("\n"):
-                    if (item_key := key(item)) and item_key not in values:
-                        values[item_key] = item.strip()
-        found[name] = list(values.items())
-    return found
 
 
 def tag_keys(tags: Iterable[str]) -> list[str]:

@@ -24,7 +24,7 @@ from itertools import compress
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
-from museumxtd_search.analysis.documents import facet_keys, note_facets
+from museumxtd_search.analysis.facets import facet_keys, note_facets
 from museumxtd_search.analysis.pipeline import terms, tokens
 from museumxtd_search.analysis.query import Clause, Filter, ParsedQuery, filter_words, parse_query
 from museumxtd_search.analysis.snippets import make_snippets, section_holds_all

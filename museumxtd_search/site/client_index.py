@@ -16,7 +16,8 @@ from itertools import islice
 from operator import sub
 
 from museumxtd_search import rules
-from museumxtd_search.analysis.documents import AnalyzedNote, facet_keys, nested_tags, note_facets
+from museumxtd_search.analysis.documents import AnalyzedNote
+from museumxtd_search.analysis.facets import facet_keys, nested_tags, note_facets
 from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
 from museumxtd_search.analysis.vocabulary import Vocabulary
 from museumxtd_search.engine.storage.postings import quantized_length

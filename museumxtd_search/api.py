@@ -72,9 +72,14 @@ class Garden:
     def query(self, text: str, limit: int = 10, tags: Iterable[str] = (),
               links_to: str | None = None, refresh: bool = True, kind: str | None = None,
               on_refresh: Callable[[str, object], None] | None = None,
-              on_progress: Progress | None = None) -> SearchResponse:
+              on_progress: Progress | None = None, any_tag: bool = False,
+              sort: str = "relevance", facets: bool = False) -> SearchResponse:
         """Search the notes and PDFs (the query language is ``analysis.query``'s);
         ``kind`` ``"note"`` or ``"pdf"`` keeps that kind of result only.
+
+        ``tags`` must all be on a note (``any_tag``: one is enough); ``sort="date"``
+        puts the newest notes first; ``facets`` counts, over all the results, their
+        tags and the properties ``museumxtd.toml`` declares (``[search] facets``).
 
         With ``refresh``, the index is first brought up to date when notes changed, and
         ``on_refresh(event, value)`` hears of it: ``("stale", paths)`` before (``None``:
@@ -92,8 +97,13 @@ class Garden:
             self._refresh(check.result(), on_refresh, on_progress)
         else:
             from museumxtd_search.index.searcher import search
+        facet_names = None
+        if facets:
+            from museumxtd_search.vault.files import read_search_settings
+
+            facet_names = read_search_settings(self.notes)[0].facets
         return search(self.index_dir, text, limit=limit, tags=tuple(tags), links_to=links_to,
-                      kind=kind)
+                      kind=kind, any_tag=any_tag, sort=sort, facets=facet_names)
 
     def _refresh(self, stale: list[str] | None,
                  on_refresh: Callable[[str, object], None] | None,

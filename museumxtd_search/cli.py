@@ -155,16 +155,41 @@ def _tell_refresh(notes_dir: Path, index_dir: Path):
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10_000),
               help="Number of results.")
 @click.option("--tag", "tags", multiple=True, metavar="TAG",
-              help="Only notes with this tag (repeatable: all must match).")
+              help="Only notes with this tag, or a tag nested under it (repeatable: all "
+                   "must match).")
+@click.option("--any-tag", is_flag=True, help="With several --tag: any one is enough.")
 @click.option("--links-to", metavar="NOTE",
               help="Only notes that link to NOTE (by name, title, alias or path).")
 @click.option("--type", "kind", type=click.Choice(["note", "pdf"]), default=None,
               help="Only notes, or only PDFs (results name the page).")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance",
+              show_default=True,
+              help="date: newest first (front matter date, else last commit, else file time).")
+@click.option("--facets", is_flag=True,
+              help="Count the results' tags and the properties museumxtd.toml declares "
+                   "([search] facets), in the JSON's \"facets\" (or after the results).")
 @_json_option
 def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, ...],
-                  index_dir: Path, limit: int, tags: tuple[str, ...], links_to: str | None,
-                  kind: str | None, as_json: bool) -> None:
-    """Search the notes: museumxtd-search query "réseaux sociaux"."""
+                  index_dir: Path, limit: int, tags: tuple[str, ...], any_tag: bool,
+                  links_to: str | None, kind: str | None, sort: str, facets: bool,
+                  as_json: bool) -> None:
+    """Search the notes: museumxtd-search query "réseaux sociaux".
+
+    \b
+    Query language (as in Obsidian):
+      réseaux sociaux        every word (notes missing some rank lower)
+      "réseaux sociaux"      the words next to each other
+      médiation OR publics   either word;  -brouillon, NOT brouillon: exclude
+      strat*                 words starting with strat
+      title:stratégie        in titles, names and aliases only
+      tag:projet             notes tagged projet or projet/... (nested tags)
+      path:Lectures          notes whose folders or file name have these words
+      file:musée             notes whose file name has these words
+      [auteur]               notes with that front matter property
+      [auteur:Malraux]       notes whose property has these words
+      section:(musée 3D)     the words, in notes where one section holds them all
+      -path:x, -[type:livre], -tag:x   leave out what the filter keeps
+    """
     text = " ".join(words).strip()
     if not text and not links_to and not tags:
         raise UsageProblem("empty query: give words to search for (or --links-to/--tag)")
@@ -174,7 +199,8 @@ def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, .
     with _progress_bar("indexing", show=True) as progress:
         response = garden.query(text, limit=limit, tags=tags, links_to=links_to, kind=kind,
                                 on_refresh=_tell_refresh(notes_dir, index_dir),
-                                on_progress=progress)
+                                on_progress=progress, any_tag=any_tag, sort=sort,
+                                facets=facets)
     if as_json:
         _print_json(response.to_json())
         return
@@ -209,8 +235,15 @@ def _print_results(response) -> None:
             details.append("tags: " + ", ".join(hit.tags))
         if hit.section and hit.section != hit.title:
             details.append(f"§ {hit.section}")
+        if hit.date:
+            details.append(hit.date)
         click.echo("    " + " · ".join(details), color=colour)
         click.echo("    " + _highlight(hit.snippet, hit.highlights), color=colour)
+    for facet, values in (response.facets or {}).items():
+        if values:
+            click.echo("")
+            click.echo(f"{facet}: " + ", ".join(f"{value} ({count})" for value, count in values),
+                       color=colour)
 
 
 # --- related --------------------------------------------------------------------------

@@ -29,13 +29,19 @@ FIELD_WEIGHTS: dict[str, float] = {
     "links": 1.5,
     "body": 1.0,
     "body_en": 1.0,
+    # Front matter: a summary-like property (résumé, description, a second title)
+    # weighs a little above body text, any other property (auteur, source, année...)
+    # below it. Last, so notes without properties score as they always did.
+    "summary": 1.5,
+    "properties": 0.5,
 }
 FIELD_LANGUAGE: dict[str, str] = {"body_en": "en"}
 # Where a ``title:`` clause looks.
 TITLE_FIELDS: tuple[str, ...] = ("title", "aliases")
 # Fields that keep word positions: phrases match there, and words close together earn
 # a proximity bonus (PROXIMITY_WEIGHT times the words' own scores).
-POSITIONAL_FIELDS: tuple[str, ...] = ("title", "headings", "body", "body_en")
+POSITIONAL_FIELDS: tuple[str, ...] = ("title", "headings", "body", "body_en", "summary",
+                                       "properties")
 PROXIMITY_WEIGHT = 0.5
 PROXIMITY_SLOP = 3
 # The exact-accent bonus field: accented surface words, so an exact-accent match
@@ -51,8 +57,13 @@ BM25_B = 0.75
 # --- queries ------------------------------------------------------------------------
 # A query's cost grows with its words; nobody types more than this many.
 MAX_QUERY_WORDS = 32
-# ``title:`` and ``tag:`` clauses (case-insensitive).
-FIELD_QUERY = r"^(title|titre|tag|tags)\s*:(.*)$"
+# ``title:``, ``tag:``, ``path:``, ``file:`` and ``section:`` clauses (case-insensitive).
+FIELD_QUERY = r"^(title|titre|tag|tags|path|file|section)\s*:(.*)$"
+# The filter field: one term per fact a query operator can ask for, each
+# ``<kind>:<words>``: ``has:<property key>`` ([property]), ``prop:<property key>:<word>``
+# ([property:value]), ``path:<word>`` (path:) and ``file:<word>`` (file:), where words
+# are the analysed terms and the folded words of the value (``analysis.documents``).
+FILTER_FIELD = "filters"
 
 # --- typos and prefixes ---------------------------------------------------------------
 # Words shorter than this are never corrected; up to ONE_EDIT_UP_TO letters a correction
@@ -69,6 +80,8 @@ PREFIX_EXPANSIONS = 30
 # SNIPPET_LEAD characters before the first one.
 SNIPPET_WIDTH = 220
 SNIPPET_LEAD = 40
+# A result shows at most this many of its sections holding the words, best first.
+SECTIONS_SHOWN = 3
 
 
 def client_rules() -> dict[str, object]:
@@ -87,10 +100,12 @@ def client_rules() -> dict[str, object]:
         "bm25": {"k1": BM25_K1, "b": BM25_B},
         "max_query_words": MAX_QUERY_WORDS,
         "field_query": FIELD_QUERY,
+        "filter_field": FILTER_FIELD,
         "correction_min_letters": CORRECTION_MIN_LETTERS,
         "one_edit_up_to": ONE_EDIT_UP_TO,
         "max_corrections": MAX_CORRECTIONS,
         "prefix_expansions": PREFIX_EXPANSIONS,
         "snippet_width": SNIPPET_WIDTH,
         "snippet_lead": SNIPPET_LEAD,
+        "sections_shown": SECTIONS_SHOWN,
     }

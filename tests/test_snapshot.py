@@ -32,7 +32,8 @@ def _count_parses(monkeypatch) -> list[str]:
     parsed: list[str] = []
     real_parse = reading.parse_note
     monkeypatch.setattr(reading, "parse_note",
-                        lambda path, data: parsed.append(path) or real_parse(path, data))
+                        lambda path, data, *rest: parsed.append(path)
+                        or real_parse(path, data, *rest))
     return parsed
 
 

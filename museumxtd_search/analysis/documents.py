@@ -7,17 +7,21 @@ so the browser and the CLI see exactly the same terms.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import quote
 
+from museumxtd_search.analysis.facets import nested_tags
 from museumxtd_search.analysis.pipeline import terms, terms_and_surfaces, tokens
-from museumxtd_search.text.folding import normalize
+from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import key
 from museumxtd_search.text.language import Language
 from museumxtd_search.vault.catalog import NoteEntry
+from museumxtd_search.vault.files import without_note_suffix
 from museumxtd_search.vault.notes import Note
+from museumxtd_search.vault.properties import value_text
 from museumxtd_search.vault.resolver import LinkTable, ResolvedLink
 
 
@@ -32,6 +36,12 @@ class AnalyzedNote:
     tag_keys: list[str]
     link_paths: list[str]
     links_signature: str
+    # Terms of the filter field (rules.FILTER_FIELD): what path:, file: and
+    # [property(:value)] ask for.
+    filters: tuple[str, ...] = ()
+    # Words the note pairs as one notion, perhaps in two languages (folded, each pair
+    # in order): "numérisation (digitization)", a one-word title and alias.
+    pairs: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def exact(self) -> list[str]:
@@ -66,18 +76,90 @@ def analyze_note(note: Note, resolved: list[ResolvedLink], table: LinkTable) -> 
         "links": terms("\n".join(link_texts)),
         "body": body_terms if body_language == "fr" else [],
         "body_en": body_terms if body_language == "en" else [],
+        "summary": terms("\n".join(p[1] for p in note.properties if p[2] == "summary")),
+        "properties": terms("\n".join(p[1] for p in note.properties if p[2] == "other")),
     }
     # The garden's real words: what suggestions and prefixes are built from.
     surface = names_surfaces(note.title, note.name, note.aliases, note.tags) + french_surfaces
+    surface += property_surfaces(note.properties)
     return AnalyzedNote(
         note=note,
         fields=fields,
         surface=surface,
         title_keys=sorted({key(t) for t in (note.title, note.name, *note.aliases) if key(t)}),
-        tag_keys=sorted({key(t) for t in note.tags if key(t)}),
+        tag_keys=tag_keys(note.tags),
         link_paths=link_paths,
         links_signature=links_signature(link_texts, link_paths),
+        filters=filter_terms(note),
+        pairs=word_pairs(note.text, note.title, note.aliases),
     )
+
+
+# "word (other)": two words of letters, the second alone in its parenthesis; and a
+# title of two words joined by a slash or a dash ("Numérisation / Digitization").
+_PARENTHESIS_PAIR = re.compile(r"([^\W\d_]{3,})[ \t]*\(([^\W\d_]{3,})\)")
+_TITLE_PAIR = re.compile(r"^\s*([^\W\d_]{3,})\s*[/|–—-]\s*([^\W\d_]{3,})\s*$")
+
+
+def word_pairs(text: str, title: str, aliases: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """The pairs of words a note gives as one notion: ``numérisation (digitization)``,
+    a title ``Numérisation / Digitization``, a one-word title and a one-word alias.
+    Acronyms (``(RCIP)``) and words cased unlike the one before (``notes (French)``,
+    a qualifier) are left out. Whether a pair joins two
+    languages is decided when searching, from the garden's French and English notes
+    (``engine.search``), so most of these pairs are never used."""
+    found: set[tuple[str, str]] = set()
+
+    def add(first: str, second: str) -> None:
+        a, b = fold(first.lower()), fold(second.lower())
+        if a != b and terms(a) != terms(b):
+            found.add((a, b) if a < b else (b, a))
+
+    for match in _PARENTHESIS_PAIR.finditer(normalize(f"{title}\n{text}")):
+        first, second = match.group(1), match.group(2)
+        # A translation keeps the case of its word: "notes (French)" qualifies it.
+        if not second.isupper() and first[0].isupper() == second[0].isupper():
+            add(first, second)
+    if match := _TITLE_PAIR.match(normalize(title)):
+        add(match.group(1), match.group(2))
+    if _ONE_WORD.match(normalize(title)):
+        for alias in aliases:
+            if _ONE_WORD.match(normalize(alias)):
+                add(title.strip(), alias.strip())
+    return tuple(sorted(found))
+
+
+_ONE_WORD = re.compile(r"^\s*[^\W\d_]{3,}\s*$")
+
+
+def tag_keys(tags: Iterable[str]) -> list[str]:
+    """The keys a tag filter finds a note by (``nested_tags``), sorted."""
+    return sorted(tag_key for tag_key, _ in nested_tags(tags))
+
+
+def _value_words(text: str) -> list[str]:
+    """The words a note's value is found by: its terms and its folded words, so that
+    any query value's ``filter_words`` are there."""
+    return [*terms(text), *(word for word in key(text).split("_") if word)]
+
+
+def filter_terms(note: Note) -> tuple[str, ...]:
+    """The terms of the filter field (``rules.FILTER_FIELD``), sorted and unique:
+    ``has:`` each front matter key with a value, ``prop:`` key and word of its value
+    (tags and aliases included), ``path:`` and ``file:`` the words of the note's path
+    (folders and name) and of its file name."""
+    found: set[str] = set()
+    for name, value in note.front_matter.items():
+        name_key = key(name)
+        if not name_key or value is None or value == "" or value == []:
+            continue
+        found.add(f"has:{name_key}")
+        text = value_text(value)
+        found.update(f"prop:{name_key}:{word}" for word in _value_words(text))
+    found.update(f"path:{word}" for word in _value_words(without_note_suffix(note.path)
+                                                         .replace("/", "\n")))
+    found.update(f"file:{word}" for word in _value_words(note.name))
+    return tuple(sorted(found))
 
 
 def link_terms_sources(path: str, links: Iterable[tuple[str, str | None, bool]],
@@ -115,6 +197,13 @@ def entry_links_signature(entry: NoteEntry, table: LinkTable) -> str:
     return links_signature(*link_terms_sources(entry.path, links, table))
 
 
+def property_surfaces(properties: Iterable) -> list[str]:
+    """The surface words of a note's searchable properties (not its title: already
+    among its names)."""
+    text = "\n".join(p[1] for p in properties if p[2] != "title")
+    return [t.surface for t in tokens(normalize(text))] if text else []
+
+
 def names_surfaces(title: str, name: str, aliases: Iterable[str],
                    tags: Iterable[str]) -> list[str]:
     """The surface words of a note's names (title, file name, aliases, tags)."""
@@ -123,7 +212,8 @@ def names_surfaces(title: str, name: str, aliases: Iterable[str],
 
 
 def note_surfaces(title: str, name: str, aliases: Iterable[str], tags: Iterable[str],
-                  text: str) -> list[str]:
+                  text: str, properties: Iterable = ()) -> list[str]:
     """``AnalyzedNote.surface`` from a note's stored parts: what an update takes back
     from the vocabulary for a note it rewrites or removes."""
-    return names_surfaces(title, name, aliases, tags) + terms_and_surfaces(text)[1]
+    return (names_surfaces(title, name, aliases, tags) + terms_and_surfaces(text)[1]
+            + property_surfaces(properties))

@@ -3,16 +3,17 @@
 The best section is the one (under one heading) holding the most distinct query
 terms, then the most matches, then the earliest. The snippet is a window of about
 ``width`` characters in that section around the densest group of matches, cut at
-word boundaries; ``highlights`` are (start, end) offsets into the snippet.
+word boundaries; ``highlights`` are (start, end) offsets into the snippet. A result
+also shows the next best sections (``make_snippets``), each with its own snippet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import NamedTuple
 
 from museumxtd_search.analysis.pipeline import tokens
-from museumxtd_search.rules import SNIPPET_LEAD, SNIPPET_WIDTH
+from museumxtd_search.rules import SECTIONS_SHOWN, SNIPPET_LEAD, SNIPPET_WIDTH
 from museumxtd_search.text.folding import normalize
 from museumxtd_search.text.language import Language
 
@@ -41,13 +42,30 @@ def make_snippet(
     width: int = SNIPPET_WIDTH,
 ) -> Snippet:
     """Build the snippet of ``text`` for ``query_terms`` (stemmed, in ``language``)."""
+    return make_snippets(text, sections, query_terms, language, width, 1)[0]
+
+
+def make_snippets(
+    text: str,
+    sections: Sequence[tuple[str, str, int]],
+    query_terms: Collection[str],
+    language: Language = "fr",
+    width: int = SNIPPET_WIDTH,
+    count: int = SECTIONS_SHOWN,
+    alike: Mapping[str, str] | None = None,
+) -> list[Snippet]:
+    """The snippets of the ``count`` best sections holding ``query_terms``, best first
+    (most distinct terms, then most matches, then the earliest); one snippet of the
+    note's start when no word matches. ``alike`` maps a term to the one it counts as
+    (a word's partner in the other language: the two are one distinct term)."""
+    same = alike or {}
     text = normalize(text)
     initials = frozenset(term[:1] for term in query_terms if term)
     matches = ([t for t in tokens(text, language, initials) if t.term in query_terms]
                if query_terms else [])
     if not matches:
         start, end = _cut(text, 0, min(len(text), width))
-        return Snippet(_ellipsis(text, 0, end), [], "", "")
+        return [Snippet(_ellipsis(text, 0, end), [], "", "")]
     starts = [s[2] for s in sections] or [0]
 
     def section_of(offset: int) -> int:
@@ -60,14 +78,23 @@ def make_snippet(
     by_section: dict[int, list] = {}
     for match in matches:
         by_section.setdefault(section_of(match.start), []).append(match)
-    best = min(by_section, key=lambda s: (-len({m.term for m in by_section[s]}),
-                                          -len(by_section[s]), s))
-    chosen = by_section[best]
+    ranked = sorted(by_section, key=lambda s: (-len({same.get(m.term, m.term)
+                                                     for m in by_section[s]}),
+                                               -len(by_section[s]), s))
+    return [_section_snippet(text, sections, starts, best, by_section[best], matches, width,
+                             same)
+            for best in ranked[:count]]
+
+
+def _section_snippet(text: str, sections: Sequence[tuple[str, str, int]], starts: list[int],
+                     best: int, chosen: list, matches: list, width: int,
+                     same: Mapping[str, str]) -> Snippet:
+    """The snippet of section ``best``, whose matches are ``chosen``."""
     section_end = starts[best + 1] if best + 1 < len(starts) else len(text)
     # Densest window: the match that begins the most distinct terms within `width`.
     window_start = min(
         chosen,
-        key=lambda first: (-len({m.term for m in chosen
+        key=lambda first: (-len({same.get(m.term, m.term) for m in chosen
                                  if first.start <= m.start and m.end - first.start <= width}),
                            first.start),
     ).start
@@ -81,6 +108,27 @@ def make_snippet(
                   if m.start >= start and m.end <= end]
     heading, anchor = (sections[best][0], sections[best][1]) if sections else ("", "")
     return Snippet(snippet, highlights, heading, anchor)
+
+
+def section_holds_all(text: str, sections: Sequence[tuple[str, str, int]],
+                      groups: Sequence[Sequence[str]], language: Language = "fr") -> bool:
+    """Whether one section of ``text`` (under one heading) holds every term of
+    ``groups`` (the terms of each word, in ``language``; empty groups ask nothing):
+    what ``section:(…)`` keeps."""
+    wanted = {term for group in groups for term in group}
+    if not wanted:
+        return False
+    starts = [s[2] for s in sections] or [0]
+    found: dict[int, set[str]] = {}
+    initials = frozenset(term[:1] for term in wanted)
+    for token in tokens(normalize(text), language, initials):
+        if token.term in wanted:
+            section = 0
+            for number, start in enumerate(starts):
+                if start <= token.start:
+                    section = number
+            found.setdefault(section, set()).add(token.term)
+    return any(wanted <= held for held in found.values())
 
 
 def _ellipsis(text: str, start: int, end: int) -> str:

@@ -22,9 +22,33 @@ class Vocabulary:
     def __init__(self) -> None:
         self.words: Counter[str] = Counter()
         self.spellings: Counter[str] = Counter()
+        # "a\tb" -> notes pairing the words a and b (AnalyzedNote.pairs).
+        self.pairs: Counter[str] = Counter()
 
     def add(self, analyzed: AnalyzedNote) -> None:
         self.add_surface(analyzed.surface)
+        self.add_pairs(analyzed.pairs)
+
+    def add_pairs(self, pairs: Iterable[Iterable[str]]) -> None:
+        """Count one note's word pairs."""
+        self.pairs.update({"\t".join(pair) for pair in pairs})
+
+    def remove_pairs(self, notes: Iterable[Iterable[Iterable[str]]]) -> None:
+        """Take back the word pairs of several notes."""
+        taken: Counter[str] = Counter()
+        for pairs in notes:
+            taken.update({"\t".join(pair) for pair in pairs})
+        if taken:
+            self.pairs -= taken
+
+    def partners(self) -> dict[str, list[str]]:
+        """Folded word -> the words some note pairs it with, sorted."""
+        found: dict[str, set[str]] = {}
+        for pair in self.pairs:
+            first, second = pair.split("\t")
+            found.setdefault(first, set()).add(second)
+            found.setdefault(second, set()).add(first)
+        return {word: sorted(others) for word, others in sorted(found.items())}
 
     def add_surface(self, surface: Iterable[str]) -> None:
         """Count one note's surface words (``AnalyzedNote.surface``)."""
@@ -48,6 +72,7 @@ class Vocabulary:
         """Add the counts of another vocabulary (built from other notes)."""
         self.words.update(other.words)
         self.spellings.update(other.spellings)
+        self.pairs.update(other.pairs)
 
     def to_json(self) -> dict[str, object]:
         best: dict[str, tuple[int, str]] = {}
@@ -58,13 +83,16 @@ class Vocabulary:
                 best[folded] = (count, spelling)
         return {"words": dict(sorted(self.words.items())),
                 "spellings": {folded: word for folded, (_, word) in sorted(best.items())},
-                "spelling_counts": dict(sorted(self.spellings.items()))}
+                "spelling_counts": dict(sorted(self.spellings.items())),
+                "pairs": self.partners(),
+                "pair_counts": dict(sorted(self.pairs.items()))}
 
     @classmethod
     def from_json(cls, data: dict) -> Vocabulary:
         vocabulary = cls()
         vocabulary.words.update(data["words"])
         vocabulary.spellings.update(data["spelling_counts"])
+        vocabulary.pairs.update(data.get("pair_counts", {}))
         return vocabulary
 
 

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from museumxtd_search.analysis.documents import AnalyzedNote
+from museumxtd_search.analysis.documents import AnalyzedNote, property_surfaces
 from museumxtd_search.analysis.pipeline import tokens
 from museumxtd_search.rules import FIELD_WEIGHTS
 from museumxtd_search.text.folding import normalize
@@ -342,7 +342,7 @@ def _spellings(analyzed: AnalyzedNote, wanted: Iterable[str]) -> dict[str, str]:
     (``numérisation`` for ``numeris``), so a reason names words, not stems.
 
     A French body's terms and surface words are parallel lists of the analysis (its
-    surface words end ``AnalyzedNote.surface``): read there, not analysed again."""
+    surface words are in ``AnalyzedNote.surface``): read there, not analysed again."""
     wanted = set(wanted)
     initials = frozenset(term[:1] for term in wanted)
     note = analyzed.note
@@ -352,8 +352,9 @@ def _spellings(analyzed: AnalyzedNote, wanted: Iterable[str]) -> dict[str, str]:
         (f"{note.title}\n{note.name}", "fr"), ("\n".join(note.aliases), "fr"),
         ("\n".join(h.text for h in note.headings), "fr")]
     if body:
-        for term, surface in zip(body, analyzed.surface[len(analyzed.surface) - len(body):],
-                                 strict=True):
+        # ``surface``: the names' words, then the body's, then the properties'.
+        end = len(analyzed.surface) - len(property_surfaces(note.properties))
+        for term, surface in zip(body, analyzed.surface[end - len(body):end], strict=True):
             if term in wanted:
                 seen.setdefault(term, Counter())[surface] += 1
     else:

@@ -20,12 +20,14 @@ import heapq
 import json
 from bisect import bisect_left
 from collections.abc import Callable
+from itertools import compress
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
+from museumxtd_search.analysis.facets import facet_keys, note_facets
 from museumxtd_search.analysis.pipeline import terms, tokens
-from museumxtd_search.analysis.query import Clause, ParsedQuery, parse_query
-from museumxtd_search.analysis.snippets import make_snippet
+from museumxtd_search.analysis.query import Clause, Filter, ParsedQuery, filter_words, parse_query
+from museumxtd_search.analysis.snippets import make_snippets, section_holds_all
 from museumxtd_search.analysis.typos import allowed_edits, best_correction, prefix_expansions
 from museumxtd_search.engine.bm25f import IndexStatistics
 from museumxtd_search.engine.queries import NOTHING, AnyOf, Phrase, Query, Term
@@ -36,6 +38,7 @@ from museumxtd_search.rules import (
     EXACT_WEIGHT,
     FIELD_LANGUAGE,
     FIELD_WEIGHTS,
+    FILTER_FIELD,
     MAX_CORRECTIONS,
     POSITIONAL_FIELDS,
     PROXIMITY_SLOP,
@@ -62,11 +65,18 @@ class Hit(NamedTuple):
     highlights: list[tuple[int, int]]
     section: str = ""
     anchor: str = ""
+    # The note's date, YYYY-MM-DD (front matter, else last commit, else file time).
+    date: str = ""
+    # Up to rules.SECTIONS_SHOWN sections holding the words, best first, each a dict
+    # {"section", "anchor", "snippet", "highlights"}; the first is the fields above.
+    sections: list[dict[str, object]] = []  # noqa: RUF012 - a named tuple's default
 
     def to_json(self) -> dict[str, object]:
         data = self._asdict()
         data["score"] = round(self.score, 4)
         data["highlights"] = [list(h) for h in self.highlights]
+        data["sections"] = [{**part, "highlights": [list(h) for h in part["highlights"]]}
+                            for part in self.sections]
         return data
 
 
@@ -76,15 +86,21 @@ class SearchResponse(NamedTuple):
     suggestion: str | None
     results: list[Hit]
     warnings: list[str]
+    # Asked for (``facets=``): facet name ("tags", then each declared property) ->
+    # [[value, notes among all the results], ...], most notes first, then by key.
+    facets: dict[str, list[list]] | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "query": self.query,
             "total": self.total,
             "suggestion": self.suggestion,
             "results": [hit.to_json() for hit in self.results],
             "warnings": self.warnings,
         }
+        if self.facets is not None:
+            data["facets"] = self.facets
+        return data
 
 
 class ClauseTerms(NamedTuple):
@@ -95,6 +111,41 @@ class ClauseTerms(NamedTuple):
     exact: list[str]
     field: str | None
     phrase: bool
+    # A partner's term -> the clause's own term it stands for (excerpts count them as
+    # one word when choosing a section).
+    alike: dict[str, str] = {}  # noqa: RUF012 - a named tuple's default, never changed
+
+
+def facet_counts(notes: list[tuple[list[str], list[list[str]]]],
+                 wanted: list[tuple[str, str]]) -> dict[str, list[list]]:
+    """Facets of ``notes`` ((tags, properties [name, text, role]) in path order) for the
+    properties ``wanted`` ((name, key)): see ``Searcher.search``. The client index
+    gives the browser each note's values from the same function (``note_facets``)."""
+    counts: dict[str, dict[str, list]] = {"tags": {}}
+    for name, _ in wanted:
+        counts.setdefault(name, {})
+    for tags, properties in notes:
+        for facet, values in note_facets(tags, properties, wanted).items():
+            table = counts[facet]
+            for value_key, value in values:
+                if value_key in table:
+                    table[value_key][1] += 1
+                else:
+                    table[value_key] = [value, 1]
+    return {facet: [entry for _, entry in sorted(table.items(),
+                                                 key=lambda item: (-item[1][1], item[0]))]
+            for facet, table in counts.items()}
+
+
+def filter_queries(wanted: Filter) -> list[Query]:
+    """What a filter operator asks of the index: terms a note must all have, one per
+    word of its value, in the filter field (``rules.FILTER_FIELD``) or the tag keys."""
+    if wanted.kind == "tag":
+        return [Term("tag_keys", key(wanted.value))]
+    if wanted.kind == "property" and not wanted.value:
+        return [Term(FILTER_FIELD, f"has:{key(wanted.name)}")]
+    prefix = f"prop:{key(wanted.name)}:" if wanted.kind == "property" else f"{wanted.kind}:"
+    return [Term(FILTER_FIELD, prefix + word) for word in filter_words(wanted.value)]
 
 
 class Searcher:
@@ -188,8 +239,45 @@ class Searcher:
                                [], clause.field, False)
         french, english = terms(clause.text), terms(clause.text, "en")
         exact = [t.surface for t in tokens(normalize(clause.text))]
-        return ClauseTerms([french] if french else [], [english] if english else [], exact,
-                           clause.field, clause.kind == "phrase" or len(french) > 1)
+        french_groups = [french] if french else []
+        english_groups = [english] if english else []
+        alike: dict[str, str] = {}
+        own = (french or english or [""])[0]
+        for partner in self.partners(clause):  # the word in the garden's other language
+            for group, groups in ((terms(partner), french_groups),
+                                  (terms(partner, "en"), english_groups)):
+                if group:
+                    groups.append(group)
+                    alike.update((term, own) for term in group if term not in (*french, *english))
+        return ClauseTerms(french_groups, english_groups, exact,
+                           clause.field, clause.kind == "phrase" or len(french) > 1, alike)
+
+    def partners(self, clause: Clause) -> list[str]:
+        """The words the garden pairs with a one-word clause across languages: a
+        note writes them as one notion (``numérisation (digitization)``, a title and
+        its alias: ``AnalyzedNote.pairs``) and one is a word of the French notes, the
+        other of the English notes (``crosses_languages``). No dictionary: the
+        garden's own pairs, confirmed by its own notes."""
+        if clause.kind != "word" or clause.field is not None:
+            return []
+        word = fold(normalize(clause.text).lower())
+        return [other for other in self._load_vocabulary().get("pairs", {}).get(word, [])
+                if self.crosses_languages(word, other) or self.crosses_languages(other, word)]
+
+    def crosses_languages(self, french: str, english: str) -> bool:
+        """Whether ``french`` is a word of the French notes more than of the English
+        ones, and ``english`` of the English notes at least as much as of the French
+        ones (where the pairing notes themselves quote it); notes counted by their
+        body's terms."""
+        french_notes, french_in_english = self._language_notes(french)
+        english_in_french, english_notes = self._language_notes(english)
+        return french_notes > french_in_english and english_notes >= max(english_in_french, 1)
+
+    def _language_notes(self, word: str) -> tuple[int, int]:
+        """(French notes, English notes) whose body holds the word's first term."""
+        french, english = terms(word), terms(word, "en")
+        return (len(self.scorer.docs(Term("body", french[0]))) if french else 0,
+                len(self.scorer.docs(Term("body_en", english[0]))) if english else 0)
 
     def clause_query(self, analysed: ClauseTerms) -> Query:
         fields = TITLE_FIELDS if analysed.field == "title" else tuple(FIELD_WEIGHTS)
@@ -224,20 +312,51 @@ class Searcher:
 
     # --- search -----------------------------------------------------------------
     def search(self, text: str, limit: int = 10, tags: tuple[str, ...] = (),
-               links_to: str | None = None, kind: str | None = None) -> SearchResponse:
-        """Run ``text`` (may be empty when ``links_to`` or ``tags`` is given); ``kind``
-        (``"note"`` or ``"pdf"``, ``schema.document_kind``) keeps that kind only."""
+               links_to: str | None = None, kind: str | None = None, any_tag: bool = False,
+               sort: str = "relevance", facets: tuple[str, ...] | None = None
+               ) -> SearchResponse:
+        """Run ``text`` (may be empty when ``links_to`` or ``tags`` is given).
+
+        ``tags`` must all be on a note, or any one of them with ``any_tag`` (the
+        query's own ``tag:`` filters always all). ``sort="date"``: newest first, the
+        relevance order among notes of one date. ``facets``: the property names to
+        count besides tags over all the results (``None``: no facets). ``kind``
+        (``"note"`` or ``"pdf"``, ``schema.document_kind``) keeps that kind only.
+        """
+        response = self._search(text, limit, tags, links_to, kind, any_tag,
+                                sort == "date", facets is not None)
+        if facets is None:
+            return response[0]
+        found, docs = response
+        return found._replace(facets=self._facets(docs, facets))
+
+    def _search(self, text: str, limit: int, tags: tuple[str, ...], links_to: str | None,
+                kind: str | None, any_tag: bool, by_date: bool, want_docs: bool
+                ) -> tuple[SearchResponse, set[int]]:
+        """``search``, and (``want_docs``) the numbers of every note of the results."""
         parsed = parse_query(text)
         warnings = list(parsed.warnings)
         suggestion = self._repair(parsed)
         if suggestion:
             parsed = parse_query(suggestion)
-        filters: list[Query] = [Term("tag_keys", key(t)) for t in (*tags, *parsed.tags) if key(t)]
+        given = [Term("tag_keys", key(t)) for t in tags if key(t)]
+        if any_tag and len(given) > 1:
+            given = [AnyOf(tuple(given))]
+        filters: list[Query] = given + [Term("tag_keys", key(t)) for t in parsed.tags if key(t)]
+        negated: list[list[Query]] = []
+        sections = [wanted for wanted in parsed.filters if wanted.kind == "section"]
+        for wanted in parsed.filters:
+            if wanted.kind == "section":
+                continue
+            if wanted.negated:
+                negated.append(filter_queries(wanted))
+            else:
+                filters.extend(filter_queries(wanted))
         if links_to is not None:
             target = self.link_table.resolve_target(links_to)
             if target is None:
                 warnings.append(f"no note named {links_to!r}: nothing links to it")
-                return SearchResponse(text, 0, suggestion, [], warnings)
+                return SearchResponse(text, 0, suggestion, [], warnings), set()
             filters.append(Term("link_paths", quote(target, safe="/")))
         if kind is not None:
             filters.append(Term("kind", kind))
@@ -249,24 +368,95 @@ class Searcher:
             mask = self.scorer.docs(
                 AnyOf(tuple(self.clause_query(self.clause_terms(c)) for c in parsed.excluded)),
                 scorers)
+        for words in negated:  # -[auteur:Jean Dupont]: notes having both words
+            left_out = self.scorer.docs(words[0], scorers)
+            for query in words[1:]:
+                left_out &= self.scorer.docs(query, scorers)
+            mask |= left_out
         allowed: set[int] | None = None
         for query in filters:
             docs = self.scorer.docs(query, scorers)
             allowed = docs if allowed is None else allowed & docs
+        for wanted in sections:
+            docs = self._section_docs(wanted.value, scorers)
+            if wanted.negated:
+                mask |= docs
+            else:
+                allowed = docs if allowed is None else allowed & docs
         if not unit_queries:
             if allowed is None:
-                return SearchResponse(text, 0, suggestion, [], warnings)
-            return self._list(text, allowed - mask, limit, suggestion, warnings)
+                return SearchResponse(text, 0, suggestion, [], warnings), set()
+            listed = allowed - mask
+            response = self._list(text, listed, len(listed) if by_date else limit,
+                                  suggestion, warnings)
+            if by_date:
+                response = response._replace(results=self._newest_first(
+                    response.results, lambda hit: hit.date)[:limit])
+            return response, listed
         matches = self.scorer.matches(unit_queries, self.proximity_query(units), scorers)
         title_docs: set[int] = set()
         if parsed.plain and (query_key := key(suggestion or text)):
             title_docs = self.scorer.docs(Term("keys", query_key), scorers)
         total, ranked = rank(matches, allowed, mask, title_docs, self._boost_of(scorers),
-                             limit, self._paths)
+                             len(matches.low) if by_date else limit, self._paths)
+        if by_date:
+            ranked = self._newest_first(ranked, lambda item: self._date_of(item[0]))[:limit]
         query_terms = {t for unit in units for c in unit for g in (*c.french, *c.english)
                        for t in g}
-        hits = [self._hit(d, score, query_terms) for d, score in ranked]
-        return SearchResponse(text, total, suggestion, hits, warnings)
+        alike = {term: own for unit in units for c in unit for term, own in c.alike.items()}
+        hits = [self._hit(d, score, query_terms, alike) for d, score in ranked]
+        docs: set[int] = set()
+        if want_docs:
+            # The notes rank() counted: every scored note, kept by the filters.
+            docs = set(compress(range(len(matches.low)), matches.low))
+            if allowed is not None:
+                docs &= allowed
+            docs -= mask
+        return SearchResponse(text, total, suggestion, hits, warnings), docs
+
+    def _section_docs(self, value: str, scorers: list[SegmentScorer]) -> set[int]:
+        """The notes with a section holding every word of ``value`` (``section:``): of
+        the notes whose text has them all, those where one section does."""
+        candidates: set[int] | None = None
+        for word in value.split():
+            found: set[int] = set()
+            for field, word_terms in (("body", terms(word)), ("body_en", terms(word, "en"))):
+                if word_terms:
+                    docs = self.scorer.docs(Term(field, word_terms[0]), scorers)
+                    for term in word_terms[1:]:
+                        docs &= self.scorer.docs(Term(field, term), scorers)
+                    found |= docs
+            if not terms(word) and not terms(word, "en"):
+                continue  # a stop word: nothing to look for
+            candidates = found if candidates is None else candidates & found
+        kept = set()
+        for doc in candidates or ():
+            meta = json.loads(self.files.stored_fields(doc)["meta"])
+            language = "en" if meta["language"] == "en" else "fr"
+            if section_holds_all(meta["text"], meta["sections"],
+                                 [terms(word, language) for word in value.split()], language):
+                kept.add(doc)
+        return kept
+
+    @staticmethod
+    def _newest_first(items: list, date_of: Callable) -> list:
+        """``items`` (in ranking order) by date, newest first; a stable sort, so notes of
+        one date keep their ranking order (undated notes last)."""
+        return sorted(items, key=date_of, reverse=True)
+
+    def _date_of(self, doc: int) -> str:
+        return json.loads(self.files.stored_fields(doc)["meta"]).get("date", "")
+
+    def _facets(self, docs: set[int], names: tuple[str, ...]) -> dict[str, list[list]]:
+        """Per facet, [[value, notes], ...] among ``docs``: "tags" (a nested tag's
+        parents counted too), then each property of ``names`` (each item of a list
+        counts). Most notes first, then by key; a value is shown as first written in
+        path order."""
+        metas = sorted(((self._path_of(doc), json.loads(self.files.stored_fields(doc)["meta"]))
+                        for doc in docs), key=lambda item: item[0])
+        wanted = facet_keys(names)
+        return facet_counts([(meta["tags"], meta.get("properties", [])) for _, meta in metas],
+                            wanted)
 
     def _paths(self, docs: list[int]) -> dict[int, str]:
         """Paths of the notes tied on everything else: equal ranks are ordered by path
@@ -309,13 +499,17 @@ class Searcher:
                             for d in self.scorer.docs(Term("boosted", "yes"), scorers)}
         return self._boosts
 
-    def _hit(self, docnum: int, score: float, query_terms: set[str]) -> Hit:
+    def _hit(self, docnum: int, score: float, query_terms: set[str],
+             alike: dict[str, str] | None = None) -> Hit:
         stored = self.files.stored_fields(docnum)
         meta = json.loads(stored["meta"])
-        snippet = make_snippet(meta["text"], meta["sections"], query_terms,
-                               "en" if meta["language"] == "en" else "fr")
+        snippets = make_snippets(meta["text"], meta["sections"], query_terms,
+                                 "en" if meta["language"] == "en" else "fr", alike=alike)
+        snippet = snippets[0]
         return Hit(stored["path"], meta["title"], score, meta["tags"], snippet.text,
-                   snippet.highlights, snippet.section, snippet.anchor)
+                   snippet.highlights, snippet.section, snippet.anchor, meta.get("date", ""),
+                   [{"section": part.section, "anchor": part.anchor, "snippet": part.text,
+                     "highlights": part.highlights} for part in snippets])
 
     def _repair(self, parsed: ParsedQuery) -> str | None:
         """Rewrite words that match nothing: last word as a prefix, others as typos.

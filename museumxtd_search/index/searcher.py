@@ -98,7 +98,10 @@ class GardenSearcher(Searcher):
 
 
 def search(index_dir: Path | str, text: str, limit: int = 10, tags: tuple[str, ...] = (),
-           links_to: str | None = None, kind: str | None = None) -> SearchResponse:
-    """Open the index in ``index_dir``, run one query, close it."""
+           links_to: str | None = None, kind: str | None = None, any_tag: bool = False,
+           sort: str = "relevance", facets: tuple[str, ...] | None = None) -> SearchResponse:
+    """Open the index in ``index_dir``, run one query, close it (the options are
+    ``Searcher.search``'s)."""
     with GardenSearcher(index_dir) as searcher:
-        return searcher.search(text, limit=limit, tags=tags, links_to=links_to, kind=kind)
+        return searcher.search(text, limit=limit, tags=tags, links_to=links_to, kind=kind,
+                               any_tag=any_tag, sort=sort, facets=facets)

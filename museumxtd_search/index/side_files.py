@@ -50,7 +50,7 @@ except ImportError:  # pragma: no cover - a Python built without it
 
 # The layout of a generation (Whoosh schema and side files); an index written with
 # another is rebuilt in full, and ``check`` calls it stale.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 LINKS = "links.json"
 VOCABULARY = "vocabulary.json"

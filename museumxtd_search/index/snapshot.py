@@ -41,6 +41,7 @@ from museumxtd_search.vault import notes as note_types
 from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
 from museumxtd_search.vault.files import find_files
 from museumxtd_search.vault.notes import Note, VaultWarning
+from museumxtd_search.vault.properties import Property
 from museumxtd_search.vault.reading import (
     Vault,
     content_hash,
@@ -55,7 +56,7 @@ SUFFIX = ".pickle"
 
 
 _RECORDS = (Note, NoteEntry, AnalyzedNote, note_types.Heading, note_types.Section,
-            note_types.Link, VaultWarning)
+            note_types.Link, VaultWarning, Property)
 
 
 def _format() -> tuple:

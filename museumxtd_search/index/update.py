@@ -172,6 +172,7 @@ def _write_update(state: BuildState, analysed: list[AnalyzedNote], removed: list
                 # and counts the new versions: side files are made from it below.
                 taken = storage.take_out(writer, [*removed, *(a.note.path for a in analysed)])
                 state.vocabulary.remove_surfaces(_surfaces(path, meta) for path, meta in taken)
+                state.vocabulary.remove_pairs(meta.get("pairs", []) for _, meta in taken)
                 for item in analysed:
                     state.vocabulary.add(item)
                     writer.add_document(**schema.document(item))
@@ -193,7 +194,7 @@ def _write_update(state: BuildState, analysed: list[AnalyzedNote], removed: list
 def _surfaces(path: str, meta: dict) -> list[str]:
     """The surface words a note was counted with, from what the index stored of it."""
     return note_surfaces(meta["title"], note_name(path), meta["aliases"], meta["tags"],
-                         meta["text"])
+                         meta["text"], meta.get("properties", ()))
 
 
 def _warnings(files: GardenFiles, entries: dict[str, NoteEntry],

@@ -11,21 +11,21 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from operator import sub
 
 from museumxtd_search import rules
 from museumxtd_search.analysis.documents import AnalyzedNote
+from museumxtd_search.analysis.facets import facet_keys, nested_tags, note_facets
 from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
 from museumxtd_search.analysis.vocabulary import Vocabulary
 from museumxtd_search.engine.storage.postings import quantized_length
 from museumxtd_search.parallel import collector_paused
 from museumxtd_search.text.folding import fold
-from museumxtd_search.text.keys import key
 from museumxtd_search.vault.notes import Note
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 # Gardens at least this large split the words shards by two letters instead of one,
 # so the browser fetches a smaller share of the vocabulary per query word.
@@ -77,6 +77,8 @@ class ClientIndex:
     buckets: list[dict[str, object]]
     fragments: list[dict[str, object]]
     vocabulary: dict[str, object]
+    # The notes file: every note in listing (title) order, and each note's date.
+    notes: dict[str, object] = field(default_factory=dict)
 
 
 Postings = defaultdict[str, list[list[int]]]
@@ -118,21 +120,50 @@ def note_fragment(note: Note, url: str) -> dict[str, object]:
         "text": note.text,
         "sections": [[s.heading, s.anchor, s.start] for s in note.sections],
         "language": "en" if note.language == "en" else "fr",
+        "date": note.date,
     }
 
 
-def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex:
+def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str],
+                       facets: Sequence[str] = ()) -> ClientIndex:
     """Build the manifest, words shards, posting buckets and fragments; ``urls[i]`` is
-    note i's page URL.
+    note i's page URL; ``facets`` are the properties the notes file gives each note's
+    values of (besides its tags), for the facets of the search page.
 
     Document ids are positions in ``analyzed``, which is in path order, so ordering
     by id is ordering by path (the last tie-breaker of the ranking).
     """
     with collector_paused():
-        return _build(analyzed, urls)
+        return _build(analyzed, urls, facets)
 
 
-def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex:
+def facets_table(analyzed: Sequence[AnalyzedNote], facets: Sequence[str]
+                 ) -> dict[str, dict[str, list]]:
+    """The notes file's "facets": per facet ("tags", then each of ``facets`` with a
+    key), ``values`` [[key, as written], ...] (one entry per spelling) and ``notes``
+    (per doc, the indexes of its values): what ``engine.search.facet_counts`` counts,
+    from the same ``note_facets``."""
+    wanted = facet_keys(facets)
+    tables: dict[str, dict[str, list]] = {"tags": {"values": [], "notes": []}}
+    for name, _ in wanted:
+        tables.setdefault(name, {"values": [], "notes": []})
+    positions: dict[str, dict[tuple[str, str], int]] = {name: {} for name in tables}
+    for item in analyzed:
+        values = note_facets(item.note.tags, item.note.properties, wanted)
+        for name, table in tables.items():
+            found = []
+            for value_key, value in values.get(name, []):
+                at = positions[name].get((value_key, value))
+                if at is None:
+                    at = positions[name][(value_key, value)] = len(table["values"])
+                    table["values"].append([value_key, value])
+                found.append(at)
+            table["notes"].append(found)
+    return tables
+
+
+def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str],
+           facets: Sequence[str]) -> ClientIndex:
     fields = list(rules.FIELD_WEIGHTS)
     positional = [name in rules.POSITIONAL_FIELDS for name in fields]
     count = len(analyzed)
@@ -142,7 +173,8 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex
     # Field -> term -> postings, for the whole garden; split into buckets at the end,
     # so each distinct term is hashed once.
     postings: dict[str, Postings] = {name: defaultdict(list)
-                                     for name in [*fields, rules.EXACT_FIELD]}
+                                     for name in [*fields, rules.EXACT_FIELD,
+                                                  rules.FILTER_FIELD]}
     title_notes: defaultdict[str, list[int]] = defaultdict(list)
     tag_notes: defaultdict[str, list[int]] = defaultdict(list)
     tag_names: dict[str, str] = {}
@@ -160,11 +192,11 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex
         exact = item.exact
         totals[rules.EXACT_FIELD] += len(exact)
         _add_postings(postings[rules.EXACT_FIELD], doc, exact, False)
+        _add_postings(postings[rules.FILTER_FIELD], doc, item.filters, False)
         vocabulary.add(item)
         for title_key in item.title_keys:  # unique per note
             title_notes[title_key].append(doc)
-        for tag in note.tags:  # already unique by key (vault.reading)
-            tag_key = key(tag)
+        for tag_key, tag in nested_tags(note.tags):
             tag_notes[tag_key].append(doc)
             tag_names.setdefault(tag_key, tag)
         fragments.append(note_fragment(note, url))
@@ -191,7 +223,11 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str]) -> ClientIndex
         "buckets": buckets,
     }
     return ClientIndex(manifest, shards, _posting_buckets(postings, buckets), fragments,
-                       {"words": dict(sorted(vocabulary.words.items()))})
+                       {"words": dict(sorted(vocabulary.words.items()))},
+                       {"order": order, "dates": [item.note.date for item in analyzed],
+                        "facets": facets_table(analyzed, facets),
+                        "facet_names": ["tags", *(name for name, _ in facet_keys(facets))]})
+
 
 
 def _words_shards(vocabulary: Vocabulary, title_notes: dict[str, list[int]],
@@ -200,8 +236,10 @@ def _words_shards(vocabulary: Vocabulary, title_notes: dict[str, list[int]],
     its (folded) word or key. Words and spellings are the CLI's own ``Vocabulary``, so
     prefixes, typo fixes and suggestions read the same data on both sides."""
     shards: defaultdict[str, dict[str, dict]] = defaultdict(
-        lambda: {"words": {}, "spellings": {}, "keys": {}, "tags": {}})
+        lambda: {"words": {}, "spellings": {}, "keys": {}, "tags": {}, "pairs": {}})
     spellings = vocabulary.to_json()["spellings"]
+    for word, others in vocabulary.partners().items():
+        shards[shard_key(word, depth)]["pairs"][word] = others
     for word, notes in vocabulary.words.items():
         shard = shards[shard_key(word, depth)]
         shard["words"][word] = notes

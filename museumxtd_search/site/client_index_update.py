@@ -74,8 +74,9 @@ class ClientIndexUpdate:
         if doc is None or not new.note.searchable:
             return False
         old = self.analyzed[doc]
-        if (old.title_keys, old.tag_keys, old.note.tags) != \
-                (new.title_keys, new.tag_keys, new.note.tags):
+        if (old.title_keys, old.tag_keys, old.note.tags, old.filters, old.note.date,
+                old.pairs) != (new.title_keys, new.tag_keys, new.note.tags, new.filters,
+                               new.note.date, new.pairs):
             return False
         buckets = self.index.manifest["buckets"]
         for name in [*self.fields, field_rules.EXACT_FIELD]:

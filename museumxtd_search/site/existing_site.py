@@ -44,6 +44,7 @@ from museumxtd_search.vault.files import (
     CONFIG_FILE,
     ConfigError,
     is_attachment_name,
+    read_search_settings,
     read_toml,
 )
 from museumxtd_search.vault.reading import Vault, read_vault, restricted_vault
@@ -262,7 +263,8 @@ def _client_index(vault: Vault, searchable: Sequence, pages: Mapping[str, str],
                   site: Path, analyzed: Sequence) -> ClientIndex:
     """The client index of the ``searchable`` notes (in path order, ``analyzed``): each
     fragment's URL is the note's page, its sections' anchors are the page's own."""
-    index = build_client_index(analyzed, [quote(pages[note.path]) for note in searchable])
+    index = build_client_index(analyzed, [quote(pages[note.path]) for note in searchable],
+                               read_search_settings(vault.root)[0].facets)
     for note, fragment in zip(searchable, index.fragments, strict=True):
         try:
             page_html = (site / pages[note.path]).read_text(encoding="utf-8", errors="replace")

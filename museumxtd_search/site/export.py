@@ -40,7 +40,7 @@ from museumxtd_search.site.urls import (
 )
 from museumxtd_search.site.writer import SiteWriter
 from museumxtd_search.text.keys import key
-from museumxtd_search.vault.files import is_attachment_name
+from museumxtd_search.vault.files import is_attachment_name, read_search_settings
 from museumxtd_search.vault.notes import VaultWarning
 from museumxtd_search.vault.reading import Vault
 from museumxtd_search.vault.references import Reference
@@ -309,7 +309,8 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
     with start_note_pages(job) as rendering:
         with collector_paused():
             write_client_index(build_client_index(analyzed, [document_url(n.path, urls)
-                                                             for n in searchable]),
+                                                             for n in searchable],
+                                                  read_search_settings(vault.root)[0].facets),
                                writer.path("search/manifest.json").parent)
         summary.searchable = len(searchable)
         _write_other_pages(vault, writer, env, common, item, tags, urls, allow_html, site_title)

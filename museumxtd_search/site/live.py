@@ -46,7 +46,12 @@ from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import environment, template_folders
 from museumxtd_search.site.urls import asset_url, document_url, page_urls
 from museumxtd_search.site.writer import SiteWriter
-from museumxtd_search.vault.files import GardenFiles, find_files, is_attachment_name
+from museumxtd_search.vault.files import (
+    GardenFiles,
+    find_files,
+    is_attachment_name,
+    read_search_settings,
+)
 from museumxtd_search.vault.notes import Note
 from museumxtd_search.vault.reading import Vault, read_notes, read_vault, with_title
 
@@ -106,7 +111,8 @@ class LiveSite:
         self.related = {path: related_items(self.related_model, path, urls)
                         for path in self.related_model.notes}
         self.search = ClientIndexUpdate(build_client_index(
-            analyzed, [document_url(item.note.path, urls) for item in analyzed]), analyzed)
+            analyzed, [document_url(item.note.path, urls) for item in analyzed],
+            read_search_settings(self.notes_dir)[0].facets), analyzed)
         self.problems = [*summary.warnings, *map(str, summary.dead_references)]
         self.version += 1
         # What was read stays alive as long as the preview: out of the collector's
@@ -274,7 +280,8 @@ class LiveSite:
         analyzed = [by_path[n.path] for n in vault.notes if n.path in by_path
                     and notes[n.path].searchable]
         index = build_client_index(analyzed, [document_url(item.note.path, plan.urls)
-                                              for item in analyzed])
+                                              for item in analyzed],
+                                   read_search_settings(self.notes_dir)[0].facets)
         written = write_client_index(index, folder, search.index)
         self.search = ClientIndexUpdate(index, analyzed)
         return written

@@ -63,7 +63,8 @@ def write_client_index(index: ClientIndex, folder: Path,
     (folder / "fragments").mkdir(parents=True, exist_ok=True)
     old = previous or ClientIndex({}, {}, [], [], {})
     files = [("manifest", index.manifest, old.manifest),
-             ("vocabulary", index.vocabulary, old.vocabulary)]
+             ("vocabulary", index.vocabulary, old.vocabulary),
+             ("notes", index.notes, old.notes)]
     files += [(f"words-{name}", shard, old.shards.get(name))
               for name, shard in sorted(index.shards.items())]
     files += [(f"post-{number}", bucket, old.buckets[number] if number < len(old.buckets)

@@ -133,6 +133,50 @@ def read_config(root: Path) -> tuple[list[str], list[VaultWarning]]:
     return exclude, []
 
 
+class SearchSettings(NamedTuple):
+    """The ``[search]`` table of ``museumxtd.toml``: ``title_keys`` (front matter keys
+    naming a note's title, in order of preference; ``None``: the defaults of
+    ``vault.properties``) and ``facets`` (properties the site counts beside tags)."""
+
+    title_keys: tuple[str, ...] | None = None
+    facets: tuple[str, ...] = ()
+
+
+def _strings(value: object) -> tuple[str, ...] | None:
+    """``value`` as a tuple of strings (a string alone counts), or ``None``."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    return None
+
+
+def read_search_settings(root: Path) -> tuple[SearchSettings, list[VaultWarning]]:
+    """The ``[search]`` settings of ``museumxtd.toml`` in the notes folder, if any; a
+    malformed one is a warning and the defaults."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return SearchSettings(), []
+    try:
+        table = read_toml(path).get("search", {})
+    except ConfigError:
+        return SearchSettings(), []  # read_config already says so
+    if not isinstance(table, dict):
+        return SearchSettings(), [VaultWarning(CONFIG_FILE, None, "'search' must be a table")]
+    warnings = []
+    settings = {}
+    for name in ("title_keys", "facets"):
+        if name not in table:
+            continue
+        value = _strings(table[name])
+        if value is None:
+            warnings.append(VaultWarning(CONFIG_FILE, None,
+                                         f"'search.{name}' must be a list of property names"))
+        else:
+            settings[name] = value
+    return SearchSettings(**settings), warnings
+
+
 class GardenFiles(NamedTuple):
     """The files of a garden: notes and other files, relative paths, sorted.
 
@@ -156,6 +200,7 @@ def find_files(root: Path, exclude: Iterable[str] = ()) -> GardenFiles:
     query command runs this before every search, on gardens of thousands of notes.
     """
     configured, config_warnings = read_config(root)
+    config_warnings += read_search_settings(root)[1]
     warnings: list[VaultWarning] = []
     real_root = os.path.realpath(root)
     excluder = Excluder([*configured, *exclude])

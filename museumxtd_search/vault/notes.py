@@ -73,6 +73,11 @@ class Note:
     content_hash: str = ""
     body_line: int = 1
     front_matter: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # Every searchable front matter property (``vault.properties.Property``).
+    properties: tuple[Any, ...] = ()
+    # ``YYYY-MM-DD``: the front matter date, else the file's last commit, else its
+    # modification time (``vault.reading``); what ``--sort date`` orders by.
+    date: str = ""
 
     @property
     def folder(self) -> str:

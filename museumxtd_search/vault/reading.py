@@ -24,6 +24,7 @@ from museumxtd_search.vault.files import (  # noqa: F401 - re-exported for calle
     is_attachment_name,
     note_name,
     read_config,
+    read_search_settings,
 )
 from museumxtd_search.vault.front_matter import (
     as_bool,
@@ -36,6 +37,12 @@ from museumxtd_search.vault.front_matter import (
 from museumxtd_search.vault.links import find_links
 from museumxtd_search.vault.markdown_text import inline_markup_to_text, strip_markdown
 from museumxtd_search.vault.notes import Note, VaultWarning
+from museumxtd_search.vault.properties import (
+    front_matter_date,
+    front_matter_title,
+    note_properties,
+    title_key_names,
+)
 from museumxtd_search.vault.resolver import LinkTable
 
 
@@ -61,12 +68,16 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:20]
 
 
-def parse_note(path: str, data: bytes) -> tuple[Note, str, list[VaultWarning]]:
+def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
+               ) -> tuple[Note, str, list[VaultWarning]]:
     """Parse one note's bytes. Returns the note, its fallback title, and warnings.
 
     The fallback title (first ``#`` heading, else file name) replaces the front
     matter title when ``read_vault`` finds that title shared by several notes.
+    ``title_keys`` are the keys of the front matter properties that may give the
+    title, in order of preference (``None``: ``vault.properties.TITLE_KEYS``).
     """
+    title_keys = title_key_names(None) if title_keys is None else title_keys
     text, warnings = decode(data, path)
     source = split_front_matter(text, path)
     warnings.extend(source.warnings)
@@ -75,7 +86,8 @@ def parse_note(path: str, data: bytes) -> tuple[Note, str, list[VaultWarning]]:
     plain = strip_markdown(source.body, source.body_line)
     first_heading = next((h.text for h in plain.headings if h.level == 1), None)
     fallback_title = first_heading or name
-    front_title = inline_markup_to_text(as_text(meta.get("title"))).strip()
+    title_key, title_text = front_matter_title(meta, title_keys)
+    front_title = inline_markup_to_text(title_text).strip()
     aliases = as_list(meta.get("aliases"), split=False) + as_list(meta.get("alias"), split=False)
     tags = as_list(meta.get("tags"), split=True) + as_list(meta.get("tag"), split=True)
     tags += list(plain.inline_tags)
@@ -99,6 +111,8 @@ def parse_note(path: str, data: bytes) -> tuple[Note, str, list[VaultWarning]]:
         content_hash=content_hash(data),
         body_line=source.body_line,
         front_matter=meta,
+        properties=note_properties(meta, title_keys, title_key),
+        date=front_matter_date(meta),
     )
     return note, fallback_title, warnings
 
@@ -178,14 +192,62 @@ def read_notes(root: Path, paths: Iterable[str],
     every core; never raises. ``on_progress`` gets how many are read, now and then."""
     paths = tuple(paths)
     read = ReadNotes([], [])
-    for relative, result in zip(paths, _parse_files(root, paths, on_progress), strict=True):
+    # museumxtd.toml's warnings are the listing's (find_files); only its values here.
+    settings, _ = read_search_settings(root)
+    title_keys = title_key_names(settings.title_keys)
+    commits: dict[str, str] | None = None  # asked of git once, when a note needs it
+    for relative, result in zip(paths, _parse_files(root, paths, on_progress, title_keys),
+                                strict=True):
         if isinstance(result, str):
             read.warnings.append(VaultWarning(relative, None, f"cannot be read: {result}"))
             continue
         note, fallback, note_warnings = result
         read.warnings.extend(note_warnings)
+        if not note.date:
+            if commits is None:
+                commits = commit_dates(root)
+            note = replace(note, date=commits.get(relative) or _modified(root, relative))
         read.notes.append((note, NoteEntry.of(note, fallback, note_warnings)))
     return read
+
+
+def commit_dates(root: Path) -> dict[str, str]:
+    """Path relative to ``root`` -> ``YYYY-MM-DD`` of the last commit that touched it,
+    when ``root`` is in a git work tree (one ``git log`` for the whole garden);
+    ``{}`` without git or outside a repository."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "log", "--format=%x00%cs", "--name-only", "--relative",
+             "-z", "--no-renames", "--", "."],
+            capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    if done.returncode != 0:
+        return {}
+    dates: dict[str, str] = {}
+    day = ""
+    for item in done.stdout.decode("utf-8", "replace").split("\0"):
+        item = item.strip("\n")
+        if not item:
+            continue
+        if len(item) == 10 and item[4] == "-" and item[7] == "-" and item[:4].isdigit():
+            day = item
+        elif day:
+            dates.setdefault(item, day)
+    return dates
+
+
+def _modified(root: Path, relative: str) -> str:
+    """``YYYY-MM-DD`` (UTC) of the file's modification time, ``""`` if unreadable."""
+    import datetime as dt
+
+    try:
+        seconds = (root / relative).stat().st_mtime
+    except OSError:
+        return ""
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date().isoformat()
 
 
 def with_title(note: Note, title: str) -> Note:
@@ -196,7 +258,7 @@ def with_title(note: Note, title: str) -> Note:
 _ParseResult = tuple[Note, str, list[VaultWarning]] | str
 
 
-def _parse_file(root: Path, relative: str) -> _ParseResult:
+def _parse_file(root: Path, relative: str, title_keys: tuple[str, ...]) -> _ParseResult:
     """Read and parse one note; an OS error becomes its message (never an exception)."""
     try:
         data = (root / relative).read_bytes()
@@ -206,11 +268,12 @@ def _parse_file(root: Path, relative: str) -> _ParseResult:
         from museumxtd_search.vault.pdf_text import parse_pdf
 
         return parse_pdf(relative, data, content_hash(data))
-    return parse_note(relative, data)
+    return parse_note(relative, data, title_keys)
 
 
 def _parse_files(root: Path, paths: tuple[str, ...],
-                 on_progress: Callable[[int], None] | None) -> list[_ParseResult]:
+                 on_progress: Callable[[int], None] | None,
+                 title_keys: tuple[str, ...]) -> list[_ParseResult]:
     """Parse notes, in the order of ``paths``; on every core for many (parsing is
     CPU-bound): workers parse chunks as they take them and send each chunk's notes
     back, which this process unpickles meanwhile."""
@@ -218,7 +281,7 @@ def _parse_files(root: Path, paths: tuple[str, ...],
     if processes == 1:
         parsed = []
         for relative in paths:
-            parsed.append(_parse_file(root, relative))
+            parsed.append(_parse_file(root, relative, title_keys))
             if on_progress:
                 on_progress(len(parsed))
         return parsed
@@ -228,7 +291,8 @@ def _parse_files(root: Path, paths: tuple[str, ...],
 
     def parse_chunks(worker: parallel.Worker) -> None:
         while (number := worker.take()) is not None:
-            worker.report((number, [_parse_file(root, paths[n]) for n in chunks[number]]))
+            worker.report((number, [_parse_file(root, paths[n], title_keys)
+                                     for n in chunks[number]]))
 
     def arrived(report) -> None:
         nonlocal done

@@ -35,7 +35,8 @@
       placeholder: "ex. réseaux sociaux, l'évaluation, strat…",
       help: "Sans accents ni pluriels, c'est pareil. {/} ou {Ctrl}+{K} pour chercher, " +
         "{↑} {↓} puis {Entrée} pour ouvrir. Opérateurs : \"expression exacte\", OR, " +
-        "-exclure, title:, tag:, préfixe*.",
+        "-exclure, title:, tag: (tag:projet trouve #projet/musée), path:, file:, " +
+        "[propriété], [propriété:valeur], section:(mots d'une même section), préfixe*.",
       tagLegend: "Filtrer par tag",
       allTags: "Tous les tags",
       none: "Aucun résultat",
@@ -49,14 +50,22 @@
       open: "Rechercher",
       dialog: "Recherche",
       close: "Fermer",
-      occurrences: "{n} occurrence(s) de « {q} »"
+      occurrences: "{n} occurrence(s) de « {q} »",
+      sort: "Trier",
+      byRelevance: "par pertinence",
+      byDate: "par date",
+      tagMode: "Tags choisis",
+      allOf: "tous",
+      anyOf: "l'un ou l'autre",
+      facetTags: "Tags"
     },
     en: {
       label: "Search the notes",
       placeholder: "e.g. social media, evaluation, strat…",
       help: "Accents and plurals do not matter. {/} or {Ctrl}+{K} to search, " +
         "{↑} {↓} then {Enter} to open. Operators: \"exact phrase\", OR, -exclude, " +
-        "title:, tag:, prefix*.",
+        "title:, tag: (tag:project finds #project/museum), path:, file:, [property], " +
+        "[property:value], section:(words of one section), prefix*.",
       tagLegend: "Filter by tag",
       allTags: "All tags",
       none: "No results",
@@ -70,7 +79,14 @@
       open: "Search",
       dialog: "Search",
       close: "Close",
-      occurrences: "{n} occurrence(s) of “{q}”"
+      occurrences: "{n} occurrence(s) of “{q}”",
+      sort: "Sort",
+      byRelevance: "by relevance",
+      byDate: "by date",
+      tagMode: "Chosen tags",
+      allOf: "all of",
+      anyOf: "any of",
+      facetTags: "Tags"
     }
   };
   var PAGE_SIZE = 10;
@@ -222,7 +238,38 @@
       tagBox.appendChild(tagSelect);
       form.appendChild(tagBox);
     }
+    /* Sorting, and facets: the tags (and the properties the garden declares) of the
+       current results with their counts; picking values narrows the results. */
+    var sortSelect = null;
+    var modeSelect = null;
+    var facetBox = null;
+    if (options.tags) {
+      var sortLabel = el("label", "mxsearch-sort", text("sort", null, lang) + " ");
+      sortSelect = el("select");
+      sortSelect.id = freeId("search-sort");
+      [["relevance", "byRelevance"], ["date", "byDate"]].forEach(function (choice) {
+        var option = el("option", "", text(choice[1], null, lang));
+        option.value = choice[0];
+        sortSelect.appendChild(option);
+      });
+      sortLabel.appendChild(sortSelect);
+      form.appendChild(sortLabel);
+      var modeLabel = el("label", "mxsearch-tag-mode", text("tagMode", null, lang) + " ");
+      modeSelect = el("select");
+      modeSelect.id = freeId("search-tag-mode");
+      [["all", "allOf"], ["any", "anyOf"]].forEach(function (choice) {
+        var option = el("option", "", text(choice[1], null, lang));
+        option.value = choice[0];
+        modeSelect.appendChild(option);
+      });
+      modeLabel.appendChild(modeSelect);
+      form.appendChild(modeLabel);
+      facetBox = el("div", "mxsearch-facets");
+      facetBox.id = freeId("search-facets");
+    }
+    var picked = { tags: [], properties: [] };  /* [value] and [[facet, value]] */
     box.appendChild(form);
+    if (facetBox) { box.appendChild(facetBox); }
     box.appendChild(status);
     box.appendChild(list);
     host.appendChild(box);
@@ -236,6 +283,68 @@
     input.addEventListener("focus", function () { getEngine().manifest().catch(function () {}); });
 
     function currentTag() { return tagSelect ? tagSelect.value : ""; }
+
+    /* The tags searched: the drop-down's, then those picked among the facets. */
+    function currentTags() {
+      var tags = currentTag() ? [currentTag()] : [];
+      picked.tags.forEach(function (tag) { if (tags.indexOf(tag) < 0) { tags.push(tag); } });
+      return tags;
+    }
+
+    /* The query searched: the typed one, then a [facet:"value"] per picked value. */
+    function searchedQuery(query) {
+      return [query].concat(picked.properties.map(function (pair) {
+        return "[" + pair[0] + ":\"" + pair[1] + "\"]";
+      })).filter(function (part) { return part; }).join(" ");
+    }
+
+    function isPicked(facet, value) {
+      if (facet === "tags") { return picked.tags.indexOf(value) >= 0; }
+      return picked.properties.some(function (pair) {
+        return pair[0] === facet && pair[1] === value;
+      });
+    }
+
+    function togglePicked(facet, value) {
+      if (facet === "tags") {
+        var at = picked.tags.indexOf(value);
+        if (at >= 0) { picked.tags.splice(at, 1); } else { picked.tags.push(value); }
+      } else if (isPicked(facet, value)) {
+        picked.properties = picked.properties.filter(function (pair) {
+          return !(pair[0] === facet && pair[1] === value);
+        });
+      } else {
+        picked.properties.push([facet, value]);
+      }
+      limit = PAGE_SIZE;
+      run();
+    }
+
+    /* Each facet with values: its name, then a toggle button per value with its count
+       among all the results (data-facet, data-value, data-count for tests and styles). */
+    function renderFacets(facets) {
+      if (!facetBox) { return; }
+      facetBox.textContent = "";
+      Object.keys(facets || {}).forEach(function (name) {
+        var values = facets[name];
+        if (!values.length) { return; }
+        var group = el("div", "mxsearch-facet");
+        group.setAttribute("data-facet", name);
+        group.appendChild(el("span", "mxsearch-facet-name",
+          (name === "tags" ? text("facetTags", null, lang) : name) + " : "));
+        values.forEach(function (entry) {
+          var button = el("button", "mxsearch-facet-value",
+            (name === "tags" ? "#" : "") + entry[0] + " (" + entry[1] + ")");
+          button.type = "button";
+          button.setAttribute("data-value", entry[0]);
+          button.setAttribute("data-count", String(entry[1]));
+          button.setAttribute("aria-pressed", isPicked(name, entry[0]) ? "true" : "false");
+          button.addEventListener("click", function () { togglePicked(name, entry[0]); });
+          group.appendChild(button);
+        });
+        facetBox.appendChild(group);
+      });
+    }
 
     function showTags() {
       return getEngine().manifest().then(function (manifest) {
@@ -309,6 +418,11 @@
           parts.push(section);
         }
         if (hit.tags.length) { parts.push(document.createTextNode("#" + hit.tags.join(" #"))); }
+        if (hit.date) {
+          var date = el("time", "mxsearch-date", hit.date);
+          date.setAttribute("datetime", hit.date);
+          parts.push(date);
+        }
         parts.forEach(function (part, index) {
           if (index) { meta.appendChild(document.createTextNode(" · ")); }
           meta.appendChild(part);
@@ -317,6 +431,22 @@
         var excerpt = el("p", "mxsearch-excerpt");
         appendHighlighted(excerpt, hit.snippet, hit.highlights || []);
         item.appendChild(excerpt);
+        /* The note's other sections holding the words, each a link to its heading. */
+        var others = (hit.sections || []).slice(1);
+        if (others.length) {
+          var sub = el("ul", "mxsearch-subresults");
+          others.forEach(function (part) {
+            var entry = el("li", "mxsearch-subresult");
+            var target = el("a", "mxsearch-subresult-link", "§ " + (part.section || hit.title));
+            target.href = pageUrl(hit, highlighted, part.anchor);
+            entry.appendChild(target);
+            var partExcerpt = el("p", "mxsearch-excerpt");
+            appendHighlighted(partExcerpt, part.snippet, part.highlights || []);
+            entry.appendChild(partExcerpt);
+            sub.appendChild(entry);
+          });
+          item.appendChild(sub);
+        }
         list.appendChild(item);
       });
       if (response.total > response.results.length) {
@@ -327,24 +457,33 @@
         holder.appendChild(more);
         list.appendChild(holder);
       }
+      renderFacets(response.facets);
       list.setAttribute("data-query", query);
       list.setAttribute("aria-busy", "false");
     }
 
     function run() {
       var query = input.value.trim();
-      var tag = currentTag();
+      var tags = currentTags();
+      var searched = searchedQuery(query);
       keepUrl();
       var mine = ++sequence;
-      if (!query && !tag) {
+      if (!searched && !tags.length) {
         list.textContent = "";
         status.textContent = "";
+        if (facetBox) { facetBox.textContent = ""; }
         list.setAttribute("data-query", "");
         list.setAttribute("aria-busy", "false");
         return;
       }
       list.setAttribute("aria-busy", "true");
-      getEngine().search(query, { limit: limit, tags: tag ? [tag] : [] }).then(function (response) {
+      var searchOptions = { limit: limit, tags: tags };
+      if (facetBox) {
+        searchOptions.facets = true;
+        searchOptions.sort = sortSelect.value;
+        searchOptions.anyTag = modeSelect.value === "any";
+      }
+      getEngine().search(searched, searchOptions).then(function (response) {
         if (mine === sequence) { render(response, query); }
       }).catch(function (error) {
         if (mine === sequence) {
@@ -355,9 +494,9 @@
     }
 
     input.addEventListener("input", function () { limit = PAGE_SIZE; run(); });
-    if (tagSelect) {
-      tagSelect.addEventListener("change", function () { limit = PAGE_SIZE; run(); });
-    }
+    [tagSelect, sortSelect, modeSelect].forEach(function (select) {
+      if (select) { select.addEventListener("change", function () { limit = PAGE_SIZE; run(); }); }
+    });
 
     /* Arrow keys move between the input and the result links; Enter follows a link. */
     function resultLinks() {

@@ -4,7 +4,9 @@
 // static/search-core.js, beside the search folder (what export writes).
 //
 //   node tests/js/search_cli.js <site search folder> < queries.txt
-//       One query per line, optionally followed by a tab and comma-separated tags.
+//       One query per line, optionally followed by a tab and comma-separated tags,
+//       then a tab and engine.search's other options as JSON ({"sort": "date",
+//       "anyTag": true, "facets": true}).
 //       Prints one JSON line per query:
 //       {query, total, suggestion, paths: [top 10 paths], results: [...], warnings,
 //        files: [index files first fetched for this query, fragments left out]}
@@ -74,11 +76,11 @@ async function printSearches() {
     return readJson(name);
   });
   for (const line of inputLines()) {
-    const tab = line.indexOf("\t");
-    const query = tab < 0 ? line : line.slice(0, tab);
-    const tags = tab < 0 ? [] : line.slice(tab + 1).split(",").filter((t) => t !== "");
+    const [query, tagText, optionText] = line.split("\t");
+    const tags = (tagText || "").split(",").filter((t) => t !== "");
+    const options = optionText ? JSON.parse(optionText) : {};
     fetched = [];
-    const response = await engine.search(query, { limit: 10, tags });
+    const response = await engine.search(query, { limit: 10, tags, ...options });
     process.stdout.write(JSON.stringify({
       query: response.query,
       total: response.total,
@@ -86,6 +88,7 @@ async function printSearches() {
       paths: response.results.map((r) => r.path),
       results: response.results,
       warnings: response.warnings,
+      facets: response.facets,
       files: fetched.sort(),
     }) + "\n");
   }

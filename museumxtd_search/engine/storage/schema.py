@@ -11,7 +11,7 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from museumxtd_search.analysis.documents import AnalyzedNote
-from museumxtd_search.rules import FIELD_WEIGHTS, POSITIONAL_FIELDS
+from museumxtd_search.rules import FIELD_WEIGHTS, FILTER_FIELD, POSITIONAL_FIELDS
 from museumxtd_search.vault.files import is_attachment_name
 
 
@@ -31,6 +31,7 @@ def build_schema() -> Schema:
         boosted=KEYWORD(),
         # "note" or "pdf" (``document_kind``): what ``query --type`` keeps.
         kind=KEYWORD(),
+        **{FILTER_FIELD: KEYWORD()},
         meta=STORED(),
         # The lowercase title, one value per note: listings by tag alone are ordered by
         # it without reading every listed note's stored fields.
@@ -51,6 +52,7 @@ def document(analyzed: AnalyzedNote) -> dict[str, object]:
         link_paths=analyzed.link_paths,
         boosted=["yes"] if note.boost != 1.0 else [],
         kind=[document_kind(note.path)],
+        **{FILTER_FIELD: list(analyzed.filters)},
         meta=json.dumps(stored_meta(analyzed), ensure_ascii=False, sort_keys=True,
                         separators=(",", ":")),
         title_order=note.title.lower().encode("utf-8"),
@@ -77,4 +79,7 @@ def stored_meta(analyzed: AnalyzedNote) -> dict[str, object]:
         "boost": note.boost,
         "hash": note.content_hash,
         "links": analyzed.links_signature,
+        "properties": [list(p) for p in note.properties],
+        "pairs": [list(pair) for pair in analyzed.pairs],
+        "date": note.date,
     }

@@ -124,13 +124,83 @@ function createEngine(load) {
     }
     const french = terms(clause.text, "fr");
     const english = terms(clause.text, "en");
+    const frenchGroups = french.length ? [french] : [];
+    const englishGroups = english.length ? [english] : [];
+    const alike = new Map();
+    const ownTerm = (french.length ? french : english.length ? english : [""])[0];
+    for (const partner of partners(index, clause)) {
+      for (const [group, groups] of [[terms(partner, "fr"), frenchGroups],
+        [terms(partner, "en"), englishGroups]]) {
+        if (!group.length) continue;
+        groups.push(group);
+        for (const term of group) {
+          if (!french.includes(term) && !english.includes(term)) alike.set(term, ownTerm);
+        }
+      }
+    }
     return {
-      french: french.length ? [french] : [],
-      english: english.length ? [english] : [],
+      french: frenchGroups,
+      english: englishGroups,
       exact: tokens(clause.text, "fr").map((t) => t.surface),
       field: clause.field,
       phrase: clause.kind === "phrase" || french.length > 1,
+      alike,
     };
+  }
+
+  /** The folded word of a one-word clause whose partners are looked for, or null. */
+  function pairedWord(clause) {
+    if (clause.kind !== "word" || clause.field !== null) return null;
+    return fold(normalize(clause.text).toLowerCase());
+  }
+
+  /** The words some note pairs with the clause's word (its words shard loaded). */
+  function pairCandidates(index, clause) {
+    const word = pairedWord(clause);
+    if (word === null) return [];
+    return own(index.wordsShard(word).pairs || {}, word) || [];
+  }
+
+  /**
+   * Searcher.partners(): the candidates that cross languages with the clause's
+   * word (their posting buckets loaded: pairFiles).
+   */
+  function partners(index, clause) {
+    const word = pairedWord(clause);
+    return pairCandidates(index, clause).filter((other) =>
+      crossesLanguages(index, word, other) || crossesLanguages(index, other, word));
+  }
+
+  /** Searcher.crosses_languages(). */
+  function crossesLanguages(index, french, english) {
+    const [frenchNotes, frenchInEnglish] = languageNotes(index, french);
+    const [englishInFrench, englishNotes] = languageNotes(index, english);
+    return frenchNotes > frenchInEnglish && englishNotes >= Math.max(englishInFrench, 1);
+  }
+
+  /** Searcher._language_notes(): (French notes, English notes) holding the word. */
+  function languageNotes(index, word) {
+    const french = terms(word, "fr");
+    const english = terms(word, "en");
+    return [
+      french.length ? (index.postings("body", french[0]) || []).length : 0,
+      english.length ? (index.postings("body_en", english[0]) || []).length : 0,
+    ];
+  }
+
+  /** The posting buckets deciding the pairs of the clauses' words (languageNotes). */
+  function pairFiles(index, clauses) {
+    const names = [];
+    for (const clause of clauses) {
+      const word = pairedWord(clause);
+      for (const other of pairCandidates(index, clause)) {
+        for (const each of [word, other]) {
+          names.push(...terms(each, "fr").slice(0, 1).concat(terms(each, "en").slice(0, 1))
+            .map((term) => index.postingsFile(term)));
+        }
+      }
+    }
+    return names;
   }
 
   /**
@@ -195,15 +265,20 @@ function createEngine(load) {
   }
 
   /** GardenSearcher._hit(): one result with its snippet, from the note's fragment. */
-  async function hit(index, doc, score, queryTerms) {
+  async function hit(index, doc, score, queryTerms, alike) {
     const fragment = await file("fragments/" + doc);
-    const snippet = makeSnippet(fragment.text, fragment.sections, queryTerms,
-      fragment.language === "en" ? "en" : "fr");
+    const snippets = makeSnippets(fragment.text, fragment.sections, queryTerms,
+      fragment.language === "en" ? "en" : "fr", undefined, alike);
+    const snippet = snippets[0];
     return {
       doc, path: fragment.path, url: fragment.url, title: fragment.title,
       tags: fragment.tags, score,
       snippet: snippet.text, highlights: snippet.highlights,
-      section: snippet.section, anchor: snippet.anchor,
+      section: snippet.section, anchor: snippet.anchor, date: fragment.date || "",
+      sections: snippets.map((part) => ({
+        section: part.section, anchor: part.anchor, snippet: part.text,
+        highlights: part.highlights,
+      })),
     };
   }
 
@@ -215,6 +290,20 @@ function createEngine(load) {
    */
   function knownFiles(index, parsed, tagKeys, queryKey) {
     const names = tagKeys.concat(queryKey ? [queryKey] : []).map((k) => index.wordsFile(k));
+    for (const wanted of parsed.filters) {
+      if (wanted.kind === "section") {
+        for (const word of wanted.value.split(" ")) {
+          for (const term of terms(word, "fr").concat(terms(word, "en"))) {
+            names.push(index.postingsFile(term));
+          }
+        }
+        continue;
+      }
+      for (const found of filterLookups(wanted)) {
+        names.push(found.tag !== undefined ? index.wordsFile(found.tag)
+          : index.postingsFile(found.term));
+      }
+    }
     for (const clause of parsed.units.flat()) {
       if (clause.kind !== "word") continue;
       for (const word of clauseWords(index, clause)) names.push(index.wordsFile(word));
@@ -227,6 +316,59 @@ function createEngine(load) {
   }
 
   /**
+   * filter_queries(): what a filter asks of the index, [{tag: key}] or one
+   * {term} of the filter field per word of its value (a note must have them all).
+   */
+  function filterLookups(wanted) {
+    if (wanted.kind === "tag") return [{ tag: key(wanted.value) }];
+    if (wanted.kind === "property" && !wanted.value) return [{ term: "has:" + key(wanted.name) }];
+    const prefix = wanted.kind === "property" ? "prop:" + key(wanted.name) + ":"
+      : wanted.kind + ":";
+    return filterWords(wanted.value).map((word) => ({ term: prefix + word }));
+  }
+
+  /** The notes a filter lookup finds (their files loaded). */
+  function lookupDocs(index, found) {
+    if (found.tag !== undefined) return index.tagNotes(found.tag);
+    return (index.postings(rules().filter_field, found.term) || []).map((p) => p[0]);
+  }
+
+  /**
+   * Searcher._section_docs(): the notes with a section holding every word of
+   * `value` (section:): of the notes whose text has them all (their fragments are
+   * fetched), those where one section does.
+   */
+  async function sectionDocs(index, value) {
+    const words = value.split(" ");
+    let candidates = null;
+    for (const word of words) {
+      const french = terms(word, "fr");
+      const english = terms(word, "en");
+      if (!french.length && !english.length) continue;
+      const found = new Set();
+      for (const [field, wordTerms] of [["body", french], ["body_en", english]]) {
+        if (!wordTerms.length) continue;
+        let docs = null;
+        for (const term of wordTerms) {
+          const here = new Set((index.postings(field, term) || []).map((p) => p[0]));
+          docs = docs === null ? here : new Set([...docs].filter((doc) => here.has(doc)));
+        }
+        for (const doc of docs) found.add(doc);
+      }
+      candidates = candidates === null ? found
+        : new Set([...candidates].filter((doc) => found.has(doc)));
+    }
+    const ordered = Array.from(candidates || []).sort((a, b) => a - b);
+    const fragments = await Promise.all(ordered.map((doc) => file("fragments/" + doc)));
+    return ordered.filter((doc, number) => {
+      const fragment = fragments[number];
+      const language = fragment.language === "en" ? "en" : "fr";
+      return sectionHoldsAll(fragment.text, fragment.sections,
+        words.map((word) => terms(word, language)), language);
+    });
+  }
+
+  /**
    * GardenSearcher._list(): only filters, every matching note by title. `docs` are
    * in title order already (tag lists are written so): only the notes shown are read.
    */
@@ -234,10 +376,56 @@ function createEngine(load) {
     return Promise.all(docs.slice(0, limit).map((d) => hit(index, d, 0.0, new Set())));
   }
 
-  /** GardenSearcher.search(): the same results, in the same order, as the CLI. */
+  /**
+   * facet_counts(): per facet ("tags", then the declared ones), [[value, notes],
+   * ...] among `docs`: most notes first, then by key; a value shown as first
+   * written in path (document) order.
+   */
+  function facetCounts(notesFile, docs) {
+    const result = {};
+    const ordered = Array.from(docs).sort((a, b) => a - b);
+    for (const name of notesFile.facet_names) {
+      const table = notesFile.facets[name];
+      const counts = new Map(); // key -> [value, notes]
+      for (const doc of ordered) {
+        for (const at of table.notes[doc]) {
+          const [valueKey, value] = table.values[at];
+          const entry = counts.get(valueKey);
+          if (entry) entry[1] += 1;
+          else counts.set(valueKey, [value, 1]);
+        }
+      }
+      result[name] = Array.from(counts.entries())
+        .sort((x, y) => (y[1][1] - x[1][1]) || compareCodePoints(x[0], y[0]))
+        .map((entry) => entry[1]);
+    }
+    return result;
+  }
+
+  /**
+   * Searcher._newest_first(): `items` (in ranking order) by date, newest first, a
+   * stable sort (notes of one date keep their order; undated ones last).
+   */
+  function newestFirst(items, dateOf) {
+    return items.sort((x, y) => {
+      const a = dateOf(x);
+      const b = dateOf(y);
+      return a > b ? -1 : a < b ? 1 : 0;
+    });
+  }
+
+  /**
+   * GardenSearcher.search(): the same results, in the same order, as the CLI.
+   * Options: limit (10), tags ([]: all must be on a note, or one with anyTag),
+   * sort ("relevance" or "date": newest first), facets (true: the response's
+   * `facets`, counted over every result).
+   */
   async function search(text, options = {}) {
     const limit = options.limit === undefined ? 10 : options.limit;
     const extraTags = options.tags || [];
+    const anyTag = Boolean(options.anyTag);
+    const byDate = options.sort === "date";
+    const wantFacets = Boolean(options.facets);
     text = text === undefined || text === null ? "" : String(text);
     const index = await indexView();
     let parsed = parseQuery(text);
@@ -258,30 +446,84 @@ function createEngine(load) {
     const vocabularyFiles = allClauses.filter((c) => c.kind === "prefix")
       .flatMap((c) => prefixFiles(index, c));
     await index.load(vocabularyFiles.concat(knownFiles(index, parsed, tagKeys, queryKey)));
+    // Pairs across languages: the words shards of excluded words too, then the
+    // buckets telling which pairs cross languages.
+    const wordClauses = parsed.units.flat().concat(parsed.excluded)
+      .filter((c) => pairedWord(c) !== null);
+    await index.load(wordClauses.map((c) => index.wordsFile(pairedWord(c))));
+    await index.load(pairFiles(index, wordClauses));
     const units = parsed.units.map((unit) => unit.map((c) => clauseTerms(index, c)));
     const unitClauses = units.map((unit) => unit.map((c) => clauseLeaves(index, c)));
     const maskLeaves = parsed.excluded.flatMap((c) => clauseLeaves(index, clauseTerms(index, c)));
     const proximity = proximityLeaves(index, units);
     await index.load(leafFiles(index, unitClauses.flat(2).concat(maskLeaves, proximity)));
 
-    // Tag filters: notes carrying every tag (per note, how many of the tags it has).
+    // Filters: notes in every list (per note, how many of the lists it is in): the
+    // tags', then each word's of the positive filters.
     const count = index.docCount;
+    const givenKeys = extraTags.map(key).filter((k) => k);
+    const unionOfGiven = anyTag && givenKeys.length > 1;
+    let lists;
+    if (unionOfGiven) {
+      // --any-tag: one list, the notes with any of the given tags.
+      const marks = new Uint8Array(count);
+      for (const tagKey of givenKeys) for (const doc of index.tagNotes(tagKey)) marks[doc] = 1;
+      lists = [[]];
+      for (let doc = 0; doc < count; doc++) if (marks[doc]) lists[0].push(doc);
+    } else {
+      lists = givenKeys.map((tagKey) => index.tagNotes(tagKey));
+    }
+    for (const tagKey of parsed.tags.map(key).filter((k) => k)) lists.push(index.tagNotes(tagKey));
+    const negatedLists = [];
+    for (const wanted of parsed.filters) {
+      if (wanted.kind === "section") {
+        const docs = await sectionDocs(index, wanted.value);
+        if (wanted.negated) negatedLists.push([docs]);
+        else lists.push(docs);
+        continue;
+      }
+      const found = filterLookups(wanted).map((lookup) => lookupDocs(index, lookup));
+      if (wanted.negated) negatedLists.push(found);
+      else lists.push(...found);
+    }
     let filter = null;
-    tagKeys.forEach((tagKey, number) => {
+    lists.forEach((docs, number) => {
       if (filter === null) filter = new Int32Array(count);
-      for (const doc of index.tagNotes(tagKey)) if (filter[doc] === number) filter[doc] += 1;
+      for (const doc of docs) if (filter[doc] === number) filter[doc] += 1;
     });
-    const required = tagKeys.length;
+    const required = lists.length;
     const memo = new Map();
     const mask = markDocs(index, maskLeaves, memo, new Uint8Array(count));
-    const response = (total, results) => ({ query: text, total, suggestion, results, warnings });
+    for (const found of negatedLists) {
+      // -[auteur:Jean Dupont]: the notes having every word are left out.
+      const having = new Int32Array(count);
+      found.forEach((docs, number) => {
+        for (const doc of docs) if (having[doc] === number) having[doc] += 1;
+      });
+      for (let doc = 0; doc < count; doc++) if (having[doc] === found.length) mask[doc] = 1;
+    }
+    // The notes file, only when something needs it: dates, facets, or the order of
+    // a listing without a tag list to follow.
+    const listsInOrder = tagKeys.length && !unionOfGiven;
+    if (byDate || wantFacets || (!units.length && filter !== null && !listsInOrder)) {
+      await index.load(["notes"]);
+    }
+    const notesFile = index.loaded.get("notes");
+    const response = (total, results, docs) => {
+      const answer = { query: text, total, suggestion, results, warnings };
+      if (wantFacets) answer.facets = facetCounts(notesFile, docs);
+      return answer;
+    };
 
     if (!units.length) {
-      if (filter === null) return response(0, []);
-      // Every tag lists its notes in title order, the order of this listing.
-      const docs = index.tagNotes(tagKeys[0])
-        .filter((doc) => filter[doc] === required && !mask[doc]);
-      return response(docs.length, await list(index, docs, limit));
+      if (filter === null) return response(0, [], []);
+      // Every tag lists its notes in title order, the order of this listing; without
+      // tags (or with any of several), the notes file gives that order.
+      const ordered = listsInOrder ? index.tagNotes(tagKeys[0]) : notesFile.order;
+      let docs = ordered.filter((doc) => filter[doc] === required && !mask[doc]);
+      const all = docs;
+      if (byDate) docs = newestFirst(docs.slice(), (doc) => notesFile.dates[doc]);
+      return response(docs.length, await list(index, docs, limit), all);
     }
 
     const kept = (doc) => !mask[doc] && (filter === null || filter[doc] === required);
@@ -299,9 +541,17 @@ function createEngine(load) {
         }
       }
     }
+    const shown = byDate
+      ? newestFirst(rows.slice().sort(compareRows), (row) => notesFile.dates[row[0]])
+        .slice(0, limit)
+      : firstRows(rows, limit);
+    const alike = new Map();
+    for (const unit of units) {
+      for (const clause of unit) for (const [term, own] of clause.alike || []) alike.set(term, own);
+    }
     const results = await Promise.all(
-      firstRows(rows, limit).map((row) => hit(index, row[0], row[3], queryTerms)));
-    return response(rows.length, results);
+      shown.map((row) => hit(index, row[0], row[3], queryTerms, alike)));
+    return response(rows.length, results, rows.map((row) => row[0]));
   }
 
   return { search, manifest };
@@ -317,11 +567,13 @@ const PUBLIC = {
   terms,
   key,
   parseQuery,
+  filterWords,
   allowedEdits,
   editDistance,
   bestCorrection,
   prefixExpansions,
   makeSnippet,
+  makeSnippets,
   highlightParts,
   shardKey,
   termBucket,

@@ -24,7 +24,19 @@ function ellipsis(chars, start, end) {
  * of the snippet, section, anchor}. `sections` are [heading, anchor, start].
  */
 function makeSnippet(text, sections, queryTerms, language = "fr") {
+  return makeSnippets(text, sections, queryTerms, language, 1)[0];
+}
+
+/**
+ * make_snippets(): the snippets of the `count` best sections holding the terms,
+ * best first (most distinct terms, then most matches, then the earliest); one
+ * snippet of the note's start when no word matches.
+ */
+function makeSnippets(text, sections, queryTerms, language = "fr", count = undefined,
+  alike = undefined) {
+  const same = (term) => (alike && alike.has(term) ? alike.get(term) : term);
   const width = rules().snippet_width;
+  const shown = count === undefined ? rules().sections_shown : count;
   text = normalize(text);
   const chars = codePoints(text);
   const wanted = queryTerms instanceof Set ? queryTerms : new Set(queryTerms || []);
@@ -36,7 +48,7 @@ function makeSnippet(text, sections, queryTerms, language = "fr") {
     : [];
   if (!matches.length) {
     const [, end] = cut(chars, 0, Math.min(chars.length, width));
-    return { text: ellipsis(chars, 0, end), highlights: [], section: "", anchor: "" };
+    return [{ text: ellipsis(chars, 0, end), highlights: [], section: "", anchor: "" }];
   }
   const starts = sections && sections.length ? sections.map((s) => s[2]) : [0];
   const sectionOf = (offset) => {
@@ -52,19 +64,17 @@ function makeSnippet(text, sections, queryTerms, language = "fr") {
     if (!bySection.has(number)) bySection.set(number, []);
     bySection.get(number).push(match);
   }
-  // The section with the most distinct terms, then the most matches, then the first.
-  let best = null;
-  let bestRank = null;
-  for (const [number, found] of bySection) {
-    const rank = [-new Set(found.map((m) => m.term)).size, -found.length, number];
-    if (bestRank === null || rank[0] < bestRank[0] ||
-        (rank[0] === bestRank[0] && (rank[1] < bestRank[1] ||
-          (rank[1] === bestRank[1] && rank[2] < bestRank[2])))) {
-      best = number;
-      bestRank = rank;
-    }
-  }
-  const chosen = bySection.get(best);
+  // The sections with the most distinct terms, then the most matches, then the first.
+  const ranked = Array.from(bySection.keys()).map((number) => {
+    const found = bySection.get(number);
+    return [-new Set(found.map((m) => same(m.term))).size, -found.length, number];
+  }).sort((x, y) => (x[0] - y[0]) || (x[1] - y[1]) || (x[2] - y[2]));
+  return ranked.slice(0, shown).map((rank) => sectionSnippet(chars, sections, starts, rank[2],
+    bySection.get(rank[2]), matches, width, same));
+}
+
+/** _section_snippet(): the snippet of section `best`, whose matches are `chosen`. */
+function sectionSnippet(chars, sections, starts, best, chosen, matches, width, same) {
   const sectionEnd = best + 1 < starts.length ? starts[best + 1] : chars.length;
   // Densest window: the match that begins the most distinct terms within `width`.
   let windowStart = null;
@@ -72,7 +82,7 @@ function makeSnippet(text, sections, queryTerms, language = "fr") {
   for (const first of chosen) {
     const distinct = new Set(
       chosen.filter((m) => first.start <= m.start && m.end - first.start <= width)
-        .map((m) => m.term),
+        .map((m) => same(m.term)),
     ).size;
     if (windowRank === null || distinct > windowRank[0] ||
         (distinct === windowRank[0] && first.start < windowRank[1])) {
@@ -95,6 +105,31 @@ function makeSnippet(text, sections, queryTerms, language = "fr") {
     ? [sections[best][0], sections[best][1]]
     : ["", ""];
   return { text: snippet, highlights, section, anchor };
+}
+
+/**
+ * section_holds_all(): whether one section of `text` holds every term of `groups`
+ * (the terms of each word, in `language`): what section:(…) keeps.
+ */
+function sectionHoldsAll(text, sections, groups, language = "fr") {
+  const wanted = new Set(groups.flat());
+  if (!wanted.size) return false;
+  const starts = sections && sections.length ? sections.map((s) => s[2]) : [0];
+  const found = new Map();
+  const initials = new Set([...wanted].map((t) => String.fromCodePoint(t.codePointAt(0))));
+  for (const token of analyse(normalize(text), language, initials)) {
+    if (!wanted.has(token.term)) continue;
+    let section = 0;
+    starts.forEach((start, number) => {
+      if (start <= token.start) section = number;
+    });
+    if (!found.has(section)) found.set(section, new Set());
+    found.get(section).add(token.term);
+  }
+  for (const held of found.values()) {
+    if ([...wanted].every((term) => held.has(term))) return true;
+  }
+  return false;
 }
 
 /**

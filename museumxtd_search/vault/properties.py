@@ -1,0 +1,130 @@
+"""A note's front matter properties as searchable text: which key plays which part.
+
+Gardens name their properties in their own language (``titre``, ``auteur``,
+``résumé``), so every property whose value is text, a number, a date or a list of them
+is searched. Its key says how much it weighs:
+
+* a **title** key (``museumxtd.toml``'s ``title_keys``, default ``TITLE_KEYS``): the
+  first one a note fills is its title; the others weigh like a summary;
+* a **summary** key (``SUMMARY_KEYS``): searched a little above body text;
+* an **alias** or **tag** key: read as aliases and tags (``vault.reading``);
+* a key that only drives a site generator (``CONTROL_KEYS``): not searched;
+* any other key: searched with a lower weight than the body.
+
+Keys are compared by ``text.keys.key`` (case, accents and punctuation ignored).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+from museumxtd_search.text.keys import key
+from museumxtd_search.vault.front_matter import as_text
+
+# Title keys when museumxtd.toml names none: English and French, with their usual
+# variants (Obsidian users write either).
+TITLE_KEYS: tuple[str, ...] = ("title", "titre", "name", "nom")
+SUMMARY_KEYS = frozenset(key(k) for k in (
+    "summary", "résumé", "resume", "description", "abstract", "excerpt", "extrait",
+    "subtitle", "sous-titre", "chapeau"))
+ALIAS_KEYS = frozenset(("alias", "aliases"))
+TAG_KEYS = frozenset(("tag", "tags"))
+# Keys that steer a tool rather than describe the note: their values are file names,
+# URLs of the site itself or switches, which would only add noise to the search.
+CONTROL_KEYS = frozenset(key(k) for k in (
+    "lang", "language", "search", "search_boost", "layout", "permalink", "cssclass",
+    "cssclasses", "publish", "draft", "eleventyExcludeFromCollections", "templateEngineOverride",
+    "eleventyComputed", "eleventyNavigation", "pagination", "url"))
+
+
+# Front matter keys giving a note's date, in order of preference.
+DATE_KEYS: tuple[str, ...] = ("date", "created", "updated")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+def front_matter_date(metadata: Mapping[str, Any]) -> str:
+    """The note's date as ``YYYY-MM-DD`` from the first of ``DATE_KEYS`` that holds a
+    date (YAML date or datetime, or text starting ``YYYY-MM-DD``), else ``""``."""
+    for name in DATE_KEYS:
+        value = metadata.get(name)
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        match = _ISO_DATE.match(value) if isinstance(value, str) else None
+        if match:
+            try:
+                return dt.date(*(int(part) for part in match.groups())).isoformat()
+            except ValueError:
+                continue
+    return ""
+
+
+class Property(NamedTuple):
+    """One front matter property as text. ``role`` is ``"title"`` (the note's chosen
+    title: already its title), ``"summary"`` or ``"other"``."""
+
+    name: str
+    text: str
+    role: str
+
+
+def value_text(value: Any) -> str:
+    """A property value as searchable text: strings, numbers, booleans, dates (ISO),
+    lists of them joined by newlines; nested mappings (which Obsidian does not
+    have) give nothing."""
+    if value is None or isinstance(value, Mapping):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set)):
+        return "\n".join(text for item in value if (text := value_text(item)))
+    return str(value).strip()
+
+
+def title_key_names(configured: Iterable[str] | None) -> tuple[str, ...]:
+    """The keys of title keys, in order of preference (``None``: the defaults)."""
+    names = TITLE_KEYS if configured is None else tuple(configured)
+    return tuple(dict.fromkeys(key(name) for name in names if key(name)))
+
+
+def front_matter_title(metadata: Mapping[str, Any], title_keys: tuple[str, ...]) -> tuple[str, str]:
+    """(key, text) of the first title key (``title_key_names``) the note fills, else
+    ``("", "")``."""
+    by_key: dict[str, str] = {}
+    for name, value in metadata.items():
+        by_key.setdefault(key(name), as_text(value))
+    for wanted in title_keys:
+        text = by_key.get(wanted, "")
+        if text:
+            return wanted, text
+    return "", ""
+
+
+def note_properties(metadata: Mapping[str, Any], title_keys: tuple[str, ...],
+                    title_key: str) -> tuple[Property, ...]:
+    """The searchable properties of a note's front matter, in its order: every key but
+    aliases, tags and control keys; ``title_key`` (the one its title came from) with
+    role ``"title"``."""
+    found = []
+    for name, value in metadata.items():
+        name_key = key(name)
+        if not name_key or name_key in ALIAS_KEYS or name_key in TAG_KEYS \
+                or name_key in CONTROL_KEYS:
+            continue
+        text = value_text(value)
+        if not text:
+            continue
+        if name_key == title_key:
+            role = "title"
+        elif name_key in title_keys or name_key in SUMMARY_KEYS:
+            role = "summary"
+        else:
+            role = "other"
+        found.append(Property(str(name), text, role))
+    return tuple(found)

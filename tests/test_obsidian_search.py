@@ -1,0 +1,332 @@
+"""Searching the way Obsidian users search (issue 17): every front matter property,
+configurable title keys, and Obsidian's operators, each with its malformed forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from obsidian_garden import write_garden
+
+from museumxtd_search.index.build import build_index
+from museumxtd_search.index.searcher import GardenSearcher
+from museumxtd_search.vault.properties import value_text
+from museumxtd_search.vault.reading import parse_note, read_vault
+
+BOOK = "Lectures/Le musée imaginaire.md"
+ARTICLE = "Lectures/Numérisation.md"
+EXPO = "Projets/Exposition virtuelle.md"
+NETWORKS = "Notes/Musées et réseaux.md"
+STRATEGY = "Notes/Digital strategy.md"
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("obsidian")
+    notes = write_garden(folder / "notes")
+    build_index(notes, folder / "index", full=True)
+    with GardenSearcher(folder / "index") as opened:
+        yield opened
+
+
+def paths(searcher, query: str) -> set[str]:
+    return {hit.path for hit in searcher.search(query, limit=50).results}
+
+
+def warnings(searcher, query: str) -> list[str]:
+    return searcher.search(query).warnings
+
+
+# --- properties ----------------------------------------------------------------------
+
+
+def test_a_note_made_only_of_properties_is_found_by_its_french_title_key(searcher):
+    response = searcher.search("musée imaginaire")
+    assert response.results[0].path == BOOK
+    assert response.results[0].title == "Le musée imaginaire"
+
+
+@pytest.mark.parametrize("query", ["malraux", "dupont", "1947", "livre", "example.org",
+                                   "reproduction", "2023-05-02"])
+def test_every_property_value_is_searchable_whatever_its_yaml_type(searcher, query):
+    # a list, a string in a list, an integer, a string, a URL, a summary, a date
+    assert BOOK in paths(searcher, query)
+
+
+def test_property_values_as_text_for_every_yaml_type():
+    assert value_text("  texte ") == "texte"
+    assert value_text(1947) == "1947"
+    assert value_text(4.5) == "4.5"
+    assert value_text(True) == "true"
+    assert value_text(dt.date(2023, 5, 2)) == "2023-05-02"
+    assert value_text(dt.datetime(2021, 2, 3, 10, 0)) == "2021-02-03T10:00:00"
+    assert value_text(["a", 2, None, ["b"]]) == "a\n2\nb"
+    assert value_text(None) == "" and value_text({"a": 1}) == ""
+
+
+def test_a_summary_property_weighs_more_than_another_property(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("---\nrésumé: patrimoine immatériel\n---\nTexte.\n",
+                                encoding="utf-8")
+    (notes / "b.md").write_text("---\nsujet: patrimoine immatériel\n---\nTexte.\n",
+                                encoding="utf-8")
+    (notes / "c.md").write_text("Le patrimoine immatériel dans le texte.\n", encoding="utf-8")
+    build_index(notes, tmp_path / "index", full=True)
+    with GardenSearcher(tmp_path / "index") as opened:
+        found = [hit.path for hit in opened.search("patrimoine immatériel").results]
+    assert found.index("a.md") < found.index("c.md") < found.index("b.md")
+
+
+def test_site_control_keys_are_not_searched(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("---\nlayout: layouts/post.njk\n---\nTexte.\n", encoding="utf-8")
+    build_index(notes, tmp_path / "index", full=True)
+    with GardenSearcher(tmp_path / "index") as opened:
+        assert opened.search("njk").total == 0
+
+
+def test_title_keys_default_to_french_and_english_variants():
+    for name in ("title", "titre", "name", "nom", "Titre"):
+        note, _, _ = parse_note("x.md", f"---\n{name}: Mon titre\n---\nTexte\n".encode())
+        assert note.title == "Mon titre", name
+
+
+def test_title_keys_come_from_museumxtd_toml(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "museumxtd.toml").write_text('[search]\ntitle_keys = ["intitulé"]\n',
+                                          encoding="utf-8")
+    (notes / "a.md").write_text("---\nintitulé: Vrai titre\ntitle: Autre\n---\n",
+                                encoding="utf-8")
+    vault = read_vault(notes)
+    assert vault.notes[0].title == "Vrai titre"
+    assert not vault.warnings
+
+
+def test_a_malformed_search_table_is_one_warning(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "museumxtd.toml").write_text("[search]\ntitle_keys = 3\n", encoding="utf-8")
+    (notes / "a.md").write_text("---\ntitre: Titre\n---\n", encoding="utf-8")
+    vault = read_vault(notes)
+    assert vault.notes[0].title == "Titre"
+    assert [w.message for w in vault.warnings] == [
+        "'search.title_keys' must be a list of property names"]
+
+
+# --- operators -----------------------------------------------------------------------
+
+
+def test_property_exists(searcher):
+    assert paths(searcher, "[auteur]") == {BOOK}
+    assert paths(searcher, "[type]") == {BOOK, ARTICLE}
+    assert paths(searcher, "[vide]") == set()  # an empty value is no value
+
+
+def test_property_value_any_yaml_type(searcher):
+    assert paths(searcher, "[auteur:dupont]") == {BOOK}
+    assert paths(searcher, '[auteur:"André Malraux"]') == {BOOK}
+    assert paths(searcher, "[année:1947]") == {BOOK}
+    assert paths(searcher, "[lu:true]") == {BOOK}
+    assert paths(searcher, "[statut:en cours]") == {EXPO}
+    assert paths(searcher, "[type:livres]") == {BOOK}  # analysed like the text
+    assert paths(searcher, "[Type:LIVRE]") == {BOOK}  # keys and values ignore case
+    assert paths(searcher, "[tags:lecture]") == {BOOK, ARTICLE}
+
+
+def test_property_filters_combine_with_words_or_and_negation(searcher):
+    assert paths(searcher, "[type:livre] OR [type:article]") == set()  # filters are all-of
+    assert paths(searcher, "[type:article] collections") == {ARTICLE}
+    assert BOOK not in paths(searcher, "musée -[auteur]")
+    assert paths(searcher, "musée -[auteur]")
+    assert paths(searcher, "[auteur] -[auteur:dupont]") == set()
+
+
+def test_path_and_file(searcher):
+    assert paths(searcher, "path:lectures") == {BOOK, ARTICLE}
+    assert paths(searcher, 'path:"Notes"') == {NETWORKS, STRATEGY}
+    assert paths(searcher, "path:projets musée") == {EXPO}
+    assert paths(searcher, "file:numérisation") == {ARTICLE}
+    assert paths(searcher, "file:lectures") == set()  # a folder is not the file name
+    assert BOOK not in paths(searcher, "-path:lectures musée")
+
+
+def test_nested_tags_match_their_parents(searcher):
+    assert paths(searcher, "tag:projet") == {BOOK, ARTICLE, EXPO}
+    assert paths(searcher, "tag:projet/musée") == {BOOK, EXPO}
+    assert paths(searcher, "tag:#projet/musée/expo") == {EXPO}
+    assert paths(searcher, "tag:musée") == set()  # a child alone is not a tag
+    assert paths(searcher, "tag:projet -tag:lecture") == {EXPO}
+
+
+def test_section_keeps_notes_with_one_section_holding_every_word(searcher):
+    # "numérisation" and "3D" meet under "Coûts" in the article; in the exhibition
+    # note, "numérisation" is under "Budget", and "3D" nowhere.
+    assert paths(searcher, "section:(numérisation 3D)") == {ARTICLE}
+    assert paths(searcher, "section:(numérisation budget)") == {EXPO}
+    assert paths(searcher, "section:(scanner coûte)") == set()  # two different sections
+    assert paths(searcher, "numérisation section:(budget)") == {EXPO}
+    assert paths(searcher, 'section:"numérisation 3D"') == {ARTICLE}
+    assert ARTICLE not in paths(searcher, "numérisation -section:(numérisation 3D)")
+    assert searcher.search("section:(numérisation 3D)").results[0].section == "Coûts"
+
+
+def test_phrases_or_and_parentheses(searcher):
+    assert paths(searcher, 'title:"musée imaginaire"') == {BOOK}
+    assert searcher.search("(musée OR collections) 3D").results[0].path == ARTICLE
+
+
+@pytest.mark.parametrize(("query", "warning"), [
+    ("[auteur", "[auteur: [ without ] is read as words"),
+    ("[]", "[] names no property (write [auteur] or [auteur:Malraux]): ignored"),
+    ("[:x]", "[:x] names no property (write [auteur] or [auteur:Malraux]): ignored"),
+    ("path: musée", "path: needs words after it (as in path:musée): ignored"),
+    ("file:", "file: needs words after it (as in file:musée): ignored"),
+    ("tag:# musée", "tag: needs words after it (as in tag:musée): ignored"),
+    ("[auteur:--] musée", "[auteur:--]: the value has no words: ignored"),
+    ("section:() musée", "section: needs words after it (as in section:(musée numérique)): "
+     "ignored"),
+])
+def test_a_malformed_operator_is_one_warning_and_the_rest_is_searched(searcher, query, warning):
+    response = searcher.search(query)
+    assert warning in response.warnings
+    if "musée" in query or "3D" in query:
+        assert response.total > 0
+
+
+# --- dates, sorting, tags any-of, facets (the CLI) ------------------------------------
+
+
+def cli_json(notes, index, *args: str) -> dict:
+    import json as json_module
+
+    from click.testing import CliRunner
+
+    from museumxtd_search.cli import cli
+
+    result = CliRunner().invoke(cli, ["query", "--notes", str(notes), "--index", str(index),
+                                      "--json", *args])
+    assert result.exit_code == 0, result.output
+    return json_module.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def garden_with_facets(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("facets")
+    notes = write_garden(folder / "notes", '[search]\nfacets = ["type", "année"]\n')
+    return notes, folder / "index"
+
+
+def test_a_note_date_is_its_front_matter_date_else_its_file_time(tmp_path):
+    import os
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("---\ncreated: 2021-02-03T10:00:00\n---\nx\n", encoding="utf-8")
+    (notes / "b.md").write_text("---\nupdated: '2020-01-05'\n---\nx\n", encoding="utf-8")
+    (notes / "c.md").write_text("x\n", encoding="utf-8")
+    os.utime(notes / "c.md", (1_600_000_000, 1_600_000_000))  # 2020-09-13 UTC
+    dates = {note.path: note.date for note in read_vault(notes).notes}
+    assert dates == {"a.md": "2021-02-03", "b.md": "2020-01-05", "c.md": "2020-09-13"}
+
+
+def test_a_note_date_is_its_last_commit_in_git(tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("x\n", encoding="utf-8")
+    env = {"GIT_AUTHOR_DATE": "2019-04-05T12:00:00Z", "GIT_COMMITTER_DATE": "2019-04-05T12:00:00Z",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+           "PATH": os_path()}
+    for command in (["init", "-q"], ["add", "a.md"], ["commit", "-qm", "a"]):
+        subprocess.run(["git", "-C", str(notes), *command], check=True, env=env)
+    assert read_vault(notes).notes[0].date == "2019-04-05"
+
+
+def os_path() -> str:
+    import os
+
+    return os.environ.get("PATH", "")
+
+
+def test_results_carry_their_date_and_sort_by_date_newest_first(garden_with_facets):
+    notes, index = garden_with_facets
+    by_relevance = cli_json(notes, index, "numérisation")
+    assert {hit["path"]: hit["date"] for hit in by_relevance["results"]}[ARTICLE] == "2021-02-03"
+    by_date = cli_json(notes, index, "--sort", "date", "numérisation")
+    # the English note (found through "digitization") is dated by its file: today
+    assert [hit["path"] for hit in by_date["results"]] == [STRATEGY, EXPO, ARTICLE]
+    assert by_date["total"] == by_relevance["total"]
+    listed = cli_json(notes, index, "--sort", "date", "tag:lecture")
+    assert [hit["date"] for hit in listed["results"]] == ["2023-05-02", "2021-02-03"]
+
+
+def test_several_tags_all_of_or_any_of(garden_with_facets):
+    notes, index = garden_with_facets
+    all_of = cli_json(notes, index, "--tag", "lecture", "--tag", "strategy")
+    assert all_of["total"] == 0
+    any_of = cli_json(notes, index, "--tag", "lecture", "--tag", "strategy", "--any-tag")
+    assert {hit["path"] for hit in any_of["results"]} == {BOOK, ARTICLE, STRATEGY}
+
+
+def test_facets_count_tags_and_declared_properties_over_all_results(garden_with_facets):
+    notes, index = garden_with_facets
+    answer = cli_json(notes, index, "--facets", "--limit", "1", "tag:projet")
+    assert answer["total"] == 3 and len(answer["results"]) == 1
+    assert list(answer["facets"]) == ["tags", "type", "année"]
+    assert answer["facets"]["tags"][:3] == [["projet", 3], ["lecture", 2], ["projet/musée", 2]]
+    assert answer["facets"]["type"] == [["article", 1], ["livre", 1]]
+    assert answer["facets"]["année"] == [["1947", 1], ["2021", 1]]
+    assert "facets" not in cli_json(notes, index, "musée")
+
+
+# --- several sections per note --------------------------------------------------------
+
+
+def test_a_result_shows_its_three_best_sections_best_first(searcher):
+    hit = searcher.search("numérisation 3D").results[0]
+    assert hit.path == ARTICLE
+    assert [part["section"] for part in hit.sections] == [
+        "Coûts", "Numérisation des collections", "Méthodes"]
+    best = hit.sections[0]
+    assert (best["section"], best["anchor"], best["snippet"], best["highlights"]) == \
+        (hit.section, hit.anchor, hit.snippet, hit.highlights)
+    for part in hit.sections:
+        assert part["highlights"] and all(
+            part["snippet"][start:end].lower() in ("numérisation", "3d", "digitization")
+            for start, end in part["highlights"])
+
+
+def test_a_note_matching_outside_its_text_has_one_section_the_start_of_its_text(searcher):
+    hit = searcher.search("malraux").results[0]
+    assert hit.path == BOOK and len(hit.sections) == 1 and hit.sections[0]["highlights"] == []
+
+
+# --- across languages, from the garden's own pairs --------------------------------------
+
+
+def test_a_french_word_finds_the_english_notes_when_the_garden_pairs_them(searcher):
+    # The article writes "numérisation (digitization)"; the English note only says
+    # "digitization", the exhibition note only "numérisation".
+    assert STRATEGY in paths(searcher, "numérisation")
+    assert EXPO in paths(searcher, "digitization")
+
+
+def test_pairs_need_a_french_word_and_an_english_one(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("Le public (visiteurs) du musée.\n", encoding="utf-8")
+    (notes / "b.md").write_text("Les visiteurs aiment le musée.\n", encoding="utf-8")
+    (notes / "c.md").write_text("Le public est là. Notes (French).\n", encoding="utf-8")
+    build_index(notes, tmp_path / "index", full=True)
+    with GardenSearcher(tmp_path / "index") as opened:
+        # two French words: no pair; "notes (French)" is a qualifier, not a translation
+        assert {hit.path for hit in opened.search("visiteurs").results} == {"a.md", "b.md"}
+        assert {hit.path for hit in opened.search("french").results} == {"c.md"}

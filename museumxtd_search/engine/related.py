@@ -95,12 +95,16 @@ class RelatedResponse:
 
 
 def _weighted_counts(analyzed: AnalyzedNote) -> Counter[str]:
-    """A note's words, each counted with the search weight of the field holding it."""
+    """A note's words, each counted with the search weight of the field holding it.
+
+    Numbers are left out: two notes citing "3" or "2019" are not alike for it, and
+    "shared: 3" would be a reason no reader understands."""
     counts: Counter[str] = Counter()
     for name in TERM_FIELDS:
         weight = FIELD_WEIGHTS[name]
         for term in analyzed.fields.get(name, ()):
-            counts[term] += weight
+            if not term.isdigit():
+                counts[term] += weight
     return counts
 
 

@@ -40,8 +40,12 @@ def cli_answer(garden, *args: str) -> dict:
 
 
 def wait_for_results(page) -> None:
+    """Until the results, then the facets counted over them (they follow the results,
+    which never wait for the notes file), are shown."""
     page.wait_for_function(
-        "() => document.getElementById('search-results').getAttribute('aria-busy') === 'false'",
+        """() => document.getElementById('search-results').getAttribute('aria-busy') === 'false'
+                 && document.querySelector('.mxsearch-facets')
+                      .getAttribute('aria-busy') !== 'true'""",
         timeout=10_000)
 
 

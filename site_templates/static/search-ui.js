@@ -457,7 +457,7 @@
         holder.appendChild(more);
         list.appendChild(holder);
       }
-      renderFacets(response.facets);
+      if (response.facets) { renderFacets(response.facets); }
       list.setAttribute("data-query", query);
       list.setAttribute("aria-busy", "false");
     }
@@ -479,16 +479,28 @@
       list.setAttribute("aria-busy", "true");
       var searchOptions = { limit: limit, tags: tags };
       if (facetBox) {
-        searchOptions.facets = true;
         searchOptions.sort = sortSelect.value;
         searchOptions.anyTag = modeSelect.value === "any";
+        facetBox.setAttribute("aria-busy", "true");
       }
+      /* Results first, facets right after: counting facets over every result needs
+         the notes file (a note's tags and properties), which the results do not, so
+         the first results never wait for it. */
       getEngine().search(searched, searchOptions).then(function (response) {
-        if (mine === sequence) { render(response, query); }
+        if (mine !== sequence) { return null; }
+        render(response, query);
+        if (!facetBox) { return null; }
+        searchOptions.facets = true;
+        return getEngine().search(searched, searchOptions).then(function (counted) {
+          if (mine !== sequence) { return; }
+          renderFacets(counted.facets);
+          facetBox.setAttribute("aria-busy", "false");
+        });
       }).catch(function (error) {
         if (mine === sequence) {
           status.textContent = text("failed", null, lang) + error.message;
           list.setAttribute("aria-busy", "false");
+          if (facetBox) { facetBox.setAttribute("aria-busy", "false"); }
         }
       });
     }

@@ -25,6 +25,7 @@ from museumxtd_search.engine.related import RelatedNotes
 from museumxtd_search.index.lock import exclusive
 from museumxtd_search.index.snapshot import read_garden
 from museumxtd_search.parallel import collector_paused
+from museumxtd_search.site.browser_client import copy_static, shipped
 from museumxtd_search.site.client_index import build_client_index
 from museumxtd_search.site.engine_script import ENGINE_FOLDER, SCRIPT_NAME, engine_script
 from museumxtd_search.site.markdown_render import RenderContext, render_markdown
@@ -318,8 +319,9 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
             static = folder / "static"
             if static.is_dir():
                 shutil.copytree(static, writer.path("static"), dirs_exist_ok=True,
-                                ignore=shutil.ignore_patterns(ENGINE_FOLDER.name))
-        writer.write(f"static/{SCRIPT_NAME}", engine_script(folders))
+                                ignore=shutil.ignore_patterns(ENGINE_FOLDER.name),
+                                copy_function=copy_static)
+        writer.write(f"static/{SCRIPT_NAME}", shipped(engine_script(folders)))
         written = rendering.finish()
 
     writer.pages += written.pages

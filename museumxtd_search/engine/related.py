@@ -102,9 +102,9 @@ def _weighted_counts(analyzed: AnalyzedNote) -> Counter[str]:
     counts: Counter[str] = Counter()
     for name in TERM_FIELDS:
         weight = FIELD_WEIGHTS[name]
-        for term in analyzed.fields.get(name, ()):
+        for term, found in Counter(analyzed.fields.get(name, ())).items():  # C-fast count
             if not term.isdigit():
-                counts[term] += weight
+                counts[term] += found * weight
     return counts
 
 
@@ -121,7 +121,7 @@ class RelatedNotes:
         note_frequency: Counter[str] = Counter()
         for counts in self.counts.values():
             note_frequency.update(counts.keys())
-        most = min(MAX_NOTES_PER_WORD, max(3, int(count * MAX_NOTE_SHARE)))
+        most = self.most = min(MAX_NOTES_PER_WORD, max(3, int(count * MAX_NOTE_SHARE)))
         self.idf = {term: math.log(count / frequency)
                     for term, frequency in note_frequency.items() if frequency <= most}
         # Postings of every kept word: (path, weight) in path order.
@@ -302,28 +302,38 @@ class RelatedNotes:
         path = analyzed.note.path
         outgoing = self._targets(analyzed)
         incoming = self.links_in.get(path, set()) - {path}
+        # A note that most notes link to (a home, a glossary) couples nothing, and a
+        # note linking to most notes (an index) cites nothing together: both are left
+        # out past as many notes as a word may be in, which also bounds the work.
+        most = self.most
         coupled: Counter[str] = Counter()
         for target in outgoing:
-            coupled.update(self.links_in.get(target, ()))
+            citing = self.links_in.get(target, ())
+            if len(citing) <= most:
+                coupled.update(citing)
         coupled.pop(path, None)
         coupling = {other: COUPLING_WEIGHT * shared
                     / math.sqrt(len(outgoing) * len(self.links_out[other]))
                     for other, shared in coupled.items()}
         cited: Counter[str] = Counter()
         for source in incoming:
-            cited.update(self.links_out.get(source, ()))
+            cited_by_source = self.links_out.get(source, ())
+            if len(cited_by_source) <= most:
+                cited.update(cited_by_source)
         cited.pop(path, None)
         cocitation = {other: COCITATION_WEIGHT * together
                       / math.sqrt(len(incoming) * len(self.links_in.get(other, ())))
                       for other, together in cited.items()}
 
         def both_link_to(other: str) -> str:
-            common = sorted(outgoing & self.links_out[other])
+            common = sorted(target for target in outgoing & self.links_out[other]
+                            if len(self.links_in.get(target, ())) <= most)
             return f"both link to « {self._title(common[0])} »" if len(common) == 1 \
                 else f"both link to {len(common)} notes"
 
         def cited_with(other: str) -> str:
-            citers = sorted(incoming & self.links_in.get(other, set()))
+            citers = sorted(source for source in incoming & self.links_in.get(other, set())
+                            if len(self.links_out.get(source, ())) <= most)
             return f"cited with it by « {self._title(citers[0])} »" if len(citers) == 1 \
                 else f"cited with it by {len(citers)} notes"
 

@@ -25,7 +25,7 @@ from museumxtd_search.parallel import collector_paused
 from museumxtd_search.text.folding import fold
 from museumxtd_search.vault.notes import Note
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 
 # Gardens at least this large split the words shards by two letters instead of one,
 # so the browser fetches a smaller share of the vocabulary per query word.
@@ -79,6 +79,10 @@ class ClientIndex:
     vocabulary: dict[str, object]
     # The notes file: every note in listing (title) order, and each note's date.
     notes: dict[str, object] = field(default_factory=dict)
+    # The facets file: each note's tags and declared properties, to count them over all
+    # of a query's results (apart from the notes file: the page shows the first
+    # results before it counts facets, and a listing needs no facets).
+    facets: dict[str, object] = field(default_factory=dict)
 
 
 Postings = defaultdict[str, list[list[int]]]
@@ -224,8 +228,8 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str],
     }
     return ClientIndex(manifest, shards, _posting_buckets(postings, buckets), fragments,
                        {"words": dict(sorted(vocabulary.words.items()))},
-                       {"order": order, "dates": [item.note.date for item in analyzed],
-                        "facets": facets_table(analyzed, facets),
+                       {"order": order, "dates": [item.note.date for item in analyzed]},
+                       {"facets": facets_table(analyzed, facets),
                         "facet_names": ["tags", *(name for name, _ in facet_keys(facets))]})
 
 

@@ -64,7 +64,8 @@ def write_client_index(index: ClientIndex, folder: Path,
     old = previous or ClientIndex({}, {}, [], [], {})
     files = [("manifest", index.manifest, old.manifest),
              ("vocabulary", index.vocabulary, old.vocabulary),
-             ("notes", index.notes, old.notes)]
+             ("notes", index.notes, old.notes),
+             ("facets", index.facets, old.facets)]
     files += [(f"words-{name}", shard, old.shards.get(name))
               for name, shard in sorted(index.shards.items())]
     files += [(f"post-{number}", bucket, old.buckets[number] if number < len(old.buckets)

@@ -381,11 +381,11 @@ function createEngine(load) {
    * ...] among `docs`: most notes first, then by key; a value shown as first
    * written in path (document) order.
    */
-  function facetCounts(notesFile, docs) {
+  function facetCounts(facetsFile, docs) {
     const result = {};
     const ordered = Array.from(docs).sort((a, b) => a - b);
-    for (const name of notesFile.facet_names) {
-      const table = notesFile.facets[name];
+    for (const name of facetsFile.facet_names) {
+      const table = facetsFile.facets[name];
       const counts = new Map(); // key -> [value, notes]
       for (const doc of ordered) {
         for (const at of table.notes[doc]) {
@@ -502,16 +502,17 @@ function createEngine(load) {
       });
       for (let doc = 0; doc < count; doc++) if (having[doc] === found.length) mask[doc] = 1;
     }
-    // The notes file, only when something needs it: dates, facets, or the order of
-    // a listing without a tag list to follow.
+    // The notes file only when something needs it (dates, or the order of a listing
+    // without a tag list to follow); the facets file only for facets.
     const listsInOrder = tagKeys.length && !unionOfGiven;
-    if (byDate || wantFacets || (!units.length && filter !== null && !listsInOrder)) {
-      await index.load(["notes"]);
-    }
+    const needed = [];
+    if (byDate || (!units.length && filter !== null && !listsInOrder)) needed.push("notes");
+    if (wantFacets) needed.push("facets");
+    if (needed.length) await index.load(needed);
     const notesFile = index.loaded.get("notes");
     const response = (total, results, docs) => {
       const answer = { query: text, total, suggestion, results, warnings };
-      if (wantFacets) answer.facets = facetCounts(notesFile, docs);
+      if (wantFacets) answer.facets = facetCounts(index.loaded.get("facets"), docs);
       return answer;
     };
 

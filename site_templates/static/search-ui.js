@@ -481,15 +481,20 @@
       if (facetBox) {
         searchOptions.sort = sortSelect.value;
         searchOptions.anyTag = modeSelect.value === "any";
+        searchOptions.facets = "loaded";
         facetBox.setAttribute("aria-busy", "true");
       }
-      /* Results first, facets right after: counting facets over every result needs
-         the notes file (a note's tags and properties), which the results do not, so
-         the first results never wait for it. */
+      /* Counting facets over every result needs the facets file, which the results do
+         not: until it is here, the results show first and a second search counts the
+         facets; once it is, one search does both. */
       getEngine().search(searched, searchOptions).then(function (response) {
         if (mine !== sequence) { return null; }
         render(response, query);
         if (!facetBox) { return null; }
+        if (response.facets) {
+          facetBox.setAttribute("aria-busy", "false");
+          return null;
+        }
         searchOptions.facets = true;
         return getEngine().search(searched, searchOptions).then(function (counted) {
           if (mine !== sequence) { return; }

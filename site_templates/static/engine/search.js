@@ -418,16 +418,20 @@ function createEngine(load) {
    * GardenSearcher.search(): the same results, in the same order, as the CLI.
    * Options: limit (10), tags ([]: all must be on a note, or one with anyTag),
    * sort ("relevance" or "date": newest first), facets (true: the response's
-   * `facets`, counted over every result).
+   * `facets`, counted over every result; "loaded": only if the facets file is here).
    */
   async function search(text, options = {}) {
     const limit = options.limit === undefined ? 10 : options.limit;
     const extraTags = options.tags || [];
     const anyTag = Boolean(options.anyTag);
     const byDate = options.sort === "date";
-    const wantFacets = Boolean(options.facets);
     text = text === undefined || text === null ? "" : String(text);
     const index = await indexView();
+    // facets: true counts them (fetching the facets file if need be); "loaded" counts
+    // them only when that file is already here, so a page can show the first results
+    // without waiting for it, and count facets in the same search ever after.
+    const wantFacets = options.facets === "loaded"
+      ? index.loaded.has("facets") : Boolean(options.facets);
     let parsed = parseQuery(text);
     const warnings = parsed.warnings.slice();
     const tagKeysOf = (query) => extraTags.concat(query.tags).map(key).filter((k) => k);

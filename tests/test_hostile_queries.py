@@ -142,9 +142,11 @@ def test_ten_thousand_character_queries_get_an_answer_within_a_second(opened, te
 
 @pytest.mark.parametrize("prefix", ["a", "e", "s", "c", "m", "p", "d"])
 def test_one_letter_prefix_expands_to_a_bounded_query(opened, prefix):
+    # A bound against an expansion to every word (seconds), not a speed target: these
+    # take 10-25 ms; a quarter of MAX_SECONDS failed once on a stalled shared machine.
     response, seconds = timed_search(opened, prefix + "*")
     assert_an_answer(response)
-    assert response.total > 0 and seconds < MAX_SECONDS / 4, (prefix, seconds)
+    assert response.total > 0 and seconds < MAX_SECONDS, (prefix, seconds)
     record("hostile queries", queries_fuzzed=1, max_query_ms=seconds * 1000)
 
 

@@ -185,7 +185,7 @@ class LiveSite:
         for path in fresh:
             note = notes[index_of[path]]
             if note.searchable:
-                analyses[path] = analyze_note(note, vault.links.resolve_all(note), vault.links)
+                analyses[path] = analyze_note(note, resolved[path], vault.links)
             else:
                 analyses.pop(path, None)
         related = plan.job.related = self._related(analyses, fresh.keys(), notes)
@@ -206,7 +206,7 @@ class LiveSite:
                                plan.tags, plan.urls, self.allow_html,
                                self.site_title or _site_title(vault))
             done.pages += writer.pages
-        done.search_files = self._update_search(vault, plan, sorted(fresh))
+        done.search_files = self._update_search(vault, plan, sorted(fresh), analyses)
         # The saved notes' own dead references (their pages were just rendered).
         dead = [reference for reference in written.dead if reference.source in fresh]
         done.problems = [str(w) for w in read.warnings] + [str(d) for d in dead] + [
@@ -256,8 +256,10 @@ class LiveSite:
                 affected.add(path)
         return {path for path in affected if path in plan.urls}
 
-    def _update_search(self, vault: Vault, plan: SitePlan, changed: list[str]) -> int:
-        """Update the search files for the notes ``changed``; returns how many were written.
+    def _update_search(self, vault: Vault, plan: SitePlan, changed: list[str],
+                       analyses: dict[str, AnalyzedNote]) -> int:
+        """Update the search files for the notes ``changed`` (``analyses``: the searchable
+        ones analysed already); returns how many were written.
 
         An edit that keeps a note's names, tags and searchability is applied in place;
         anything else builds the client index again and writes the files that differ."""
@@ -267,7 +269,8 @@ class LiveSite:
         for path in changed:
             note = notes[path]
             if note.searchable or path in search.docs:
-                updated.append(analyze_note(note, vault.links.resolve_all(note), vault.links))
+                updated.append(analyses.get(path) or analyze_note(note, plan.resolved[path],
+                                                                  vault.links))
         folder = self.out / "search"
         if all(search.update(item, document_url(item.note.path, plan.urls))
                for item in updated):

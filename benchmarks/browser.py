@@ -46,9 +46,11 @@ class Fetched:
     @property
     def kind(self) -> str:
         name = self.url.rsplit("/", 1)[-1]
-        if name.endswith((".js", ".mjs")) and "/fragments/" not in self.url:
-            if not name.startswith(("manifest", "terms-")):
-                return "code"
+        # Our index's data files are scripts too (MXSearchData(...)): known by name.
+        data = name.startswith(("manifest.", "words-", "post-", "vocabulary.", "notes.",
+                                "facets.", "terms-"))
+        if name.endswith((".js", ".mjs")) and "/fragments/" not in self.url and not data:
+            return "code"
         if name.startswith("wasm.") or name.endswith(".wasm"):
             return "code"
         if "fragment" in self.url:

@@ -6,7 +6,7 @@ Copies the bundled garden (``notes/``) twice into a temporary folder, adds to on
 ``--pdfs`` PDFs of ``--pages`` pages of French text each (the garden's own sentences,
 written by ``tests/pdf_files.py``), then for each copy: a full ``index`` (best of
 ``--repeat``, in this process), an update after one PDF changed, and an ``export``
-whose ``search/`` folder is weighed (raw and gzipped), plus its ``manifest.json`` (what
+whose ``search/`` folder is weighed (raw and gzipped), plus its ``manifest.js`` (what
 every first query downloads before the words it needs). Prints one table. Small, a few
 seconds: not part of ``benchmarks/run.py``.
 """
@@ -83,7 +83,7 @@ def measure(notes: Path, work: Path, repeat: int) -> dict[str, float]:
         update = time.perf_counter() - started
     export_site(notes, work / "site", force=True)
     raw, zipped = weigh(work / "site" / "search")
-    manifest = (work / "site" / "search" / "manifest.json").read_bytes()
+    manifest = (work / "site" / "search" / "manifest.js").read_bytes()
     return {"index": best, "update": update, "raw": raw, "gzip": zipped,
             "manifest": len(gzip.compress(manifest, 6))}
 
@@ -113,7 +113,7 @@ def main() -> None:
           f"{after['index']:.2f} s | {added:.2f} s = {added / megabytes:.2f} s per MB |")
     print(f"| index after one PDF changed | | {after['update']:.2f} s | |")
     for name, label in (("raw", "client index, raw"), ("gzip", "client index, gzipped"),
-                        ("manifest", "manifest.json, gzipped (every first query)")):
+                        ("manifest", "manifest.js, gzipped (every first query)")):
         print(f"| {label} | {before[name]:,} B | {after[name]:,} B | "
               f"{after[name] - before[name]:+,} B |")
 

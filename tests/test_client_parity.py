@@ -24,6 +24,7 @@ from obsidian_garden import write_garden
 from museumxtd_search.analysis.pipeline import terms, tokens
 from museumxtd_search.rules import client_rules
 from museumxtd_search.site.client_index import shard_key, term_bucket
+from museumxtd_search.site.search_files import read_data_file
 from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import key
 from museumxtd_search.vault.files import read_search_settings
@@ -328,7 +329,7 @@ def test_the_browser_engine_holds_no_copy_of_a_python_rule():
 
 
 def read_search_file(garden: Garden, name: str) -> dict:
-    return json.loads((garden.search_dir / f"{name}.json").read_text(encoding="utf-8"))
+    return read_data_file(garden.search_dir, name)
 
 
 def test_javascript_looks_up_every_word_and_term_where_the_exporter_wrote_it(

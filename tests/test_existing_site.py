@@ -25,6 +25,7 @@ from museumxtd_search.site.existing_site import (
     load_settings,
 )
 from museumxtd_search.site.search_bundle import BundleRefusedError
+from museumxtd_search.site.search_files import read_data_file
 
 NOTES = {
     "Notes/Réseaux sociaux et musées. Aide à la décision.md":
@@ -77,8 +78,8 @@ def files_of(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 def fragments(bundle: Path) -> list[dict]:
     index = json.loads((bundle / ".museumxtd-search").read_text())["index"]
-    return [json.loads(path.read_text())
-            for path in sorted((bundle / index / "fragments").glob("*.json"))]
+    return [read_data_file(path.parent, path.stem)
+            for path in sorted((bundle / index / "fragments").glob("*.js"))]
 
 
 # --- what is written ---------------------------------------------------------------------
@@ -132,7 +133,7 @@ def test_notes_without_a_page_are_left_out_and_listed(project):
 def test_drafts_are_not_even_link_titles_of_published_notes(project):
     run(project)
     index = json.loads((project / "docs/mxsearch/.museumxtd-search").read_text())["index"]
-    vocabulary = json.loads((project / "docs/mxsearch" / index / "vocabulary.json").read_text())
+    vocabulary = read_data_file(project / "docs/mxsearch" / index, "vocabulary")
     assert "confidentiel" not in vocabulary["words"]
     assert "brouillon" not in vocabulary["words"]
 
@@ -214,7 +215,7 @@ def test_a_failed_run_leaves_the_live_bundle_whole(project, monkeypatch):
     write(project, {"Notes/Syntaxe & typologie.md": "# Syntaxe\n\nChangée.\n"})
 
     def dies(target, digest):
-        (target / "manifest.json").write_text("{}", encoding="utf-8")
+        (target / "manifest.js").write_text("{}", encoding="utf-8")
         raise OSError(28, "No space left on device")
 
     real = existing_site.write_bundle
@@ -242,7 +243,7 @@ def test_a_second_run_waits_for_the_one_writing_the_bundle(project):
 def test_what_a_killed_run_left_is_cleaned_up_not_refused(project):
     run(project)
     (project / "docs/mxsearch/.tmp-99999").mkdir()
-    (project / "docs/mxsearch/.tmp-99999/manifest.json").write_text("{", encoding="utf-8")
+    (project / "docs/mxsearch/.tmp-99999/manifest.js").write_text("{", encoding="utf-8")
     (project / "docs/mxsearch/.tmp-99999-mxsearch.js").write_text("half", encoding="utf-8")
     run(project)
     assert not list((project / "docs/mxsearch").glob(".tmp-*"))

@@ -31,6 +31,8 @@ from museumxtd_site import (
     run_ours,
 )
 
+from museumxtd_search.site.search_files import read_data_file
+
 pytestmark = pytest.mark.browser
 
 SEARCH_PAGE = "Navigation/search/"
@@ -170,11 +172,11 @@ def test_the_export_says_how_many_notes_matched_and_lists_the_drafts(built_site)
 def test_no_unpublished_note_is_in_the_index(built_site):
     bundle = built_site.docs / "mxsearch"
     index = json.loads((bundle / ".museumxtd-search").read_text(encoding="utf-8"))["index"]
-    paths = [json.loads(p.read_text(encoding="utf-8"))["path"]
-             for p in (bundle / index / "fragments").glob("*.json")]
+    paths = [read_data_file(p.parent, p.stem)["path"]
+             for p in (bundle / index / "fragments").glob("*.js")]
     assert len(paths) == 159
     assert not [p for p in paths if p.startswith(UNPUBLISHED)]
-    words = json.loads((bundle / index / "vocabulary.json").read_text(encoding="utf-8"))["words"]
+    words = read_data_file(bundle / index, "vocabulary")["words"]
     assert "staatlabor" not in words  # a word of Brouillon/Staatlabor.md only
 
 

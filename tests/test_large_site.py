@@ -5,7 +5,6 @@ hostile notes hidden among them execute nothing."""
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
 from pathlib import Path
 from urllib.parse import quote
@@ -23,6 +22,7 @@ from test_client_parity import (
 
 from museumxtd_search.index.build import build_index
 from museumxtd_search.site.export import export_site
+from museumxtd_search.site.search_files import read_data_file
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = REPO_ROOT.parent / "shared/corpus/museumxtd"
@@ -67,7 +67,7 @@ def large(tmp_path_factory) -> Path:
 
 
 def test_the_large_client_index_is_sharded(large):
-    manifest = json.loads((large / "site" / "search" / "manifest.json").read_text("utf-8"))
+    manifest = read_data_file(large / "site" / "search", "manifest")
     assert manifest["doc_count"] == SIZE + 2
     assert manifest["shard_depth"] == 2 and manifest["buckets"] >= 2048
 

@@ -55,7 +55,7 @@ def test_saving_a_note_rewrites_its_page_and_the_pages_embedding_it(garden, tmp_
     assert "relie les oeuvres et les visiteurs" in embedding
     assert done.pages == 2
     fragments = "".join(p.read_text("utf-8") for p in (tmp_path / "site/search/fragments")
-                        .glob("*.json"))
+                        .glob("*.js"))
     assert "les visiteurs" in fragments
     assert site.refresh() is None  # nothing changed since
 

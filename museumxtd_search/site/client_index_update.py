@@ -15,8 +15,6 @@ index again.
 
 from __future__ import annotations
 
-import bisect
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,10 +27,11 @@ from museumxtd_search.site.client_index import (
     Postings,
     _add_postings,
     note_fragment,
+    replace_posting,
     shard_key,
     term_bucket,
 )
-from museumxtd_search.site.search_files import write_data_file
+from museumxtd_search.site.search_files import DATA_SUFFIX, write_data_file
 from museumxtd_search.text.folding import fold
 
 
@@ -109,22 +108,16 @@ class ClientIndexUpdate:
         return item.exact if name == field_rules.EXACT_FIELD else item.fields[name]
 
     def _postings(self, doc: int, terms: list[str], name: str) -> Postings:
-        table: Postings = defaultdict(list)
+        table = Postings()
         _add_postings(table, doc, terms, self.positional[name])
         return table
 
-    @staticmethod
-    def _replace(bucket: dict, name: str, term: str, doc: int,
-                 postings: list[list[int]] | None) -> None:
-        """Put ``doc``'s postings of ``term`` (none: remove them) in document order.
-
-        The entries are in document order already, so ``doc``'s place is found by
-        bisection: a common word holds thousands of entries, and an edit touches
-        a hundred words."""
+    def _replace(self, bucket: dict, name: str, term: str, doc: int,
+                 posting: list[int] | None) -> None:
+        """Put ``doc``'s posting of ``term`` (none: remove it) in its place in the
+        term's list, whose gaps ``replace_posting`` keeps right."""
         entries = bucket.get(name, {}).get(term, [])
-        start = bisect.bisect_left(entries, doc, key=_document)
-        end = bisect.bisect_right(entries, doc, lo=start, key=_document)
-        entries[start:end] = postings or []
+        replace_posting(entries, doc, posting, self.positional[name])
         if entries:
             bucket.setdefault(name, {})[term] = entries
         elif name in bucket:
@@ -178,11 +171,6 @@ class ClientIndexUpdate:
         return {folded: spelling for folded, (_, _, spelling) in best.items()}
 
 
-def _document(entry: list[int]) -> int:
-    """The document number a posting entry belongs to."""
-    return entry[0]
-
-
 def write_changed(update: ClientIndexUpdate, folder: Path) -> int:
     """Write the files of ``update.index`` that ``update.changed`` names into ``folder``
     (the site's ``search/``), delete the shards that vanished; returns the count."""
@@ -196,8 +184,7 @@ def write_changed(update: ClientIndexUpdate, folder: Path) -> int:
         if name in index.shards:
             files.append((f"words-{name}", index.shards[name]))
         else:
-            for suffix in (".json", ".js"):
-                (folder / f"words-{name}{suffix}").unlink(missing_ok=True)
+            (folder / f"words-{name}{DATA_SUFFIX}").unlink(missing_ok=True)
     files += [(f"post-{number}", index.buckets[number]) for number in sorted(changed.buckets)]
     files += [(f"fragments/{number}", index.fragments[number])
               for number in sorted(changed.fragments)]

@@ -38,7 +38,7 @@ from museumxtd_search.site.search_bundle import (
     check_bundle,
     write_bundle,
 )
-from museumxtd_search.site.search_files import write_client_index, write_data_file
+from museumxtd_search.site.search_files import write_client_index, write_json_file
 from museumxtd_search.site.templates import template_folders
 from museumxtd_search.vault.files import (
     CONFIG_FILE,
@@ -229,7 +229,7 @@ def add_search(settings: SiteSettings,
         snippet=snippet(settings.base_url, relative_bundle),
         write_index=lambda target, digest: (
             write_client_index(index, target, digest=digest),
-            write_data_file(target, RELATED_FILE, related, digest)))
+            write_json_file(target, RELATED_FILE, related, digest)))
     written = write_bundle(folder, files, on_wait)
     summary.index, summary.changed = written.index, written.changed
     summary.snippet = files.snippet

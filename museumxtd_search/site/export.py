@@ -312,7 +312,7 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
             write_client_index(build_client_index(analyzed, [document_url(n.path, urls)
                                                              for n in searchable],
                                                   read_search_settings(vault.root)[0].facets),
-                               writer.path("search/manifest.json").parent)
+                               writer.path("search/manifest.js").parent)
         summary.searchable = len(searchable)
         _write_other_pages(vault, writer, env, common, item, tags, urls, allow_html, site_title)
         for folder in reversed(folders):

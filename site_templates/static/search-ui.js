@@ -121,7 +121,9 @@
     if (done) { delete pending[name]; done(data); }
   };
 
-  /* Each JSON file has a .js twin for file:// pages, where browsers refuse fetch. */
+  /* One file per shard, name.js = MXSearchData("name",<JSON>);. A page opened from
+     disk loads it as a script (browsers refuse fetch on file://); over HTTP it is
+     fetched and the JSON between the first comma and the last ")" parsed. */
   function viaScript(name) {
     return new Promise(function (resolve, reject) {
       pending[name] = resolve;
@@ -134,9 +136,11 @@
 
   function load(name) {
     if (location.protocol === "file:") { return viaScript(name); }
-    return fetch(settings.indexUrl + name + ".json").then(function (response) {
+    return fetch(settings.indexUrl + name + ".js").then(function (response) {
       if (!response.ok) { throw new Error(name + ": HTTP " + response.status); }
-      return response.json();
+      return response.text();
+    }).then(function (content) {
+      return JSON.parse(content.slice(content.indexOf(",") + 1, content.lastIndexOf(")")));
     }).catch(function () { return viaScript(name); });
   }
 

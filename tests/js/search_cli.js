@@ -34,8 +34,11 @@ if (!folder || !["--search", "--tokens", "--places"].includes(mode)) {
 
 const MXSearch = require(path.resolve(folder, "..", "static", "search-core.js"));
 
+// A data file is MXSearchData("name",<JSON>); the JSON sits between the first comma
+// and the last parenthesis (as search-ui.js reads it over HTTP).
 function readJson(name) {
-  return JSON.parse(fs.readFileSync(path.join(folder, name + ".json"), "utf8"));
+  const content = fs.readFileSync(path.join(folder, name + ".js"), "utf8");
+  return JSON.parse(content.slice(content.indexOf(",") + 1, content.lastIndexOf(")")));
 }
 
 function inputLines() {

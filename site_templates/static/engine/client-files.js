@@ -57,6 +57,25 @@ function termBucket(term, buckets) {
   return (hash >>> 0) % buckets;
 }
 
+/**
+ * decode_postings(flat, positional): a posting list as written (client_index.py
+ * Postings: per note its gap from the previous note, tf, field length, then in a
+ * positional field its tf positions) as [[doc, tf, length, positions...], ...].
+ */
+function decodePostings(flat, positional) {
+  const list = [];
+  let doc = 0;
+  for (let at = 0; at < flat.length;) {
+    const width = positional ? 3 + flat[at + 1] : 3;
+    doc += flat[at];
+    const posting = flat.slice(at, at + width);
+    posting[0] = doc;
+    list.push(posting);
+    at += width;
+  }
+  return list;
+}
+
 const EMPTY_WORDS = { words: {}, spellings: {}, keys: {}, tags: {} };
 const EMPTY_BUCKET = {};
 
@@ -85,6 +104,7 @@ class IndexView {
     this.loaded = new Map();
     this.pending = new Map();
     this.postingIndexes = new WeakMap();
+    this.decodedPostings = new WeakMap();
   }
 
   /** "words-<k>": the words shard of a folded word, title key or tag key. */
@@ -201,10 +221,18 @@ class IndexView {
 
   /**
    * [[doc, tf, length, positions...], ...] of `term` in `field` ("exact" for an
-   * exact word), or undefined. Load postingsFile(term) first.
+   * exact word), or undefined. Load postingsFile(term) first. The file holds each
+   * list flat and gap-coded (decodePostings); it is decoded once, on first use.
    */
   postings(field, term) {
-    return own(own(this.loaded.get(this.postingsFile(term)) || EMPTY_BUCKET, field), term);
+    const flat = own(own(this.loaded.get(this.postingsFile(term)) || EMPTY_BUCKET, field), term);
+    if (flat === undefined) return undefined;
+    let list = this.decodedPostings.get(flat);
+    if (!list) {
+      list = decodePostings(flat, rules().positional.includes(field));
+      this.decodedPostings.set(flat, list);
+    }
+    return list;
   }
 
   /** doc -> posting, built once per posting list (for phrases). */

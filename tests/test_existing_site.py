@@ -25,7 +25,7 @@ from museumxtd_search.site.existing_site import (
     load_settings,
 )
 from museumxtd_search.site.search_bundle import BundleRefusedError
-from museumxtd_search.site.search_files import read_data_file
+from museumxtd_search.site.search_files import read_data_file, read_fragments
 
 NOTES = {
     "Notes/Réseaux sociaux et musées. Aide à la décision.md":
@@ -78,8 +78,7 @@ def files_of(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 def fragments(bundle: Path) -> list[dict]:
     index = json.loads((bundle / ".museumxtd-search").read_text())["index"]
-    return [read_data_file(path.parent, path.stem)
-            for path in sorted((bundle / index / "fragments").glob("*.js"))]
+    return read_fragments(bundle / index)
 
 
 # --- what is written ---------------------------------------------------------------------

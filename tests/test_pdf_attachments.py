@@ -17,7 +17,7 @@ from pdf_files import BROKEN_PDF, encrypted_pdf_bytes, pdf_bytes
 
 from museumxtd_search.api import Garden
 from museumxtd_search.cli import cli
-from museumxtd_search.site.search_files import read_data_file
+from museumxtd_search.site.search_files import read_fragments
 from museumxtd_search.vault import pdf_text
 
 REPORT = "Docs/Rapport annuel 2023.pdf"
@@ -129,8 +129,7 @@ def test_the_exported_site_copies_the_pdf_and_its_search_finds_it(garden, tmp_pa
     summary = garden.export(out)
     copied = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
     assert copied == ["assets/docs/brochure.pdf", "assets/docs/rapport-annuel-2023.pdf"]
-    fragments = [read_data_file(path.parent, path.stem)
-                 for path in (out / "search/fragments").glob("*.js")]
+    fragments = read_fragments(out / "search")
     urls = {fragment["path"]: fragment["url"] for fragment in fragments}
     assert urls[REPORT] == "assets/docs/rapport-annuel-2023.pdf"
     assert [s[:2] for s in next(f for f in fragments if f["path"] == REPORT)["sections"]] == \

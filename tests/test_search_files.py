@@ -12,6 +12,7 @@ from museumxtd_search.site.search_files import (
     encode_json,
     parse_data_file,
     read_data_file,
+    read_fragments,
     write_data_file,
 )
 
@@ -99,3 +100,17 @@ def test_replacing_one_notes_posting_keeps_every_other_note_where_it_was(
     flat = flat_list(postings)
     replace_posting(flat, doc, flat_list([posting]) if posting else None, positional)
     assert flat == flat_list(expected) if expected else flat == []
+
+
+def test_fragments_are_written_two_notes_per_file_in_note_order(tmp_path):
+    from museumxtd_search.site.export import export_site
+    export_site(REPO_ROOT / "notes", tmp_path / "site")
+    search = tmp_path / "site" / "search"
+    manifest = read_data_file(search, "manifest")
+    files = list((search / "fragments").glob("*.js"))
+    assert manifest["fragments_per_file"] == 2
+    assert len(files) == (manifest["doc_count"] + 1) // 2
+    fragments = read_fragments(search)
+    assert len(fragments) == manifest["doc_count"]
+    assert [f["path"] for f in fragments] == sorted(f["path"] for f in fragments)
+    assert read_data_file(search, "fragments/1") == fragments[2:4]

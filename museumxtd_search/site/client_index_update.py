@@ -23,6 +23,7 @@ from museumxtd_search import rules as field_rules
 from museumxtd_search.analysis.documents import AnalyzedNote
 from museumxtd_search.analysis.vocabulary import Vocabulary
 from museumxtd_search.site.client_index import (
+    NOTES_PER_FRAGMENT_FILE,
     ClientIndex,
     Postings,
     _add_postings,
@@ -186,8 +187,9 @@ def write_changed(update: ClientIndexUpdate, folder: Path) -> int:
         else:
             (folder / f"words-{name}{DATA_SUFFIX}").unlink(missing_ok=True)
     files += [(f"post-{number}", index.buckets[number]) for number in sorted(changed.buckets)]
-    files += [(f"fragments/{number}", index.fragments[number])
-              for number in sorted(changed.fragments)]
+    per = NOTES_PER_FRAGMENT_FILE
+    files += [(f"fragments/{number}", index.fragments[number * per:number * per + per])
+              for number in sorted({doc // per for doc in changed.fragments})]
     for name, data in files:
         write_data_file(folder, name, data)
     return len(files)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import orjson
 
-from museumxtd_search.site.client_index import ClientIndex
+from museumxtd_search.site.client_index import ClientIndex, fragment_files
 from museumxtd_search.site.writer import write_bytes
 
 _standard_dump = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
@@ -67,6 +67,14 @@ def read_data_file(folder: Path, name: str) -> object:
     return parse_data_file((Path(folder) / (name + DATA_SUFFIX)).read_bytes())
 
 
+def read_fragments(folder: Path) -> list[dict]:
+    """Every note's fragment in ``folder`` (a client index), in note order."""
+    files = sorted((Path(folder) / "fragments").glob("*" + DATA_SUFFIX),
+                   key=lambda path: int(path.stem))
+    return [fragment for path in files
+            for fragment in read_data_file(folder, f"fragments/{path.stem}")]
+
+
 def write_data_file(folder: Path, name: str, data: object, digest=None) -> int:
     """Write data file ``name`` (``name.js``) into ``folder``, which must exist; return
     its size in bytes. ``digest`` (a ``hashlib`` object), if given, is updated with the
@@ -104,9 +112,10 @@ def write_client_index(index: ClientIndex, folder: Path,
               for name, shard in sorted(index.shards.items())]
     files += [(f"post-{number}", bucket, old.buckets[number] if number < len(old.buckets)
                else None) for number, bucket in enumerate(index.buckets)]
-    files += [(f"fragments/{number}", fragment, old.fragments[number]
-               if number < len(old.fragments) else None)
-              for number, fragment in enumerate(index.fragments)]
+    packs, old_packs = fragment_files(index.fragments), fragment_files(old.fragments)
+    files += [(f"fragments/{number}", pack, old_packs[number]
+               if number < len(old_packs) else None)
+              for number, pack in enumerate(packs)]
     written = 0
     for name, data, before in files:
         if previous is None or data != before:

@@ -97,6 +97,7 @@ class IndexView {
     this.boosts = manifest.boosts || {};
     this.depth = manifest.shard_depth || 1;
     this.bucketCount = manifest.buckets;
+    this.fragmentsPerFile = manifest.fragments_per_file;
     this.wordsFiles = manifest.shards.map((name) => "words-" + name);
     this.available = new Set(this.wordsFiles);
     this.wordsFileOf = new Map();
@@ -105,6 +106,16 @@ class IndexView {
     this.pending = new Map();
     this.postingIndexes = new WeakMap();
     this.decodedPostings = new WeakMap();
+  }
+
+  /** "fragments/<k>": the file holding note `doc`'s fragment (fragmentIn picks it). */
+  fragmentFile(doc) {
+    return "fragments/" + Math.floor(doc / this.fragmentsPerFile);
+  }
+
+  /** Note `doc`'s fragment in its loaded fragment file `data`. */
+  fragmentIn(data, doc) {
+    return data[doc % this.fragmentsPerFile];
   }
 
   /** "words-<k>": the words shard of a folded word, title key or tag key. */

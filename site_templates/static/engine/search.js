@@ -8,7 +8,7 @@ function unique(items) {
 
 /**
  * createEngine(load): `load(name)` returns (a Promise of) the parsed data file
- * "manifest", "words-<k>", "post-<n>" or "fragments/<doc>"; each file is fetched once.
+ * "manifest", "words-<k>", "post-<n>" or "fragments/<k>"; each file is fetched once.
  *
  *   engine.search(text, {limit: 10, tags: []}) -> Promise of {query, total,
  *     suggestion, warnings, results: [{doc, path, url, title, tags, score,
@@ -266,7 +266,7 @@ function createEngine(load) {
 
   /** GardenSearcher._hit(): one result with its snippet, from the note's fragment. */
   async function hit(index, doc, score, queryTerms, alike) {
-    const fragment = await file("fragments/" + doc);
+    const fragment = index.fragmentIn(await file(index.fragmentFile(doc)), doc);
     const snippets = makeSnippets(fragment.text, fragment.sections, queryTerms,
       fragment.language === "en" ? "en" : "fr", undefined, alike);
     const snippet = snippets[0];
@@ -359,9 +359,9 @@ function createEngine(load) {
         : new Set([...candidates].filter((doc) => found.has(doc)));
     }
     const ordered = Array.from(candidates || []).sort((a, b) => a - b);
-    const fragments = await Promise.all(ordered.map((doc) => file("fragments/" + doc)));
+    const fragments = await Promise.all(ordered.map((doc) => file(index.fragmentFile(doc))));
     return ordered.filter((doc, number) => {
-      const fragment = fragments[number];
+      const fragment = index.fragmentIn(fragments[number], doc);
       const language = fragment.language === "en" ? "en" : "fr";
       return sectionHoldsAll(fragment.text, fragment.sections,
         words.map((word) => terms(word, language)), language);

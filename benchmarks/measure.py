@@ -47,8 +47,10 @@ def _uses_gnu_time() -> bool:
 
 
 def run_measured(argv: Sequence[str], cwd: Path | None = None,
-                 env: Mapping[str, str] | None = None) -> ProcessRun:
-    """Run ``argv`` to completion; raise ``ProcessFailedError`` (with stderr) on failure."""
+                 env: Mapping[str, str] | None = None,
+                 success: tuple[int, ...] = (0,)) -> ProcessRun:
+    """Run ``argv`` to completion; raise ``ProcessFailedError`` (with stderr) when it
+    exits with a status not in ``success`` (``rg`` exits with 1 when nothing matches)."""
     with tempfile.TemporaryDirectory(prefix="mxs-measure-") as scratch:
         out_path, err_path = Path(scratch, "stdout"), Path(scratch, "stderr")
         time_path = Path(scratch, "time")
@@ -63,7 +65,7 @@ def run_measured(argv: Sequence[str], cwd: Path | None = None,
             seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         stdout = out_path.read_text(encoding="utf-8", errors="replace")
-        if process.returncode != 0:
+        if process.returncode not in success:
             tail = err_path.read_text(encoding="utf-8", errors="replace")[-2000:]
             raise ProcessFailedError(
                 f"{' '.join(argv)} exited with {process.returncode}:\n{tail}")

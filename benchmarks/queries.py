@@ -16,3 +16,12 @@ QUERIES = [
 ]
 BROWSER_QUERIES = QUERIES[:20]
 FIRST_QUERY = "réseaux sociaux"
+
+# Queries timed as a whole `query` process beside `rg -li` over the same notes (issue
+# #16: an index must beat a scan): a common word, a rare one, a phrase and a typo.
+SCAN_QUERIES = [
+    ("common word", "numérique"),
+    ("rare word", "crowdsourcing"),
+    ("phrase", "stratégie numérique"),
+    ("typo", "strategie numerque"),
+]

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from measure import median, percentile
+from queries import SCAN_QUERIES
 
 KB = 1000  # report units: 1 KB = 1,000 bytes, 1 MB = 1,000,000 bytes
 
@@ -66,11 +67,63 @@ def bytes_ratio(f) -> float | None:
     return f.ours_browser.sent / f.pagefind_browser.sent
 
 
+def scan_ratios(f) -> dict[str, float]:
+    """Per kind of ``SCAN_QUERIES``: our ``query`` process / ``rg -li`` (medians)."""
+    ratios = {}
+    for kind, runs in f.scan_ours.items():
+        theirs = _median_seconds(f.scan_ripgrep.get(kind, []))
+        if runs and theirs:
+            ratios[kind] = _median_seconds(runs) / theirs
+    return ratios
+
+
+def worst_scan_ratio(f) -> float | None:
+    ratios = scan_ratios(f)
+    return max(ratios.values()) if ratios else None
+
+
+def _scan_row(f) -> str:
+    if not f.scan_ours:
+        return "–"
+    return " · ".join(f"{kind} {_seconds(_median_seconds(runs))} / "
+                      f"{_seconds(_median_seconds(f.scan_ripgrep.get(kind, [])))}"
+                      for kind, runs in f.scan_ours.items())
+
+
+def client_files_ratio(f) -> float | None:
+    if f.client_index is None or f.pagefind_files is None or not f.pagefind_files.files:
+        return None
+    return f.client_index.files / f.pagefind_files.files
+
+
+def client_bytes_ratio(f) -> float | None:
+    if f.client_index is None or f.pagefind_files is None or not f.pagefind_files.raw:
+        return None
+    return f.client_index.raw / f.pagefind_files.raw
+
+
+def index_share_of_markdown(f) -> float | None:
+    return f.whoosh_index.raw / f.note_bytes if f.whoosh_index and f.note_bytes else None
+
+
+def update_share(f) -> float | None:
+    update, build = _median_seconds(f.index_update), index_plus_export(f)
+    return update / build if update is not None and build else None
+
+
 def browser_p50(f) -> float | None:
     return f.ours_browser.warm_p50 if f.ours_browser else None
 
 
 # --- formatting ----------------------------------------------------------------------
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f} %"
+
+
+def _count(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
 
 def _seconds(value: float | None) -> str:
     if value is None:
@@ -144,6 +197,12 @@ ROWS: list[tuple[str, Callable]] = [
     ("Pagefind index · CPU · peak RSS", lambda f: _run(f.pagefind_index)),
     ("Pagefind files (`pagefind/`)", lambda f: _size(f.pagefind_files)),
     ("**build: (index + export) / Pagefind**", lambda f: _ratio(build_ratio(f))),
+    ("**client index / Pagefind's: files · bytes on disk**",
+     lambda f: f"{_ratio(client_files_ratio(f))} · {_ratio(client_bytes_ratio(f))}"),
+    ("**Whoosh index and snapshot / Markdown**", lambda f: _ratio(index_share_of_markdown(f))),
+    ("`query` process / `rg -li`, seconds: " + ", ".join(
+        kind for kind, _ in SCAN_QUERIES), _scan_row),
+    ("**worst `query` process / `rg -li`**", lambda f: _ratio(worst_scan_ratio(f))),
     ("first query in browser, ours", lambda f: _fetch(f.ours_browser)),
     ("first query in browser, Pagefind", lambda f: _fetch(f.pagefind_browser)),
     ("**first-query bytes gz: ours / Pagefind**", lambda f: _ratio(bytes_ratio(f))),
@@ -217,6 +276,31 @@ TARGETS = [
            lambda f: ms / 1000 if (ms := live_ms(f)) else None, lambda f: 1.0, _seconds),
     Target("10k: `serve --watch`, save → reloaded page ≤ 2 s", "10000",
            lambda f: ms / 1000 if (ms := live_ms(f)) else None, lambda f: 2.0, _seconds),
+    # Issue #16's targets (scale): ratios against a tool run in the same benchmark.
+    *(Target(f"{label}: `query` process ≤ ½ `rg -li` (worst of {len(SCAN_QUERIES)} queries)",
+             size, worst_scan_ratio, lambda f: 0.5, _ratio)
+      for label, size in (("10k", "10000"), ("50k", "50000"))),
+    Target("10k: index + export ≤ 1.5 × Pagefind's index time", "10000", index_plus_export,
+           lambda f: 1.5 * t if (t := _pagefind_time(f)) else None, _seconds),
+    Target("10k: one-note update ≤ 2 % of index + export", "10000", update_share,
+           lambda f: 0.02, _percent),
+    *(Target(f"{label}: client index files ≤ Pagefind's", size,
+             lambda f: float(f.client_index.files) if f.client_index else None,
+             lambda f: float(f.pagefind_files.files) if f.pagefind_files else None,
+             _count)
+      for label, size in (("1k", "1000"), ("10k", "10000"))),
+    *(Target(f"{label}: client index bytes on disk ≤ Pagefind's", size,
+             lambda f: float(f.client_index.raw) if f.client_index else None,
+             lambda f: float(f.pagefind_files.raw) if f.pagefind_files else None,
+             _bytes)
+      for label, size in (("1k", "1000"), ("10k", "10000"))),
+    Target("10k: first-query bytes (gz) ≤ 50 % of Pagefind's", "10000",
+           lambda f: first_query_sent(f.ours_browser),
+           lambda f: 0.5 * s if (s := _pagefind_sent(f)) else None, _bytes),
+    Target("10k: Whoosh index and snapshot ≤ 3 × the Markdown", "10000",
+           index_share_of_markdown, lambda f: 3.0, _ratio),
+    Target("50k: in-process query p95 ≤ 20 ms (searcher kept open)", "50000",
+           lambda f: in_process(f, 0.95), lambda f: 20.0, _ms),
 ]
 
 

@@ -60,7 +60,7 @@ import existing_site  # noqa: E402
 import report  # noqa: E402
 import synthetic_garden  # noqa: E402
 from measure import FolderSize, ProcessRun, folder_size, run_measured  # noqa: E402
-from queries import BROWSER_QUERIES, FIRST_QUERY, QUERIES  # noqa: E402
+from queries import BROWSER_QUERIES, FIRST_QUERY, QUERIES, SCAN_QUERIES  # noqa: E402
 
 HEAVY_STEP_THRESHOLD = 2000  # notes above which index/export/Pagefind run once by default
 
@@ -79,6 +79,9 @@ class GardenFigures:
     export_cold: list[ProcessRun] = field(default_factory=list)  # reading every note
     query_process: list[ProcessRun] = field(default_factory=list)
     bare_python: list[ProcessRun] = field(default_factory=list)
+    # SCAN_QUERIES: kind -> our `query` process runs, and `rg -li` runs over the notes.
+    scan_ours: dict[str, list[ProcessRun]] = field(default_factory=dict)
+    scan_ripgrep: dict[str, list[ProcessRun]] = field(default_factory=dict)
     in_process_ms: list[float] = field(default_factory=list)
     in_process_by_query: dict[str, float] = field(default_factory=dict)  # query -> median ms
     in_process_cold_ms: list[float] = field(default_factory=list)  # a fresh searcher each
@@ -217,6 +220,28 @@ def measure_query_process(garden: Garden, work: Path, figures: GardenFigures,
         figures.bare_python.append(bare_python())
 
 
+def measure_against_ripgrep(garden: Garden, work: Path, figures: GardenFigures,
+                            repeat: int) -> None:
+    """Each of ``SCAN_QUERIES`` as a whole ``query`` process and as ``rg -li`` (fixed
+    string, any case, the files' names printed) over the same notes, interleaved."""
+    ripgrep = shutil.which("rg")
+    if ripgrep is None:
+        figures.skipped["ripgrep"] = "ripgrep not installed (apt-get install ripgrep)"
+        return
+    for kind, text in SCAN_QUERIES:
+        ours_runs = figures.scan_ours.setdefault(kind, [])
+        scan_runs = figures.scan_ripgrep.setdefault(kind, [])
+        query = ["query", "--notes", str(garden.notes_dir), "--index", str(work / "index"),
+                 text]
+        scan = [ripgrep, "-li", "--fixed-strings", "--glob", "*.md", text,
+                str(garden.notes_dir)]
+        ours(*query)
+        run_measured(scan, success=(0, 1))
+        for _ in range(repeat):
+            ours_runs.append(ours(*query))
+            scan_runs.append(run_measured(scan, success=(0, 1)))
+
+
 def measure_in_process(work: Path, figures: GardenFigures, repeat: int) -> None:
     """Per-query latency in one process (``query_latency.py``, a child): with one
     ``GardenSearcher`` kept open (warm: it keeps decoded postings between queries), and
@@ -305,6 +330,7 @@ def measure_garden(garden: Garden, work: Path, repeat: int, build_repeat: int | 
     site_dir = measure_builds(garden, work, figures, heavy)
     log(f"{garden.name}: query process ×{repeat}, in-process {len(QUERIES)} queries ×{repeat}")
     measure_query_process(garden, work, figures, repeat)
+    measure_against_ripgrep(garden, work, figures, repeat)
     measure_in_process(work, figures, repeat)
     log(f"{garden.name}: serve --watch, save -> reloaded page ×{heavy}")
     measure_live_preview(garden, work, figures, heavy)

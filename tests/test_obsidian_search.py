@@ -116,6 +116,28 @@ def test_a_malformed_search_table_is_one_warning(tmp_path):
         "'search.title_keys' must be a list of property names"]
 
 
+def test_changing_title_keys_rebuilds_the_index_and_check_says_it_is_stale(tmp_path):
+    from museumxtd_search.index.freshness import index_freshness
+
+    notes, index = tmp_path / "notes", tmp_path / "index"
+    notes.mkdir()
+    (notes / "a.md").write_text("---\nintitulé: Vrai titre\ntitle: Autre\n---\nTexte\n",
+                                encoding="utf-8")
+    build_index(notes, index, full=True)
+    assert index_freshness(notes, index).fresh
+    (notes / "museumxtd.toml").write_text('[search]\ntitle_keys = ["intitulé"]\n',
+                                          encoding="utf-8")
+    stale = index_freshness(notes, index)
+    assert not stale.fresh
+    assert any("title_keys" in reason for reason in stale.reasons)
+    summary = build_index(notes, index)  # no --full: the settings changed, so it is one
+    assert summary.full
+    assert index_freshness(notes, index).fresh
+    assert build_index(notes, index).full is False  # and the next one is incremental
+    with GardenSearcher(index) as opened:
+        assert opened.search("vrai").results[0].title == "Vrai titre"
+
+
 # --- operators -----------------------------------------------------------------------
 
 

@@ -46,6 +46,17 @@ def test_a_note_made_only_of_properties_is_found_by_its_french_title_key(searche
     assert response.results[0].title == "Le musée imaginaire"
 
 
+def test_a_note_made_only_of_properties_shows_them_as_its_excerpt(searcher):
+    hit = searcher.search("malraux").results[0]
+    assert hit.path == BOOK
+    assert "des œuvres · auteur: André Malraux, Jean Dupont · année: 1947" in hit.snippet
+    assert "titre:" not in hit.snippet  # the title is shown above the excerpt
+    # the highlights point into the excerpt shown: the name, and the URL's word
+    assert [hit.snippet[start:end] for start, end in hit.highlights] == ["Malraux", "malraux"]
+    listed = searcher.search("[auteur]").results[0]  # no words: the excerpt's start
+    assert listed.snippet.startswith("résumé: Une réflexion")
+
+
 @pytest.mark.parametrize("query", ["malraux", "dupont", "1947", "livre", "example.org",
                                    "reproduction", "2023-05-02"])
 def test_every_property_value_is_searchable_whatever_its_yaml_type(searcher, query):
@@ -326,9 +337,10 @@ def test_a_result_shows_its_three_best_sections_best_first(searcher):
             for start, end in part["highlights"])
 
 
-def test_a_note_matching_outside_its_text_has_one_section_the_start_of_its_text(searcher):
+def test_a_note_without_text_has_one_section_its_properties(searcher):
     hit = searcher.search("malraux").results[0]
-    assert hit.path == BOOK and len(hit.sections) == 1 and hit.sections[0]["highlights"] == []
+    assert hit.path == BOOK and len(hit.sections) == 1
+    assert hit.sections[0]["snippet"] == hit.snippet and hit.sections[0]["highlights"]
 
 
 # --- across languages, from the garden's own pairs --------------------------------------

@@ -27,7 +27,7 @@ from urllib.parse import quote
 from museumxtd_search.analysis.facets import facet_keys, note_facets
 from museumxtd_search.analysis.pipeline import terms, tokens
 from museumxtd_search.analysis.query import Clause, Filter, ParsedQuery, filter_words, parse_query
-from museumxtd_search.analysis.snippets import make_snippets, section_holds_all
+from museumxtd_search.analysis.snippets import make_snippets, section_holds_all, shown_text
 from museumxtd_search.analysis.typos import allowed_edits, best_correction, prefix_expansions
 from museumxtd_search.engine.bm25f import IndexStatistics
 from museumxtd_search.engine.queries import NOTHING, AnyOf, Phrase, Query, Term
@@ -503,7 +503,9 @@ class Searcher:
              alike: dict[str, str] | None = None) -> Hit:
         stored = self.files.stored_fields(docnum)
         meta = json.loads(stored["meta"])
-        snippets = make_snippets(meta["text"], meta["sections"], query_terms,
+        # A note made only of front matter shows its properties (vault.properties).
+        snippets = make_snippets(shown_text(meta["text"], meta.get("properties", ())),
+                                 meta["sections"], query_terms,
                                  "en" if meta["language"] == "en" else "fr", alike=alike)
         snippet = snippets[0]
         return Hit(stored["path"], meta["title"], score, meta["tags"], snippet.text,

@@ -189,6 +189,9 @@ def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, .
       [auteur:Malraux]       notes whose property has these words
       section:(musée 3D)     the words, in notes where one section holds them all
       -path:x, -[type:livre], -tag:x   leave out what the filter keeps
+      (musée numérique) OR 3D   a group: notes with both words, or with 3D
+      -(brouillon OR archive)   leave out the notes a group matches
+      tag:a OR path:Projets     OR joins filters too (and a filter and a word)
     """
     text = " ".join(words).strip()
     if not text and not links_to and not tags:

@@ -57,6 +57,9 @@ BM25_B = 0.75
 # --- queries ------------------------------------------------------------------------
 # A query's cost grows with its words; nobody types more than this many.
 MAX_QUERY_WORDS = 32
+# Parentheses nest at most this deep (deeper ones are read as spaces): a bound on the
+# parser's recursion and on the sets a query works out, whatever is typed.
+MAX_GROUP_DEPTH = 8
 # ``title:``, ``tag:``, ``path:``, ``file:`` and ``section:`` clauses (case-insensitive).
 FIELD_QUERY = r"^(title|titre|tag|tags|path|file|section)\s*:(.*)$"
 # The filter field: one term per fact a query operator can ask for, each
@@ -99,6 +102,7 @@ def client_rules() -> dict[str, object]:
         "exact_weight": EXACT_WEIGHT,
         "bm25": {"k1": BM25_K1, "b": BM25_B},
         "max_query_words": MAX_QUERY_WORDS,
+        "max_group_depth": MAX_GROUP_DEPTH,
         "field_query": FIELD_QUERY,
         "filter_field": FILTER_FIELD,
         "correction_min_letters": CORRECTION_MIN_LETTERS,

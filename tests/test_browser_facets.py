@@ -130,3 +130,23 @@ def test_a_result_links_to_its_other_sections(page, site_url):
     assert [text for text, _ in links] == ["§ Numérisation des collections", "§ Méthodes"]
     assert all(href.endswith(("#numerisation-des-collections", "#methodes"))
                for _, href in links)
+
+
+@pytest.mark.parametrize("query", ["tag:lecture OR réseaux", "(tag:lecture OR path:projets) musée",
+                                   "(budget numérisation) OR réseaux"])
+def test_groups_and_or_between_filters_are_the_cli_json(page, site_url, garden, query):
+    page.goto(site_url + "search/index.html")
+    type_query(page, query)
+    assert shown(page) == expected(cli_answer(garden, query))
+    assert shown(page)["paths"]
+    assert page.errors == []
+
+
+def test_a_note_made_only_of_properties_shows_them_highlighted(page, site_url):
+    page.goto(site_url + "search/index.html")
+    type_query(page, "malraux")
+    excerpt = page.text_content("#search-results li:first-child")
+    assert "auteur: André Malraux, Jean Dupont" in excerpt
+    marked = page.eval_on_selector_all("#search-results li:first-child mark",
+                                       "marks => marks.map(m => m.textContent)")
+    assert "Malraux" in marked

@@ -56,6 +56,9 @@ LONG_QUERIES = [
     "-" * 10_000, "~" * 10_000, "?" * 10_000, "a" * 9_999 + "*", "foo:" + "b" * 9_996,
     "title:" + "a" * 9_993 + "*", "tag:" + "x" * 9_996, "NOT " * 2_500, "OR " * 2_500,
     "AND " * 2_500, "a" * 5_000 + " " + "b" * 4_999, "\u0301" * 10_000, "İ" * 10_000,
+    # groups: deep, many, negated, joined (bounded by MAX_GROUP_DEPTH and the word limit)
+    "-(" * 5_000, "()" * 5_000, "(musée OR " * 1_000, "(a) OR " * 1_400, "((x))" * 2_000,
+    "tag:x OR " * 1_100,
 ]
 
 

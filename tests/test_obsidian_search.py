@@ -18,6 +18,7 @@ ARTICLE = "Lectures/Numérisation.md"
 EXPO = "Projets/Exposition virtuelle.md"
 NETWORKS = "Notes/Musées et réseaux.md"
 STRATEGY = "Notes/Digital strategy.md"
+MUSEUM_NOTES = {BOOK, EXPO, NETWORKS}
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +45,17 @@ def test_a_note_made_only_of_properties_is_found_by_its_french_title_key(searche
     response = searcher.search("musée imaginaire")
     assert response.results[0].path == BOOK
     assert response.results[0].title == "Le musée imaginaire"
+
+
+def test_a_note_made_only_of_properties_shows_them_as_its_excerpt(searcher):
+    hit = searcher.search("malraux").results[0]
+    assert hit.path == BOOK
+    assert "des œuvres · auteur: André Malraux, Jean Dupont · année: 1947" in hit.snippet
+    assert "titre:" not in hit.snippet  # the title is shown above the excerpt
+    # the highlights point into the excerpt shown: the name, and the URL's word
+    assert [hit.snippet[start:end] for start, end in hit.highlights] == ["Malraux", "malraux"]
+    listed = searcher.search("[auteur]").results[0]  # no words: the excerpt's start
+    assert listed.snippet.startswith("résumé: Une réflexion")
 
 
 @pytest.mark.parametrize("query", ["malraux", "dupont", "1947", "livre", "example.org",
@@ -116,6 +128,28 @@ def test_a_malformed_search_table_is_one_warning(tmp_path):
         "'search.title_keys' must be a list of property names"]
 
 
+def test_changing_title_keys_rebuilds_the_index_and_check_says_it_is_stale(tmp_path):
+    from museumxtd_search.index.freshness import index_freshness
+
+    notes, index = tmp_path / "notes", tmp_path / "index"
+    notes.mkdir()
+    (notes / "a.md").write_text("---\nintitulé: Vrai titre\ntitle: Autre\n---\nTexte\n",
+                                encoding="utf-8")
+    build_index(notes, index, full=True)
+    assert index_freshness(notes, index).fresh
+    (notes / "museumxtd.toml").write_text('[search]\ntitle_keys = ["intitulé"]\n',
+                                          encoding="utf-8")
+    stale = index_freshness(notes, index)
+    assert not stale.fresh
+    assert any("title_keys" in reason for reason in stale.reasons)
+    summary = build_index(notes, index)  # no --full: the settings changed, so it is one
+    assert summary.full
+    assert index_freshness(notes, index).fresh
+    assert build_index(notes, index).full is False  # and the next one is incremental
+    with GardenSearcher(index) as opened:
+        assert opened.search("vrai").results[0].title == "Vrai titre"
+
+
 # --- operators -----------------------------------------------------------------------
 
 
@@ -137,7 +171,8 @@ def test_property_value_any_yaml_type(searcher):
 
 
 def test_property_filters_combine_with_words_or_and_negation(searcher):
-    assert paths(searcher, "[type:livre] OR [type:article]") == set()  # filters are all-of
+    assert paths(searcher, "[type:livre] [type:article]") == set()  # filters are all-of
+    assert paths(searcher, "[type:livre] OR [type:article]") == {BOOK, ARTICLE}
     assert paths(searcher, "[type:article] collections") == {ARTICLE}
     assert BOOK not in paths(searcher, "musée -[auteur]")
     assert paths(searcher, "musée -[auteur]")
@@ -176,6 +211,71 @@ def test_section_keeps_notes_with_one_section_holding_every_word(searcher):
 def test_phrases_or_and_parentheses(searcher):
     assert paths(searcher, 'title:"musée imaginaire"') == {BOOK}
     assert searcher.search("(musée OR collections) 3D").results[0].path == ARTICLE
+
+
+def test_a_group_joined_by_or_needs_all_its_words(searcher):
+    # The article says numérisation but not budget: the group is not all there.
+    assert paths(searcher, "(budget numérisation) OR réseaux") == {EXPO, NETWORKS}
+    assert ARTICLE in paths(searcher, "budget numérisation OR réseaux")  # no group: soft
+
+
+def test_a_group_alone_ranks_as_its_words_written_without_parentheses(searcher):
+    grouped = searcher.search("(musée réseaux) sociaux", limit=50)
+    plain = searcher.search("musée réseaux sociaux", limit=50)
+    assert [(h.path, h.score) for h in grouped.results] == \
+        [(h.path, h.score) for h in plain.results]
+    assert grouped.total == plain.total and not grouped.warnings
+
+
+def test_an_excluded_group_leaves_out_the_notes_it_matches(searcher):
+    assert paths(searcher, "musée -(budget numérisation)") == {BOOK, NETWORKS}
+    assert paths(searcher, "musée NOT (budget OR réseaux)") == {BOOK}
+    assert STRATEGY in paths(searcher, "strategy -(musée OR réseaux)")
+
+
+def test_groups_nest(searcher):
+    query = "(réseaux OR (budget (numérisation OR visite))) -tag:lecture"
+    assert paths(searcher, query) == {NETWORKS, EXPO}
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("tag:strategy OR path:projets", {STRATEGY, EXPO}),
+    ("path:notes OR [statut:en cours]", {NETWORKS, STRATEGY, EXPO}),
+    ("[type:livre] OR tag:strategy OR file:réseaux", {BOOK, STRATEGY, NETWORKS}),
+    ("(tag:lecture OR path:projets) musée", {BOOK, EXPO}),
+    ("musée (tag:lecture OR path:projets)", {BOOK, EXPO}),
+])
+def test_or_between_filters_keeps_the_notes_either_keeps(searcher, query, expected):
+    assert paths(searcher, query) == expected
+
+
+def test_or_between_a_filter_and_a_word_ranks_the_word_matches_first(searcher):
+    response = searcher.search("tag:lecture OR réseaux")
+    assert [hit.path for hit in response.results] == [NETWORKS, BOOK, ARTICLE]
+    assert response.total == 3
+    assert [hit.score for hit in response.results][1:] == [0.0, 0.0]  # by path, then
+
+
+@pytest.mark.parametrize(("query", "warning"), [
+    ("((musée", "unbalanced parentheses: a ( without ) closes at the end of the query"),
+    ("musée ))", "unbalanced parentheses: a ) without ( was ignored"),
+    ("() musée", "empty parentheses () were ignored"),
+    ("(le) musée", "empty parentheses () were ignored"),
+    ("(" * 12 + "musée" + ")" * 12,
+     "parentheses nested deeper than 8: the inner ones are read as spaces"),
+    ("(" * 10_000 + "musée", "parentheses nested deeper than 8: the inner ones are read as "
+     "spaces"),
+    ("musée -(-réseaux)", "a group with only excluded words cannot be joined by OR or "
+     "excluded: ignored"),
+    ("imaginaire OR (-réseaux) musée", "a group with only excluded words cannot be joined "
+     "by OR or excluded: ignored"),
+])
+def test_malformed_parentheses_are_one_warning_and_the_rest_is_searched(searcher, query,
+                                                                         warning):
+    response = searcher.search(query)
+    assert warning in response.warnings
+    assert len(response.warnings) == len(set(response.warnings))
+    assert response.results and MUSEUM_NOTES & {hit.path for hit in response.results}
 
 
 @pytest.mark.parametrize(("query", "warning"), [
@@ -304,9 +404,10 @@ def test_a_result_shows_its_three_best_sections_best_first(searcher):
             for start, end in part["highlights"])
 
 
-def test_a_note_matching_outside_its_text_has_one_section_the_start_of_its_text(searcher):
+def test_a_note_without_text_has_one_section_its_properties(searcher):
     hit = searcher.search("malraux").results[0]
-    assert hit.path == BOOK and len(hit.sections) == 1 and hit.sections[0]["highlights"] == []
+    assert hit.path == BOOK and len(hit.sections) == 1
+    assert hit.sections[0]["snippet"] == hit.snippet and hit.sections[0]["highlights"]
 
 
 # --- across languages, from the garden's own pairs --------------------------------------

@@ -12,23 +12,37 @@
     [auteur]                 keep notes with that front matter property
     [auteur:Malraux]         keep notes whose property has these words
     section:(musée 3D)       its words, in notes where one section holds them all
+    (musée numérique) OR 3D  a group: notes with both words, or with 3D
+    -(brouillon OR ancien)   exclude the notes a group matches
+    tag:a OR path:Projets    ``OR`` between filters (and words): notes either keeps
 
 A ``-`` before any filter excludes the notes it keeps.
 
 ``AND`` is the default and may be written. Words that are stop words in French and
 English (``the``, ``a``) are ignored, and so are those of the language the query reads
-as (``le`` in a French query, ``what`` in an English one). Parentheses are read as
-spaces (``OR`` joins the words on either side), with a warning when unbalanced. Nothing here can
-fail: an unbalanced quote closes at the end of the query, with a warning.
+as (``le`` in a French query, ``what`` in an English one). ``OR`` binds tighter than
+the implicit ``AND`` (``a b OR c`` is ``a (b OR c)``), as it always has here.
+
+Parentheses group, with Obsidian's meaning: a group joined by ``OR`` (to a word, a
+filter or another group) or negated matches the notes matching *all* its parts; a
+group that is neither is the same as its parts written without parentheses, so
+``(a b) c`` ranks like ``a b c``. Top-level words stay soft (a note missing one ranks
+lower), but an ``OR`` holding a group or a filter is a ``choice`` every result
+satisfies. Groups nest up to ``MAX_GROUP_DEPTH``; deeper parentheses are read as
+spaces.
+
+Nothing here can fail: an unbalanced quote closes at the end of the query, an
+unclosed parenthesis at the end of the query, a ``)`` without ``(`` and an empty
+group are ignored, each with a one-line warning.
 """
 
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import NamedTuple, Union
 
 from museumxtd_search.analysis.pipeline import terms
-from museumxtd_search.rules import FIELD_QUERY, MAX_QUERY_WORDS
+from museumxtd_search.rules import FIELD_QUERY, MAX_GROUP_DEPTH, MAX_QUERY_WORDS
 from museumxtd_search.text.folding import normalize
 from museumxtd_search.text.keys import key
 from museumxtd_search.text.language import Language
@@ -57,15 +71,56 @@ class Filter(NamedTuple):
     negated: bool = False
 
 
+class Group(NamedTuple):
+    """A parenthesised part of a query that is joined by ``OR`` or negated: it matches
+    the notes matching every one of its units, choices and filters (tags among them,
+    as ``Filter("tag", …)``), none of its excluded words and no excluded group."""
+
+    units: list[list[Clause]]
+    choices: list[list[Alternative]]
+    excluded: list[Clause]
+    filters: list[Filter]
+    excluded_groups: list[Group]
+
+
+# One side of an ``OR`` that is not only words: a word, a filter or a group.
+Alternative = Union[Clause, Filter, Group]  # noqa: UP007 - a runtime alias on Python 3.10
+
+
+def group_clauses(group: Group) -> list[Clause]:
+    """The words a group scores with, in the order written: its units' clauses, then
+    its choices' (groups inside them included)."""
+    found = [clause for unit in group.units for clause in unit]
+    for choice in group.choices:
+        found += choice_clauses(choice)
+    return found
+
+
+def choice_clauses(choice: list[Alternative]) -> list[Clause]:
+    """The words a choice scores with: its words, and its groups' words, in order.
+    A choice scores as ``OR`` always has: the sum of the scores of the words a note
+    holds."""
+    found: list[Clause] = []
+    for alternative in choice:
+        if isinstance(alternative, Clause):
+            found.append(alternative)
+        elif isinstance(alternative, Group):
+            found += group_clauses(alternative)
+    return found
+
+
 class ParsedQuery:
     """Units must each match (or rank lower); a unit matches when any of its clauses does.
+
+    ``choices`` (an ``OR`` holding a filter or a group) and the filters must match;
+    notes matching an ``excluded_groups`` group are left out.
 
     A plain class (as ``Clause`` is a named tuple) because the query command imports
     it: see ``vault.warning``.
     """
 
     __slots__ = ("units", "excluded", "tags", "warnings", "plain", "tokens", "ignored",
-                 "filters")
+                 "filters", "choices", "excluded_groups")
 
     def __init__(self) -> None:
         self.units: list[list[Clause]] = []
@@ -76,14 +131,66 @@ class ParsedQuery:
         self.tokens: list[str] = []
         self.ignored: list[str] = []
         self.filters: list[Filter] = []
+        self.choices: list[list[Alternative]] = []
+        self.excluded_groups: list[Group] = []
 
 
-# A [property(:value)] (spaces allowed inside), a token holding quoted words
-# (``title:"a b"``, ``path:"Notes de lecture"``), or anything up to a space.
-_TOKEN = re.compile(r'\[[^\]]*\]|(?:[^\s"]*"[^"]*"?)+[^\s"]*|\S+')
+# A [property(:value)], an opening parenthesis (``-(`` excludes the group), a closing
+# one, a token holding quoted words (``title:"a b"``, ``path:"Notes de lecture"``:
+# parentheses inside quotes are words' punctuation), or anything up to a space or a
+# parenthesis.
+_TOKEN = re.compile(r'\[[^\]]*\]|-?\(|\)|(?:[^\s"()]*"[^"]*"?)+[^\s"()]*|[^\s()]+')
 _OPERATORS = frozenset(("AND", "&&", "OR", "||", "NOT"))
+_PARENTHESES = frozenset(("(", "-(", ")"))
 _FIELD = re.compile(FIELD_QUERY, re.IGNORECASE)
 _SECTION_GROUP = re.compile(r"section\s*:\s*\(([^()]*)\)", re.IGNORECASE)
+
+
+class _Level:
+    """What one level of parentheses holds while it is read (the query itself, or a
+    group): the parts ``ParsedQuery`` and ``Group`` are made of."""
+
+    __slots__ = ("units", "choices", "excluded", "filters", "tags", "excluded_groups")
+
+    def __init__(self) -> None:
+        self.units: list[list[Clause]] = []
+        self.choices: list[list[Alternative]] = []
+        self.excluded: list[Clause] = []
+        self.filters: list[Filter] = []
+        self.tags: list[str] = []
+        self.excluded_groups: list[Group] = []
+
+    def group(self) -> Group:
+        return Group(self.units, self.choices, self.excluded,
+                     self.filters + [Filter("tag", "", tag) for tag in self.tags],
+                     self.excluded_groups)
+
+    def positive(self) -> bool:
+        """Whether it asks notes to have something (not only to lack something)."""
+        return bool(self.units or self.choices or self.tags
+                    or any(not wanted.negated for wanted in self.filters))
+
+    def empty(self) -> bool:
+        return not (self.positive() or self.excluded or self.filters or self.excluded_groups)
+
+
+class _Reading:
+    """The state shared by every level while a query is read."""
+
+    __slots__ = ("query", "tokens", "at", "kept", "stopped", "language")
+
+    def __init__(self, query: ParsedQuery, language: Language) -> None:
+        self.query = query
+        self.tokens = query.tokens
+        self.at = 0
+        self.kept = 0
+        self.stopped = False
+        self.language = language
+
+    def warn(self, message: str) -> None:
+        """A warning, once however often it applies (``((((`` is one mistake)."""
+        if message not in self.query.warnings:
+            self.query.warnings.append(message)
 
 
 def parse_query(text: str) -> ParsedQuery:
@@ -94,58 +201,211 @@ def parse_query(text: str) -> ParsedQuery:
         query.warnings.append("unbalanced quote: read as if closed at the end")
     # section:(a b) is one token, as section:"a b" would be.
     text = _SECTION_GROUP.sub(lambda m: 'section:"' + m.group(1).replace('"', " ") + '"', text)
-    if text.count("(") != text.count(")"):
-        query.warnings.append("unbalanced parentheses: read as plain words")
-    text = text.replace("(", " ").replace(")", " ")
-    negate_next = False
-    join_next = False
     query.tokens = _TOKEN.findall(text)
-    language = query_language(_plain_words(query.tokens))
-    kept = 0
-    for position, token in enumerate(query.tokens):
+    reading = _Reading(query, query_language(_plain_words(query.tokens)))
+    level = _read_level(reading, 0)
+    query.units, query.choices, query.excluded = level.units, level.choices, level.excluded
+    query.filters, query.tags, query.excluded_groups = (level.filters, level.tags,
+                                                        level.excluded_groups)
+    if query.ignored and not query.units and not query.excluded and not query.tags \
+            and not query.filters and not query.choices and not query.excluded_groups:
+        query.warnings.append("only common words (" + ", ".join(query.ignored)
+                              + "): nothing to search for")
+    return query
+
+
+def _read_level(reading: _Reading, depth: int) -> _Level:
+    """Read tokens into a level until its ``)`` (``depth`` > 0) or the end.
+
+    ``OR`` joins the item before it (``last``) and the one after: two words make one
+    unit, as they always have; anything else (a filter, a group) makes a choice. Only
+    a positive item is joined: an excluded one after ``OR`` is excluded as usual.
+    """
+    query = reading.query
+    level = _Level()
+    negate_next = join_next = False
+    last: tuple | None = None  # ("unit", list), ("choice", list), ("filter", …), …
+    skipped = 0  # parentheses opened past MAX_GROUP_DEPTH, read as spaces
+    closed = depth == 0
+    while reading.at < len(reading.tokens) and not reading.stopped:
+        position = reading.at
+        token = reading.tokens[position]
+        reading.at += 1
+        if token == ")":
+            if skipped:
+                skipped -= 1
+            elif depth:
+                closed = True
+                break
+            else:
+                reading.warn("unbalanced parentheses: a ) without ( was ignored")
+            continue
         if token in ("AND", "&&"):
             continue
         if token in ("OR", "||"):
-            join_next = bool(query.units)
+            join_next = last is not None
             query.plain = False
             continue
         if token == "NOT":
             negate_next = True
             query.plain = False
             continue
+        if token in ("(", "-("):
+            query.plain = False
+            negate = negate_next or token == "-("
+            negate_next = False
+            if depth + 1 > MAX_GROUP_DEPTH:
+                reading.warn(f"parentheses nested deeper than {MAX_GROUP_DEPTH}: the inner "
+                             "ones are read as spaces")
+                skipped += 1
+                continue
+            inner = _read_level(reading, depth + 1)
+            if inner.empty():
+                reading.warn("empty parentheses () were ignored")
+                continue
+            if negate or join_next:
+                if not inner.positive():
+                    reading.warn("a group with only excluded words cannot be joined by OR "
+                                 "or excluded: ignored")
+                    join_next = False
+                    continue
+            if negate:
+                level.excluded_groups.append(inner.group())
+                join_next = False
+            elif join_next:
+                last = _join(level, last, _group_alternatives(inner))
+                join_next = False
+            else:
+                starts = _merge(level, inner)
+                if inner.positive():  # (-a) is -a: an OR after it joins what came before
+                    last = ("group", inner, starts)
+            continue
         negate = negate_next or (token.startswith("-") and len(token) > 1 and token != "--")
         negate_next = False
         if token.startswith("-") and negate:
             token = token[1:]
-        too_long = False
-        for clause in _clauses(token, query, negate):
+        filters, tags = len(level.filters), len(level.tags)
+        for clause in _clauses(token, query, negate, level):
             clause = clause._replace(token=position)
-            if clause.kind == "word" and is_common_word(clause.text, language):
+            if clause.kind == "word" and is_common_word(clause.text, reading.language):
                 query.ignored.append(clause.text)
                 continue
-            if kept == MAX_QUERY_WORDS:
+            if reading.kept == MAX_QUERY_WORDS:
                 query.warnings.append(
                     f"query too long: only the first {MAX_QUERY_WORDS} words are searched")
                 join_next = False
-                too_long = True
+                reading.stopped = True
                 break
-            kept += 1
+            reading.kept += 1
             if negate:
-                query.excluded.append(clause)
+                level.excluded.append(clause)
             elif join_next:
-                query.units[-1].append(clause)
+                last = _join(level, last, [clause])
             else:
-                query.units.append([clause])
+                level.units.append([clause])
+                last = ("unit", level.units[-1])
             join_next = False
-        if too_long:
-            break
+        if negate or reading.stopped:
+            continue
+        if len(level.tags) > tags:
+            if join_next:
+                last = _join(level, last, [Filter("tag", "", level.tags.pop())])
+                join_next = False
+            else:
+                last = ("tag", level.tags[-1])
+        elif len(level.filters) > filters and level.filters[-1].kind != "section":
+            if join_next:
+                last = _join(level, last, [level.filters.pop()])
+                join_next = False
+            else:
+                last = ("filter", level.filters[-1])
+    if skipped and not reading.stopped:
+        reading.warn("unbalanced parentheses: a ( without ) closes at the end of the query")
+    if not closed and not reading.stopped:
+        reading.warn("unbalanced parentheses: a ( without ) closes at the end of the query")
     if negate_next or join_next:
-        query.warnings.append("operator without a word after it was ignored")
-    if query.ignored and not query.units and not query.excluded and not query.tags \
-            and not query.filters:
-        query.warnings.append("only common words (" + ", ".join(query.ignored)
-                              + "): nothing to search for")
-    return query
+        reading.warn("operator without a word after it was ignored")
+    return level
+
+
+def _group_alternatives(inner: _Level) -> list[Alternative]:
+    """A group as the alternatives of an ``OR``: ``(a OR b)`` is its two words (an
+    ``OR`` of ``OR``s is one), ``(tag:x)`` its filter, anything else the group."""
+    if len(inner.units) == 1 and not (inner.choices or inner.excluded or inner.filters
+                                      or inner.tags or inner.excluded_groups):
+        return list(inner.units[0])
+    if len(inner.choices) == 1 and not (inner.units or inner.excluded or inner.filters
+                                        or inner.tags or inner.excluded_groups):
+        return list(inner.choices[0])
+    if len(inner.tags) + len(inner.filters) == 1 and not (
+            inner.units or inner.choices or inner.excluded or inner.excluded_groups) \
+            and not (inner.filters and inner.filters[0].negated):
+        return list(inner.group().filters)
+    return [inner.group()]
+
+
+def _merge(level: _Level, inner: _Level) -> tuple[int, ...]:
+    """Add a group neither joined nor negated to ``level`` as if written without its
+    parentheses; returns where its parts start in each list, so that an ``OR`` after
+    it can take them back (``_unmerge``)."""
+    starts = (len(level.units), len(level.choices), len(level.excluded), len(level.filters),
+              len(level.tags), len(level.excluded_groups))
+    level.units += inner.units
+    level.choices += inner.choices
+    level.excluded += inner.excluded
+    level.filters += inner.filters
+    level.tags += inner.tags
+    level.excluded_groups += inner.excluded_groups
+    return starts
+
+
+def _unmerge(level: _Level, inner: _Level, starts: tuple[int, ...]) -> None:
+    """Take a merged group's parts back out of ``level`` (``_merge``)."""
+    for items, start, count in zip(
+            (level.units, level.choices, level.excluded, level.filters, level.tags,
+             level.excluded_groups), starts,
+            (len(inner.units), len(inner.choices), len(inner.excluded), len(inner.filters),
+             len(inner.tags), len(inner.excluded_groups)), strict=True):
+        del items[start:start + count]
+
+
+def _join(level: _Level, last: tuple, joined: list[Alternative]) -> tuple:
+    """``last OR joined``: a word after a unit of words joins that unit (as it always
+    has); otherwise ``last`` becomes (or is) a choice and ``joined`` its alternatives.
+    Returns the new ``last``."""
+    kind, item = last[0], last[1]
+    if kind == "unit" and all(isinstance(part, Clause) for part in joined):
+        item.extend(joined)
+        return last
+    if kind == "choice":
+        item.extend(joined)
+        return last
+    if kind == "unit":
+        _remove(level.units, item)
+        alternatives: list[Alternative] = list(item)
+    elif kind == "filter":
+        _remove(level.filters, item)
+        alternatives = [item]
+    elif kind == "tag":
+        del level.tags[len(level.tags) - 1 - level.tags[::-1].index(item)]
+        alternatives = [Filter("tag", "", item)]
+    else:  # a group merged into the level: taken back as one alternative
+        _unmerge(level, item, last[2])
+        alternatives = _group_alternatives(item)
+    choice = alternatives + joined
+    if all(isinstance(part, Clause) for part in choice):
+        level.units.append(choice)  # (a OR b) OR c: words only, a unit as ever
+        return ("unit", choice)
+    level.choices.append(choice)
+    return ("choice", choice)
+
+
+def _remove(items: list, item: object) -> None:
+    """Remove ``item`` itself (not an equal one) from ``items``."""
+    for at in range(len(items) - 1, -1, -1):
+        if items[at] is item:
+            del items[at]
+            return
 
 
 def is_common_word(text: str, language: Language = "fr") -> bool:
@@ -177,7 +437,7 @@ def _plain_words(tokens: list[str]) -> list[str]:
     fields), as typed: what tells the query's language."""
     words = []
     for token in tokens:
-        if token in _OPERATORS:
+        if token in _OPERATORS or token in _PARENTHESES:
             continue
         if token.startswith("-") and len(token) > 1 and token != "--":
             token = token[1:]
@@ -196,7 +456,7 @@ def filter_words(text: str) -> list[str]:
     return terms(text) or [word for word in key(text).split("_") if word]
 
 
-def _filter(token: str, query: ParsedQuery, negate: bool) -> None:
+def _filter(token: str, query: ParsedQuery, negate: bool, level: _Level) -> None:
     """A ``[property]`` or ``[property:value]`` token, closed: its filter, or a warning."""
     name, _, value = token[1:-1].partition(":")
     name, value = name.strip().strip('"').strip(), value.strip().strip('"').strip()
@@ -207,16 +467,16 @@ def _filter(token: str, query: ParsedQuery, negate: bool) -> None:
     if value and not filter_words(value):
         query.warnings.append(f"{token}: the value has no words: ignored")
         return
-    query.filters.append(Filter("property", name, value, negate))
+    level.filters.append(Filter("property", name, value, negate))
 
 
-def _clauses(token: str, query: ParsedQuery, negate: bool) -> list[Clause]:
+def _clauses(token: str, query: ParsedQuery, negate: bool, level: _Level) -> list[Clause]:
     """The clauses of one token: none (a filter), one, or for ``section:(a b)`` each of
     its words (searched as words, and a filter keeps the notes with a section holding
     them all; ``-section:(…)`` is the filter only)."""
     match = _FIELD.match(token)
     if not match or match.group(1).lower() != "section":
-        clause = _clause(token, query, negate)
+        clause = _clause(token, query, negate, level)
         return [] if clause is None else [clause]
     query.plain = False
     words = [word for word in match.group(2).strip('"').split() if word.strip("*?~^")]
@@ -224,16 +484,17 @@ def _clauses(token: str, query: ParsedQuery, negate: bool) -> list[Clause]:
         query.warnings.append("section: needs words after it (as in section:(musée "
                               "numérique)): ignored")
         return []
-    query.filters.append(Filter("section", "", " ".join(words), negate))
+    level.filters.append(Filter("section", "", " ".join(words), negate))
     return [] if negate else [Clause("word", word.strip("*?~^")) for word in words]
 
 
-def _clause(token: str, query: ParsedQuery, negate: bool = False) -> Clause | None:
+def _clause(token: str, query: ParsedQuery, negate: bool, level: _Level) -> Clause | None:
+    """One token as a clause, or ``None`` (a filter, added to ``level``, or nothing)."""
     field_name = None
     if token.startswith("["):
         query.plain = False
         if token.endswith("]"):
-            _filter(token, query, negate)
+            _filter(token, query, negate, level)
             return None
         query.warnings.append(f"{token}: [ without ] is read as words")
         token = token.lstrip("[")
@@ -249,9 +510,9 @@ def _clause(token: str, query: ParsedQuery, negate: bool = False) -> Clause | No
                 query.warnings.append(f"{name}: needs words after it (as in {name}:musée): "
                                       "ignored")
             elif name.startswith("tag") and not negate:
-                query.tags.append(value)
+                level.tags.append(value)
             else:
-                query.filters.append(Filter(name[:4] if name.startswith("tag") else name,
+                level.filters.append(Filter(name[:4] if name.startswith("tag") else name,
                                             "", value, negate))
             return None
         field_name = "title"

@@ -9,7 +9,7 @@ also shows the next best sections (``make_snippets``), each with its own snippet
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from museumxtd_search.analysis.pipeline import tokens
@@ -43,6 +43,20 @@ def make_snippet(
 ) -> Snippet:
     """Build the snippet of ``text`` for ``query_terms`` (stemmed, in ``language``)."""
     return make_snippets(text, sections, query_terms, language, width, 1)[0]
+
+
+def shown_text(text: str, properties: Iterable[Sequence[str]]) -> str:
+    """The text a search result shows an excerpt of: the note's own ``text``, or, for
+    a note made only of front matter, its properties (``vault.properties.Property``,
+    or ``[name, text, role]``) as ``name: value`` separated by `` · ``, summaries
+    first, list items by commas, the title left out (a result shows it already), so
+    that its excerpt is not empty. Its words are those the note is found by, so the
+    excerpt highlights them; the CLI and the site's fragments show this same text."""
+    if text.strip():
+        return text
+    ordered = [p for p in properties if p[2] == "summary"]
+    ordered += [p for p in properties if p[2] == "other"]
+    return " · ".join(f"{name}: {', '.join(value.splitlines())}" for name, value, _ in ordered)
 
 
 def make_snippets(

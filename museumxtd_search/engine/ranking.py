@@ -23,9 +23,12 @@ from museumxtd_search.engine.scoring import Matches
 
 def rank(matches: Matches, allowed: set[int] | None, excluded: set[int],
          title_docs: set[int], boosts: dict[int, float], limit: int,
-         paths: Callable[[list[int]], dict[int, str]]) -> tuple[int, list[tuple[int, float]]]:
+         paths: Callable[[list[int]], dict[int, str]], every_allowed: bool = False
+         ) -> tuple[int, list[tuple[int, float]]]:
     """(how many notes match, the first ``limit`` in ranking order with their exact
     scores), keeping the notes of ``allowed`` (when given) outside ``excluded``.
+    ``every_allowed``: every note of ``allowed`` matches, scored or not (a query's
+    ``OR`` holding a filter keeps notes no word reaches: they score 0.0).
 
     Order: more units matched first; among those, notes whose title is the query; then
     score times boost, highest first; then path. Whole groups of (units, title) are
@@ -37,7 +40,10 @@ def rank(matches: Matches, allowed: set[int] | None, excluded: set[int],
     low, high, uncertain, exact = matches.low, matches.high, matches.uncertain, matches.exact
     # Notes only the bonus could match (none so far: each bonus word is a unit too).
     bonus_only = [doc for doc in filterfalse(low.__getitem__, uncertain) if exact(doc) > 0]
-    if allowed is None and not excluded:
+    if every_allowed and allowed is not None:
+        docs = allowed - excluded
+        total = len(docs)
+    elif allowed is None and not excluded:
         docs = None  # every scored note: no set of them is needed
         total = len(low) - low.count(0.0) + len(bonus_only)
     else:

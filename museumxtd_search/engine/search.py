@@ -26,8 +26,17 @@ from urllib.parse import quote
 
 from museumxtd_search.analysis.facets import facet_keys, note_facets
 from museumxtd_search.analysis.pipeline import terms, tokens
-from museumxtd_search.analysis.query import Clause, Filter, ParsedQuery, filter_words, parse_query
-from museumxtd_search.analysis.snippets import make_snippets, section_holds_all
+from museumxtd_search.analysis.query import (
+    Alternative,
+    Clause,
+    Filter,
+    Group,
+    ParsedQuery,
+    choice_clauses,
+    filter_words,
+    parse_query,
+)
+from museumxtd_search.analysis.snippets import make_snippets, section_holds_all, shown_text
 from museumxtd_search.analysis.typos import allowed_edits, best_correction, prefix_expansions
 from museumxtd_search.engine.bm25f import IndexStatistics
 from museumxtd_search.engine.queries import NOTHING, AnyOf, Phrase, Query, Term
@@ -383,6 +392,17 @@ class Searcher:
                 mask |= docs
             else:
                 allowed = docs if allowed is None else allowed & docs
+        # A choice (an OR holding a filter or a group) is kept by every result; its
+        # words score after the units', as one more unit (summed as OR always is).
+        for choice in parsed.choices:
+            docs = self._choice_docs(choice, scorers)
+            allowed = docs if allowed is None else allowed & docs
+        for group in parsed.excluded_groups:
+            mask |= self._group_docs(group, scorers)
+        choice_units = [[self.clause_terms(c) for c in clauses]
+                        for choice in parsed.choices if (clauses := choice_clauses(choice))]
+        unit_queries += [AnyOf(tuple(self.clause_query(c) for c in unit))
+                         for unit in choice_units]
         if not unit_queries:
             if allowed is None:
                 return SearchResponse(text, 0, suggestion, [], warnings), set()
@@ -394,25 +414,81 @@ class Searcher:
                     response.results, lambda hit: hit.date)[:limit])
             return response, listed
         matches = self.scorer.matches(unit_queries, self.proximity_query(units), scorers)
+        if choice_units:
+            # Every note the filters keep satisfies each choice, scored or not (one
+            # kept by a choice's filter alone scores 0.0): each counts as matched.
+            matches = matches._replace(unit_docs=matches.unit_docs[:len(units)]
+                                       + [allowed] * len(choice_units))
         title_docs: set[int] = set()
         if parsed.plain and (query_key := key(suggestion or text)):
             title_docs = self.scorer.docs(Term("keys", query_key), scorers)
         total, ranked = rank(matches, allowed, mask, title_docs, self._boost_of(scorers),
-                             len(matches.low) if by_date else limit, self._paths)
+                             len(matches.low) if by_date else limit, self._paths,
+                             every_allowed=bool(choice_units))
         if by_date:
             ranked = self._newest_first(ranked, lambda item: self._date_of(item[0]))[:limit]
-        query_terms = {t for unit in units for c in unit for g in (*c.french, *c.english)
-                       for t in g}
-        alike = {term: own for unit in units for c in unit for term, own in c.alike.items()}
+        query_terms = {t for unit in units + choice_units for c in unit
+                       for g in (*c.french, *c.english) for t in g}
+        alike = {term: own for unit in units + choice_units for c in unit
+                 for term, own in c.alike.items()}
         hits = [self._hit(d, score, query_terms, alike) for d, score in ranked]
         docs: set[int] = set()
         if want_docs:
             # The notes rank() counted: every scored note, kept by the filters.
-            docs = set(compress(range(len(matches.low)), matches.low))
+            docs = set(allowed) if choice_units and allowed is not None else \
+                set(compress(range(len(matches.low)), matches.low))
             if allowed is not None:
                 docs &= allowed
             docs -= mask
         return SearchResponse(text, total, suggestion, hits, warnings), docs
+
+    def _filter_docs(self, wanted: Filter, scorers: list[SegmentScorer]) -> set[int]:
+        """The notes a filter keeps (its negation left to the caller)."""
+        if wanted.kind == "section":
+            return self._section_docs(wanted.value, scorers)
+        queries = filter_queries(wanted)
+        docs = self.scorer.docs(queries[0], scorers)
+        for query in queries[1:]:
+            docs &= self.scorer.docs(query, scorers)
+        return docs
+
+    def _clause_docs(self, clause: Clause, scorers: list[SegmentScorer]) -> set[int]:
+        return self.scorer.docs(self.clause_query(self.clause_terms(clause)), scorers)
+
+    def _choice_docs(self, choice: list[Alternative],
+                     scorers: list[SegmentScorer]) -> set[int]:
+        """The notes any alternative of an ``OR`` matches: a word, a filter, a group."""
+        found: set[int] = set()
+        for alternative in choice:
+            if isinstance(alternative, Clause):
+                found |= self._clause_docs(alternative, scorers)
+            elif isinstance(alternative, Group):
+                found |= self._group_docs(alternative, scorers)
+            else:
+                found |= self._filter_docs(alternative, scorers)
+        return found
+
+    def _group_docs(self, group: Group, scorers: list[SegmentScorer]) -> set[int]:
+        """The notes matching all of a group (Obsidian's meaning: inside parentheses
+        every word must match, not only rank higher). The parser only makes groups
+        that ask for something, so there is always a first set to narrow."""
+        found: set[int] | None = None
+        parts: list[set[int]] = [set().union(*(self._clause_docs(c, scorers) for c in unit))
+                                 for unit in group.units]
+        parts += [self._choice_docs(choice, scorers) for choice in group.choices]
+        parts += [self._filter_docs(wanted, scorers) for wanted in group.filters
+                  if not wanted.negated]
+        for docs in parts:
+            found = docs if found is None else found & docs
+        found = found or set()
+        for clause in group.excluded:
+            found -= self._clause_docs(clause, scorers)
+        for wanted in group.filters:
+            if wanted.negated:
+                found -= self._filter_docs(wanted, scorers)
+        for inner in group.excluded_groups:
+            found -= self._group_docs(inner, scorers)
+        return found
 
     def _section_docs(self, value: str, scorers: list[SegmentScorer]) -> set[int]:
         """The notes with a section holding every word of ``value`` (``section:``): of
@@ -503,7 +579,9 @@ class Searcher:
              alike: dict[str, str] | None = None) -> Hit:
         stored = self.files.stored_fields(docnum)
         meta = json.loads(stored["meta"])
-        snippets = make_snippets(meta["text"], meta["sections"], query_terms,
+        # A note made only of front matter shows its properties (vault.properties).
+        snippets = make_snippets(shown_text(meta["text"], meta.get("properties", ())),
+                                 meta["sections"], query_terms,
                                  "en" if meta["language"] == "en" else "fr", alike=alike)
         snippet = snippets[0]
         return Hit(stored["path"], meta["title"], score, meta["tags"], snippet.text,

@@ -147,6 +147,9 @@ def index_freshness(notes_dir: Path, index_dir: Path, exclude: Iterable[str] = (
         result.reasons.append(f"built from another notes folder: {manifest.get('root')}")
     if manifest.get("exclude") != list(exclude):
         result.reasons.append("built with other --exclude globs")
+    if manifest.get("settings") != side_files.indexed_settings(notes_dir):
+        result.reasons.append("built with other [search] settings of museumxtd.toml "
+                              "(title_keys): run museumxtd-search index")
     hashes, _ = note_hashes(notes_dir, exclude)
     return result.compare(_indexed_hashes(generation), hashes)
 

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from museumxtd_search.index.generations import MANIFEST
 from museumxtd_search.rules import EXACT_FIELD, FIELD_WEIGHTS
+from museumxtd_search.vault.files import read_search_settings
 
 if TYPE_CHECKING:
     from museumxtd_search.analysis.documents import AnalyzedNote
@@ -129,11 +130,24 @@ def read_manifest(generation: Path | None) -> dict | None:
 
 
 def built_from(manifest: dict | None, notes_dir: Path, exclude: Iterable[str]) -> bool:
-    """Whether ``manifest`` describes an index of ``notes_dir`` with these exclusions,
-    written by this version of the schema (else only a full build will do)."""
+    """Whether ``manifest`` describes an index of ``notes_dir`` with these exclusions
+    and the folder's present ``indexed_settings``, written by this version of the
+    schema (else only a full build will do)."""
     return (manifest is not None and manifest.get("schema") == SCHEMA_VERSION
             and manifest.get("root") == str(Path(notes_dir).resolve())
-            and manifest.get("exclude") == list(exclude))
+            and manifest.get("exclude") == list(exclude)
+            and manifest.get("settings") == indexed_settings(notes_dir))
+
+
+def indexed_settings(notes_dir: Path) -> dict[str, object]:
+    """The settings of ``museumxtd.toml``'s ``[search]`` table that change what every
+    note's document holds: ``title_keys`` (which property titles a note), as written
+    (``None``: the defaults). Recorded in the manifest, so that editing them makes
+    ``index`` rebuild in full and ``check`` report the index stale: an incremental
+    update only re-reads the notes whose files changed. ``facets`` is not here: the
+    index holds every property, and facets are counted when searching."""
+    settings, _ = read_search_settings(Path(notes_dir))
+    return {"title_keys": None if settings.title_keys is None else list(settings.title_keys)}
 
 
 def read_statistics(generation: Path) -> dict | None:
@@ -210,6 +224,7 @@ def make_side_files(token: str, root: Path, exclude: list[str], files: GardenFil
         "schema": SCHEMA_VERSION,
         "root": str(root.resolve()),
         "exclude": exclude,
+        "settings": indexed_settings(root),
         "build": token,
         "whoosh_generation": whoosh_generation,
         "listing": listing_digest(paths, files.stamps),

@@ -18,6 +18,7 @@ from operator import sub
 from museumxtd_search import rules
 from museumxtd_search.analysis.documents import AnalyzedNote
 from museumxtd_search.analysis.facets import facet_keys, nested_tags, note_facets
+from museumxtd_search.analysis.snippets import shown_text
 from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
 from museumxtd_search.analysis.vocabulary import Vocabulary
 from museumxtd_search.engine.storage.postings import quantized_length
@@ -197,7 +198,7 @@ def note_fragment(note: Note, url: str) -> dict[str, object]:
         "url": url,
         "title": note.title,
         "tags": list(note.tags),
-        "text": note.text,
+        "text": shown_text(note.text, note.properties),  # excerpts as the CLI's
         "sections": [[s.heading, s.anchor, s.start] for s in note.sections],
         "language": "en" if note.language == "en" else "fr",
         "date": note.date,

@@ -34,7 +34,8 @@
       label: "Rechercher dans les notes",
       placeholder: "ex. réseaux sociaux, l'évaluation, strat…",
       help: "Sans accents ni pluriels, c'est pareil. {/} ou {Ctrl}+{K} pour chercher, " +
-        "{↑} {↓} puis {Entrée} pour ouvrir. Opérateurs : \"expression exacte\", OR, " +
+        "{↑} {↓} puis {Entrée} pour ouvrir. Opérateurs : \"expression exacte\", OR " +
+        "(entre mots et filtres : tag:a OR path:b), (groupes) : (a b) OR c, -(a OR b), " +
         "-exclure, title:, tag: (tag:projet trouve #projet/musée), path:, file:, " +
         "[propriété], [propriété:valeur], section:(mots d'une même section), préfixe*.",
       tagLegend: "Filtrer par tag",
@@ -63,7 +64,8 @@
       label: "Search the notes",
       placeholder: "e.g. social media, evaluation, strat…",
       help: "Accents and plurals do not matter. {/} or {Ctrl}+{K} to search, " +
-        "{↑} {↓} then {Enter} to open. Operators: \"exact phrase\", OR, -exclude, " +
+        "{↑} {↓} then {Enter} to open. Operators: \"exact phrase\", OR (between words " +
+        "and filters: tag:a OR path:b), (groups): (a b) OR c, -(a OR b), -exclude, " +
         "title:, tag: (tag:project finds #project/museum), path:, file:, [property], " +
         "[property:value], section:(words of one section), prefix*.",
       tagLegend: "Filter by tag",

@@ -1,45 +1,109 @@
 // query.js: the query language (museumxtd_search/analysis/query.py).
 
-// query.py's _TOKEN: a [property(:value)], a token holding quoted words, or anything
-// up to a space.
-const QUERY_TOKEN = new RegExp('\\[[^\\]]*\\]|(?:[^' + PY_SPACE + '"]*"[^"]*"?)+[^' + PY_SPACE +
-  '"]*|[^' + PY_SPACE + "]+", "gu");
+// query.py's _TOKEN: a [property(:value)], an opening parenthesis (-( excludes the
+// group), a closing one, a token holding quoted words, or anything up to a space or a
+// parenthesis.
+const QUERY_TOKEN = new RegExp('\\[[^\\]]*\\]|-?\\(|\\)|(?:[^' + PY_SPACE + '"()]*"[^"]*"?)+[^' +
+  PY_SPACE + '"()]*|[^' + PY_SPACE + "()]+", "gu");
 const OPERATORS = new Set(["AND", "&&", "OR", "||", "NOT"]);
+const PARENTHESES = new Set(["(", "-(", ")"]);
 const SECTION_GROUP = new RegExp("section[" + PY_SPACE + "]*:[" + PY_SPACE + "]*\\(([^()]*)\\)", "giu");
 const SPACES = new RegExp("[" + PY_SPACE + "]+", "u");
 
 /**
- * parse_query(): {units, excluded, tags, filters, warnings, plain, tokens, ignored};
- * never throws. Filters are {kind: "path"|"file"|"property"|"tag", name, value,
- * negated}.
+ * parse_query(): {units, excluded, tags, filters, choices, excludedGroups, warnings,
+ * plain, tokens, ignored}; never throws. Filters are {kind: "path"|"file"|"property"|
+ * "tag"|"section", name, value, negated}. A choice is a list of alternatives: a
+ * clause, a filter, or a group {group: true, units, choices, excluded, filters,
+ * excludedGroups} (query.py's Group, its tags among its filters).
  */
 function parseQuery(input) {
-  const maxWords = rules().max_query_words;
   const query = {
     units: [], excluded: [], tags: [], warnings: [], plain: true, tokens: [], ignored: [],
-    filters: [],
+    filters: [], choices: [], excludedGroups: [],
   };
   // section:(a b) is one token, as section:"a b" would be.
   const normalized = normalize(input).replace(SECTION_GROUP,
     (whole, inside) => 'section:"' + inside.replace(/"/g, " ") + '"');
-  const count = (character) => normalized.split(character).length - 1;
-  if (count('"') % 2) {
+  if ((normalized.split('"').length - 1) % 2) {
     query.warnings.push("unbalanced quote: read as if closed at the end");
   }
-  if (count("(") !== count(")")) {
-    query.warnings.push("unbalanced parentheses: read as plain words");
+  query.tokens = normalized.match(QUERY_TOKEN) || [];
+  const reading = {
+    query, at: 0, kept: 0, stopped: false,
+    language: queryLanguage(plainWords(query.tokens)),
+    warn(message) {
+      if (!query.warnings.includes(message)) query.warnings.push(message);
+    },
+  };
+  const level = readLevel(reading, 0);
+  query.units = level.units;
+  query.choices = level.choices;
+  query.excluded = level.excluded;
+  query.filters = level.filters;
+  query.tags = level.tags;
+  query.excludedGroups = level.excludedGroups;
+  if (query.ignored.length && !query.units.length && !query.excluded.length &&
+      !query.tags.length && !query.filters.length && !query.choices.length &&
+      !query.excludedGroups.length) {
+    query.warnings.push("only common words (" + query.ignored.join(", ") +
+      "): nothing to search for");
   }
-  const text = normalized.replace(/[()]/g, " ");
+  return query;
+}
+
+/** _Level: what one level of parentheses holds while it is read. */
+function newLevel() {
+  return { units: [], choices: [], excluded: [], filters: [], tags: [], excludedGroups: [] };
+}
+
+/** _Level.group(): the level as a group, its tags among its filters. */
+function levelGroup(level) {
+  return {
+    group: true, units: level.units, choices: level.choices, excluded: level.excluded,
+    filters: level.filters.concat(level.tags.map((tag) =>
+      ({ kind: "tag", name: "", value: tag, negated: false }))),
+    excludedGroups: level.excludedGroups,
+  };
+}
+
+/** _Level.positive(): whether it asks notes to have something. */
+function levelPositive(level) {
+  return Boolean(level.units.length || level.choices.length || level.tags.length ||
+    level.filters.some((wanted) => !wanted.negated));
+}
+
+function levelEmpty(level) {
+  return !(levelPositive(level) || level.excluded.length || level.filters.length ||
+    level.excludedGroups.length);
+}
+
+/** _read_level(): tokens into a level until its ")" (depth > 0) or the end. */
+function readLevel(reading, depth) {
+  const query = reading.query;
+  const maxWords = rules().max_query_words;
+  const maxDepth = rules().max_group_depth;
+  const level = newLevel();
   let negateNext = false;
   let joinNext = false;
-  query.tokens = text.match(QUERY_TOKEN) || [];
-  const language = queryLanguage(plainWords(query.tokens));
-  let kept = 0;
-  for (let position = 0; position < query.tokens.length; position++) {
+  let last = null; // ["unit", list], ["choice", list], ["filter", f], ["tag", v], ["group", …]
+  let skipped = 0;
+  let closed = depth === 0;
+  while (reading.at < query.tokens.length && !reading.stopped) {
+    const position = reading.at;
     let token = query.tokens[position];
+    reading.at += 1;
+    if (token === ")") {
+      if (skipped) skipped -= 1;
+      else if (depth) {
+        closed = true;
+        break;
+      } else reading.warn("unbalanced parentheses: a ) without ( was ignored");
+      continue;
+    }
     if (token === "AND" || token === "&&") continue;
     if (token === "OR" || token === "||") {
-      joinNext = query.units.length > 0;
+      joinNext = last !== null;
       query.plain = false;
       continue;
     }
@@ -48,37 +112,173 @@ function parseQuery(input) {
       query.plain = false;
       continue;
     }
+    if (token === "(" || token === "-(") {
+      query.plain = false;
+      const negateGroup = negateNext || token === "-(";
+      negateNext = false;
+      if (depth + 1 > maxDepth) {
+        reading.warn("parentheses nested deeper than " + maxDepth +
+          ": the inner ones are read as spaces");
+        skipped += 1;
+        continue;
+      }
+      const inner = readLevel(reading, depth + 1);
+      if (levelEmpty(inner)) {
+        reading.warn("empty parentheses () were ignored");
+        continue;
+      }
+      if ((negateGroup || joinNext) && !levelPositive(inner)) {
+        reading.warn("a group with only excluded words cannot be joined by OR or " +
+          "excluded: ignored");
+        joinNext = false;
+        continue;
+      }
+      if (negateGroup) {
+        level.excludedGroups.push(levelGroup(inner));
+        joinNext = false;
+      } else if (joinNext) {
+        last = joinLast(level, last, groupAlternatives(inner));
+        joinNext = false;
+      } else {
+        const starts = mergeLevel(level, inner);
+        if (levelPositive(inner)) last = ["group", inner, starts];
+      }
+      continue;
+    }
     const negate = negateNext || (token.startsWith("-") && token.length > 1 && token !== "--");
     negateNext = false;
     if (token.startsWith("-") && negate) token = token.slice(1);
-    let tooLong = false;
-    for (const clause of parseClauses(token, query, negate)) {
+    const filterCount = level.filters.length;
+    const tagCount = level.tags.length;
+    for (const clause of parseClauses(token, query, negate, level)) {
       clause.token = position;
-      if (clause.kind === "word" && isCommonWord(clause.text, language)) {
+      if (clause.kind === "word" && isCommonWord(clause.text, reading.language)) {
         query.ignored.push(clause.text);
         continue;
       }
-      if (kept === maxWords) {
+      if (reading.kept === maxWords) {
         query.warnings.push("query too long: only the first " + maxWords + " words are searched");
         joinNext = false;
-        tooLong = true;
+        reading.stopped = true;
         break;
       }
-      kept += 1;
-      if (negate) query.excluded.push(clause);
-      else if (joinNext) query.units[query.units.length - 1].push(clause);
-      else query.units.push([clause]);
+      reading.kept += 1;
+      if (negate) level.excluded.push(clause);
+      else if (joinNext) last = joinLast(level, last, [clause]);
+      else {
+        level.units.push([clause]);
+        last = ["unit", level.units[level.units.length - 1]];
+      }
       joinNext = false;
     }
-    if (tooLong) break;
+    if (negate || reading.stopped) continue;
+    if (level.tags.length > tagCount) {
+      if (joinNext) {
+        last = joinLast(level, last,
+          [{ kind: "tag", name: "", value: level.tags.pop(), negated: false }]);
+        joinNext = false;
+      } else last = ["tag", level.tags[level.tags.length - 1]];
+    } else if (level.filters.length > filterCount &&
+        level.filters[level.filters.length - 1].kind !== "section") {
+      if (joinNext) {
+        last = joinLast(level, last, [level.filters.pop()]);
+        joinNext = false;
+      } else last = ["filter", level.filters[level.filters.length - 1]];
+    }
   }
-  if (negateNext || joinNext) query.warnings.push("operator without a word after it was ignored");
-  if (query.ignored.length && !query.units.length && !query.excluded.length &&
-      !query.tags.length && !query.filters.length) {
-    query.warnings.push("only common words (" + query.ignored.join(", ") +
-      "): nothing to search for");
+  if ((skipped || !closed) && !reading.stopped) {
+    reading.warn("unbalanced parentheses: a ( without ) closes at the end of the query");
   }
-  return query;
+  if (negateNext || joinNext) reading.warn("operator without a word after it was ignored");
+  return level;
+}
+
+const isClause = (part) => part.group === undefined && part.negated === undefined;
+
+/** _group_alternatives(): a group as the alternatives of an OR. */
+function groupAlternatives(inner) {
+  const others = (names) => names.every((name) => !inner[name].length);
+  if (inner.units.length === 1 &&
+      others(["choices", "excluded", "filters", "tags", "excludedGroups"])) {
+    return inner.units[0].slice();
+  }
+  if (inner.choices.length === 1 &&
+      others(["units", "excluded", "filters", "tags", "excludedGroups"])) {
+    return inner.choices[0].slice();
+  }
+  if (inner.tags.length + inner.filters.length === 1 &&
+      others(["units", "choices", "excluded", "excludedGroups"]) &&
+      !(inner.filters.length && inner.filters[0].negated)) {
+    return levelGroup(inner).filters.slice();
+  }
+  return [levelGroup(inner)];
+}
+
+const LEVEL_LISTS = ["units", "choices", "excluded", "filters", "tags", "excludedGroups"];
+
+/** _merge(): a group neither joined nor negated, added as if without parentheses. */
+function mergeLevel(level, inner) {
+  const starts = LEVEL_LISTS.map((name) => level[name].length);
+  for (const name of LEVEL_LISTS) level[name].push(...inner[name]);
+  return starts;
+}
+
+/** _unmerge(): a merged group's parts taken back out. */
+function unmergeLevel(level, inner, starts) {
+  LEVEL_LISTS.forEach((name, number) => level[name].splice(starts[number], inner[name].length));
+}
+
+/** _join(): `last OR joined`; returns the new `last`. */
+function joinLast(level, last, joined) {
+  const [kind, item] = last;
+  if ((kind === "unit" && joined.every(isClause)) || kind === "choice") {
+    item.push(...joined);
+    return last;
+  }
+  let alternatives;
+  if (kind === "unit") {
+    removeItem(level.units, item);
+    alternatives = item.slice();
+  } else if (kind === "filter") {
+    removeItem(level.filters, item);
+    alternatives = [item];
+  } else if (kind === "tag") {
+    level.tags.splice(level.tags.lastIndexOf(item), 1);
+    alternatives = [{ kind: "tag", name: "", value: item, negated: false }];
+  } else {
+    unmergeLevel(level, item, last[2]);
+    alternatives = groupAlternatives(item);
+  }
+  const choice = alternatives.concat(joined);
+  if (choice.every(isClause)) {
+    level.units.push(choice);
+    return ["unit", choice];
+  }
+  level.choices.push(choice);
+  return ["choice", choice];
+}
+
+/** _remove(): remove `item` itself (not an equal one). */
+function removeItem(items, item) {
+  const at = items.lastIndexOf(item);
+  if (at >= 0) items.splice(at, 1);
+}
+
+/** group_clauses(): the words a group scores with, in the order written. */
+function groupClauses(group) {
+  const found = group.units.flat();
+  for (const choice of group.choices) found.push(...choiceClauses(choice));
+  return found;
+}
+
+/** choice_clauses(): the words a choice scores with: its words, its groups' words. */
+function choiceClauses(choice) {
+  const found = [];
+  for (const alternative of choice) {
+    if (isClause(alternative)) found.push(alternative);
+    else if (alternative.group) found.push(...groupClauses(alternative));
+  }
+  return found;
 }
 
 /**
@@ -108,7 +308,7 @@ function queryLanguage(found) {
 function plainWords(queryTokens) {
   const found = [];
   for (let token of queryTokens) {
-    if (OPERATORS.has(token)) continue;
+    if (OPERATORS.has(token) || PARENTHESES.has(token)) continue;
     if (token.startsWith("-") && token.length > 1 && token !== "--") token = token.slice(1);
     if (derived().fieldQuery.test(token) || token.startsWith('"') || token.startsWith("[") ||
         token.endsWith("*")) continue;
@@ -122,10 +322,10 @@ function plainWords(queryTokens) {
  * _clauses(): the clauses of one token: none (a filter), one, or for section:(a b)
  * each of its words (and a section filter; -section:(…) is the filter only).
  */
-function parseClauses(token, query, negate) {
+function parseClauses(token, query, negate, level) {
   const match = derived().fieldQuery.exec(token);
   if (!match || match[1].toLowerCase() !== "section") {
-    const clause = parseClause(token, query, negate);
+    const clause = parseClause(token, query, negate, level);
     return clause === null ? [] : [clause];
   }
   query.plain = false;
@@ -136,7 +336,7 @@ function parseClauses(token, query, negate) {
       "ignored");
     return [];
   }
-  query.filters.push({ kind: "section", name: "", value: found.join(" "), negated: negate });
+  level.filters.push({ kind: "section", name: "", value: found.join(" "), negated: negate });
   return negate ? [] : found.map((word) => ({ kind: "word", text: stripChars(word, "*?~^"),
     field: null }));
 }
@@ -145,12 +345,12 @@ function parseClauses(token, query, negate) {
  * _clause(): one token as {kind: "word"|"phrase"|"prefix", text, field}, or null;
  * parseQuery adds `token`, the clause's index in `tokens`.
  */
-function parseClause(token, query, negate = false) {
+function parseClause(token, query, negate, level) {
   let field = null;
   if (token.startsWith("[")) {
     query.plain = false;
     if (token.endsWith("]")) {
-      parseFilter(token, query, negate);
+      parseFilter(token, query, negate, level);
       return null;
     }
     query.warnings.push(token + ": [ without ] is read as words");
@@ -167,9 +367,9 @@ function parseClause(token, query, negate = false) {
       if (!filterWords(value).length) {
         query.warnings.push(name + ": needs words after it (as in " + name + ":musée): ignored");
       } else if (name.startsWith("tag") && !negate) {
-        query.tags.push(value);
+        level.tags.push(value);
       } else {
-        query.filters.push({ kind: name.startsWith("tag") ? "tag" : name, name: "", value,
+        level.filters.push({ kind: name.startsWith("tag") ? "tag" : name, name: "", value,
           negated: negate });
       }
       return null;
@@ -199,7 +399,7 @@ function filterWords(text) {
 }
 
 /** _filter(): a closed [property] or [property:value] token: its filter, or a warning. */
-function parseFilter(token, query, negate) {
+function parseFilter(token, query, negate, level) {
   const inside = token.slice(1, -1);
   const colon = inside.indexOf(":");
   let name = colon < 0 ? inside : inside.slice(0, colon);
@@ -215,5 +415,5 @@ function parseFilter(token, query, negate) {
     query.warnings.push(token + ": the value has no words: ignored");
     return;
   }
-  query.filters.push({ kind: "property", name, value, negated: negate });
+  level.filters.push({ kind: "property", name, value, negated: negate });
 }

@@ -104,10 +104,11 @@ function markDocs(index, leaves, memo, marks) {
  * The query's scores, added in the declared order, for the notes `kept(doc)` lets
  * through: {scores (one slot per note), unitsMatched (per note), touched (the notes
  * reached, in the order first reached)}. `unitClauses[u][c]` are the leaves of clause
- * c of unit u; `proximity` the bonus phrases. A slot that a part does not reach adds
+ * c of unit u (only the first `counted` count in unitsMatched: the others are a
+ * query's choices, which every kept note satisfies); `proximity` the bonus phrases. A slot that a part does not reach adds
  * nothing: each sum starts from 0, and 0 + x is x.
  */
-function queryScores(index, unitClauses, proximity, memo, kept) {
+function queryScores(index, unitClauses, proximity, memo, kept, counted = unitClauses.length) {
   const count = index.docCount;
   const scores = new Float64Array(count);
   const seen = new Uint8Array(count);
@@ -159,7 +160,7 @@ function queryScores(index, unitClauses, proximity, memo, kept) {
       inPart[doc] = 0;
     }
   };
-  for (const clauses of unitClauses) addToScores(sumOfSums(clauses), true);
+  unitClauses.forEach((clauses, number) => addToScores(sumOfSums(clauses), number < counted));
   // The bonus is one more part of the query, its phrases its leaves.
   if (proximity.length) addToScores(sumOfSums([proximity]), false);
   return { scores, unitsMatched, touched };

@@ -290,7 +290,8 @@ function createEngine(load) {
    */
   function knownFiles(index, parsed, tagKeys, queryKey) {
     const names = tagKeys.concat(queryKey ? [queryKey] : []).map((k) => index.wordsFile(k));
-    for (const wanted of parsed.filters) {
+    const nested = nestedParts(parsed);
+    for (const wanted of parsed.filters.concat(nested.filters)) {
       if (wanted.kind === "section") {
         for (const word of wanted.value.split(" ")) {
           for (const term of terms(word, "fr").concat(terms(word, "en"))) {
@@ -304,15 +305,106 @@ function createEngine(load) {
           : index.postingsFile(found.term));
       }
     }
-    for (const clause of parsed.units.flat()) {
+    for (const clause of parsed.units.flat().concat(nested.clauses)) {
       if (clause.kind !== "word") continue;
       for (const word of clauseWords(index, clause)) names.push(index.wordsFile(word));
     }
-    for (const clause of parsed.units.flat().concat(parsed.excluded)) {
+    for (const clause of parsed.units.flat().concat(parsed.excluded, nested.clauses)) {
       if (clause.kind === "prefix") continue;
       names.push(...leafFiles(index, clauseLeaves(index, clauseTerms(index, clause))));
     }
     return names;
+  }
+
+  /**
+   * Every clause and filter inside the query's choices and excluded groups (at any
+   * depth, excluded ones included): what their files and partners are loaded for.
+   */
+  function nestedParts(parsed) {
+    const clauses = [];
+    const filters = [];
+    const visitGroup = (group) => {
+      clauses.push(...group.units.flat(), ...group.excluded);
+      filters.push(...group.filters);
+      group.choices.forEach(visitChoice);
+      group.excludedGroups.forEach(visitGroup);
+    };
+    const visitChoice = (choice) => {
+      for (const alternative of choice) {
+        if (alternative.group) visitGroup(alternative);
+        else if (alternative.negated !== undefined) filters.push(alternative);
+        else clauses.push(alternative);
+      }
+    };
+    parsed.choices.forEach(visitChoice);
+    parsed.excludedGroups.forEach(visitGroup);
+    return { clauses, filters };
+  }
+
+  /** Searcher._filter_docs(): the notes a filter keeps, as marks (one per note). */
+  async function filterMarks(index, wanted) {
+    const count = index.docCount;
+    const marks = new Uint8Array(count);
+    if (wanted.kind === "section") {
+      for (const doc of await sectionDocs(index, wanted.value)) marks[doc] = 1;
+      return marks;
+    }
+    const found = filterLookups(wanted).map((lookup) => lookupDocs(index, lookup));
+    const having = new Int32Array(count);
+    found.forEach((docs, number) => {
+      for (const doc of docs) if (having[doc] === number) having[doc] += 1;
+    });
+    for (let doc = 0; doc < count; doc++) if (having[doc] === found.length) marks[doc] = 1;
+    return marks;
+  }
+
+  /** Searcher._clause_docs(): the notes a clause matches, as marks. */
+  function clauseMarks(index, clause, memo) {
+    return markDocs(index, clauseLeaves(index, clauseTerms(index, clause)), memo,
+      new Uint8Array(index.docCount));
+  }
+
+  /** Searcher._choice_docs(): the notes any alternative of an OR matches. */
+  async function choiceMarks(index, choice, memo) {
+    const marks = new Uint8Array(index.docCount);
+    for (const alternative of choice) {
+      const found = alternative.group ? await groupMarks(index, alternative, memo)
+        : alternative.negated !== undefined ? await filterMarks(index, alternative)
+          : clauseMarks(index, alternative, memo);
+      for (let doc = 0; doc < marks.length; doc++) if (found[doc]) marks[doc] = 1;
+    }
+    return marks;
+  }
+
+  /** Searcher._group_docs(): the notes matching all of a group. */
+  async function groupMarks(index, group, memo) {
+    const count = index.docCount;
+    const parts = [];
+    for (const unit of group.units) {
+      const marks = new Uint8Array(count);
+      for (const clause of unit) {
+        const found = clauseMarks(index, clause, memo);
+        for (let doc = 0; doc < count; doc++) if (found[doc]) marks[doc] = 1;
+      }
+      parts.push(marks);
+    }
+    for (const choice of group.choices) parts.push(await choiceMarks(index, choice, memo));
+    for (const wanted of group.filters) {
+      if (!wanted.negated) parts.push(await filterMarks(index, wanted));
+    }
+    const result = new Uint8Array(count);
+    if (!parts.length) return result;
+    for (let doc = 0; doc < count; doc++) result[doc] = parts.every((marks) => marks[doc]) ? 1 : 0;
+    const leftOut = [];
+    for (const clause of group.excluded) leftOut.push(clauseMarks(index, clause, memo));
+    for (const wanted of group.filters) {
+      if (wanted.negated) leftOut.push(await filterMarks(index, wanted));
+    }
+    for (const inner of group.excludedGroups) leftOut.push(await groupMarks(index, inner, memo));
+    for (const marks of leftOut) {
+      for (let doc = 0; doc < count; doc++) if (marks[doc]) result[doc] = 0;
+    }
+    return result;
   }
 
   /**
@@ -446,21 +538,27 @@ function createEngine(load) {
     const queryKey = titleKeyOf(parsed, suggestion || text);
 
     // Prefix clauses need their words shards before their terms are known.
-    const allClauses = parsed.units.flat().concat(parsed.excluded);
+    const nested = nestedParts(parsed);
+    const allClauses = parsed.units.flat().concat(parsed.excluded, nested.clauses);
     const vocabularyFiles = allClauses.filter((c) => c.kind === "prefix")
       .flatMap((c) => prefixFiles(index, c));
     await index.load(vocabularyFiles.concat(knownFiles(index, parsed, tagKeys, queryKey)));
     // Pairs across languages: the words shards of excluded words too, then the
     // buckets telling which pairs cross languages.
-    const wordClauses = parsed.units.flat().concat(parsed.excluded)
-      .filter((c) => pairedWord(c) !== null);
+    const wordClauses = allClauses.filter((c) => pairedWord(c) !== null);
     await index.load(wordClauses.map((c) => index.wordsFile(pairedWord(c))));
     await index.load(pairFiles(index, wordClauses));
     const units = parsed.units.map((unit) => unit.map((c) => clauseTerms(index, c)));
     const unitClauses = units.map((unit) => unit.map((c) => clauseLeaves(index, c)));
     const maskLeaves = parsed.excluded.flatMap((c) => clauseLeaves(index, clauseTerms(index, c)));
     const proximity = proximityLeaves(index, units);
-    await index.load(leafFiles(index, unitClauses.flat(2).concat(maskLeaves, proximity)));
+    // A choice's words score after the units', as one more unit (engine/search.py).
+    const choiceUnits = parsed.choices.map(choiceClauses).filter((clauses) => clauses.length)
+      .map((clauses) => clauses.map((c) => clauseTerms(index, c)));
+    const choiceClauseLeaves = choiceUnits.map((unit) => unit.map((c) => clauseLeaves(index, c)));
+    const nestedLeaves = nested.clauses.flatMap((c) => clauseLeaves(index, clauseTerms(index, c)));
+    await index.load(leafFiles(index, unitClauses.flat(2).concat(maskLeaves, proximity,
+      nestedLeaves)));
 
     // Filters: notes in every list (per note, how many of the lists it is in): the
     // tags', then each word's of the positive filters.
@@ -490,14 +588,25 @@ function createEngine(load) {
       if (wanted.negated) negatedLists.push(found);
       else lists.push(...found);
     }
+    const memo = new Map();
+    // A choice (an OR holding a filter or a group): every result satisfies it.
+    for (const choice of parsed.choices) {
+      const marks = await choiceMarks(index, choice, memo);
+      const docs = [];
+      for (let doc = 0; doc < count; doc++) if (marks[doc]) docs.push(doc);
+      lists.push(docs);
+    }
     let filter = null;
     lists.forEach((docs, number) => {
       if (filter === null) filter = new Int32Array(count);
       for (const doc of docs) if (filter[doc] === number) filter[doc] += 1;
     });
     const required = lists.length;
-    const memo = new Map();
     const mask = markDocs(index, maskLeaves, memo, new Uint8Array(count));
+    for (const group of parsed.excludedGroups) {
+      const marks = await groupMarks(index, group, memo);
+      for (let doc = 0; doc < count; doc++) if (marks[doc]) mask[doc] = 1;
+    }
     for (const found of negatedLists) {
       // -[auteur:Jean Dupont]: the notes having every word are left out.
       const having = new Int32Array(count);
@@ -510,7 +619,8 @@ function createEngine(load) {
     // without a tag list to follow); the facets file only for facets.
     const listsInOrder = tagKeys.length && !unionOfGiven;
     const needed = [];
-    if (byDate || (!units.length && filter !== null && !listsInOrder)) needed.push("notes");
+    const scored = units.length + choiceUnits.length;
+    if (byDate || (!scored && filter !== null && !listsInOrder)) needed.push("notes");
     if (wantFacets) needed.push("facets");
     if (needed.length) await index.load(needed);
     const notesFile = index.loaded.get("notes");
@@ -520,7 +630,7 @@ function createEngine(load) {
       return answer;
     };
 
-    if (!units.length) {
+    if (!scored) {
       if (filter === null) return response(0, [], []);
       // Every tag lists its notes in title order, the order of this listing; without
       // tags (or with any of several), the notes file gives that order.
@@ -532,14 +642,23 @@ function createEngine(load) {
     }
 
     const kept = (doc) => !mask[doc] && (filter === null || filter[doc] === required);
-    const { scores, unitsMatched, touched } =
-      queryScores(index, unitClauses, proximity, memo, kept);
+    const { scores, unitsMatched, touched } = queryScores(index,
+      unitClauses.concat(choiceClauseLeaves), proximity, memo, kept, unitClauses.length);
     const exactDocs = new Uint8Array(count);
     if (queryKey) for (const doc of index.keyNotes(queryKey)) exactDocs[doc] = 1;
-    const rows = touched.map((doc) =>
-      [doc, unitsMatched[doc], exactDocs[doc] ? 0 : 1, scores[doc] * index.boost(doc)]);
+    // Every kept note satisfies each choice (ranking.py's every_allowed): it counts as
+    // matched, and a note kept by a choice's filter alone is a result scoring 0.
+    const choices = choiceUnits.length;
+    const resultDocs = touched.slice();
+    if (choices) {
+      const reached = new Uint8Array(count);
+      for (const doc of touched) reached[doc] = 1;
+      for (let doc = 0; doc < count; doc++) if (!reached[doc] && kept(doc)) resultDocs.push(doc);
+    }
+    const rows = resultDocs.map((doc) => [doc, unitsMatched[doc] + choices,
+      exactDocs[doc] ? 0 : 1, scores[doc] * index.boost(doc)]);
     const queryTerms = new Set();
-    for (const unit of units) {
+    for (const unit of units.concat(choiceUnits)) {
       for (const clause of unit) {
         for (const group of clause.french.concat(clause.english)) {
           for (const term of group) queryTerms.add(term);
@@ -551,7 +670,7 @@ function createEngine(load) {
         .slice(0, limit)
       : firstRows(rows, limit);
     const alike = new Map();
-    for (const unit of units) {
+    for (const unit of units.concat(choiceUnits)) {
       for (const clause of unit) for (const [term, own] of clause.alike || []) alike.set(term, own);
     }
     const results = await Promise.all(

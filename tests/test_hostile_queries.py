@@ -28,6 +28,10 @@ from museumxtd_search.index.searcher import GardenSearcher
 pytest_plugins = ["reliability"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# A bound against runaway work (an expansion to every word, a blow-up in the parser),
+# not a speed target: counted in CPU seconds of the searching process, which other
+# processes on a shared machine do not inflate (wall-clock bounds failed at a load
+# of 7 on 2 cores with nothing wrong in the code).
 MAX_SECONDS = 1.0
 CLI_LIMIT = 2000  # characters: the query command refuses longer queries
 
@@ -79,9 +83,10 @@ def opened(corpus):
 
 
 def timed_search(searcher: GardenSearcher, text: str) -> tuple[SearchResponse, float]:
-    started = time.perf_counter()
+    """The response and the CPU seconds the search took."""
+    started = time.process_time()
     response = searcher.search(text)
-    return response, time.perf_counter() - started
+    return response, time.process_time() - started
 
 
 def assert_an_answer(response: SearchResponse) -> None:
@@ -99,9 +104,9 @@ def run_query_command(notes: Path, index: Path, text: str):
     """``query --json TEXT`` in-process; a text starting with ``-`` comes after ``--``."""
     args = ["query", "--notes", str(notes), "--index", str(index), "--json"]
     args += ["--", text] if text.startswith("-") else [text]
-    started = time.perf_counter()
+    started = time.process_time()
     result = CliRunner().invoke(cli, args)
-    return result, time.perf_counter() - started
+    return result, time.process_time() - started
 
 
 def assert_answer_or_usage_error(result, text: str) -> str:
@@ -217,14 +222,15 @@ searcher = GardenSearcher(sys.argv[1])
 searcher.search("musée")
 print("ready", flush=True)
 query = sys.stdin.read()
-started = time.perf_counter()
+started = time.process_time()
 searcher.search(query)
-print(f"{time.perf_counter() - started:.3f}", flush=True)
+print(f"{time.process_time() - started:.3f}", flush=True)
 """
 
 def search_seconds_in_a_child(index: Path, text: str, limit: float) -> float | None:
-    """Time one search in a separate process; ``None`` if it was still running at ``limit``
-    (then killed, so a slow query costs this test ``limit`` seconds, not minutes)."""
+    """The CPU seconds of one search in a separate process; ``None`` if it was still
+    running after ``limit`` wall-clock seconds (then killed, so a runaway query costs
+    this test ``limit`` seconds, not minutes)."""
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(index)], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True, encoding="utf-8",
                              env=module_env())
@@ -246,5 +252,5 @@ def search_seconds_in_a_child(index: Path, text: str, limit: float) -> float | N
     "a* " * 3_333,
 ], ids=["2000-characters-of-unknown-words", "10000-characters-of-prefixes"])
 def test_many_word_queries_answer_within_a_second(corpus, text):
-    seconds = search_seconds_in_a_child(corpus[1], text, limit=MAX_SECONDS * 1.5)
+    seconds = search_seconds_in_a_child(corpus[1], text, limit=MAX_SECONDS * 10)
     assert seconds is not None and seconds < MAX_SECONDS, seconds

@@ -216,7 +216,7 @@ def add_search(settings: SiteSettings,
         analyzed = [analyze_note(note, published.links.resolve_all(note), published.links)
                     for note in searchable]
         index = _client_index(published, searchable, summary.pages, site, analyzed)
-        related = bundle_related(analyzed, summary.pages)
+        related = bundle_related(analyzed, summary.pages, settings.lang)
     depth = relative_bundle.count("/") + 1
     header = (f"museumxtd-search {__version__}: the search of this site, written by "
               "`museumxtd-search export --into`; do not edit")
@@ -247,14 +247,16 @@ def _pattern(text: str | None) -> UrlPattern | None:
         raise SiteSettingsError(str(error)) from None
 
 
-def bundle_related(analyzed: Sequence, pages: Mapping[str, str]) -> dict[str, list]:
+def bundle_related(analyzed: Sequence, pages: Mapping[str, str],
+                   language: str = "fr") -> dict[str, list]:
     """Each searchable note's related notes (``engine.related``, as our own pages list
     them), keyed by its page (a path from the site's root, as ``pages`` has it): the
     bundle's ``related.json``, which ``related-ui.js`` shows in a page's
-    ``<div data-mxsearch-related>``."""
+    ``<div data-mxsearch-related>``. Reasons are in ``language``, the bundle's
+    ``--lang``: the language of the site's pages, which its heading is in too."""
     model = RelatedNotes(analyzed)
     return {pages[item.note.path]: [{"title": near.title, "url": quote(pages[near.path]),
-                                     "reasons": list(near.reasons)}
+                                     "reasons": list(near.reasons_in(language))}
                                     for near in model.related(item)]
             for item in analyzed}
 

@@ -75,7 +75,8 @@ class Garden:
               on_progress: Progress | None = None, any_tag: bool = False,
               sort: str = "relevance", facets: bool = False) -> SearchResponse:
         """Search the notes and PDFs (the query language is ``analysis.query``'s);
-        ``kind`` ``"note"`` or ``"pdf"`` keeps that kind of result only.
+        ``kind`` (``"note"``, ``"pdf"``, ``"txt"``, ``"docx"``, ``"odt"``) keeps that kind
+        of result only.
 
         ``tags`` must all be on a note (``any_tag``: one is enough); ``sort="date"``
         puts the newest notes first; ``facets`` counts, over all the results, their

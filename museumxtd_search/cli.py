@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 import click
 
 from museumxtd_search import __version__
+from museumxtd_search.vault.files import ATTACHMENT_KINDS
 
 DEFAULT_NOTES = "notes"
 DEFAULT_INDEX = "index"
@@ -160,8 +161,9 @@ def _tell_refresh(notes_dir: Path, index_dir: Path):
 @click.option("--any-tag", is_flag=True, help="With several --tag: any one is enough.")
 @click.option("--links-to", metavar="NOTE",
               help="Only notes that link to NOTE (by name, title, alias or path).")
-@click.option("--type", "kind", type=click.Choice(["note", "pdf"]), default=None,
-              help="Only notes, or only PDFs (results name the page).")
+@click.option("--type", "kind", type=click.Choice(["note", *ATTACHMENT_KINDS]), default=None,
+              help="Only notes, or only attachments of one kind (PDF results name the "
+                   "page).")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance",
               show_default=True,
               help="date: newest first (front matter date, else last commit, else file time).")

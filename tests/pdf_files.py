@@ -12,16 +12,18 @@ def _escape(line: str) -> bytes:
     return data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-def pdf_bytes(pages: list[str]) -> bytes:
+def pdf_bytes(pages: list[str], unreadable: frozenset[int] = frozenset()) -> bytes:
     """A PDF of ``pages``, each a text whose lines are drawn one under the other (an
-    empty text gives a page without any text)."""
+    empty text gives a page without any text). The pages numbered in ``unreadable``
+    (1-based) declare a compression filter no reader knows: their text cannot be read,
+    the rest of the file can."""
     objects: list[bytes] = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"",  # the page tree, once the pages are numbered
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
     kids = []
-    for text in pages:
+    for number, text in enumerate(pages, 1):
         lines = [b"BT /F1 12 Tf 72 760 Td 14 TL"]
         lines += [b"(" + _escape(line) + b") Tj T*" for line in text.split("\n")] if text \
             else []
@@ -29,7 +31,9 @@ def pdf_bytes(pages: list[str]) -> bytes:
         if not text:
             lines = [b"0 0 1 rg 72 600 200 100 re f"]  # a drawing, no text: like a scan
         stream = b"\n".join(lines)
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        unknown = b" /Filter /NoSuchFilter" if number in unreadable else b""
+        objects.append(b"<< /Length %d%s >>\nstream\n" % (len(stream), unknown) + stream
+                       + b"\nendstream")
         content = len(objects)
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
                        b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % content)

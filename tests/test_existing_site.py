@@ -374,3 +374,107 @@ def test_the_python_api_adds_the_search_like_the_command(project):
     summary = mxs.Garden(project).export_into(project / "docs", lang="en")
     assert summary.matched == 4 and summary.to_json()["left_out"][0]["path"] == \
         "Brouillon/Idée secrète.md"
+
+
+# --- attachments: PDFs and other files the search finds --------------------------------------
+
+def add_attachments(project: Path) -> dict[str, bytes]:
+    """Attachments of the notes (not in ``Docs/``: globs ignore case, and the output
+    folder ``docs/`` is skipped): one the generator published at the same path, one it
+    gathered in ``assets/``, one it published long ago (other bytes), one it never
+    copied, and a Word file."""
+    from office_files import docx_bytes
+    from pdf_files import pdf_bytes
+
+    files = {
+        "Documents/Rapport annuel.pdf": pdf_bytes(["Le musée en 2023.",
+                                              "L'inventaire photographique est achevé."]),
+        "Documents/Brochure.pdf": pdf_bytes(["Brochure : visites guidées en famille."]),
+        "Documents/Programme.pdf": pdf_bytes(["Programme du forum : ateliers de médiation."]),
+        "Archives/Plan.pdf": pdf_bytes(["Plan de récolement décennal."]),
+        "Documents/Compte rendu.docx": docx_bytes(["Compte rendu : restauration des cadres."]),
+    }
+    for relative, data in files.items():
+        (project / relative).parent.mkdir(parents=True, exist_ok=True)
+        (project / relative).write_bytes(data)
+    published = {"docs/Documents/Rapport annuel.pdf": files["Documents/Rapport annuel.pdf"],
+                 "docs/assets/brochure.pdf": files["Documents/Brochure.pdf"],
+                 "docs/Documents/Programme.pdf": pdf_bytes(["Ancien programme."])}
+    for relative, data in published.items():
+        (project / relative).parent.mkdir(parents=True, exist_ok=True)
+        (project / relative).write_bytes(data)
+    return files
+
+
+def test_attachments_are_searched_and_link_to_the_sites_copy_or_the_bundles(project):
+    files = add_attachments(project)
+    summary = run(project)
+    assert summary.attachments == {
+        "Archives/Plan.pdf": "mxsearch/files/Archives/Plan.pdf",
+        "Documents/Brochure.pdf": "assets/brochure.pdf",  # the generator's copy, same bytes
+        "Documents/Compte rendu.docx": "mxsearch/files/Documents/Compte rendu.docx",
+        "Documents/Programme.pdf": "mxsearch/files/Documents/Programme.pdf",  # the site's is stale
+        "Documents/Rapport annuel.pdf": "Documents/Rapport annuel.pdf",  # the same path
+    }
+    assert summary.copied == 3 and "5 attachments searchable (3 copied" in summary.line()
+    assert summary.notes == 5 and summary.matched == 4  # attachments are not notes
+    bundle = project / "docs/mxsearch"
+    for inside in ("files/Archives/Plan.pdf", "files/Documents/Programme.pdf",
+                   "files/Documents/Compte rendu.docx"):
+        assert (bundle / inside).read_bytes() == files[inside.removeprefix("files/")]
+    urls = {fragment["path"]: (fragment["url"], [s[1] for s in fragment["sections"]])
+            for fragment in fragments(bundle)}
+    assert urls["Documents/Rapport annuel.pdf"] == ("Documents/Rapport%20annuel.pdf",
+                                               ["page=1", "page=2"])
+    assert urls["Archives/Plan.pdf"][0] == "mxsearch/files/Archives/Plan.pdf"
+    assert urls["Documents/Compte rendu.docx"] == \
+        ("mxsearch/files/Documents/Compte%20rendu.docx", [""])
+
+
+def test_copied_attachments_follow_the_notes_and_a_rerun_rewrites_nothing(project):
+    add_attachments(project)
+    run(project)
+    before = files_of(project / "docs")
+    assert not run(project).changed
+    assert files_of(project / "docs") == before
+    (project / "Archives/Plan.pdf").unlink()
+    summary = run(project)
+    assert summary.changed and "Archives/Plan.pdf" not in summary.attachments
+    assert not (project / "docs/mxsearch/files/Archives").exists()
+    assert (project / "docs/mxsearch/files/Documents/Programme.pdf").is_file()
+
+
+def test_an_unreadable_attachment_is_one_warning_and_the_rest_is_searched(project):
+    from pdf_files import BROKEN_PDF
+
+    add_attachments(project)
+    (project / "Documents/Cassé.pdf").write_bytes(BROKEN_PDF)
+    summary = run(project)
+    assert [w for w in summary.warnings if "Documents/Cassé.pdf" in w] == [
+        next(w for w in summary.warnings if w.startswith("Documents/Cassé.pdf: PDF not indexed"))]
+    assert "Documents/Cassé.pdf" not in summary.attachments and len(summary.attachments) == 5
+
+
+@pytest.mark.browser
+def test_a_pdf_result_of_the_bundle_opens_the_pdf_at_its_page(browser, project):
+    add_attachments(project)
+    summary = run(project)
+    write(project / "docs", {"search/index.html": "<!doctype html><meta charset=utf-8>"
+                                                  f"<title>s</title><body>{summary.snippet}"
+                                                  "</body>"})
+    page = browser.new_page()
+    with serve(project / "docs") as url:
+        for query, path, href in [
+                ("inventaire photographique", "Documents/Rapport annuel.pdf",
+                 url + "Documents/Rapport%20annuel.pdf#page=2"),
+                ("récolement", "Archives/Plan.pdf",
+                 url + "mxsearch/files/Archives/Plan.pdf#page=1"),
+                ("restauration cadres", "Documents/Compte rendu.docx",
+                 url + "mxsearch/files/Documents/Compte%20rendu.docx")]:
+            page.goto(url + "search/?q=" + query)
+            link = page.locator(f'#search-results a[data-path="{path}"]').first
+            link.wait_for(timeout=10_000)
+            assert link.get_attribute("href") == href, query
+            response = page.request.get(href.split("#")[0])
+            assert response.ok and response.body() == (project / path).read_bytes()
+    page.close()

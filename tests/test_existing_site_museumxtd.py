@@ -55,6 +55,9 @@ DRAFT_QUERIES = ["Staatlabor", "Wikimedia CH", "Coding Da Vinci", "Open Data CH"
                  "Gestion des collections", "Big Data DAM", "digital volunteers", "To-do",
                  "réseaux sociaux dans les musées"]
 UNPUBLISHED = ("Brouillon/", "Comment éditer les contenus de la plateforme/")
+# The site's two PDFs: Eleventy does not publish them, so the bundle holds a copy.
+PDFS = ["Notes/MuseumXTD - Programme Forum 2022 (maj 06.10.2022).pdf",
+        "Notes/MuseumXTD_Transformation numérique des musées.pdf"]
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,8 @@ def test_no_unpublished_note_is_in_the_index(built_site):
     bundle = built_site.docs / "mxsearch"
     index = json.loads((bundle / ".museumxtd-search").read_text(encoding="utf-8"))["index"]
     paths = [fragment["path"] for fragment in read_fragments(bundle / index)]
-    assert len(paths) == 159
+    assert len([p for p in paths if p.endswith(".md")]) == 159
+    assert sorted(p for p in paths if not p.endswith(".md")) == PDFS  # searched, as files
     assert not [p for p in paths if p.startswith(UNPUBLISHED)]
     words = read_data_file(bundle / index, "vocabulary")["words"]
     assert "staatlabor" not in words  # a word of Brouillon/Staatlabor.md only
@@ -197,7 +201,8 @@ def test_every_result_opens_the_right_eleventy_page(page, site_url, built_site):
         for path, href in page.eval_on_selector_all(
                 "#search-results a[data-path]",
                 "links => links.map(a => [a.getAttribute('data-path'), a.href])"):
-            links[path] = href
+            if path.endswith(".md"):  # PDFs open as files: the test below
+                links[path] = href
     assert len(links) >= 30
     for path, href in sorted(links.items()):
         response = page.goto(href)
@@ -209,6 +214,17 @@ def test_every_result_opens_the_right_eleventy_page(page, site_url, built_site):
         if anchor:
             assert page.evaluate("id => document.getElementById(id) !== null", anchor), \
                 (path, anchor)
+
+
+def test_a_pdf_result_opens_the_pdf_at_its_page(page, site_url, built_site):
+    page.goto(site_url + SEARCH_PAGE)
+    # Words of the report's second page (a slide's title).
+    assert shown(page, "je t'aime mon non plus")[0] == PDFS[1]
+    href = page.locator(f'#search-results a[data-path="{PDFS[1]}"]').first.get_attribute("href")
+    assert href.endswith("#page=2"), href
+    assert unquote(urlsplit(href).path) == "/mxsearch/files/" + PDFS[1]
+    response = page.request.get(href.split("#")[0])
+    assert response.ok and response.body() == (built_site.root / PDFS[1]).read_bytes()
 
 
 def test_drafts_never_appear(page, site_url):

@@ -48,7 +48,8 @@ def garden(make_vault, tmp_path) -> Garden:
 
 
 def test_pdf_text_is_read_page_by_page_with_its_accents():
-    pages = pdf_text.pdf_pages(pdf_bytes(REPORT_PAGES))
+    pages, failed = pdf_text.pdf_pages(pdf_bytes(REPORT_PAGES))
+    assert failed == {}
     assert len(pages) == 4
     assert "numérisation" in pages[1] and "accessibilité" in pages[3]
     assert pages[2] == ""

@@ -106,7 +106,35 @@ def test_related_command_prints_json(garden):
     data = json.loads(result.stdout)
     assert data["note"] == "Notes/Inventaire.md"
     assert len(data["results"]) == 3
-    assert set(data["results"][0]) == {"path", "title", "score", "reasons"}
+    assert set(data["results"][0]) == {"path", "title", "score", "reasons", "why"}
+    # ``reasons`` stay English sentences for scripts; ``why`` is the same as data.
+    photographie = next(r for r in data["results"] if r["path"] == "Notes/Photographie.md")
+    assert "2 shared tags: collections, numérique" in photographie["reasons"]
+    assert {"kind": "tags", "count": 2, "names": ["collections", "numérique"]} in \
+        photographie["why"]
+    assert len(photographie["why"]) == len(photographie["reasons"])
+
+
+def test_reasons_read_in_french_and_in_english():
+    from museumxtd_search.engine.related import REASON_PHRASES, Reason
+
+    examples = [Reason("words", 2, ("numérisation", "inventaire")),
+                Reason("tags", 3, ("a", "b", "c")), Reason("tags", 1, ("musée",)),
+                Reason("links_to"), Reason("linked_from"),
+                Reason("both_link_to", 1, ("Open data",)), Reason("both_link_to", 4),
+                Reason("cited_with", 1, ("Bibliographie",)), Reason("cited_with", 2),
+                Reason("same_folder")]
+    assert {reason.kind for reason in examples} == set(REASON_PHRASES["en"]) == \
+        set(REASON_PHRASES["fr"])
+    assert [reason.text("fr") for reason in examples] == [
+        "en commun : numérisation, inventaire", "3 tags en commun : a, b, c",
+        "1 tag en commun : musée", "lien vers cette note", "lien depuis cette note",
+        "liens communs vers « Open data »", "liens communs vers 4 notes",
+        "citées ensemble par « Bibliographie »", "citées ensemble par 2 notes", "même dossier"]
+    assert [reason.text("en") for reason in examples] == [
+        "shared: numérisation, inventaire", "3 shared tags: a, b, c", "1 shared tag: musée",
+        "links to it", "linked from it", "both link to « Open data »", "both link to 4 notes",
+        "cited with it by « Bibliographie »", "cited with it by 2 notes", "same folder"]
 
 
 def test_related_command_for_people(garden):
@@ -205,11 +233,30 @@ def test_every_exported_page_lists_its_related_notes_as_links_that_resolve(garde
     assert [path for _, path in anchors] == expected
     for href, _ in anchors:
         assert (page.parent / href).resolve().is_file(), href
-    assert "linked from it" in page.read_text("utf-8")
+    # A French note's page gives its reasons in French.
+    assert "lien depuis cette note" in page.read_text("utf-8")
+    assert "linked from it" not in page.read_text("utf-8")
     # A note kept out of search shows none and is in no list.
     assert not related_anchors((out / "notes/brouillon/index.html").read_text("utf-8"))
     for html in out.rglob("*.html"):
         assert "Notes/Brouillon.md" not in {p for _, p in related_anchors(html.read_text())}
+
+
+def test_an_english_notes_page_gives_its_related_notes_in_english(make_vault, tmp_path):
+    from museumxtd_search.site.export import export_site
+
+    notes = make_vault({**GARDEN, "Notes/Digitization.md":
+                        "---\nlang: en\ntags: [numérique]\n---\n# Digitization\n\nThe "
+                        "digitization of the collections, see [[Numérisation]].\n"})
+    out = tmp_path / "site"
+    export_site(notes, out)
+    html = (out / "notes/digitization/index.html").read_text("utf-8")
+    related = html.split('<aside class="related"')[1]
+    assert '<html lang="en">' in html and "Related notes" in related
+    assert "linked from it" in related and "both link to « Numérisation »" in related
+    french = (out / "notes/numerisation/index.html").read_text("utf-8").split(
+        '<aside class="related"')[1]
+    assert "Notes proches" in french and "lien vers cette note" in french
 
 
 @pytest.mark.browser
@@ -258,7 +305,15 @@ def test_the_bundle_carries_each_pages_related_notes(make_vault):
     mine = related["Notes/Inventaire/index.html"]
     expected = Garden(notes).related("Inventaire").results
     assert [item["title"] for item in mine] == [near.title for near in expected]
-    assert [item["reasons"] for item in mine] == [list(near.reasons) for near in expected]
+    # In the bundle's language (--lang, French by default), as its heading is.
+    assert [item["reasons"] for item in mine] == [list(near.reasons_in("fr"))
+                                                  for near in expected]
+    assert any(reason.startswith(("lien ", "1 tag en commun")) for item in mine
+               for reason in item["reasons"])
+    english = add_search(load_settings(site, notes, notes=notes, lang="en"))
+    related = json.loads((site / "mxsearch" / english.index / "related.json").read_text("utf-8"))
+    assert [item["reasons"] for item in related["Notes/Inventaire/index.html"]] == \
+        [list(near.reasons) for near in expected]
     for item in mine:
         assert (site / unquote(item["url"])).is_file(), item["url"]
     assert not any("Brouillon" in key or any("Brouillon" in i["url"] for i in items)
@@ -320,13 +375,15 @@ def test_the_live_preview_rewrites_the_related_lists_an_edit_changes(make_vault,
     root = make_vault(GARDEN)
     site = LiveSite(root, tmp_path / "site")
     page = tmp_path / "site" / site.urls["Notes/Cuisine.md"] / "index.html"
-    assert "linked from it" not in page.read_text(encoding="utf-8").split("Notes proches")[-1]
+    assert "lien depuis cette note" not in \
+        page.read_text(encoding="utf-8").split("Notes proches")[-1]
     make_vault({"Notes/Cuisine.md": "# Cuisine\n\nUne recette de tarte aux pommes, "
                                     "photographiée : [[Photographie]].\n"})
     done = site.refresh()
     assert done is not None and not done.full
     related = page.read_text(encoding="utf-8").split("Notes proches")[-1]
-    assert "Photographie" in related and "linked from it" in related
+    assert "Photographie" in related and "lien depuis cette note" in related
     other = tmp_path / "site" / site.urls["Notes/Photographie.md"] / "index.html"
     listed = other.read_text(encoding="utf-8").split("Notes proches")[-1]
-    assert re.search(r">Cuisine</a> <span class=\"related-reasons\">[^<]*links to it", listed)
+    assert re.search(r">Cuisine</a> <span class=\"related-reasons\">[^<]*lien vers cette note",
+                     listed)

@@ -64,8 +64,59 @@ MAX_NOTES_PER_WORD = 50
 DEFAULT_LIMIT = 5
 
 
+# How each kind of reason reads, per language: one table, so the command, our pages,
+# the live preview and the bundle say the same thing. ``{names}`` is the names joined by
+# commas, ``{name}`` the first, ``{count}`` how many; a ``(one, several)`` pair is
+# chosen by ``count``. English is what ``related --json`` gives in ``reasons`` (kept
+# stable for scripts); ``why`` gives the same as data.
+REASON_PHRASES: dict[str, dict[str, str | tuple[str, str]]] = {
+    "en": {
+        "words": "shared: {names}",
+        "tags": ("1 shared tag: {names}", "{count} shared tags: {names}"),
+        "links_to": "links to it",
+        "linked_from": "linked from it",
+        "both_link_to": ("both link to « {name} »", "both link to {count} notes"),
+        "cited_with": ("cited with it by « {name} »", "cited with it by {count} notes"),
+        "same_folder": "same folder",
+    },
+    "fr": {
+        "words": "en commun : {names}",
+        "tags": ("1 tag en commun : {names}", "{count} tags en commun : {names}"),
+        "links_to": "lien vers cette note",
+        "linked_from": "lien depuis cette note",
+        "both_link_to": ("liens communs vers « {name} »", "liens communs vers {count} notes"),
+        "cited_with": ("citées ensemble par « {name} »", "citées ensemble par {count} notes"),
+        "same_folder": "même dossier",
+    },
+}
+REASON_LANGUAGES = tuple(REASON_PHRASES)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a note is related, as data: its ``kind`` (a key of ``REASON_PHRASES``), the
+    ``names`` it cites (shared words or tags, the one note both link to or citing both)
+    and ``count`` (how many words named, tags or notes; 0 for a link or the folder)."""
+
+    kind: str
+    count: int = 0
+    names: tuple[str, ...] = ()
+
+    def text(self, language: str = "en") -> str:
+        """The reason as a reader sees it, in ``language`` (``fr`` or ``en``; any other
+        reads as English)."""
+        phrase = REASON_PHRASES.get(language, REASON_PHRASES["en"])[self.kind]
+        if isinstance(phrase, tuple):
+            phrase = phrase[0] if self.count == 1 else phrase[1]
+        return phrase.format(names=", ".join(self.names), name=next(iter(self.names), ""),
+                             count=self.count)
+
+    def to_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "count": self.count, "names": list(self.names)}
+
+
 # A signal's reason for one candidate, spelt out only for the results shown.
-Describe = Callable[[str], str]
+Describe = Callable[[str], Reason]
 
 
 @dataclass(frozen=True)
@@ -75,11 +126,20 @@ class RelatedNote:
     path: str
     title: str
     score: float
-    reasons: tuple[str, ...]
+    why: tuple[Reason, ...]
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The reasons in English, as ``related`` prints them (``reasons_in`` for others)."""
+        return self.reasons_in("en")
+
+    def reasons_in(self, language: str) -> tuple[str, ...]:
+        """The reasons as a page in ``language`` shows them."""
+        return tuple(reason.text(language) for reason in self.why)
 
     def to_json(self) -> dict[str, object]:
         return {"path": self.path, "title": self.title, "score": round(self.score, 4),
-                "reasons": list(self.reasons)}
+                "reasons": list(self.reasons), "why": [reason.to_json() for reason in self.why]}
 
 
 @dataclass(frozen=True)
@@ -230,7 +290,7 @@ class RelatedNotes:
         if len(scores) < limit:
             mates = {other: FOLDER_WEIGHT for other in self.folders.get(analyzed.note.folder, ())
                      if other not in scores and other != path}
-            signals.append((mates, lambda other: "same folder"))
+            signals.append((mates, lambda other: Reason("same_folder")))
             scores.update(mates)
         notes, order = self.notes, self.order
         best = heapq.nsmallest(limit, ((-score, order[other], other)
@@ -262,7 +322,7 @@ class RelatedNotes:
                    for other, total in sums.items()}
         spellings: dict[str, str] = {}
 
-        def describe(other: str) -> str:
+        def describe(other: str) -> Reason:
             theirs = self._weights(Counter({term: self.counts[other][term] for term, _ in top
                                             if term in self.counts[other]}))
             shared = sorted(((weight * theirs[term], term) for term, weight in top
@@ -271,7 +331,8 @@ class RelatedNotes:
             if not spellings:
                 spellings.update(_spellings(analyzed, [term for term, _ in top]))
             shown = [spellings.get(term, term) for term in terms]
-            return "shared: " + ", ".join(dict.fromkeys(shown))
+            names = tuple(dict.fromkeys(shown))
+            return Reason("words", len(names), names)
 
         return amounts, describe
 
@@ -288,11 +349,10 @@ class RelatedNotes:
                 for other in self.tag_notes[tag]:
                     amounts[other] = amounts.get(other, 0.0) + share
 
-        def describe(other: str) -> str:
+        def describe(other: str) -> Reason:
             shared = set(mine) & set(self.notes[other].tag_keys) & self.tag_idf.keys()
             names = [tag for tag in analyzed.note.tags if key(tag) in shared]
-            return ("1 shared tag: " if len(names) == 1 else f"{len(names)} shared tags: ") \
-                + ", ".join(names)
+            return Reason("tags", len(names), tuple(names))
 
         return amounts, describe
 
@@ -325,20 +385,21 @@ class RelatedNotes:
                       / math.sqrt(len(incoming) * len(self.links_in.get(other, ())))
                       for other, together in cited.items()}
 
-        def both_link_to(other: str) -> str:
+        def both_link_to(other: str) -> Reason:
             common = sorted(target for target in outgoing & self.links_out[other]
                             if len(self.links_in.get(target, ())) <= most)
-            return f"both link to « {self._title(common[0])} »" if len(common) == 1 \
-                else f"both link to {len(common)} notes"
+            return Reason("both_link_to", len(common),
+                          (self._title(common[0]),) if len(common) == 1 else ())
 
-        def cited_with(other: str) -> str:
+        def cited_with(other: str) -> Reason:
             citers = sorted(source for source in incoming & self.links_in.get(other, set())
                             if len(self.links_out.get(source, ())) <= most)
-            return f"cited with it by « {self._title(citers[0])} »" if len(citers) == 1 \
-                else f"cited with it by {len(citers)} notes"
+            return Reason("cited_with", len(citers),
+                          (self._title(citers[0]),) if len(citers) == 1 else ())
 
-        return [({target: LINK_WEIGHT for target in outgoing}, lambda other: "linked from it"),
-                ({source: LINK_WEIGHT for source in incoming}, lambda other: "links to it"),
+        return [({target: LINK_WEIGHT for target in outgoing},
+                 lambda other: Reason("linked_from")),
+                ({source: LINK_WEIGHT for source in incoming}, lambda other: Reason("links_to")),
                 (coupling, both_link_to), (cocitation, cited_with)]
 
 

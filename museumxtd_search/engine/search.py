@@ -330,7 +330,7 @@ class Searcher:
         query's own ``tag:`` filters always all). ``sort="date"``: newest first, the
         relevance order among notes of one date. ``facets``: the property names to
         count besides tags over all the results (``None``: no facets). ``kind``
-        (``"note"`` or ``"pdf"``, ``schema.document_kind``) keeps that kind only.
+        (``"note"``, ``"pdf"``…: ``schema.document_kind``) keeps that kind only.
         """
         response = self._search(text, limit, tags, links_to, kind, any_tag,
                                 sort == "date", facets is not None)

@@ -27,6 +27,12 @@ def list_pages(site: Path, skip: Iterable[str] = ()) -> list[str]:
     """Every ``.html`` and ``.htm`` file under ``site``, relative with forward slashes,
     sorted; folders named in ``skip`` (relative paths) and hidden folders are left out.
     Folder links are not followed."""
+    return list_files(site, PAGE_SUFFIXES, skip)
+
+
+def list_files(site: Path, suffixes: tuple[str, ...], skip: Iterable[str] = ()) -> list[str]:
+    """Every file under ``site`` whose name ends in one of ``suffixes`` (lowercase, any
+    case in the name), as ``list_pages`` lists pages."""
     skipped = {part.strip("/") for part in skip}
     pages = []
     for folder, folders, files in os.walk(site):
@@ -34,7 +40,7 @@ def list_pages(site: Path, skip: Iterable[str] = ()) -> list[str]:
         prefix = "" if relative == "." else relative + "/"
         folders[:] = [name for name in folders
                       if not name.startswith(".") and prefix + name not in skipped]
-        pages.extend(prefix + name for name in files if name.lower().endswith(PAGE_SUFFIXES))
+        pages.extend(prefix + name for name in files if name.lower().endswith(suffixes))
     return sorted(pages)
 
 

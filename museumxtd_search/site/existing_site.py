@@ -5,7 +5,9 @@ is not notes), match each note to the page the generator wrote for it
 (``page_matching``), analyse the notes that have a page, exactly as ``index`` and
 ``export`` do, build the client index with each note's page URL and the anchors that
 page gave its headings (``built_pages``), and write the bundle (``search_bundle``).
-Notes without a page are left out of the index and listed.
+Notes without a page are left out of the index and listed. Attachments (PDFs, texts,
+Word and OpenDocument files) are searched too: a result links to the site's own copy of
+the file, or to a copy in the bundle (``bundle_attachments``).
 
 Settings a site needs every time live in the ``[site]`` table of ``museumxtd.toml``
 (``SITE_KEYS``); what the command line gives wins.
@@ -25,6 +27,7 @@ from museumxtd_search.engine.related import RelatedNotes
 from museumxtd_search.parallel import collector_paused
 from museumxtd_search.site.browser_client import joined_script, ui_styles
 from museumxtd_search.site.built_pages import heading_anchors, list_pages, section_anchors
+from museumxtd_search.site.bundle_attachments import place_attachments
 from museumxtd_search.site.client_index import ClientIndex, build_client_index
 from museumxtd_search.site.generator_project import project_excludes
 from museumxtd_search.site.page_matching import NoPage, UrlPattern, UrlPatternError, match_pages
@@ -142,6 +145,10 @@ class AddSearchSummary:
     changed: bool = False
     left_out: list[dict[str, str]] = field(default_factory=list)
     pages: dict[str, str] = field(default_factory=dict)
+    # Each searchable attachment's address (a path from the site's root), and how
+    # many of them the bundle holds a copy of (the others are the site's own).
+    attachments: dict[str, str] = field(default_factory=dict)
+    copied: int = 0
     snippet: str = ""
     snippet_file: str = ""
     seconds: float = 0.0
@@ -152,9 +159,12 @@ class AddSearchSummary:
 
     def line(self) -> str:
         state = "written" if self.changed else "already up to date"
+        files = (f"; {len(self.attachments)} attachments searchable ({self.copied} copied "
+                 "into the bundle)") if self.attachments else ""
         return (f"matched {self.matched} of {self.notes} notes to pages of {self.site} "
-                f"({len(self.left_out)} left out); {self.searchable} searchable; bundle "
-                f"{self.bundle} {state}, {len(self.warnings)} warnings, {self.seconds:.2f} s")
+                f"({len(self.left_out)} left out); {self.searchable} searchable{files}; "
+                f"bundle {self.bundle} {state}, {len(self.warnings)} warnings, "
+                f"{self.seconds:.2f} s")
 
 
 def snippet(base_url: str, bundle: str) -> str:
@@ -194,7 +204,7 @@ def add_search(settings: SiteSettings,
     with collector_paused():
         vault = read_vault(settings.notes, exclude)
         pages = list_pages(site, skip=[relative_bundle])
-        # PDFs have no page of their own in another generator's site: left out for now.
+        # Attachments have no page of their own: they are placed below, as files.
         matches = match_pages(((n.path, n.front_matter) for n in vault.notes
                                if not is_attachment_name(n.path)), pages, pattern)
         summary = AddSearchSummary(site=str(site), bundle=str(folder),
@@ -211,12 +221,24 @@ def add_search(settings: SiteSettings,
                                           for note in published.notes if not note.searchable)]
         summary.left_out = [asdict(item) for item in sorted(left_out, key=lambda n: n.path)]
         summary.searchable = len(searchable)
+        attachments = [note for note in vault.notes
+                       if is_attachment_name(note.path) and note.searchable]
+        places = place_attachments(site, vault.root, (n.path for n in attachments),
+                                   relative_bundle)
+        summary.attachments, summary.copied = places.urls, len(places.copies)
         summary.warnings = [str(w) for w in vault.warnings
-                            if w.path in summary.pages or w.path == CONFIG_FILE]
+                            if w.path in summary.pages or w.path == CONFIG_FILE
+                            or is_attachment_name(w.path)]
         analyzed = [analyze_note(note, published.links.resolve_all(note), published.links)
                     for note in searchable]
-        index = _client_index(published, searchable, summary.pages, site, analyzed)
-        related = bundle_related(analyzed, summary.pages)
+        related = bundle_related(analyzed, summary.pages, settings.lang)
+        # The attachments join the notes in path order, as in every client index.
+        documents = sorted([*zip(searchable, analyzed, strict=True),
+                            *((note, analyze_note(note, [], vault.links))
+                              for note in attachments)], key=lambda pair: pair[0].path)
+        index = _client_index(published, [note for note, _ in documents],
+                              {**summary.pages, **places.urls}, site,
+                              [item for _, item in documents])
     depth = relative_bundle.count("/") + 1
     header = (f"museumxtd-search {__version__}: the search of this site, written by "
               "`museumxtd-search export --into`; do not edit")
@@ -229,7 +251,8 @@ def add_search(settings: SiteSettings,
         snippet=snippet(settings.base_url, relative_bundle),
         write_index=lambda target, digest: (
             write_client_index(index, target, digest=digest),
-            write_json_file(target, RELATED_FILE, related, digest)))
+            write_json_file(target, RELATED_FILE, related, digest)),
+        copies=places.copies)
     written = write_bundle(folder, files, on_wait)
     summary.index, summary.changed = written.index, written.changed
     summary.snippet = files.snippet
@@ -247,25 +270,30 @@ def _pattern(text: str | None) -> UrlPattern | None:
         raise SiteSettingsError(str(error)) from None
 
 
-def bundle_related(analyzed: Sequence, pages: Mapping[str, str]) -> dict[str, list]:
+def bundle_related(analyzed: Sequence, pages: Mapping[str, str],
+                   language: str = "fr") -> dict[str, list]:
     """Each searchable note's related notes (``engine.related``, as our own pages list
     them), keyed by its page (a path from the site's root, as ``pages`` has it): the
     bundle's ``related.json``, which ``related-ui.js`` shows in a page's
-    ``<div data-mxsearch-related>``."""
+    ``<div data-mxsearch-related>``. Reasons are in ``language``, the bundle's
+    ``--lang``: the language of the site's pages, which its heading is in too."""
     model = RelatedNotes(analyzed)
     return {pages[item.note.path]: [{"title": near.title, "url": quote(pages[near.path]),
-                                     "reasons": list(near.reasons)}
+                                     "reasons": list(near.reasons_in(language))}
                                     for near in model.related(item)]
             for item in analyzed}
 
 
 def _client_index(vault: Vault, searchable: Sequence, pages: Mapping[str, str],
                   site: Path, analyzed: Sequence) -> ClientIndex:
-    """The client index of the ``searchable`` notes (in path order, ``analyzed``): each
-    fragment's URL is the note's page, its sections' anchors are the page's own."""
+    """The client index of the ``searchable`` notes and attachments (in path order,
+    ``analyzed``): each fragment's URL is the note's page, its sections' anchors are the
+    page's own; an attachment's URL is the file, its anchors its own (``page=N``)."""
     index = build_client_index(analyzed, [quote(pages[note.path]) for note in searchable],
                                read_search_settings(vault.root)[0].facets)
     for note, fragment in zip(searchable, index.fragments, strict=True):
+        if is_attachment_name(note.path):
+            continue
         try:
             page_html = (site / pages[note.path]).read_text(encoding="utf-8", errors="replace")
         except OSError:

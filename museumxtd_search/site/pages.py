@@ -67,12 +67,14 @@ class NotePages:
 def related_items(model: RelatedNotes, path: str,
                   urls: dict[str, str]) -> list[dict[str, object]]:
     """The related notes of the note at ``path`` as its page lists them (``[]`` for a
-    note outside ``model``, kept out of search)."""
+    note outside ``model``, kept out of search), reasons in the page's language: the
+    note's, which its page declares (``<html lang>``)."""
     analyzed = model.notes.get(path)
     if analyzed is None:
         return []
+    language = analyzed.note.language
     return [{"path": near.path, "title": near.title, "url": urls[near.path],
-             "reasons": list(near.reasons)} for near in model.related(analyzed)]
+             "reasons": list(near.reasons_in(language))} for near in model.related(analyzed)]
 
 
 @dataclass

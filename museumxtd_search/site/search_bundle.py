@@ -7,13 +7,18 @@ Its files::
     mxsearch.css       the search box's styles
     snippet.html       the lines to paste into a layout
     index-<digest>/    the client index (docs/client-index.md), named after its content
+    files/             copies of the attachments results link to, when the site has
+                       none of its own (``bundle_attachments``), at their notes' paths
     .museumxtd-search  marker: which index is current, which one came before
 
 A visitor never loads half an index: each run writes its index under a temporary
 name and renames it to ``index-<digest>`` once complete; only then is ``mxsearch.js``
 (renamed into place) pointed at it. The previous index stays until the next run, so
 a page that loaded the previous script still finds every file it asks for. The same
-notes give the same digest: a second run rewrites nothing (idempotent).
+notes give the same digest: a second run rewrites nothing (idempotent). Copied
+attachments are put in place (each by a rename, only when its bytes changed) before
+the script points at the new index, and those no index lists any more are removed
+after.
 
 A bundle folder that holds anything this module did not write is refused, whole. One
 run writes a bundle at a time (a lock file inside it while it does): another waits.
@@ -26,8 +31,8 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from museumxtd_search.index.lock import exclusive
@@ -38,6 +43,7 @@ SCRIPT = "mxsearch.js"
 STYLES = "mxsearch.css"
 SNIPPET = "snippet.html"
 LOCK = ".lock"
+FILES_FOLDER = "files"
 _INDEX_FOLDER = re.compile(r"index-[0-9a-f]{12}\Z")
 _TEMPORARY = re.compile(r"\.tmp-[0-9]+(-.+)?\Z")  # a run's index or file being written
 
@@ -50,12 +56,14 @@ class BundleRefusedError(RuntimeError):
 @dataclass(frozen=True)
 class BundleFiles:
     """What a run writes: the script (given the index folder's name), the styles, the
-    snippet, and a function writing the client index into a folder, updating a digest."""
+    snippet, a function writing the client index into a folder, updating a digest, and
+    the attachments to copy: path inside the bundle (under ``FILES_FOLDER``) -> file."""
 
     script: Callable[[str], str]
     styles: str
     snippet: str
     write_index: Callable[[Path, object], None]
+    copies: Mapping[str, Path] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -96,7 +104,7 @@ def check_bundle(folder: Path) -> dict:
             ours = False
         elif entry.name in (MARKER, SCRIPT, STYLES, SNIPPET, LOCK):
             ours = entry.is_file()
-        elif _INDEX_FOLDER.match(entry.name):
+        elif _INDEX_FOLDER.match(entry.name) or entry.name == FILES_FOLDER:
             ours = entry.is_dir()
         else:
             ours = _TEMPORARY.match(entry.name) is not None
@@ -139,7 +147,8 @@ def _write(folder: Path, files: BundleFiles, previous: dict) -> BundleWritten:
         raise
     live = previous.get("index")
     kept = live if live != index else previous.get("previous")
-    changed = _replace(folder / STYLES, files.styles)
+    changed = _copy_attachments(folder, files.copies)
+    changed |= _replace(folder / STYLES, files.styles)
     changed |= _replace(folder / SNIPPET, files.snippet)
     changed |= _replace(folder / SCRIPT, files.script(index))
     marker = {"generator": "museumxtd-search", "index": index, "previous": kept}
@@ -148,7 +157,49 @@ def _write(folder: Path, files: BundleFiles, previous: dict) -> BundleWritten:
         if _INDEX_FOLDER.match(entry.name) and entry.name not in (index, kept):
             shutil.rmtree(entry)
             changed = True
+    changed |= _remove_stale_copies(folder, files.copies)
     return BundleWritten(str(folder), index, changed or live != index)
+
+
+def _copy_attachments(folder: Path, copies: Mapping[str, Path]) -> bool:
+    """Put each file of ``copies`` at its path in the bundle, by a rename, unless the
+    same bytes are there; return whether any changed."""
+    changed = False
+    for inside, source in sorted(copies.items()):
+        target = folder / inside
+        data = source.read_bytes()
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".tmp-{os.getpid()}-{target.name}")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+        changed = True
+    return changed
+
+
+def _remove_stale_copies(folder: Path, copies: Mapping[str, Path]) -> bool:
+    """Remove copied attachments the current index no longer links to (and folders left
+    empty); return whether any was."""
+    files = folder / FILES_FOLDER
+    if not files.is_dir():
+        return False
+    wanted = set(copies)
+    changed = False
+    for path in sorted(files.rglob("*"), reverse=True):  # contents before their folders
+        inside = path.relative_to(folder).as_posix()
+        if path.is_symlink() or path.is_file():
+            if inside not in wanted:
+                path.unlink()
+                changed = True
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    if not any(files.iterdir()):
+        files.rmdir()
+    return changed
 
 
 def _replace(path: Path, text: str) -> bool:

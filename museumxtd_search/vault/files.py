@@ -29,11 +29,27 @@ def is_note_name(name: str) -> bool:
     return name[-3:].lower() == ".md"
 
 
+# Attachments whose text is searchable, by extension: what ``query --type`` names each
+# kind (``vault.attachments`` reads them).
+ATTACHMENT_KINDS = ("pdf", "txt", "docx", "odt")
+
+
+def attachment_kind(name: str) -> str | None:
+    """The kind of attachment a file name or path names (``pdf``, ``txt``, ``docx``,
+    ``odt``, whatever the case of its extension), ``None`` for any other file."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or "/" in extension:
+        return None
+    extension = extension.lower()
+    return extension if extension in ATTACHMENT_KINDS else None
+
+
 def is_attachment_name(name: str) -> bool:
-    """Whether a file name or path names an attachment whose text is searchable: a
-    PDF (``vault.pdf_text``). It is listed both as a file (links and embeds reach it,
-    the site copies it) and as a document (indexed, stamped, updated like a note)."""
-    return name[-4:].lower() == ".pdf"
+    """Whether a file name or path names an attachment whose text is searchable (a PDF,
+    a plain text, a Word or OpenDocument text: ``ATTACHMENT_KINDS``). It is listed both
+    as a file (links and embeds reach it, the site copies it) and as a document
+    (indexed, stamped, updated like a note)."""
+    return attachment_kind(name) is not None
 
 
 def attachment_title(path: str) -> str:

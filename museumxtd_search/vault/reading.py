@@ -265,9 +265,9 @@ def _parse_file(root: Path, relative: str, title_keys: tuple[str, ...]) -> _Pars
     except OSError as error:
         return error.strerror or str(error)
     if is_attachment_name(relative):
-        from museumxtd_search.vault.pdf_text import parse_pdf
+        from museumxtd_search.vault.attachments import parse_attachment
 
-        return parse_pdf(relative, data, content_hash(data))
+        return parse_attachment(relative, data, content_hash(data))
     return parse_note(relative, data, title_keys)
 
 

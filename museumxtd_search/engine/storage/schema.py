@@ -12,7 +12,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from museumxtd_search.analysis.documents import AnalyzedNote
 from museumxtd_search.rules import FIELD_WEIGHTS, FILTER_FIELD, POSITIONAL_FIELDS
-from museumxtd_search.vault.files import is_attachment_name
+from museumxtd_search.vault.files import attachment_kind
 
 
 def _scored(positions: bool = False) -> TEXT:
@@ -29,7 +29,7 @@ def build_schema() -> Schema:
         tag_keys=KEYWORD(),
         link_paths=KEYWORD(),
         boosted=KEYWORD(),
-        # "note" or "pdf" (``document_kind``): what ``query --type`` keeps.
+        # "note", "pdf", "txt", "docx" or "odt" (``document_kind``): what ``query --type`` keeps.
         kind=KEYWORD(),
         **{FILTER_FIELD: KEYWORD()},
         meta=STORED(),
@@ -61,8 +61,9 @@ def document(analyzed: AnalyzedNote) -> dict[str, object]:
 
 
 def document_kind(path: str) -> str:
-    """A document's kind: ``pdf`` for a PDF's text, ``note`` for a Markdown note."""
-    return "pdf" if is_attachment_name(path) else "note"
+    """A document's kind: ``note`` for a Markdown note, else the attachment's kind
+    (``pdf``, ``txt``, ``docx``, ``odt``: ``vault.files.ATTACHMENT_KINDS``)."""
+    return attachment_kind(path) or "note"
 
 
 def stored_meta(analyzed: AnalyzedNote) -> dict[str, object]:

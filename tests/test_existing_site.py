@@ -145,6 +145,21 @@ def test_node_modules_the_output_and_eleventyignore_are_skipped(project):
     assert not any(p.startswith(("node_modules/", "Privé/")) for p in summary.pages)
 
 
+def test_only_the_built_site_is_skipped_not_every_folder_named_like_it(project):
+    # The site is built into docs/ at the root; a garden's own docs/ deeper down, and
+    # an ignore file's root-anchored /Modèles, leave the same names elsewhere alone.
+    write(project, {"Projets/docs/Guide.md": "# Guide\n\nLe guide du projet.\n",
+                    "Modèles/Fiche.md": "# Fiche\n\nUn modèle.\n",
+                    "Notes/Modèles/Exemple.md": "# Exemple\n\nUn exemple.\n",
+                    ".eleventyignore": "./Privé/\n/Modèles\n"})
+    write(project / "docs", {"Projets/docs/Guide/index.html": "<h1>Guide</h1>",
+                             "Notes/Modèles/Exemple/index.html": "<h1>Exemple</h1>"})
+    summary = run(project)
+    assert "Projets/docs/Guide.md" in summary.pages
+    assert "Notes/Modèles/Exemple.md" in summary.pages
+    assert not any(p.startswith(("docs/", "Modèles/")) for p in summary.pages)
+
+
 def test_results_link_to_the_pages_and_their_own_anchors(project):
     run(project)
     by_path = {f["path"]: f for f in fragments(project / "docs/mxsearch")}

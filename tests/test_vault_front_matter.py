@@ -330,6 +330,13 @@ def test_exclude_argument_leaves_out_a_folder(make_vault):
     assert [n.path for n in read_vault(garden, exclude=["Brouillon"]).notes] == ["Notes/b.md"]
 
 
+def test_a_name_excludes_it_at_any_depth_and_a_leading_slash_only_at_the_root(make_vault):
+    garden = make_vault({"docs/a.md": "x", "Projets/docs/b.md": "x", "Notes/c.md": "x"})
+    assert [n.path for n in read_vault(garden, exclude=["docs"]).notes] == ["Notes/c.md"]
+    assert [n.path for n in read_vault(garden, exclude=["/docs"]).notes] == \
+        ["Notes/c.md", "Projets/docs/b.md"]
+
+
 def test_bundled_config_excludes_templates(bundled_vault):
     assert not any(note.path.startswith("Modèles/") for note in bundled_vault.notes)
     assert bundled_vault.note("Notes/Newsletters.md").boost == 2.0

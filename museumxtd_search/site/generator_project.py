@@ -24,17 +24,16 @@ ELEVENTY_CONFIGS = (".eleventy.js", ".eleventy.cjs", "eleventy.config.js",
 def ignore_file_globs(text: str) -> list[str]:
     """The ``--exclude`` globs of an ignore file's lines (``.gitignore`` syntax, without
     negations): ``./Brouillon/`` -> ``Brouillon``; a name without ``/`` matches at any
-    depth, as in Git."""
+    depth and a leading ``/`` anchors at the root (``/_site``), as in Git."""
     globs = []
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith(("#", "!")):
             continue
-        if line.startswith("./"):
-            line = line[2:]
-        line = line.strip("/")
+        anchored = line.startswith(("/", "./"))
+        line = (line[2:] if line.startswith("./") else line).strip("/")
         if line and line not in (".", "*", "**"):
-            globs.append(line)
+            globs.append("/" + line if anchored else line)
     return globs
 
 
@@ -43,7 +42,8 @@ def project_excludes(notes: Path, site: Path) -> list[str]:
     globs = list(ALWAYS_LEFT_OUT)
     notes_real, site_real = os.path.realpath(notes), os.path.realpath(site)
     if site_real != notes_real and os.path.commonpath([notes_real, site_real]) == notes_real:
-        globs.append(Path(os.path.relpath(site_real, notes_real)).as_posix())
+        # Anchored: the built site only, not every folder that shares its name.
+        globs.append("/" + Path(os.path.relpath(site_real, notes_real)).as_posix())
     files = list(IGNORE_FILES)
     if any((notes / name).is_file() for name in ELEVENTY_CONFIGS):
         files.append(".gitignore")

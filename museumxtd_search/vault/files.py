@@ -95,12 +95,14 @@ class Excluder:
     """Decides which relative paths the ``exclude`` globs leave out.
 
     A glob matches a whole relative path or any folder above it (``Brouillon`` excludes
-    ``Brouillon/x.md``); a glob without ``/`` also matches any single file or folder name.
+    ``Brouillon/x.md``); a glob without ``/`` also matches any single file or folder name
+    (``docs`` excludes ``Projets/docs/x.md``), unless it starts with ``/``, which
+    anchors it at the notes folder's root as in ``.gitignore`` (``/docs`` does not).
     """
 
     def __init__(self, patterns: Iterable[str]) -> None:
         self.patterns = [p for p in patterns if p.strip()]
-        self._compiled = [(glob_to_regex(p), "/" not in p.strip("/")) for p in self.patterns]
+        self._compiled = [(glob_to_regex(p), _any_name(p)) for p in self.patterns]
 
     def excluded(self, relative: str) -> bool:
         if not self._compiled:
@@ -113,6 +115,13 @@ class Excluder:
             if any_name and any(regex.match(part) for part in parts):
                 return True
         return False
+
+
+def _any_name(pattern: str) -> bool:
+    """Whether ``pattern`` also matches a file or folder name at any depth: it holds no
+    ``/`` but a trailing one, and no leading ``/`` anchors it."""
+    pattern = pattern.strip().replace("\\", "/")
+    return not pattern.startswith("/") and "/" not in pattern.rstrip("/")
 
 
 class ConfigError(ValueError):

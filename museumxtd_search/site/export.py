@@ -26,7 +26,7 @@ from museumxtd_search.index.lock import exclusive
 from museumxtd_search.index.snapshot import read_garden
 from museumxtd_search.parallel import collector_paused
 from museumxtd_search.site.browser_client import copy_static, shipped
-from museumxtd_search.site.client_index import build_client_index
+from museumxtd_search.site.client_index import ClientIndex, build_client_index
 from museumxtd_search.site.engine_script import ENGINE_FOLDER, SCRIPT_NAME, engine_script
 from museumxtd_search.site.markdown_render import RenderContext, render_markdown
 from museumxtd_search.site.pages import NotePages, start_note_pages
@@ -52,6 +52,16 @@ HOME_NOTES = ("index.md", "README.md", "Accueil.md")
 
 class ExportRefusedError(RuntimeError):
     """``--out`` holds files this tool did not write."""
+
+
+@dataclass(frozen=True)
+class SearchData:
+    """The search part of a site, built by a caller that keeps it: the live preview
+    updates the related-notes model and the client index in place after each save, and
+    hands them to its first export rather than have it build both a second time."""
+
+    related: RelatedNotes
+    client_index: ClientIndex
 
 
 @dataclass
@@ -151,6 +161,7 @@ def export_site(
     analyzed: Sequence[AnalyzedNote] | None = None,
     snapshot: Path | None = None,
     on_wait: Callable[[str], None] | None = None,
+    search: SearchData | None = None,
 ) -> ExportSummary:
     """Export ``notes_dir`` to the folder ``out``; see the module docstring for safety.
 
@@ -161,7 +172,8 @@ def export_site(
     notes (``analyzed``, in path order, e.g. from an index build) passes them, and the
     export neither reads nor analyses again. ``snapshot`` is a folder where a full
     index build left what it read (see ``index.snapshot``): notes unchanged
-    since are taken from there.
+    since are taken from there. ``search``, given with ``analyzed``, is the search part
+    already built from them.
     """
     started = time.perf_counter()
     out = Path(out).absolute()
@@ -176,20 +188,21 @@ def export_site(
         # Under the lock, anything left beside ``out`` is a killed export's.
         _recover(out)
         summary = _export_into(vault, out, folders, allow_html, site_title, base_url,
-                               analyzed)
+                               analyzed, search)
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
 
 def _export_into(vault: Vault, out: Path, folders: list[Path], allow_html: bool,
                  site_title: str | None, base_url: str,
-                 analyzed: Sequence[AnalyzedNote] | None) -> ExportSummary:
+                 analyzed: Sequence[AnalyzedNote] | None,
+                 search: SearchData | None = None) -> ExportSummary:
     """Write the site into a temporary folder beside ``out`` and swap it in."""
     temporary = _beside(out, "tmp")
     temporary.mkdir()
     try:
         summary = _write_site(vault, SiteWriter(temporary), folders, allow_html,
-                              site_title or _site_title(vault), base_url, analyzed)
+                              site_title or _site_title(vault), base_url, analyzed, search)
         fingerprint = site_fingerprint(vault, folders, allow_html, site_title, base_url)
         (temporary / MARKER).write_text(json.dumps(fingerprint, ensure_ascii=False, indent=1,
                                                    sort_keys=True) + "\n", encoding="utf-8")
@@ -281,7 +294,8 @@ def plan_site(vault: Vault, folders: list[Path], allow_html: bool, site_title: s
 
 def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_html: bool,
                 site_title: str, base_url: str,
-                analyzed: Sequence[AnalyzedNote] | None = None) -> ExportSummary:
+                analyzed: Sequence[AnalyzedNote] | None = None,
+                search: SearchData | None = None) -> ExportSummary:
     """Write every file of the site into ``writer``'s folder.
 
     ``analyzed`` are the searchable notes of ``vault`` already analysed, in path order
@@ -306,13 +320,13 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
             analyzed = [analyze_note(n, resolved.get(n.path) or vault.links.resolve_all(n),
                                      vault.links) for n in searchable]
         # Every page lists its related notes, worked out by whoever renders the page.
-        job.related_model = RelatedNotes(analyzed)
+        job.related_model = search.related if search else RelatedNotes(analyzed)
     with start_note_pages(job) as rendering:
         with collector_paused():
-            write_client_index(build_client_index(analyzed, [document_url(n.path, urls)
-                                                             for n in searchable],
-                                                  read_search_settings(vault.root)[0].facets),
-                               writer.path("search/manifest.js").parent)
+            client_index = search.client_index if search else build_client_index(
+                analyzed, [document_url(n.path, urls) for n in searchable],
+                read_search_settings(vault.root)[0].facets)
+            write_client_index(client_index, writer.path("search/manifest.js").parent)
         summary.searchable = len(searchable)
         _write_other_pages(vault, writer, env, common, item, tags, urls, allow_html, site_title)
         for folder in reversed(folders):

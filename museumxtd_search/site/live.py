@@ -34,6 +34,7 @@ from museumxtd_search.site.client_index_update import ClientIndexUpdate, write_c
 from museumxtd_search.site.export import (
     HOME_NOTES,
     ExportSummary,
+    SearchData,
     SitePlan,
     _site_title,
     _write_other_pages,
@@ -102,17 +103,20 @@ class LiveSite:
         analyzed = [analyze_note(n, self.resolved[n.path], vault.links)
                     for n in vault.notes if n.searchable]
         self.analyses = {item.note.path: item for item in analyzed}
+        urls = self.urls = page_urls(note.path for note in pages_of(vault))
+        # Built once, handed to the export, then kept and updated in place on each save.
+        self.related_model = RelatedNotes(analyzed)
+        client_index = build_client_index(
+            analyzed, [document_url(item.note.path, urls) for item in analyzed],
+            read_search_settings(self.notes_dir)[0].facets)
         summary = export_site(self.notes_dir, self.out, self.exclude, self.templates,
                               force=True, allow_html=self.allow_html,
                               site_title=self.site_title, vault=vault,
-                              base_url=self.base_url, analyzed=analyzed)
-        urls = self.urls = page_urls(note.path for note in pages_of(vault))
-        self.related_model = RelatedNotes(analyzed)
+                              base_url=self.base_url, analyzed=analyzed,
+                              search=SearchData(self.related_model, client_index))
         self.related = {path: related_items(self.related_model, path, urls)
                         for path in self.related_model.notes}
-        self.search = ClientIndexUpdate(build_client_index(
-            analyzed, [document_url(item.note.path, urls) for item in analyzed],
-            read_search_settings(self.notes_dir)[0].facets), analyzed)
+        self.search = ClientIndexUpdate(client_index, analyzed)
         self.problems = [*summary.warnings, *map(str, summary.dead_references)]
         self.version += 1
         # What was read stays alive as long as the preview: out of the collector's

@@ -205,11 +205,17 @@ def note_fragment(note: Note, url: str) -> dict[str, object]:
     }
 
 
+def fragment_file(fragments: Sequence[dict[str, object]], number: int) -> list[dict[str, object]]:
+    """Fragment file ``number``'s data: the fragments of notes
+    ``number * NOTES_PER_FRAGMENT_FILE`` onwards, in note order."""
+    start = number * NOTES_PER_FRAGMENT_FILE
+    return list(fragments[start:start + NOTES_PER_FRAGMENT_FILE])
+
+
 def fragment_files(fragments: Sequence[dict[str, object]]) -> list[list[dict[str, object]]]:
-    """The fragment files' data: file k lists the fragments of notes
-    ``k * NOTES_PER_FRAGMENT_FILE`` onwards, in note order."""
-    per = NOTES_PER_FRAGMENT_FILE
-    return [list(fragments[start:start + per]) for start in range(0, len(fragments), per)]
+    """Every fragment file's data (``fragment_file``), in file order."""
+    count = -(-len(fragments) // NOTES_PER_FRAGMENT_FILE)
+    return [fragment_file(fragments, number) for number in range(count)]
 
 
 def build_client_index(analyzed: Sequence[AnalyzedNote], urls: Sequence[str],

@@ -27,6 +27,7 @@ from museumxtd_search.site.client_index import (
     ClientIndex,
     Postings,
     _add_postings,
+    fragment_file,
     note_fragment,
     replace_posting,
     shard_key,
@@ -187,9 +188,9 @@ def write_changed(update: ClientIndexUpdate, folder: Path) -> int:
         else:
             (folder / f"words-{name}{DATA_SUFFIX}").unlink(missing_ok=True)
     files += [(f"post-{number}", index.buckets[number]) for number in sorted(changed.buckets)]
-    per = NOTES_PER_FRAGMENT_FILE
-    files += [(f"fragments/{number}", index.fragments[number * per:number * per + per])
-              for number in sorted({doc // per for doc in changed.fragments})]
+    files += [(f"fragments/{number}", fragment_file(index.fragments, number))
+              for number in sorted({doc // NOTES_PER_FRAGMENT_FILE
+                                    for doc in changed.fragments})]
     for name, data in files:
         write_data_file(folder, name, data)
     return len(files)

@@ -371,10 +371,14 @@ def test_postings_are_whoosh_matchers_postings(synthetic):
                                      if field in POSITIONAL_FIELDS else None)
                         expected.append((matcher.id(), matcher.weight(), positions))
                         matcher.next()
-                    found = [(doc, weight, postings.positions(doc, {})
-                              if field in POSITIONAL_FIELDS else None)
-                             for doc, weight in zip(postings.docs, postings.weights,
-                                                    strict=True)]
+                    docs = postings.docs
+                    if field in POSITIONAL_FIELDS:
+                        every = postings.positions(docs, {})  # a phrase's many notes
+                        one_by_one = [postings.positions([doc], {})[0] for doc in docs]
+                        assert every == one_by_one, (field, text)
+                    else:
+                        every = [None] * len(docs)
+                    found = list(zip(docs, postings.weights, every, strict=True))
                     assert found == expected, (field, text)
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, repeat
 from operator import add as add_floats
 from operator import getitem
@@ -171,7 +171,7 @@ def _sums_left_to_right(parts: list[Iterator[float]]) -> Iterator[float]:
     return result
 
 
-def phrase_occurs(positions: list[list[int]], slop: int) -> bool:
+def phrase_occurs(positions: Sequence[list[int]], slop: int) -> bool:
     """Positions p0 < p1 < ... of the words with ``1 <= p(i+1) - p(i) <= slop``."""
     reachable = positions[0]
     for following in positions[1:]:
@@ -321,13 +321,14 @@ class SegmentScorer:
             scores = map(getitem, map(tables.__getitem__, postings.weights), length_bytes)
         return Leaf(docs, values_of(docs, scores, self.size))
 
-    def positions(self, field: str, text: str, doc: int) -> list[int]:
+    def positions(self, field: str, text: str, docs: list[int]) -> list[list[int]]:
+        """The term's positions in each of ``docs`` (ascending, all holding it)."""
         postings = self.postings(field, text)
         assert postings is not None
         blocks = self._blocks.get((field, text))
         if blocks is None:
             blocks = self._blocks[(field, text)] = {}
-        return postings.positions(doc, blocks)
+        return postings.positions(docs, blocks)
 
     # --- scores ----------------------------------------------------------------------
     def evaluate(self, query: Query, parts: list[Scores | None] | None = None
@@ -392,10 +393,10 @@ class SegmentScorer:
 
     def phrase_docs(self, query: Phrase, candidates: list[int]) -> list[int]:
         """The candidates (holding every word) where the words stand as the phrase says."""
-        field, words, slop = query.field, query.words, query.slop
-        positions = self.positions
-        return [doc for doc in candidates
-                if phrase_occurs([positions(field, w, doc) for w in words], slop)]
+        slop = query.slop
+        words = [self.positions(query.field, word, candidates) for word in query.words]
+        return [doc for doc, positions in zip(candidates, zip(*words, strict=True), strict=True)
+                if phrase_occurs(positions, slop)]
 
     # --- matching only -----------------------------------------------------------------
     def docs(self, query: Query) -> set[int]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import zlib
 from bisect import bisect_left, bisect_right
 from io import BytesIO
-from itertools import accumulate
+from itertools import accumulate, repeat
 from pickle import UnpicklingError
 from struct import Struct
 
@@ -54,8 +54,8 @@ class Postings:
     """One term's postings in one segment, deleted documents left out.
 
     ``docs`` are segment-local document numbers, ascending; ``weights`` the term
-    frequencies as Whoosh stores them (float32 values). ``positions(doc, blocks)``
-    decodes one posting's positions (fields with positions only): blocks are read
+    frequencies as Whoosh stores them (float32 values). ``positions(docs, blocks)``
+    decodes the positions of some postings (fields with positions only): blocks are read
     without their positions first (most of their bytes and most of the time), and a
     block's positions are unpickled when one of its postings is asked for, into
     ``blocks``, which the caller keeps as long as it reads positions (a search).
@@ -75,19 +75,32 @@ class Postings:
         self._postfile = postfile
         self._inlined = inlined  # the values of postings inlined in the term info
 
-    def positions(self, doc: int, blocks: dict[int, tuple]) -> list[int]:
-        at = bisect_left(self._all_docs, doc)
-        block = bisect_right(self._starts, at) - 1
-        values = blocks.get(block)
-        if values is None:
-            if self._inlined is not None:
-                values = self._inlined
-            else:
-                offset, length, compressed = self._locations[block]
-                data = self._postfile.get(offset, length)
-                values = load_data(zlib.decompress(data) if compressed else data)[2]
-            blocks[block] = values
-        return decode_positions(values[at - self._starts[block]])
+    def positions(self, docs: list[int], blocks: dict[int, tuple]) -> list[list[int]]:
+        """The positions of the term in each of ``docs`` (ascending, all holding the
+        term). A phrase checks thousands of notes at once: the blocks are walked in
+        order rather than looked up note by note."""
+        all_docs, starts = self._all_docs, self._starts
+        last_block = len(starts) - 1
+        encoded = []
+        block, start, values = -1, 0, ()
+        following = 0  # where the block after the current one starts
+        for at in map(bisect_left, repeat(all_docs), docs):
+            if at >= following:
+                block = bisect_right(starts, at) - 1
+                start = starts[block]
+                following = starts[block + 1] if block < last_block else len(all_docs)
+                values = blocks.get(block)
+                if values is None:
+                    values = blocks[block] = self._block_values(block)
+            encoded.append(values[at - start])
+        return list(map(decode_positions, encoded))
+
+    def _block_values(self, block: int) -> tuple:
+        if self._inlined is not None:
+            return self._inlined
+        offset, length, compressed = self._locations[block]
+        data = self._postfile.get(offset, length)
+        return load_data(zlib.decompress(data) if compressed else data)[2]
 
 
 def decode_positions(value: bytes) -> list[int]:

@@ -16,6 +16,7 @@ from whoosh.writing import SegmentWriter
 
 from museumxtd_search import parallel
 from museumxtd_search.analysis.documents import analyze_note
+from museumxtd_search.engine.queries import Term
 from museumxtd_search.engine.storage import schema
 from museumxtd_search.engine.storage.schema import build_schema
 from museumxtd_search.engine.storage.terms_writer import TermsWriter
@@ -255,6 +256,26 @@ def test_editing_one_note_again_and_again_keeps_the_builds_segments_plus_one(tmp
     fresh = tmp_path / "fresh"
     build_index(garden, fresh, full=True)
     assert _answers(index_dir) == _answers(fresh)
+
+
+def test_a_terms_note_count_leaves_out_notes_an_update_deleted(tmp_path):
+    # Counting from the term table (no posting list decoded) holds only where a
+    # segment has no deleted notes; elsewhere the postings are counted.
+    garden = tmp_path / "garden"
+    shutil.copytree(BUNDLED_NOTES, garden)
+    index_dir = tmp_path / "index"
+    build_index(garden, index_dir, full=True)
+    _apply(garden, {"Notes/Podcasts de musée.md": None,
+                    "Notes/Open data.md": "Musée, données ouvertes et numérique.\n"})
+    build_index(garden, index_dir)
+    with GardenSearcher(index_dir) as searcher:
+        assert any(segment.deleted for segment in searcher.scorer.segments)
+        with whoosh.index.open_dir(str(searcher.generation)).reader() as reader:
+            words = {term.decode("utf-8") for term in reader.lexicon("body")}
+        assert "muse" in words
+        for word in words:
+            term = Term("body", word)
+            assert searcher.scorer.doc_count(term) == len(searcher.scorer.docs(term)), word
 
 
 def test_an_update_reads_only_the_notes_that_changed(tmp_path, monkeypatch):

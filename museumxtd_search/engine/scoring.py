@@ -393,17 +393,22 @@ class SegmentScorer:
 
     def phrase_docs(self, query: Phrase, candidates: list[int]) -> list[int]:
         """The candidates (holding every word) where the words stand as the phrase says."""
+        if not candidates:  # a word may then be missing from the segment
+            return []
         slop = query.slop
         words = [self.positions(query.field, word, candidates) for word in query.words]
         return [doc for doc, positions in zip(candidates, zip(*words, strict=True), strict=True)
                 if phrase_occurs(positions, slop)]
 
     # --- matching only -----------------------------------------------------------------
-    def docs(self, query: Query) -> set[int]:
-        """Local numbers of the notes the query matches."""
+    def docs(self, query: Query) -> set[int] | frozenset[int]:
+        """Local numbers of the notes the query matches (a term's set is shared:
+        never change it)."""
         if isinstance(query, Term):
-            postings = self.postings(query.field, query.text)
-            return set(postings.docs) if postings is not None else set()
+            # Kept as a term's scores are: filters and counts ask for the same sets.
+            return self._kept(("docs", query.field, query.text), lambda: frozenset(
+                postings.docs if (postings := self.postings(query.field, query.text))
+                else ()), len)
         if isinstance(query, Phrase):
             sets = [self.docs(Term(query.field, w)) for w in query.words]
             return set(self.phrase_docs(query, sorted(sets[0].intersection(*sets[1:]))))
@@ -445,10 +450,20 @@ class IndexScorer:
         """Numbers of the notes the query matches."""
         found: set[int] = set()
         for scorer in scorers or self.scorers():
-            offset = scorer.segment.offset
-            docs = scorer.docs(query)
-            found |= docs if not offset else {doc + offset for doc in docs}
+            found.update(_shifted(scorer.docs(query), scorer.segment.offset))
         return found
+
+    def doc_count(self, query: Term) -> int:
+        """How many notes hold the term: its postings, counted from the term table
+        where a segment has no deleted notes (no posting list decoded)."""
+        count = 0
+        for segment in self.segments:
+            if segment.deleted:
+                postings = segment.postings(query.field, query.text)
+                count += len(postings.docs) if postings is not None else 0
+            else:
+                count += segment.doc_frequency(query.field, query.text)
+        return count
 
     def matches(self, units: list[Query], bonus: Query | None,
                 scorers: list[SegmentScorer]) -> Matches:
@@ -490,7 +505,7 @@ class IndexScorer:
 
 
 def _shifted(docs: Iterable[int], offset: int) -> Iterable[int]:
-    return docs if not offset else (doc + offset for doc in docs)
+    return docs if not offset else map(offset.__add__, docs)
 
 
 def _shift_argument(function: Callable[[int], float], offset: int) -> Callable[[int], float]:

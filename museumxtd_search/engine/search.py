@@ -285,8 +285,9 @@ class Searcher:
     def _language_notes(self, word: str) -> tuple[int, int]:
         """(French notes, English notes) whose body holds the word's first term."""
         french, english = terms(word), terms(word, "en")
-        return (len(self.scorer.docs(Term("body", french[0]))) if french else 0,
-                len(self.scorer.docs(Term("body_en", english[0]))) if english else 0)
+        count = self.scorer.doc_count
+        return (count(Term("body", french[0])) if french else 0,
+                count(Term("body_en", english[0])) if english else 0)
 
     def clause_query(self, analysed: ClauseTerms) -> Query:
         fields = TITLE_FIELDS if analysed.field == "title" else tuple(FIELD_WEIGHTS)

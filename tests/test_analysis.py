@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 import pytest
 
 from museumxtd_search.analysis.pipeline import terms, tokens
@@ -9,6 +12,8 @@ from museumxtd_search.analysis.query import parse_query
 from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import key
 from museumxtd_search.text.language import detect_language
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 # --- accents -------------------------------------------------------------------------
 
@@ -61,6 +66,28 @@ def test_token_offsets_point_at_the_word_after_the_elision():
     token = tokens(text)[-1]
     assert text[token.start:token.end] == "évaluation"
     assert token.surface == "évaluation"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_tokens_asked_by_initials_are_those_of_every_word_that_may_start_so(language):
+    # An excerpt reads only the words its terms may start like, found by a regular
+    # expression: every token of a term with those initials, and nothing else new.
+    rng = random.Random(7)
+    texts = [normalize(path.read_text(encoding="utf-8"))
+             for path in sorted((REPO_ROOT / "notes").rglob("*.md"))[:40]]
+    texts += ["aujourd'hui l'évaluation _abc rock'n'roll d' x'y ab''cd l'_x qu'il'a 2020",
+              "ŒUVRE Œuvre ÉCOLE École Ǆemal İstanbul Ωmega Школа _été été' 'été a_b",
+              "日本の美術館 l'évaluation des musées", ""]
+    texts += ["".join(rng.choice("ab'éÉ_ -xLœ") for _ in range(rng.randint(1, 14)))
+              for _ in range(3000)]
+    for text in texts:
+        for initials in (frozenset("e"), frozenset("lx"), frozenset("amsé"),
+                         frozenset(rng.sample("abcdeloprstuvx0123ωш", 3))):
+            every = tokens(text, language)
+            kept = tokens(text, language, initials)
+            wanted = [t for t in every if t.term[:1] in initials]
+            assert [t for t in kept if t.term[:1] in initials] == wanted, (text[:60], initials)
+            assert set(kept) <= set(every), (text[:60], initials)
 
 
 # --- plural and singular -------------------------------------------------------------

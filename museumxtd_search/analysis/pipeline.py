@@ -17,6 +17,7 @@ for typo suggestions and prefix search, and for the exact-accent bonus.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -93,7 +94,8 @@ def tokens(text: str, language: Language = "fr",
     """
     result: list[Token] = []
     append = result.append
-    for match in _WORD.finditer(text):
+    words = _WORD.finditer(text) if initials is None else _words_for(text, initials)
+    for match in words:
         if initials is not None and not _may_start_with(match.group(), initials):
             continue
         parts = _analysed(match.group(), language)[0]
@@ -107,6 +109,51 @@ def tokens(text: str, language: Language = "fr",
 @lru_cache(maxsize=4096)
 def _initial(char: str) -> str:
     return fold(char.lower())[:1]
+
+
+# Letters whose initials are known ahead: Latin, Greek and Cyrillic.
+_TABLE_RANGES = ((0x30, 0x530), (0x1E00, 0x1F00))
+_KNOWN_LETTERS = tuple(chr(code) for start, end in _TABLE_RANGES for code in range(start, end)
+                       if _WORD.fullmatch(chr(code)))
+# A letter outside them: its words are found by reading every word.
+_UNKNOWN_LETTER = re.compile("[^\\W_" + "".join(f"\\u{start:04x}-\\u{end - 1:04x}"
+                                                 for start, end in _TABLE_RANGES) + "]")
+_LETTER = re.compile(r"[^\W_]")
+
+
+@lru_cache(maxsize=256)
+def _starts_like(initials: frozenset[str]) -> re.Pattern[str]:
+    """A letter with a wanted initial (or none), where no letter stands before it."""
+    letters = "".join(re.escape(c) for c in _KNOWN_LETTERS
+                      if not _initial(c) or _initial(c) in initials)
+    return re.compile(f"[{letters}](?<![^\\W_].)" if letters else "(?!)")
+
+
+def _words_for(text: str, initials: frozenset[str]) -> Iterator[re.Match[str]]:
+    """The ``_WORD`` matches of ``text`` that may start with ``initials`` (a part
+    after an apostrophe included), in order, and maybe a few more.
+
+    Reading every word of a note is what a result's excerpt cost most: here a
+    regular expression finds, in C, the letters that may begin a wanted word, and
+    only their words are read. Its letters are listed ahead, so a text holding any
+    other letter is read word by word."""
+    if _UNKNOWN_LETTER.search(text):
+        yield from _WORD.finditer(text)
+        return
+    last_end = 0
+    for letter in _starts_like(initials).finditer(text):
+        at = letter.start()
+        if at < last_end:
+            continue  # inside the word just read
+        # A later part of a word (``l'évaluation``): read the word from its first.
+        while at > 1 and text[at - 1] == "'" and _LETTER.match(text, at - 2):
+            at -= 2
+            while at and _LETTER.match(text, at - 1):
+                at -= 1
+        word = _WORD.match(text, at)
+        if word is not None:
+            last_end = word.end()
+            yield word
 
 
 def _may_start_with(word: str, initials: frozenset[str]) -> bool:

@@ -113,19 +113,35 @@ def _initial(char: str) -> str:
 
 # Letters whose initials are known ahead: Latin, Greek and Cyrillic.
 _TABLE_RANGES = ((0x30, 0x530), (0x1E00, 0x1F00))
-_KNOWN_LETTERS = tuple(chr(code) for start, end in _TABLE_RANGES for code in range(start, end)
-                       if _WORD.fullmatch(chr(code)))
 # A letter outside them: its words are found by reading every word.
 _UNKNOWN_LETTER = re.compile("[^\\W_" + "".join(f"\\u{start:04x}-\\u{end - 1:04x}"
                                                  for start, end in _TABLE_RANGES) + "]")
 _LETTER = re.compile(r"[^\W_]")
+# Below this length, or with more initials, reading every word costs less than
+# compiling an expression for the initials.
+_SHORTEST_SCANNED = 1000
+_MOST_INITIALS = 8
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1)
+def _letters_of_initial() -> dict[str, str]:
+    """The known letters by initial, escaped for a character class (a letter that
+    folds to nothing under "")."""
+    letters: dict[str, str] = {}
+    for code in (code for start, end in _TABLE_RANGES for code in range(start, end)):
+        letter = chr(code)
+        if _LETTER.fullmatch(letter):
+            initial = _initial(letter)
+            letters[initial] = letters.get(initial, "") + re.escape(letter)
+    return letters
+
+
+@lru_cache(maxsize=1024)
 def _starts_like(initials: frozenset[str]) -> re.Pattern[str]:
     """A letter with a wanted initial (or none), where no letter stands before it."""
-    letters = "".join(re.escape(c) for c in _KNOWN_LETTERS
-                      if not _initial(c) or _initial(c) in initials)
+    by_initial = _letters_of_initial()
+    letters = "".join(by_initial.get(initial, "") for initial in sorted(initials))
+    letters += by_initial.get("", "")
     return re.compile(f"[{letters}](?<![^\\W_].)" if letters else "(?!)")
 
 
@@ -137,7 +153,8 @@ def _words_for(text: str, initials: frozenset[str]) -> Iterator[re.Match[str]]:
     regular expression finds, in C, the letters that may begin a wanted word, and
     only their words are read. Its letters are listed ahead, so a text holding any
     other letter is read word by word."""
-    if _UNKNOWN_LETTER.search(text):
+    if (len(text) < _SHORTEST_SCANNED or len(initials) > _MOST_INITIALS
+            or _UNKNOWN_LETTER.search(text)):
         yield from _WORD.finditer(text)
         return
     last_end = 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
@@ -87,12 +88,29 @@ def test_notes_changed_since_the_snapshot_are_read_again(garden, tmp_path, monke
     assert _digest(tmp_path / "from-snapshot") == _digest(tmp_path / "fresh")
 
 
+def test_a_snapshot_is_compressed_to_well_under_half_its_pickle(garden, tmp_path):
+    build_index(garden, tmp_path / "index", full=True)
+    parts = [part.read_bytes() for part in
+             snapshot_folder(tmp_path / "index", garden).glob("snapshot-*.pickle")]
+    assert parts
+    assert sum(map(len, parts)) < sum(len(zlib.decompress(part)) for part in parts) / 2
+
+
+def test_an_uncompressed_snapshot_of_an_older_version_is_ignored(garden, tmp_path):
+    build_index(garden, tmp_path / "index", full=True)
+    folder = snapshot_folder(tmp_path / "index", garden)
+    for part in folder.glob("snapshot-*.pickle"):
+        part.write_bytes(zlib.decompress(part.read_bytes()))
+    assert snapshot.read_snapshot(folder) is None
+
+
 def test_a_snapshot_written_by_another_version_is_ignored(garden, tmp_path, monkeypatch):
     build_index(garden, tmp_path / "index", full=True)
     folder = snapshot_folder(tmp_path / "index", garden)
     for part in folder.glob("snapshot-*.pickle"):
-        written_by, table, items = pickle.loads(part.read_bytes())
-        part.write_bytes(pickle.dumps(((0, "0.0.0", written_by[2]), table, items)))
+        written_by, table, items = pickle.loads(zlib.decompress(part.read_bytes()))
+        part.write_bytes(zlib.compress(
+            pickle.dumps(((0, "0.0.0", written_by[2]), table, items))))
     assert snapshot.read_snapshot(folder) is None
     (folder / "snapshot-9.pickle").write_bytes(b"not a pickle")
     parsed = _count_parses(monkeypatch)

@@ -10,12 +10,13 @@ links are what they were; otherwise the note is analysed again (not read again).
 Notes that changed since are read as usual: a snapshot makes an export faster, never
 different (``tests/test_snapshot.py`` compares the sites byte for byte).
 
-Snapshots are pickles, like Whoosh's own files in the same folder, read back with a
-restricted unpickler (``engine.storage.pickles``) that builds only our record classes
-and date types. One written by another version of this tool, or with other data
-classes, is ignored. Index updates
-leave the snapshot as it is: an export after them reads the notes changed since the
-last full build.
+Snapshots are pickles, like Whoosh's own files in the same folder, compressed with
+zlib (they hold every note's Markdown, text and terms: uncompressed, they were four
+times the garden's size), read back with a restricted unpickler
+(``engine.storage.pickles``) that builds only our record classes and date types. One
+written by another version of this tool, or with other data classes, is ignored.
+Index updates leave the snapshot as it is: an export after them reads the notes
+changed since the last full build.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import pickle
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +55,10 @@ from museumxtd_search.vault.resolver import LinkTable
 
 PREFIX = "snapshot-"
 SUFFIX = ".pickle"
+# Compressed at zlib's fastest level: a third of the bytes (at 10,000 notes, 85 MB
+# down to 28 MB, the whole index 141 MB down to 83 MB) for about 1.6 s of CPU split
+# between the build's workers and 0.7 s in the export: 2 % of index + export.
+COMPRESSION_LEVEL = 1
 
 
 _RECORDS = (Note, NoteEntry, AnalyzedNote, note_types.Heading, note_types.Section,
@@ -61,7 +67,7 @@ _RECORDS = (Note, NoteEntry, AnalyzedNote, note_types.Heading, note_types.Sectio
 
 def _format() -> tuple:
     """What a snapshot's pickles must have been written by: this version, these fields."""
-    return (2, __version__, tuple((c.__name__, _field_names(c)) for c in _RECORDS))
+    return (3, __version__, tuple((c.__name__, _field_names(c)) for c in _RECORDS))
 
 
 def _snapshot_classes(module: str, name: str) -> object | None:
@@ -101,7 +107,25 @@ def write_snapshot(folder: Path, number: int, notes: Iterable[SnapshotNote],
     part 0 also carries the build's link table."""
     data = (_format(), table.to_json() if table is not None else None, list(notes))
     with open(folder / f"{PREFIX}{number}{SUFFIX}", "wb") as handle:
-        pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        deflating = _Deflating(handle)
+        pickle.dump(data, deflating, protocol=pickle.HIGHEST_PROTOCOL)
+        deflating.finish()
+
+
+class _Deflating:
+    """A file that compresses what is written to it (zlib, level 1), so that a pickle
+    is compressed as it is written, frame by frame, never whole in memory."""
+
+    def __init__(self, handle) -> None:
+        self._handle = handle
+        self._compressor = zlib.compressobj(COMPRESSION_LEVEL)
+
+    def write(self, data: bytes) -> int:
+        self._handle.write(self._compressor.compress(data))
+        return len(data)
+
+    def finish(self) -> None:
+        self._handle.write(self._compressor.flush())
 
 
 @dataclass(frozen=True)
@@ -121,14 +145,14 @@ def read_snapshot(folder: Path) -> Snapshot | None:
     try:
         with collector_paused():
             for part in parts:
-                written_by, part_table, items = load_records(part.read_bytes(),
-                                                             _snapshot_classes)
+                written_by, part_table, items = load_records(
+                    zlib.decompress(part.read_bytes()), _snapshot_classes)
                 if written_by != expected:
                     return None
                 table = part_table if part_table is not None else table
                 notes.update((item.note.path, item) for item in items)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-            TypeError, ValueError):
+            TypeError, ValueError, zlib.error):
         return None
     return Snapshot(notes, table)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from measure import median, percentile
 from queries import SCAN_QUERIES
@@ -435,7 +436,43 @@ def _busy_warning(machine: dict) -> list[str]:
             "wall-clock figures are inflated and noisy; the CPU columns are steadier."]
 
 
-def render(results, context: ReportContext, existing=None) -> str:
+def _section(markdown: str, heading: str) -> list[str]:
+    """The lines under ``heading`` (a ``## `` line) up to the next ``## ``, trimmed."""
+    lines = markdown.splitlines()
+    if heading not in lines:
+        return []
+    start = lines.index(heading) + 1
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("## ")),
+               len(lines))
+    return "\n".join(lines[start:end]).strip().splitlines()
+
+
+def larger_runs(folder: Path, main_report: str) -> list[str]:
+    """A section summing up the reports of larger gardens kept beside the main one
+    (``BENCHMARKS-*.md``, each written by one run with ``--out``, too long to run
+    every time): what each measured, its targets that were measured, and where the
+    time goes (``stages.py``)."""
+    reports = sorted(path for path in folder.glob("BENCHMARKS-*.md") if path.name != main_report)
+    if not reports:
+        return []
+    parts = ["## Larger gardens, measured once", "",
+             "Each was measured by its own run of `benchmarks/run.py` (its command is in "
+             "its report); shown here as that run left it.", ""]
+    for path in reports:
+        text = path.read_text(encoding="utf-8")
+        about = [line for line in text.splitlines()
+                 if line.startswith(("- date:", "- command:", "- code measured:"))]
+        targets = _section(text, "## Targets")
+        measured = targets[:2] + [row for row in targets[2:] if "| – |" not in row]
+        parts += [f"### [{path.name}]({path.name})", "", *about, "", *measured, ""]
+        stages = _section(text, "## Where the time goes")
+        if stages:
+            parts += ["Where the time goes:", "", *stages, ""]
+    return parts
+
+
+def render(results, context: ReportContext, existing=None,
+           larger: Sequence[str] = ()) -> str:
     runs = {f.name: (len(f.index_full), len(f.query_process)) for f in results}
     header = ["measure (median)"] + [f.name for f in results]
     body = [[label] + [cell(f) for f in results] for label, cell in ROWS]
@@ -481,6 +518,7 @@ def render(results, context: ReportContext, existing=None) -> str:
     if skipped:
         parts += ["Not measured:", "", *skipped, ""]
     parts += _existing_site_section(existing)
+    parts += larger
     parts += [
         "## How it is measured",
         "",

@@ -451,7 +451,10 @@ def main(argv: list[str] | None = None) -> int:
         browser_queries=BROWSER_QUERIES,
         first_query=FIRST_QUERY,
     )
-    markdown = report.render(results, context, existing)
+    # The main report also sums up the larger gardens' reports kept beside it.
+    larger = report.larger_runs(args.out.parent, args.out.name) \
+        if args.out.name == "BENCHMARKS.md" else []
+    markdown = report.render(results, context, existing, larger)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(markdown, encoding="utf-8")
     if args.json_out:

@@ -109,3 +109,32 @@ def test_benchmark_command_writes_the_report(tmp_path):
     assert "| target | measured | limit | result |" in markdown
     assert "`index --full`" in markdown
     assert markdown in done.stdout
+
+
+def test_stages_say_where_a_builds_time_goes_and_the_report_shows_them(garden, tmp_path):
+    # A larger garden's report (run once with --out) gets its stage table appended,
+    # and the main report sums it up under "Larger gardens".
+    report = tmp_path / "BENCHMARKS-50.md"
+    report.write_text("# Benchmarks\n\n- date: 2026-12-03\n- code measured: abc1234\n\n"
+                      "## Targets\n\n| target | measured | limit | result |\n|---|---|---|---|\n"
+                      "| 50: one thing ≤ 1 s | 0.50 s | 1.00 s | **PASS** |\n"
+                      "| 10k: not in this run | – | – | not measured |\n\n## Results\n",
+                      encoding="utf-8")
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "stages.py"), str(garden),
+                           "--append", str(report)],
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| index --full")]
+    assert any("read the notes" in row for row in rows)
+    assert rows[-1].endswith("| 100 % |")
+    assert "| export (from the snapshot) | Markdown to HTML |" in done.stdout
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import report as benchmark_report
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    section = "\n".join(benchmark_report.larger_runs(tmp_path, "BENCHMARKS.md"))
+    assert "### [BENCHMARKS-50.md](BENCHMARKS-50.md)" in section
+    assert "| 50: one thing ≤ 1 s | 0.50 s | 1.00 s | **PASS** |" in section
+    assert "not in this run" not in section
+    assert "| index --full | write the snapshot (compressed) |" in section

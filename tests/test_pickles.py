@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pickle
 import random
+import struct
 import zlib
 
 import pytest
@@ -60,3 +61,24 @@ def test_a_compressed_block_whose_head_is_cut_short_is_decoded_whole():
     weights = tuple(bytes([n % 256]) * 9 for n in range(300))
     data = zlib.compress(pickle.dumps((ids, weights, ()), 2))
     assert postings._ids_and_weights(data, 1, len(ids)) == (ids, weights)
+
+
+def test_encoded_positions_decode_as_whoosh_reads_them():
+    # Whoosh's own encoding of positions (a count, then the pickled deltas), read by
+    # Whoosh's own decoder: one-byte deltas take the slicing path, others the loop.
+    from whoosh.analysis import SpaceSeparatedTokenizer
+    from whoosh.formats import Positions
+
+    from museumxtd_search.engine.storage.postings import decode_positions
+
+    rng = random.Random(3)
+    positions = Positions()
+    for size in (1, 2, 3, 200, 1500, 3000):
+        words = [rng.choice(["a", "b", "c"]) if rng.random() < 0.9 else "x" * rng.randint(1, 3)
+                 for _ in range(size)]
+        text = " ".join(words * (1 if size < 1000 else 2))
+        for _, _, _, value in positions.word_values(text, SpaceSeparatedTokenizer()):
+            assert decode_positions(value) == positions.decode_positions(value)
+    far = [0, 300, 70000]  # deltas of two and four bytes
+    value = struct.pack(">I", len(far)) + pickle.dumps([0, 300, 69700], 2)
+    assert decode_positions(value) == positions.decode_positions(value) == far

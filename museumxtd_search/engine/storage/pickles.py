@@ -66,15 +66,15 @@ def load_records(data: bytes, classes: Callable[[str, str], object | None]) -> A
 
 
 # Protocol 2 opcodes of a pickled list of integers.
-_PROTO, _EMPTY_LIST, _MARK, _APPEND, _APPENDS, _STOP = 0x80, 0x5D, 0x28, 0x61, 0x65, 0x2E
+_PROTO, _EMPTY_LIST, MARK, _APPEND, _APPENDS, _STOP = 0x80, 0x5D, 0x28, 0x61, 0x65, 0x2E
 _BINPUT, _LONG_BINPUT = 0x71, 0x72
-_BININT1, _BININT2, _BININT, _LONG1 = 0x4B, 0x4D, 0x4A, 0x8A
+BININT1, _BININT2, _BININT, _LONG1 = 0x4B, 0x4D, 0x4A, 0x8A
 
 
 # How protocol 2 starts a list (PROTO 2, EMPTY_LIST, BINPUT 0), and its one-byte
 # integers: a position delta below 256 is ``K`` and the byte.
-_LIST_START = b"\x80\x02]q\x00"
-_ONE_BYTE = b"K"
+LIST_START = b"\x80\x02]q\x00"
+ONE_BYTE = b"K"
 
 
 def decode_int_list(data: bytes) -> list[int]:
@@ -86,13 +86,13 @@ def decode_int_list(data: bytes) -> list[int]:
     read with slices (a phrase checks tens of thousands of notes at 50,000 notes);
     anything else goes through the opcode loop.
     """
-    if data.startswith(_LIST_START):
+    if data.startswith(LIST_START):
         size = len(data)
-        if size == 9 and data[5] == _BININT1 and data[7:] == b"a.":
+        if size == 9 and data[5] == BININT1 and data[7:] == b"a.":
             return [data[6]]
-        if data[5] == _MARK and data.endswith(b"e.") and size % 2 == 0:
+        if data[5] == MARK and data.endswith(b"e.") and size % 2 == 0:
             body = data[6:-2]
-            if body[::2] == _ONE_BYTE * (len(body) // 2):
+            if body[::2] == ONE_BYTE * (len(body) // 2):
                 return list(body[1::2])
     return _decode_opcodes(data)
 
@@ -104,7 +104,7 @@ def _decode_opcodes(data: bytes) -> list[int]:
     while at < end:
         code = data[at]
         at += 1
-        if code == _BININT1:
+        if code == BININT1:
             append(data[at])
             at += 1
         elif code == _BININT2:
@@ -123,6 +123,6 @@ def _decode_opcodes(data: bytes) -> list[int]:
             at += 4
         elif code == _STOP:
             return values
-        elif code not in (_EMPTY_LIST, _MARK, _APPEND, _APPENDS):
+        elif code not in (_EMPTY_LIST, MARK, _APPEND, _APPENDS):
             raise ValueError(f"not a pickled list of integers (opcode {code:#x})")
     raise ValueError("not a pickled list of integers (no end)")

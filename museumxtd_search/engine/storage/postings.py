@@ -28,7 +28,15 @@ from struct import Struct
 
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from museumxtd_search.engine.storage.pickles import decode_int_list, load_data, load_from
+from museumxtd_search.engine.storage.pickles import (
+    BININT1,
+    LIST_START,
+    MARK,
+    ONE_BYTE,
+    decode_int_list,
+    load_data,
+    load_from,
+)
 from museumxtd_search.engine.storage.reader import (
     IndexFiles,
     IndexFormatError,
@@ -103,8 +111,23 @@ class Postings:
         return load_data(zlib.decompress(data) if compressed else data)[2]
 
 
+# An encoded posting whose deltas are all one byte (nearly all): a 4-byte count, the
+# list's start, then ``K`` and the byte per delta, one appended (``a``) or a batch
+# (``(`` ... ``e``). Read here without slicing the count off first; anything else is
+# ``decode_int_list``'s.
+_ONE_DELTA_SIZE = 4 + len(LIST_START) + 4
+
+
 def decode_positions(value: bytes) -> list[int]:
     """``Positions.decode_positions``: a count, then the pickled position deltas."""
+    if value.startswith(LIST_START, 4):
+        size = len(value)
+        if size == _ONE_DELTA_SIZE and value[9] == BININT1 and value.endswith(b"a."):
+            return [value[10]]
+        if value[9] == MARK and size % 2 and value.endswith(b"e."):
+            deltas = value[11:-2:2]
+            if value[10:-2:2] == ONE_BYTE * len(deltas):
+                return list(accumulate(deltas))
     return list(accumulate(decode_int_list(value[4:])))
 
 

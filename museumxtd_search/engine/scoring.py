@@ -454,13 +454,14 @@ class IndexScorer:
         return found
 
     def doc_count(self, query: Term) -> int:
-        """How many notes hold the term: its postings, counted from the term table
-        where a segment has no deleted notes (no posting list decoded)."""
+        """How many notes hold the term: counted from the term table where a segment
+        has no deleted notes (no posting list decoded), else its notes (kept between
+        queries, as ``docs`` keeps them)."""
         count = 0
-        for segment in self.segments:
+        for scorer in self.scorers():
+            segment = scorer.segment
             if segment.deleted:
-                postings = segment.postings(query.field, query.text)
-                count += len(postings.docs) if postings is not None else 0
+                count += len(scorer.docs(query))
             else:
                 count += segment.doc_frequency(query.field, query.text)
         return count

@@ -90,7 +90,7 @@ def decode_int_list(data: bytes) -> list[int]:
         size = len(data)
         if size == 9 and data[5] == BININT1 and data[7:] == b"a.":
             return [data[6]]
-        if data[5] == MARK and data.endswith(b"e.") and size % 2 == 0:
+        if size > 9 and data[5] == MARK and data.endswith(b"e.") and size % 2 == 0:
             body = data[6:-2]
             if body[::2] == ONE_BYTE * (len(body) // 2):
                 return list(body[1::2])

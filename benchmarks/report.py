@@ -10,6 +10,8 @@ from measure import median, percentile
 from queries import SCAN_QUERIES
 
 KB = 1000  # report units: 1 KB = 1,000 bytes, 1 MB = 1,000,000 bytes
+LARGER_HEADING = "## Larger gardens, measured once"
+METHOD_HEADING = "## How it is measured"
 
 
 @dataclass(frozen=True)
@@ -455,7 +457,7 @@ def larger_runs(folder: Path, main_report: str) -> list[str]:
     reports = sorted(path for path in folder.glob("BENCHMARKS-*.md") if path.name != main_report)
     if not reports:
         return []
-    parts = ["## Larger gardens, measured once", "",
+    parts = [LARGER_HEADING, "",
              "Each was measured by its own run of `benchmarks/run.py` (its command is in "
              "its report); shown here as that run left it.", ""]
     for path in reports:
@@ -520,7 +522,7 @@ def render(results, context: ReportContext, existing=None,
     parts += _existing_site_section(existing)
     parts += larger
     parts += [
-        "## How it is measured",
+        METHOD_HEADING,
         "",
         "- Each command runs in its own process, `python -m museumxtd_search …` on a copy "
         "of the garden; seconds are wall-clock around the process, peak RSS comes from "
@@ -568,3 +570,35 @@ def render(results, context: ReportContext, existing=None,
         "",
     ]
     return "\n".join(parts)
+
+
+def refresh_larger_runs(report: Path) -> None:
+    """Rewrite the larger gardens' summary of ``report`` (a main report) from the
+    ``BENCHMARKS-*.md`` beside it, leaving every other line as its run wrote it: a
+    one-off large run need not be followed by a whole new run of the main one."""
+    lines = report.read_text(encoding="utf-8").splitlines()
+    if LARGER_HEADING in lines:
+        start = lines.index(LARGER_HEADING)
+        end = next(i for i in range(start + 1, len(lines) + 1)
+                   if i == len(lines) or lines[i].startswith("## "))
+    else:
+        start = end = lines.index(METHOD_HEADING)
+    section = larger_runs(report.parent, report.name)
+    report.write_text("\n".join(lines[:start] + section + lines[end:]) + "\n", encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Refresh a report's summary of the "
+                                                 "larger gardens' reports beside it.")
+    parser.add_argument("report", type=Path, help="the main report (docs/BENCHMARKS.md)")
+    refresh_larger_runs(parser.parse_args(argv).report)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())
+

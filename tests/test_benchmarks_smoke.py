@@ -138,3 +138,15 @@ def test_stages_say_where_a_builds_time_goes_and_the_report_shows_them(garden, t
     assert "| 50: one thing ≤ 1 s | 0.50 s | 1.00 s | **PASS** |" in section
     assert "not in this run" not in section
     assert "| index --full | write the snapshot (compressed) |" in section
+    # A main report written before the larger run gets the summary in place, once.
+    main = tmp_path / "BENCHMARKS.md"
+    before = ["# Benchmarks", "", "## Targets", "", "| a |", "", "## How it is measured", "",
+              "- how"]
+    main.write_text("\n".join(before) + "\n", encoding="utf-8")
+    for _ in range(2):
+        subprocess.run([sys.executable, str(BENCHMARKS / "report.py"), str(main)],
+                       cwd=REPO_ROOT, check=True)
+    lines = main.read_text(encoding="utf-8").splitlines()
+    assert lines.count("## Larger gardens, measured once") == 1
+    assert [line for line in lines if line in before] == before
+    assert lines.index("## Larger gardens, measured once") < lines.index("## How it is measured")

@@ -12,6 +12,10 @@ from queries import SCAN_QUERIES
 KB = 1000  # report units: 1 KB = 1,000 bytes, 1 MB = 1,000,000 bytes
 LARGER_HEADING = "## Larger gardens, measured once"
 METHOD_HEADING = "## How it is measured"
+# The rows of a larger garden's results that its summary repeats.
+LARGER_ROWS = ("| **", "| notes · Markdown", "| index + export", "| `index` after editing",
+               "| in-process query p50 / p95, searcher kept open", "| Pagefind index",
+               "| in-browser query p50 warm")
 
 
 @dataclass(frozen=True)
@@ -466,7 +470,13 @@ def larger_runs(folder: Path, main_report: str) -> list[str]:
                  if line.startswith(("- date:", "- command:", "- code measured:"))]
         targets = _section(text, "## Targets")
         measured = targets[:2] + [row for row in targets[2:] if "| – |" not in row]
-        parts += [f"### [{path.name}]({path.name})", "", *about, "", *measured, ""]
+        # The results' ratios (bold rows) and a few times: a larger size has no
+        # target of its own.
+        results = _section(text, "## Results")
+        table = [row for row in results if row.startswith("|")]
+        ratios = table[:2] + [row for row in table[2:] if row.startswith(LARGER_ROWS)]
+        parts += [f"### [{path.name}]({path.name})", "", *about, "", *measured, "",
+                  *ratios, ""]
         stages = _section(text, "## Where the time goes")
         if stages:
             parts += ["Where the time goes:", "", *stages, ""]

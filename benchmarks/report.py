@@ -467,7 +467,8 @@ def larger_runs(folder: Path, main_report: str) -> list[str]:
     for path in reports:
         text = path.read_text(encoding="utf-8")
         about = [line for line in text.splitlines()
-                 if line.startswith(("- date:", "- command:", "- code measured:"))]
+                 if line.startswith(("- date:", "- machine:", "- **busy machine**", "- command:",
+                                     "- code measured:"))]
         targets = _section(text, "## Targets")
         measured = targets[:2] + [row for row in targets[2:] if "| – |" not in row]
         # The results' ratios (bold rows) and a few times: a larger size has no

@@ -19,6 +19,7 @@ import argparse
 import cProfile
 import pstats
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -88,11 +89,21 @@ def measure(notes: Path, work: Path) -> list[tuple[str, dict[str, float], float]
             ("export (from the snapshot)", stage_seconds(export, EXPORT_STAGES), export_total)]
 
 
-def render(notes_count: int, measured: list[tuple[str, dict[str, float], float]]) -> str:
+def code_version() -> str:
+    """The commit measured (``+`` when the working tree differs from it)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True,
+                              text=True).stdout.strip()
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + ("+" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
+def render(notes_count: int, measured: list[tuple[str, dict[str, float], float]],
+           code: str) -> str:
     lines = ["## Where the time goes", "",
-             f"`benchmarks/stages.py` on the same {notes_count:,} notes: each command "
-             "profiled in one process (no workers). Profiled seconds run slower than the "
-             "timings above; read the shares.", "",
+             f"`benchmarks/stages.py` on the same {notes_count:,} notes, code {code}: each "
+             "command profiled in one process (no workers). Profiled seconds run slower "
+             "than the timings above; read the shares.", "",
              "| command | stage | profiled seconds | share |", "|---|---|---|---|"]
     for command, stages, total in measured:
         for stage, seconds in stages.items():
@@ -112,13 +123,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--append", type=Path, default=None,
                         help="a report to add the table to")
     args = parser.parse_args(argv)
+    code = code_version()
     work = args.work or Path(tempfile.mkdtemp(prefix="mxs-stages-"))
     try:
         measured = measure(args.notes.resolve(), work)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    table = render(sum(1 for _ in args.notes.rglob("*.md")), measured)
+    table = render(sum(1 for _ in args.notes.rglob("*.md")), measured, code)
     print(table)
     if args.append is not None:
         with open(args.append, "a", encoding="utf-8") as report:

@@ -136,6 +136,22 @@ def _letters_of_initial() -> dict[str, str]:
     return letters
 
 
+# Sets of initials asked for so far (the newest kept): an expression is compiled for a
+# set on its second use, so that one used once (the related-note reasons of an
+# export ask for a new set with nearly every note) never pays for compiling it.
+_ASKED: dict[frozenset[str], None] = {}
+_ASKED_KEPT = 4096
+
+
+def _asked_before(initials: frozenset[str]) -> bool:
+    if initials in _ASKED:
+        return True
+    if len(_ASKED) >= _ASKED_KEPT:
+        _ASKED.clear()
+    _ASKED[initials] = None
+    return False
+
+
 @lru_cache(maxsize=1024)
 def _starts_like(initials: frozenset[str]) -> re.Pattern[str]:
     """A letter with a wanted initial (or none), where no letter stands before it."""
@@ -154,7 +170,7 @@ def _words_for(text: str, initials: frozenset[str]) -> Iterator[re.Match[str]]:
     only their words are read. Its letters are listed ahead, so a text holding any
     other letter is read word by word."""
     if (len(text) < _SHORTEST_SCANNED or len(initials) > _MOST_INITIALS
-            or _UNKNOWN_LETTER.search(text)):
+            or not _asked_before(initials) or _UNKNOWN_LETTER.search(text)):
         yield from _WORD.finditer(text)
         return
     last_end = 0

@@ -77,6 +77,18 @@ def run_measured(argv: Sequence[str], cwd: Path | None = None,
         return ProcessRun(seconds, usage.ru_utime + usage.ru_stime, peak, stdout)
 
 
+def code_version() -> str:
+    """The commit measured, marked when the package had uncommitted changes."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=Path(__file__).resolve().parents[1],
+                              capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown commit"
+    dirty = git("status", "--porcelain", "--", "museumxtd_search", "site_templates")
+    return commit + (" + uncommitted changes" if dirty else "")
+
+
 def median(values: Iterable[float]) -> float:
     return statistics.median(list(values))
 

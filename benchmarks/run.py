@@ -41,7 +41,6 @@ import platform
 import shlex
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -59,7 +58,13 @@ import browser  # noqa: E402
 import existing_site  # noqa: E402
 import report  # noqa: E402
 import synthetic_garden  # noqa: E402
-from measure import FolderSize, ProcessRun, folder_size, run_measured  # noqa: E402
+from measure import (  # noqa: E402
+    FolderSize,
+    ProcessRun,
+    code_version,
+    folder_size,
+    run_measured,
+)
 from queries import BROWSER_QUERIES, FIRST_QUERY, QUERIES, SCAN_QUERIES  # noqa: E402
 
 HEAVY_STEP_THRESHOLD = 2000  # notes above which index/export/Pagefind run once by default
@@ -119,17 +124,6 @@ def snapshot_code(work: Path) -> Path:
         shutil.copytree(REPO_ROOT / folder, code / folder, ignore=ignore)
     _CODE[:] = [code]
     return code
-
-
-def code_version() -> str:
-    """The commit measured, marked when the package had uncommitted changes."""
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True)
-        return done.stdout.strip() if done.returncode == 0 else ""
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown commit"
-    dirty = git("status", "--porcelain", "--", "museumxtd_search", "site_templates")
-    return commit + (" + uncommitted changes" if dirty else "")
 
 
 def _code() -> Path:

@@ -19,7 +19,6 @@ import argparse
 import cProfile
 import pstats
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,8 +26,11 @@ from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent
 REPO_ROOT = BENCHMARKS.parent
-if str(REPO_ROOT) not in sys.path:  # runnable from a clone, not installed
-    sys.path.insert(0, str(REPO_ROOT))
+for folder in (str(REPO_ROOT), str(BENCHMARKS)):  # runnable from a clone, not installed
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+
+from measure import code_version  # noqa: E402
 
 # stage -> functions, as (path ending, function name) of the profile's entries.
 INDEX_STAGES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -87,15 +89,6 @@ def measure(notes: Path, work: Path) -> list[tuple[str, dict[str, float], float]
         lambda: export_site(notes, site, snapshot=snapshot_folder(index_dir, notes)))
     return [("index --full", stage_seconds(index, INDEX_STAGES), index_total),
             ("export (from the snapshot)", stage_seconds(export, EXPORT_STAGES), export_total)]
-
-
-def code_version() -> str:
-    """The commit measured (``+`` when the working tree differs from it)."""
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True,
-                              text=True).stdout.strip()
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    return commit + ("+" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
 def render(notes_count: int, measured: list[tuple[str, dict[str, float], float]],

@@ -184,7 +184,7 @@ async (queries) => {
   const base = (document.body.getAttribute("data-root") || "") + "search/";
   const engine = window.MXSearch.createEngine(
     (name) => fetch(base + name + ".js").then((response) => response.text()).then(
-      (text) => JSON.parse(text.slice(text.indexOf(",") + 1, text.lastIndexOf(")")))));
+      window.MXSearch.parseDataFile));
   for (const query of queries) { await engine.search(query, {limit: 10}); }
   const times = [];
   for (const query of queries) {

@@ -1,15 +1,22 @@
-"""The client index's files: orjson writes exactly the standard library's JSON."""
+"""The client index's files: orjson writes exactly the standard library's JSON, and a
+file whose JSON packs shorter (deflate, base 85) holds it packed."""
 
 from __future__ import annotations
 
 import json
+import random
+import zlib
+from base64 import b85decode
 from pathlib import Path
 
 import pytest
+from node_support import run_node_lines, write_engine
 
 from museumxtd_search.site.client_index import Postings, decode_postings, replace_posting
 from museumxtd_search.site.search_files import (
+    data_file_bytes,
     encode_json,
+    pack_json,
     parse_data_file,
     read_data_file,
     read_fragments,
@@ -44,13 +51,60 @@ def test_what_orjson_refuses_is_written_as_the_standard_library_does():
     assert encode_json({"n": 2**70}) == standard({"n": 2**70})
 
 
-def test_a_data_file_is_one_script_whose_json_escapes_the_two_line_separators(tmp_path):
+def test_a_small_data_file_is_one_script_whose_json_escapes_the_two_line_separators(tmp_path):
     size = write_data_file(tmp_path, "post-1", {"t": "a\u2028b\u2029c"})
     script = (tmp_path / "post-1.js").read_bytes()
     assert size == len(script)
     assert script.decode("utf-8") == 'MXSearchData("post-1",{"t":"a\\u2028b\\u2029c"});\n'
     assert read_data_file(tmp_path, "post-1") == {"t": "a\u2028b\u2029c"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["post-1.js"]  # no .json twin
+
+
+def test_a_data_file_that_packs_shorter_holds_its_json_deflated_in_base_85_digits():
+    data = {"réseau": [[doc, 1, 12, doc % 7] for doc in range(300)], "t": "\u2028 « musée »"}
+    script = data_file_bytes("post-7", data)
+    prefix, suffix = b'MXSearchData("post-7","', b'");\n'
+    assert script.startswith(prefix) and script.endswith(suffix)
+    digits = script[len(prefix):-len(suffix)]
+    assert b'"' not in digits and b"\\" not in digits and digits.isascii()
+    assert zlib.decompress(b85decode(digits), -zlib.MAX_WBITS) == encode_json(data)
+    assert len(script) < len(encode_json(data)) / 3
+    assert parse_data_file(script) == data
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 4, 5, 97, 4096])
+def test_packed_json_reads_back_whatever_its_length(size):
+    chooser = random.Random(size)
+    data = ["".join(chooser.choice("aé’ \"\\\n") for _ in range(size))]
+    assert parse_data_file(b'MXSearchData("x",' + pack_json(encode_json(data)) + b");\n") == data
+
+
+def test_the_browser_engine_reads_every_data_file_as_python_does(node, tmp_path):
+    # Node runs the page's own reader (MXSearch.parseDataFile: base 85 digits, then
+    # DecompressionStream), on plain and packed files of every length modulo 4.
+    script = write_engine(tmp_path)
+    chooser = random.Random(7)
+    written = []
+    for number in range(40):
+        data = {"n": number, "words": ["".join(chooser.choice("aéz’ \"\\\u2028🏛")
+                                                for _ in range(chooser.randrange(60)))
+                                        for _ in range(number * 5)]}
+        write_data_file(tmp_path, f"post-{number}", data)
+        written.append(data)
+    reader = tmp_path / "read.js"
+    reader.write_text(
+        "const fs = require('fs'), path = require('path');"
+        f"const MXSearch = require({json.dumps(str(script))});"
+        "const names = fs.readFileSync(0, 'utf8').split('\\n').filter(Boolean);"
+        "(async () => { for (const name of names) {"
+        "  const text = fs.readFileSync(path.join(process.argv[2], name + '.js'), 'utf8');"
+        "  process.stdout.write(JSON.stringify(await MXSearch.parseDataFile(text)) + '\\n');"
+        "} })();", encoding="utf-8")
+    lines = run_node_lines(node, reader, [str(tmp_path)], [f"post-{n}" for n in range(40)])
+    assert [json.loads(line) for line in lines] == written
+    assert sum(read_data_file(tmp_path, f"post-{n}") == written[n] for n in range(40)) == 40
+    assert sum((tmp_path / f"post-{n}.js").read_bytes().startswith(b'MXSearchData("post-'
+               + str(n).encode() + b'","') for n in range(40)) > 30  # most are packed
 
 
 @pytest.mark.parametrize("garden", [REPO_ROOT / "notes", CORPUS], ids=["notes", "corpus"])
@@ -62,13 +116,22 @@ def test_every_file_of_a_real_client_index_holds_the_standard_librarys_json(gard
     files = sorted((tmp_path / "site" / "search").rglob("*.js"))
     assert len(files) > 50
     assert not list((tmp_path / "site" / "search").rglob("*.json"))
+    packed = 0
     for file in files:
         name = file.relative_to(tmp_path / "site" / "search").with_suffix("").as_posix()
         written = file.read_bytes()
-        json_bytes = written[len(f'MXSearchData("{name}",'):-len(");\n")]
+        inside = written[len(f'MXSearchData("{name}",'):-len(");\n")]
         data = parse_data_file(written)
-        assert json_bytes.replace(b"\\u2028", "\u2028".encode()).replace(
-            b"\\u2029", "\u2029".encode()) == standard(data), file.name
+        if inside.startswith(b'"'):
+            packed += 1
+            json_bytes = zlib.decompress(b85decode(inside[1:-1]), -zlib.MAX_WBITS)
+            assert len(inside) < len(json_bytes), file.name  # packed only when shorter
+        else:
+            json_bytes = inside.replace(b"\\u2028", "\u2028".encode()).replace(
+                b"\\u2029", "\u2029".encode())
+            assert len(pack_json(json_bytes)) >= len(inside), file.name
+        assert json_bytes == standard(data), file.name
+    assert packed > len(files) / 2
 
 
 # --- posting lists: flat and gap-coded -------------------------------------------------

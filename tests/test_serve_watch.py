@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from museumxtd_search.site.live import LiveSite
+from museumxtd_search.site.search_files import parse_data_file, read_fragments
 from museumxtd_search.site.serve import preview_server
 
 GARDEN = Path(__file__).parent / "gardens" / "obsidian"
@@ -54,9 +55,8 @@ def test_saving_a_note_rewrites_its_page_and_the_pages_embedding_it(garden, tmp_
     assert "relie les oeuvres et les visiteurs" in glossary
     assert "relie les oeuvres et les visiteurs" in embedding
     assert done.pages == 2
-    fragments = "".join(p.read_text("utf-8") for p in (tmp_path / "site/search/fragments")
-                        .glob("*.js"))
-    assert "les visiteurs" in fragments
+    fragments = read_fragments(tmp_path / "site/search")
+    assert any("les visiteurs" in fragment["text"] for fragment in fragments)
     assert site.refresh() is None  # nothing changed since
 
 
@@ -69,11 +69,17 @@ def test_the_site_after_live_updates_is_the_site_an_export_writes(garden, tmp_pa
     site.refresh()
     export_site(garden, tmp_path / "fresh")
 
-    def files(root: Path) -> dict[str, bytes]:
-        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-                if p.is_file() and p.name != ".museumxtd-site"}
+    def files(root: Path) -> dict[str, object]:
+        # A search data file's data, whether packed (export) or plain (a live rewrite).
+        return {str(p.relative_to(root)): parse_data_file(p.read_bytes())
+                if p.parent.name in ("search", "fragments") and p.suffix == ".js"
+                else p.read_bytes()
+                for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".museumxtd-site"}
 
     assert files(tmp_path / "live") == files(tmp_path / "fresh")
+    live_manifest = (tmp_path / "live/search/manifest.js").read_bytes()
+    assert live_manifest.startswith(b'MXSearchData("manifest",{')  # rewritten, not packed
+    assert (tmp_path / "fresh/search/manifest.js").read_bytes() != live_manifest
 
 
 def test_a_broken_note_is_a_warning_and_the_preview_goes_on(garden, tmp_path):

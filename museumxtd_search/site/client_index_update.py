@@ -192,5 +192,5 @@ def write_changed(update: ClientIndexUpdate, folder: Path) -> int:
               for number in sorted({doc // NOTES_PER_FRAGMENT_FILE
                                     for doc in changed.fragments})]
     for name, data in files:
-        write_data_file(folder, name, data)
+        write_data_file(folder, name, data, packed=False)  # fast: see write_client_index
     return len(files)

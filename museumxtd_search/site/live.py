@@ -289,7 +289,7 @@ class LiveSite:
         index = build_client_index(analyzed, [document_url(item.note.path, plan.urls)
                                               for item in analyzed],
                                    read_search_settings(self.notes_dir)[0].facets)
-        written = write_client_index(index, folder, search.index)
+        written = write_client_index(index, folder, search.index, packed=False)
         self.search = ClientIndexUpdate(index, analyzed)
         return written
 

@@ -123,9 +123,10 @@
     if (done) { delete pending[name]; done(data); }
   };
 
-  /* One file per shard, name.js = MXSearchData("name",<JSON>);. A page opened from
+  /* One file per shard, name.js = MXSearchData("name",<data>);. A page opened from
      disk loads it as a script (browsers refuse fetch on file://); over HTTP it is
-     fetched and the JSON between the first comma and the last ")" parsed. */
+     fetched and the data between the first comma and the last ")" parsed. Either way
+     MXSearch unpacks it (large files are packed: deflate, then base 85 digits). */
   function viaScript(name) {
     return new Promise(function (resolve, reject) {
       pending[name] = resolve;
@@ -133,7 +134,7 @@
       tag.src = settings.indexUrl + name + ".js";
       tag.onerror = function () { reject(new Error("cannot load " + name)); };
       document.head.appendChild(tag);
-    });
+    }).then(window.MXSearch.unpackData);
   }
 
   function load(name) {
@@ -141,9 +142,7 @@
     return fetch(settings.indexUrl + name + ".js").then(function (response) {
       if (!response.ok) { throw new Error(name + ": HTTP " + response.status); }
       return response.text();
-    }).then(function (content) {
-      return JSON.parse(content.slice(content.indexOf(",") + 1, content.lastIndexOf(")")));
-    }).catch(function () { return viaScript(name); });
+    }).then(window.MXSearch.parseDataFile).catch(function () { return viaScript(name); });
   }
 
   var engine = null;

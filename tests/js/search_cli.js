@@ -34,11 +34,10 @@ if (!folder || !["--search", "--tokens", "--places"].includes(mode)) {
 
 const MXSearch = require(path.resolve(folder, "..", "static", "search-core.js"));
 
-// A data file is MXSearchData("name",<JSON>); the JSON sits between the first comma
-// and the last parenthesis (as search-ui.js reads it over HTTP).
+// A data file is MXSearchData("name",<data>);, read as search-ui.js reads it over HTTP
+// (packed files are inflated by Node's DecompressionStream, as by a browser's).
 function readJson(name) {
-  const content = fs.readFileSync(path.join(folder, name + ".js"), "utf8");
-  return JSON.parse(content.slice(content.indexOf(",") + 1, content.lastIndexOf(")")));
+  return MXSearch.parseDataFile(fs.readFileSync(path.join(folder, name + ".js"), "utf8"));
 }
 
 function inputLines() {
@@ -48,8 +47,8 @@ function inputLines() {
   return lines;
 }
 
-function printTokens() {
-  MXSearch.useRules(readJson("manifest").rules);
+async function printTokens() {
+  MXSearch.useRules((await readJson("manifest")).rules);
   const output = inputLines().map((line) => {
     const { text, language, initials } = JSON.parse(line);
     const tokens = MXSearch.tokens(text, language, initials && new Set(initials))
@@ -59,8 +58,8 @@ function printTokens() {
   process.stdout.write(output.length ? output.join("\n") + "\n" : "");
 }
 
-function printPlaces() {
-  const manifest = readJson("manifest");
+async function printPlaces() {
+  const manifest = await readJson("manifest");
   MXSearch.useRules(manifest.rules);
   const output = inputLines().map((line) => {
     const { text } = JSON.parse(line);
@@ -97,13 +96,8 @@ async function printSearches() {
   }
 }
 
-if (mode === "--tokens") {
-  printTokens();
-} else if (mode === "--places") {
-  printPlaces();
-} else {
-  printSearches().catch((error) => {
-    process.stderr.write(String(error && error.stack ? error.stack : error) + "\n");
-    process.exit(1);
-  });
-}
+const command = { "--tokens": printTokens, "--places": printPlaces, "--search": printSearches };
+command[mode]().catch((error) => {
+  process.stderr.write(String(error && error.stack ? error.stack : error) + "\n");
+  process.exit(1);
+});

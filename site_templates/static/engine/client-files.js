@@ -57,6 +57,64 @@ function termBucket(term, buckets) {
   return (hash >>> 0) % buckets;
 }
 
+// Python's base64.b85encode alphabet (RFC 1924): packed data files are written in it.
+const BASE85 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+const BASE85_VALUES = new Int8Array(128).fill(-1);
+for (let i = 0; i < BASE85.length; i++) BASE85_VALUES[BASE85.charCodeAt(i)] = i;
+
+// A group of base 85 digits is one big-endian 32-bit word: one digit more than its bytes.
+const WORD_BYTES = Uint32Array.BYTES_PER_ELEMENT;
+const WORD_DIGITS = WORD_BYTES + 1;
+
+/**
+ * b85decode(text): the bytes of a string of base 85 digits, a group of digits per
+ * word, a last group of n + 1 digits for n bytes (padded with the highest digit, as
+ * Python reads it).
+ */
+function decodeBase85(text) {
+  const padding = (WORD_DIGITS - (text.length % WORD_DIGITS)) % WORD_DIGITS;
+  const size = ((text.length + padding) / WORD_DIGITS) * WORD_BYTES;
+  const bytes = new Uint8Array(size);
+  const words = new DataView(bytes.buffer);
+  const highest = BASE85.length - 1;
+  for (let i = 0, at = 0; i < text.length; i += WORD_DIGITS, at += WORD_BYTES) {
+    let word = 0;
+    for (let j = i; j < i + WORD_DIGITS; j++) {
+      const code = j < text.length ? text.charCodeAt(j) : -1;
+      const value = code < 0 ? highest : code < BASE85_VALUES.length ? BASE85_VALUES[code] : -1;
+      if (value < 0) throw new Error("MXSearch: bad base 85 digit at " + j);
+      word = word * BASE85.length + value;
+    }
+    if (word > 0xffffffff) throw new Error("MXSearch: base 85 group out of range at " + i);
+    words.setUint32(at, word);
+  }
+  return bytes.subarray(0, size - padding);
+}
+
+/**
+ * The data of a data file (search_files.py): its JSON as is, or a string, which is
+ * the JSON packed (raw deflate, then base 85 digits), inflated by the browser's (or
+ * Node's) DecompressionStream. Always a Promise.
+ */
+function unpackData(payload) {
+  if (typeof payload !== "string") return Promise.resolve(payload);
+  if (typeof DecompressionStream === "undefined") {
+    return Promise.reject(new Error("MXSearch: this browser cannot unpack the search index "
+      + "(no DecompressionStream)"));
+  }
+  const stream = new Blob([decodeBase85(payload)]).stream()
+    .pipeThrough(new DecompressionStream("deflate-raw"));
+  return new Response(stream).text().then(JSON.parse);
+}
+
+/**
+ * The data of a data file's text, MXSearchData("name",<data>);: what sits between the
+ * first comma and the last parenthesis, unpacked. A Promise.
+ */
+function parseDataFile(text) {
+  return unpackData(JSON.parse(text.slice(text.indexOf(",") + 1, text.lastIndexOf(")"))));
+}
+
 /**
  * decode_postings(flat, positional): a posting list as written (client_index.py
  * Postings: per note its gap from the previous note, tf, field length, then in a

@@ -701,5 +701,8 @@ const PUBLIC = {
   highlightParts,
   shardKey,
   termBucket,
+  decodeBase85,
+  unpackData,
+  parseDataFile,
   createEngine,
 };

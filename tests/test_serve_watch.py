@@ -4,6 +4,7 @@ server runs, open pages reload, and a broken note is a warning, not a stop."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from museumxtd_search.site.live import LiveSite
-from museumxtd_search.site.search_files import parse_data_file, read_fragments
+from museumxtd_search.site.search_files import parse_data_file, read_data_file, read_fragments
 from museumxtd_search.site.serve import preview_server
 
 GARDEN = Path(__file__).parent / "gardens" / "obsidian"
@@ -80,6 +81,26 @@ def test_the_site_after_live_updates_is_the_site_an_export_writes(garden, tmp_pa
     live_manifest = (tmp_path / "live/search/manifest.js").read_bytes()
     assert live_manifest.startswith(b'MXSearchData("manifest",{')  # rewritten, not packed
     assert (tmp_path / "fresh/search/manifest.js").read_bytes() != live_manifest
+
+
+def test_the_first_save_of_a_note_on_a_new_day_redates_it_in_place(garden, tmp_path):
+    # A note without a front matter date is dated by its file: saving it today gives it
+    # today's date, in notes.js, without building the whole client index again.
+    from museumxtd_search.site.export import export_site
+
+    long_ago = time.mktime((2020, 1, 2, 12, 0, 0, 0, 0, -1))
+    for note in garden.rglob("*.md"):
+        os.utime(note, (long_ago, long_ago))
+    site = LiveSite(garden, tmp_path / "live")
+    search = site.search
+    edit(garden / GLOSSARY, "Ateliers et visites", "Ateliers, jeux et visites")
+    done = site.refresh()
+    assert done is not None and not done.full and site.search is search  # in place
+    export_site(garden, tmp_path / "fresh")
+    live = read_data_file(tmp_path / "live/search", "notes")
+    assert live == read_data_file(tmp_path / "fresh/search", "notes")
+    doc = [f["path"] for f in read_fragments(tmp_path / "live/search")].index(GLOSSARY)
+    assert live["dates"][doc] != "2020-01-02" and live["dates"].count("2020-01-02") >= 5
 
 
 def test_a_broken_note_is_a_warning_and_the_preview_goes_on(garden, tmp_path):

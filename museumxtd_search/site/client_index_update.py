@@ -43,6 +43,7 @@ class ChangedFiles:
 
     manifest: bool = False
     vocabulary: bool = False
+    notes: bool = False  # notes.js: a note's date
     shards: set[str] = field(default_factory=set)
     buckets: set[int] = field(default_factory=set)
     fragments: set[int] = field(default_factory=set)
@@ -70,15 +71,21 @@ class ClientIndexUpdate:
     def update(self, new: AnalyzedNote, url: str) -> bool:
         """Replace the analysis of ``new.note`` by ``new``; ``False`` (nothing changed)
         when this needs a full build: a note not in the index, or other tags, title
-        keys or searchability."""
+        keys or searchability.
+
+        A new date is updated in place: a note without a front matter date is dated by
+        its file, so the first save of a note on a new day changes it (and rebuilding
+        the client index for that took 10 s at 10,000 notes)."""
         doc = self.docs.get(new.note.path)
         if doc is None or not new.note.searchable:
             return False
         old = self.analyzed[doc]
-        if (old.title_keys, old.tag_keys, old.note.tags, old.filters, old.note.date,
-                old.pairs) != (new.title_keys, new.tag_keys, new.note.tags, new.filters,
-                               new.note.date, new.pairs):
+        if (old.title_keys, old.tag_keys, old.note.tags, old.filters, old.pairs) != (
+                new.title_keys, new.tag_keys, new.note.tags, new.filters, new.pairs):
             return False
+        if old.note.date != new.note.date:
+            self.index.notes["dates"][doc] = new.note.date  # type: ignore[index]
+            self.changed.notes = True
         buckets = self.index.manifest["buckets"]
         for name in [*self.fields, field_rules.EXACT_FIELD]:
             before, after = self._terms(old, name), self._terms(new, name)
@@ -182,6 +189,8 @@ def write_changed(update: ClientIndexUpdate, folder: Path) -> int:
         files.append(("manifest", index.manifest))
     if changed.vocabulary:
         files.append(("vocabulary", index.vocabulary))
+    if changed.notes:
+        files.append(("notes", index.notes))
     for name in sorted(changed.shards):
         if name in index.shards:
             files.append((f"words-{name}", index.shards[name]))

@@ -107,6 +107,27 @@ def test_the_browser_engine_reads_every_data_file_as_python_does(node, tmp_path)
                + str(n).encode() + b'","') for n in range(40)) > 30  # most are packed
 
 
+def test_a_browser_that_cannot_inflate_says_so_and_still_reads_plain_files(node, tmp_path):
+    script = write_engine(tmp_path)
+    write_data_file(tmp_path, "post-1", {"a": [1]})
+    write_data_file(tmp_path, "post-2", {"a": list(range(500))})
+    reader = tmp_path / "old_browser.js"
+    reader.write_text(
+        "const fs = require('fs'), path = require('path');"
+        f"const MXSearch = require({json.dumps(str(script))});"
+        "delete globalThis.DecompressionStream;"
+        "const read = (name) => MXSearch.parseDataFile("
+        "  fs.readFileSync(path.join(process.argv[2], name + '.js'), 'utf8'));"
+        "(async () => {"
+        "  process.stdout.write(JSON.stringify(await read('post-1')) + '\\n');"
+        "  await read('post-2').then(() => process.stdout.write('read\\n'),"
+        "    (error) => process.stdout.write(error.message + '\\n'));"
+        "})();", encoding="utf-8")
+    plain, packed = run_node_lines(node, reader, [str(tmp_path)], ["", ""])
+    assert json.loads(plain) == {"a": [1]}
+    assert packed.startswith("this browser cannot unpack the search index (")
+
+
 @pytest.mark.parametrize("garden", [REPO_ROOT / "notes", CORPUS], ids=["notes", "corpus"])
 def test_every_file_of_a_real_client_index_holds_the_standard_librarys_json(garden, tmp_path):
     if not garden.is_dir():

@@ -98,12 +98,14 @@ function decodeBase85(text) {
  */
 function unpackData(payload) {
   if (typeof payload !== "string") return Promise.resolve(payload);
-  if (typeof DecompressionStream === "undefined") {
-    return Promise.reject(new Error("MXSearch: this browser cannot unpack the search index "
-      + "(no DecompressionStream)"));
+  let inflating;
+  try {
+    inflating = new DecompressionStream("deflate-raw"); // Chrome 103, Firefox 113, Safari 16.4
+  } catch (error) {
+    return Promise.reject(new Error("this browser cannot unpack the search index ("
+      + error.message + ")"));
   }
-  const stream = new Blob([decodeBase85(payload)]).stream()
-    .pipeThrough(new DecompressionStream("deflate-raw"));
+  const stream = new Blob([decodeBase85(payload)]).stream().pipeThrough(inflating);
   return new Response(stream).text().then(JSON.parse);
 }
 

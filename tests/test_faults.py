@@ -156,7 +156,7 @@ def survive_kills(notes: Path, index: Path, reference: dict[str, list[str]], wan
 
 def test_sigkilled_parallel_build_releases_the_lock_and_leaves_no_worker(tmp_path):
     """A garden large enough to be parsed by worker processes: killing the builder
-    must not leave a worker holding the index lock (the next build would wait forever)."""
+    must not leave the index locked once its workers end (they end with it)."""
     notes = tmp_path / "notes"
     notes.mkdir()
     for number in range(1200):

@@ -266,6 +266,41 @@ def test_workers_die_with_a_sigkilled_parent(tmp_path):
     assert wait_until_gone(pids) == [], "workers outlived their parent"
 
 
+@needs_fork
+@needs_proc
+def test_the_workers_of_a_sigkilled_lock_holder_stop_writing_before_the_lock_is_free(tmp_path):
+    # A killed build's workers go on for up to 0.2 s (until they see their parent is
+    # gone); the next build, which removes their generation, must wait for them.
+    from museumxtd_search.index import lock
+
+    script = tmp_path / "holder.py"
+    script.write_text(
+        "import os, time, pathlib, sys\n"
+        "from museumxtd_search.index import lock\n"
+        "from museumxtd_search.parallel import ForkedWorkers\n"
+        "folder = pathlib.Path(sys.argv[1])\n"
+        "def body(worker):\n"
+        "    worker.send(os.getpid())\n"
+        "    while True:\n"  # writes into the generation until it ends
+        "        (folder / 'written').write_text(repr(time.time()))\n"
+        "        time.sleep(0.001)\n"
+        "with lock.exclusive(folder / '.lock', 'building'):\n"
+        "    with ForkedWorkers(1, body) as workers:\n"
+        "        print(*workers.gather(), flush=True)\n"
+        "        time.sleep(60)\n", encoding="utf-8")
+    holder = subprocess.Popen([sys.executable, str(script), str(tmp_path)],
+                              stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    pids = [int(pid) for pid in holder.stdout.readline().split()]
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    holder.stdout.close()
+    with lock.exclusive(tmp_path / ".lock", "building"):
+        locked_at = time.time()
+        assert not any(running(pid) for pid in pids), "a worker still runs under our lock"
+    assert float((tmp_path / "written").read_text()) < locked_at
+
+
 # --- the work queue -------------------------------------------------------------------
 
 @needs_fork

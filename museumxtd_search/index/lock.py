@@ -22,20 +22,14 @@ class BusyError(RuntimeError):
     """Another process holds the lock: it is building this index, or exporting this site."""
 
 
-# Lock files this process holds. A forked child (a note-parsing worker) inherits them,
-# and an flock lasts while any copy is open: if the builder were SIGKILLed, orphaned
-# workers would keep the index locked forever. Children close their copies at once.
-_held_locks: set[IO[str]] = set()
-
-
-def _close_inherited_locks() -> None:
-    for handle in _held_locks:
-        with contextlib.suppress(OSError):
-            handle.close()
-    _held_locks.clear()
-
-
-os.register_at_fork(after_in_child=_close_inherited_locks)
+# A forked worker (``parallel.ForkedWorkers``: parsing notes, writing a segment, rendering
+# pages) inherits the lock, and an flock lasts while any copy is open: the lock is held
+# until the holder and all its workers are gone. That is what makes a SIGKILLed build
+# safe to follow: its workers end within 0.2 s of it (``parallel._exit_with``), but may
+# still be writing into its generation until then, and the next build, which removes
+# that generation, waits for them. (Workers used to close their copy at once; under
+# load, a next build then removed the generation while a worker still wrote into it,
+# and the folder stayed.)
 
 
 @contextlib.contextmanager
@@ -82,10 +76,8 @@ def exclusive(lock_file: Path, busy: str, wait: bool = True,
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
-        _held_locks.add(handle)
         yield
     finally:
-        _held_locks.discard(handle)
         if remove:
             with contextlib.suppress(OSError):
                 os.unlink(lock_file)

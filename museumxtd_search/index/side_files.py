@@ -24,7 +24,6 @@ nothing heavy.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from array import array
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from museumxtd_search.index.generations import MANIFEST
 from museumxtd_search.rules import EXACT_FIELD, FIELD_WEIGHTS
+from museumxtd_search.text.compact_json import decode_json, encode_json
 from museumxtd_search.vault.files import read_search_settings
 
 if TYPE_CHECKING:
@@ -63,13 +63,12 @@ SCORED_FIELDS = (*FIELD_WEIGHTS, EXACT_FIELD)
 
 
 def read_json(path: Path) -> Any:
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    return decode_json(path.read_bytes())
 
 
 def dump_json(data: Any, sort_keys: bool = True) -> str:
     """Compact JSON; ``sort_keys=False`` for large tables already in path order."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=sort_keys, separators=(",", ":"))
+    return encode_json(data, sort_keys).decode("utf-8")
 
 
 def new_token() -> str:

@@ -15,14 +15,8 @@ JSON, 24.8 MB packed, Pagefind 25.7 MB). Base 85 rather than base 64 because its
 quarter of overhead instead of a third is that difference; the browser unpacks with
 its own ``DecompressionStream`` (``unpackData`` in ``engine/client-files.js``).
 
-The JSON is compact, with sorted keys and unescaped UTF-8, so two builds of the same
-notes give the same bytes. orjson writes it: posting lists are millions of small
-integers, which the standard library encodes at about 20 MB/s and orjson ten times
-faster (a one-note edit of a 10,000-note preview rewrites some 10 MB of them). Its
-bytes are the standard library's (``json.dumps(..., ensure_ascii=False,
-sort_keys=True, separators=(",", ":"))``, tested on real client indexes), but for
-floats below 1e-4, written ``1e-7`` rather than ``1e-07``; data it refuses (a lone surrogate,
-an integer beyond 64 bits) goes to the standard library, which answers as it always did.
+The JSON is compact, with sorted keys and unescaped UTF-8 (``text.compact_json``), so two
+builds of the same notes give the same bytes.
 """
 
 from __future__ import annotations
@@ -33,23 +27,12 @@ import zlib
 from base64 import b85decode, b85encode
 from pathlib import Path
 
-import orjson
-
 from museumxtd_search.site.client_index import ClientIndex, fragment_files
 from museumxtd_search.site.writer import write_bytes
+from museumxtd_search.text.compact_json import encode_json
 
-_standard_dump = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
-                                  separators=(",", ":")).encode
 # JSON is valid JavaScript except for two line separators; escaped for <script>.
 _LINE_SEPARATORS = (("\u2028".encode(), b"\\u2028"), ("\u2029".encode(), b"\\u2029"))
-
-
-def encode_json(data: object) -> bytes:
-    """``data`` as the client index's JSON, in UTF-8."""
-    try:
-        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # orjson.JSONEncodeError: a lone surrogate, a huge integer
-        return _standard_dump(data).encode("utf-8")
 
 
 # The suffix of every data file of the client index.

@@ -31,7 +31,7 @@ def encode_json(data: object, sort_keys: bool = True) -> bytes:
 
     try:
         return orjson.dumps(data, option=orjson.OPT_SORT_KEYS if sort_keys else 0)
-    except TypeError:  # orjson.JSONEncodeError: a lone surrogate, a huge integer
+    except TypeError:  # orjson.JSONEncodeError: a huge integer, a key not a string
         return _STANDARD[sort_keys](data).encode("utf-8")
 
 

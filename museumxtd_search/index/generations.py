@@ -46,19 +46,19 @@ def new_generation(index_dir: Path) -> Path:
     return generation
 
 
-def write_atomically(path: Path, data: str) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old or the new file, never half."""
     os.replace(stage(path, data), path)
 
 
-def stage(path: Path, data: str) -> Path:
+def stage(path: Path, data: bytes) -> Path:
     """Write ``data`` to a temporary file beside ``path``, on disk, and return it.
 
     ``os.replace`` puts it in place later: a full disk fails here, before anything a
     reader sees has changed. A killed writer's temporary is removed by the next build.
     """
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
+    with open(temporary, "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
@@ -67,7 +67,7 @@ def stage(path: Path, data: str) -> Path:
 
 def switch_to(index_dir: Path, generation: Path) -> None:
     """Make ``generation`` live, then remove every other generation and leftovers."""
-    write_atomically(index_dir / CURRENT, generation.name + "\n")
+    write_atomically(index_dir / CURRENT, (generation.name + "\n").encode("utf-8"))
     remove_leftovers(index_dir, keep=generation)
 
 

@@ -66,9 +66,9 @@ def read_json(path: Path) -> Any:
     return decode_json(path.read_bytes())
 
 
-def dump_json(data: Any, sort_keys: bool = True) -> str:
-    """Compact JSON; ``sort_keys=False`` for large tables already in path order."""
-    return encode_json(data, sort_keys).decode("utf-8")
+def dump_json(data: Any, sort_keys: bool = True) -> bytes:
+    """Compact JSON in UTF-8; ``sort_keys=False`` for large tables already in path order."""
+    return encode_json(data, sort_keys)
 
 
 def new_token() -> str:

@@ -21,7 +21,6 @@ builds of the same notes give the same bytes.
 
 from __future__ import annotations
 
-import json
 import os
 import zlib
 from base64 import b85decode, b85encode
@@ -29,7 +28,7 @@ from pathlib import Path
 
 from museumxtd_search.site.client_index import ClientIndex, fragment_files
 from museumxtd_search.site.writer import write_bytes
-from museumxtd_search.text.compact_json import encode_json
+from museumxtd_search.text.compact_json import decode_json, encode_json
 
 # JSON is valid JavaScript except for two line separators; escaped for <script>.
 _LINE_SEPARATORS = (("\u2028".encode(), b"\\u2028"), ("\u2029".encode(), b"\\u2029"))
@@ -54,7 +53,7 @@ def pack_json(encoded: bytes) -> bytes:
 
 def unpack_json(packed: str) -> object:
     """The data of a packed data file's string (``pack_json``'s inverse)."""
-    return json.loads(zlib.decompress(b85decode(packed), -zlib.MAX_WBITS))
+    return decode_json(zlib.decompress(b85decode(packed), -zlib.MAX_WBITS))
 
 
 def data_file_bytes(name: str, data: object, packed: bool = True) -> bytes:
@@ -76,7 +75,7 @@ def data_file_bytes(name: str, data: object, packed: bool = True) -> bytes:
 def parse_data_file(content: bytes) -> object:
     """The data of a data file's bytes (what the browser does over HTTP)."""
     start = content.index(b",") + 1
-    data = json.loads(content[start:content.rindex(b")")])
+    data = decode_json(content[start:content.rindex(b")")])
     return unpack_json(data) if isinstance(data, str) else data
 
 

@@ -88,6 +88,50 @@ def test_notes_changed_since_the_snapshot_are_read_again(garden, tmp_path, monke
     assert _digest(tmp_path / "from-snapshot") == _digest(tmp_path / "fresh")
 
 
+def test_a_snapshot_keeps_no_markdown_and_no_text_the_index_stores(garden, tmp_path):
+    build_index(garden, tmp_path / "index", full=True)
+    items = [item for part in snapshot_folder(tmp_path / "index", garden).glob(
+        "snapshot-*.pickle") for item in pickle.loads(zlib.decompress(part.read_bytes()))[2]]
+    assert len(items) == len(find_files(garden).notes)
+    assert all(item.note.markdown == "" for item in items)
+    indexed = [item for item in items if item.analyzed is not None]
+    assert indexed and all(item.note.text == item.analyzed.note.text == ""
+                           for item in indexed)
+    assert all(item.note.text for item in items if item.analyzed is None)
+
+
+def test_notes_whose_text_the_index_no_longer_holds_are_read_again(garden, tmp_path,
+                                                                   monkeypatch):
+    build_index(garden, tmp_path / "index", full=True)
+    indexed = sorted(note.path for note in reading.read_vault(garden).notes
+                     if note.searchable)
+    monkeypatch.setattr(snapshot, "_indexed_texts", lambda folder: {})
+    parsed = _count_parses(monkeypatch)
+    export_site(garden, tmp_path / "from-snapshot",
+                snapshot=snapshot_folder(tmp_path / "index", garden))
+    assert sorted(parsed) == indexed
+    monkeypatch.undo()
+    export_site(garden, tmp_path / "fresh")
+    assert _digest(tmp_path / "from-snapshot") == _digest(tmp_path / "fresh")
+
+
+def test_a_note_reverted_after_an_update_takes_its_text_from_the_index_and_a_new_date(
+        garden, tmp_path, monkeypatch):
+    note = garden / "Notes/Open data.md"
+    original = note.read_bytes()
+    build_index(garden, tmp_path / "index", full=True)
+    note.write_text("# Autre chose\n\nLe tamanoir.\n", encoding="utf-8")
+    build_index(garden, tmp_path / "index")  # the indexed text is now another one
+    note.write_bytes(original)  # the snapshot's bytes again (a newer file date), not indexed
+    parsed = _count_parses(monkeypatch)
+    export_site(garden, tmp_path / "from-snapshot",
+                snapshot=snapshot_folder(tmp_path / "index", garden))
+    assert parsed == []  # the replaced document still holds the original's text
+    monkeypatch.undo()
+    export_site(garden, tmp_path / "fresh")
+    assert _digest(tmp_path / "from-snapshot") == _digest(tmp_path / "fresh")
+
+
 def test_a_snapshot_is_compressed_to_well_under_half_its_pickle(garden, tmp_path):
     build_index(garden, tmp_path / "index", full=True)
     parts = [part.read_bytes() for part in

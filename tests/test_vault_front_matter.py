@@ -6,11 +6,14 @@ still read and still indexed.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from museumxtd_search.index.build import build_index
 from museumxtd_search.index.searcher import search
-from museumxtd_search.vault.reading import read_vault
+from museumxtd_search.vault.front_matter import body_of, decode
+from museumxtd_search.vault.reading import parse_note, read_vault
 
 
 @pytest.fixture
@@ -346,3 +349,24 @@ def test_bundled_config_excludes_templates(bundled_vault):
 def test_missing_notes_folder_raises_file_not_found(tmp_path):
     with pytest.raises(FileNotFoundError, match="notes folder not found"):
         read_vault(tmp_path / "absent")
+
+
+@pytest.mark.parametrize("data", [
+    b"", b"  \n\n", b"plain body\n", b"---\ntitle: T\n---\nbody\n", b"---\ntitle: T\n---",
+    b"---\ntitle: T\n---\n", b"---\ntitle: T\n...\nbody", b"---\r\ntitle: T\r\n---\r\nA\r\nB",
+    b"\xef\xbb\xbf---\ntitle: T\n---\n\nbody", b"---\ntitle: [unclosed\n---\nbody\n",
+    b"---\nnever closes\n", b"---\n---\n\n\nbody\n\n", b"\rold\rmac\r", b"caf\xe9 cp1252",
+    b"---\ntitle: T\n---\nnul\x00byte",
+])
+def test_a_notes_body_is_its_decoded_text_from_its_body_line_on(data):
+    # An index snapshot keeps the body's line, not the body (index/snapshot.py).
+    note, _, _ = parse_note("n.md", data)
+    assert body_of(decode(data, "n.md")[0], note.body_line) == note.markdown
+
+
+def test_every_real_and_bundled_notes_body_is_found_from_its_body_line(corpus_dir):
+    folders = [corpus_dir, Path(__file__).resolve().parents[1] / "notes"]
+    for path in (p for folder in folders for p in sorted(folder.rglob("*.md"))):
+        data = path.read_bytes()
+        note, _, _ = parse_note(path.name, data)
+        assert body_of(decode(data, path.name)[0], note.body_line) == note.markdown, path

@@ -10,9 +10,16 @@ links are what they were; otherwise the note is analysed again (not read again).
 Notes that changed since are read as usual: a snapshot makes an export faster, never
 different (``tests/test_snapshot.py`` compares the sites byte for byte).
 
+A snapshot keeps neither a note's Markdown nor, for an indexed note, its text: the
+export reads every note's bytes anyway (to compare its hash), and the body is those
+bytes from the note's ``body_line`` on (``front_matter.body_of``); the Whoosh index in
+the same folder stores each indexed note's text with its hash (``schema.stored_meta``).
+A note whose text the index no longer holds is read again. At 10,000 notes this takes
+12 MB off the index folder.
+
 Snapshots are pickles, like Whoosh's own files in the same folder, compressed with
-zlib (they hold every note's Markdown, text and terms: uncompressed, they were four
-times the garden's size), read back with a restricted unpickler
+zlib (uncompressed, with the Markdown and text, they were four times the garden's
+size), read back with a restricted unpickler
 (``engine.storage.pickles``) that builds only our record classes and date types. One
 written by another version of this tool, or with other data classes, is ignored.
 Index updates leave the snapshot as it is: an export after them reads the notes
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 import pickle
 import zlib
 from collections.abc import Iterable, Sequence
@@ -36,15 +44,18 @@ from museumxtd_search.analysis.documents import (
     entry_links_signature,
 )
 from museumxtd_search.engine.storage.pickles import load_records
+from museumxtd_search.engine.storage.reader import IndexFiles, IndexFormatError
 from museumxtd_search.index.generations import live_generation
 from museumxtd_search.index.side_files import built_from, read_manifest
 from museumxtd_search.parallel import collector_paused
 from museumxtd_search.vault import notes as note_types
 from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
 from museumxtd_search.vault.files import find_files
+from museumxtd_search.vault.front_matter import body_of, decode
 from museumxtd_search.vault.notes import Note, VaultWarning
-from museumxtd_search.vault.properties import Property
+from museumxtd_search.vault.properties import Property, front_matter_date
 from museumxtd_search.vault.reading import (
+    FileDates,
     Vault,
     content_hash,
     read_notes,
@@ -55,10 +66,10 @@ from museumxtd_search.vault.resolver import LinkTable
 
 PREFIX = "snapshot-"
 SUFFIX = ".pickle"
-# Compressed at zlib's fastest level: a third of the bytes (at 10,000 notes, 85 MB
-# down to 28 MB, the whole index 141 MB down to 83 MB) for about 1.6 s of CPU split
-# between the build's workers and 0.7 s in the export: 2 % of index + export.
-COMPRESSION_LEVEL = 1
+# zlib level 4: at 10,000 notes 14.4 MB where level 1 gives 15.9 (level 6: 14.0 for
+# 1.7 s more CPU), for about 1.2 s of CPU split between the build's workers and 0.5 s
+# in the export: 1 to 2 % of index + export.
+COMPRESSION_LEVEL = 4
 
 
 _RECORDS = (Note, NoteEntry, AnalyzedNote, note_types.Heading, note_types.Section,
@@ -67,7 +78,7 @@ _RECORDS = (Note, NoteEntry, AnalyzedNote, note_types.Heading, note_types.Sectio
 
 def _format() -> tuple:
     """What a snapshot's pickles must have been written by: this version, these fields."""
-    return (3, __version__, tuple((c.__name__, _field_names(c)) for c in _RECORDS))
+    return (4, __version__, tuple((c.__name__, _field_names(c)) for c in _RECORDS))
 
 
 def _snapshot_classes(module: str, name: str) -> object | None:
@@ -105,15 +116,71 @@ def write_snapshot(folder: Path, number: int, notes: Iterable[SnapshotNote],
                    table: LinkTable | None) -> None:
     """Write part ``number`` of a snapshot into ``folder`` (a generation being built);
     part 0 also carries the build's link table."""
-    data = (_format(), table.to_json() if table is not None else None, list(notes))
+    data = (_format(), table.to_json() if table is not None else None,
+            [_slim(item) for item in notes])
     with open(folder / f"{PREFIX}{number}{SUFFIX}", "wb") as handle:
         deflating = _Deflating(handle)
         pickle.dump(data, deflating, protocol=pickle.HIGHEST_PROTOCOL)
         deflating.finish()
 
 
+def _slim(item: SnapshotNote) -> SnapshotNote:
+    """What a snapshot keeps of a note: not its Markdown, nor its text when the index
+    stores it (an analysed note is an indexed one); ``_whole`` puts them back."""
+    slim = dataclasses.replace(item.note, markdown="",
+                               text="" if item.analyzed is not None else item.note.text)
+    analyzed = item.analyzed
+    if analyzed is not None:
+        analyzed = dataclasses.replace(analyzed, note=slim if analyzed.note is item.note
+                                       else dataclasses.replace(analyzed.note, markdown="",
+                                                                text=""))
+    return SnapshotNote(slim, item.entry, analyzed)
+
+
+def _whole(item: SnapshotNote, data: bytes, texts: dict[tuple[str, str], str],
+           dates: FileDates) -> SnapshotNote | None:
+    """A snapshot's note as reading it now would give, from the file's ``data`` (its
+    hash is the snapshot's), the ``texts`` the index stores and the file's date when
+    the front matter has none (touched since the build, it has another); ``None``
+    when the index no longer holds the note's text (the note is read again)."""
+    note = item.note
+    text = note.text
+    if item.analyzed is not None:
+        found = texts.get((note.path, note.content_hash))
+        if found is None:
+            return None
+        text = found
+    markdown = body_of(decode(data, note.path)[0], note.body_line)
+    date = note.date if front_matter_date(note.front_matter) else dates.of(note.path)
+    whole = dataclasses.replace(note, markdown=markdown, text=text, date=date)
+    analyzed = item.analyzed
+    if analyzed is not None:
+        analyzed = dataclasses.replace(analyzed, note=whole if analyzed.note is note else
+                                       dataclasses.replace(analyzed.note, markdown=markdown,
+                                                           text=text, date=date))
+    return SnapshotNote(whole, item.entry, analyzed)
+
+
+def _indexed_texts(folder: Path) -> dict[tuple[str, str], str]:
+    """The text of every note the Whoosh index in ``folder`` stores (deleted ones too:
+    a note's text follows from its bytes), by path and content hash; empty when the
+    index cannot be read."""
+    texts: dict[tuple[str, str], str] = {}
+    try:
+        with IndexFiles(folder) as files:
+            for segment, _ in files.leaves():
+                for doc in range(segment.doc_count_all):
+                    stored = segment.stored_fields(doc)
+                    if "meta" in stored:
+                        meta = json.loads(stored["meta"])
+                        texts[stored["path"], meta["hash"]] = meta["text"]
+    except (OSError, IndexFormatError, ValueError, KeyError, TypeError, zlib.error):
+        return {}
+    return texts
+
+
 class _Deflating:
-    """A file that compresses what is written to it (zlib, level 1), so that a pickle
+    """A file that compresses what is written to it (zlib), so that a pickle
     is compressed as it is written, frame by frame, never whole in memory."""
 
     def __init__(self, handle) -> None:
@@ -167,6 +234,8 @@ def read_garden(root: Path, exclude: Iterable[str] = (),
     if snapshot is None:
         return read_vault(root, files=files), None
     kept: dict[str, SnapshotNote] = {}
+    texts = _indexed_texts(snapshot_folder) if snapshot.notes else {}
+    dates = FileDates(root)
     for path in files.notes:
         cached = snapshot.notes.get(path)
         if cached is None:
@@ -176,7 +245,9 @@ def read_garden(root: Path, exclude: Iterable[str] = (),
         except OSError:
             continue  # read again below, which says why it cannot be
         if content_hash(data) == cached.note.content_hash:
-            kept[path] = cached
+            whole = _whole(cached, data, texts, dates)
+            if whole is not None:
+                kept[path] = whole
     read = read_notes(root, [p for p in files.notes if p not in kept])
     fresh = {note.path: (note, entry) for note, entry in read.notes}
     unreadable = {w.path: w for w in read.warnings if w.path not in fresh}

@@ -72,9 +72,23 @@ def split_front_matter(text: str, path: str) -> Source:
         warning = VaultWarning(path, 1, "front matter starts with --- but never closes")
         return Source({}, text, 1, (warning,))
     yaml_text = "\n".join(lines[1:closing])
-    body = "\n".join(lines[closing + 1:])
     metadata, warning = _load_yaml(yaml_text, path)
-    return Source(metadata, body, closing + 2, (warning,) if warning else ())
+    return Source(metadata, body_of(text, closing + 2), closing + 2,
+                  (warning,) if warning else ())
+
+
+def body_of(text: str, body_line: int) -> str:
+    """The body of a note's decoded ``text`` whose body starts on line ``body_line``
+    (``Source.body``): an index snapshot keeps the line, not the body, and takes the
+    body back from the file's bytes."""
+    if not text.strip():
+        return ""
+    start = 0
+    for _ in range(body_line - 1):
+        start = text.find("\n", start) + 1
+        if not start:  # the front matter closes on the last line
+            return ""
+    return text[start:]
 
 
 def _load_yaml(yaml_text: str, path: str) -> tuple[dict[str, Any], VaultWarning | None]:

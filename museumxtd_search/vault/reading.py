@@ -195,7 +195,7 @@ def read_notes(root: Path, paths: Iterable[str],
     # museumxtd.toml's warnings are the listing's (find_files); only its values here.
     settings, _ = read_search_settings(root)
     title_keys = title_key_names(settings.title_keys)
-    commits: dict[str, str] | None = None  # asked of git once, when a note needs it
+    dates = FileDates(root)
     for relative, result in zip(paths, _parse_files(root, paths, on_progress, title_keys),
                                 strict=True):
         if isinstance(result, str):
@@ -204,11 +204,25 @@ def read_notes(root: Path, paths: Iterable[str],
         note, fallback, note_warnings = result
         read.warnings.extend(note_warnings)
         if not note.date:
-            if commits is None:
-                commits = commit_dates(root)
-            note = replace(note, date=commits.get(relative) or _modified(root, relative))
+            note = replace(note, date=dates.of(relative))
         read.notes.append((note, NoteEntry.of(note, fallback, note_warnings)))
     return read
+
+
+class FileDates:
+    """The date of a note whose front matter gives none: the day of the last commit
+    that touched it (git is asked once, when a note first needs it), else the day its
+    file was last modified. An index snapshot keeps the notes, not these days: a note
+    it keeps is dated again (``index.snapshot``)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._commits: dict[str, str] | None = None
+
+    def of(self, relative: str) -> str:
+        if self._commits is None:
+            self._commits = commit_dates(self.root)
+        return self._commits.get(relative) or _modified(self.root, relative)
 
 
 def commit_dates(root: Path) -> dict[str, str]:

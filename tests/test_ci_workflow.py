@@ -123,7 +123,7 @@ def test_check_calls_an_index_of_another_schema_stale_as_query_would_rebuild_it(
     manifest_path = generations.live_generation(tmp_path / "index") / generations.MANIFEST
     manifest = side_files.read_json(manifest_path)
     manifest["schema"] = side_files.SCHEMA_VERSION - 1  # an index of an older version
-    manifest_path.write_bytes(side_files.dump_json(manifest))
+    manifest_path.write_bytes(side_files.file_bytes(manifest_path.name, manifest))
     result = run(["museumxtd-search", "check", "--notes", "notes", "--index", "index"],
                  tmp_path)
     assert result.returncode == 1

@@ -219,9 +219,9 @@ def test_stale_files_lists_edited_added_and_removed_notes(garden, built, make_va
 
 
 def test_an_unchanged_garden_is_told_fresh_by_the_manifest_alone(garden, built, monkeypatch):
-    # The usual query: the listing's digest in the manifest matches, stamps.json unread.
+    # The usual query: the listing's digest in the manifest matches, stamps.json.gz unread.
     def unread(generation):
-        raise AssertionError("stamps.json read for an unchanged garden")
+        raise AssertionError("stamps.json.gz read for an unchanged garden")
     monkeypatch.setattr(side_files, "read_stamps_file", unread)
     assert stale_files(garden, built) == []
 

@@ -155,7 +155,7 @@ def index_freshness(notes_dir: Path, index_dir: Path, exclude: Iterable[str] = (
 
 
 def _indexed_hashes(generation: Path) -> dict[str, str]:
-    """The content hash of every note the index was built from (``notes.json``)."""
+    """The content hash of every note the index was built from (``notes.json.gz``)."""
     from museumxtd_search.vault.catalog import NoteEntry
 
     try:

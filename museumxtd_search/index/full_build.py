@@ -117,7 +117,7 @@ def build_all(notes_dir: Path, index_dir: Path, exclude: list[str],
             storage.latest_generation(generation))
         for name, data in written_files.items():
             generations.write_atomically(generation / name,
-                                         side_files.dump_json(data, sort_keys=False))
+                                         side_files.file_bytes(name, data))
     except BaseException:
         generations.remove_leftovers(index_dir, keep=generations.live_generation(index_dir))
         raise

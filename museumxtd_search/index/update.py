@@ -161,7 +161,7 @@ def _write_update(state: BuildState, analysed: list[AnalyzedNote], removed: list
 
     def stage_files(whoosh_generation: int) -> None:
         for name, data in make_files(whoosh_generation).items():
-            staged.append((stage(generation / name, side_files.dump_json(data, sort_keys=False)),
+            staged.append((stage(generation / name, side_files.file_bytes(name, data)),
                            generation / name))
 
     try:

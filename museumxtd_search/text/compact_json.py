@@ -1,9 +1,10 @@
 """The one way this tool writes and reads its own JSON files: compact, unescaped UTF-8.
 
 orjson does the work: the client index's posting lists and the index's side files
-(``notes.json``, ``links.json``, ``stamps.json``: about 10 MB at 10,000 notes, read and
-written again by every one-note update) are millions of small values, which the
-standard library encodes about ten times slower and parses about three times slower.
+(``notes.json.gz``, ``links.json.gz``, ``stamps.json.gz``: about 10 MB of JSON at
+10,000 notes, read and written again by every one-note update) are millions of small
+values, which the standard library encodes about ten times slower and parses about
+three times slower.
 The bytes are the standard library's (``json.dumps(..., ensure_ascii=False,
 separators=(",", ":"))``, tested on real client indexes), but for floats below 1e-4,
 written ``1e-7`` rather than ``1e-07``; data orjson refuses (an integer beyond 64

@@ -41,7 +41,7 @@ class NoteEntry:
     link_targets: tuple[str, ...]
     warnings: tuple[VaultWarning, ...] = ()
     # The JSON an entry was read from, written back as is: an update of a large garden
-    # carries thousands of unchanged entries from one notes.json to the next.
+    # carries thousands of unchanged entries from one notes.json.gz to the next.
     stored: list | None = field(default=None, compare=False, repr=False)
 
     @property

@@ -147,3 +147,28 @@ def test_the_exported_site_links_each_result_to_its_copied_file(garden, tmp_path
     assert document_url(MINUTES, {}) == asset_url(MINUTES) == "assets/docs/compte-rendu.docx"
     for path in (MINUTES, PLAN, README):
         assert (out / asset_url(path)).read_bytes() == (garden.notes / path).read_bytes()
+
+
+def test_an_export_from_the_index_snapshot_reads_attachments_as_a_fresh_export_does(
+        garden, tmp_path):
+    # The snapshot keeps no note bodies: a note's comes back from its bytes, and an
+    # attachment's bytes are not its text.
+    import hashlib
+
+    from museumxtd_search.index.build import build_index
+    from museumxtd_search.index.snapshot import read_garden, snapshot_folder
+    from museumxtd_search.site.export import export_site
+    from museumxtd_search.vault.reading import read_vault
+
+    build_index(garden.notes, garden.index_dir, full=True)
+    folder = snapshot_folder(garden.index_dir, garden.notes)
+    kept, _ = read_garden(garden.notes, (), folder)
+    fresh = read_vault(garden.notes)
+    assert [(n.path, n.markdown, n.text) for n in kept.notes] == \
+        [(n.path, n.markdown, n.text) for n in fresh.notes]
+    assert kept.note(SURVEY).markdown == "" and "dimanche" in kept.note(SURVEY).text
+    export_site(garden.notes, tmp_path / "a", snapshot=folder)
+    export_site(garden.notes, tmp_path / "b")
+    digest = {site: {str(p.relative_to(tmp_path / site)): hashlib.sha256(p.read_bytes()).digest()
+                     for p in (tmp_path / site).rglob("*") if p.is_file()} for site in "ab"}
+    assert digest["a"] == digest["b"]

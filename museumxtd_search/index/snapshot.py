@@ -50,7 +50,7 @@ from museumxtd_search.index.side_files import built_from, read_manifest
 from museumxtd_search.parallel import collector_paused
 from museumxtd_search.vault import notes as note_types
 from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
-from museumxtd_search.vault.files import find_files
+from museumxtd_search.vault.files import find_files, is_attachment_name
 from museumxtd_search.vault.front_matter import body_of, decode
 from museumxtd_search.vault.notes import Note, VaultWarning
 from museumxtd_search.vault.properties import Property, front_matter_date
@@ -66,7 +66,7 @@ from museumxtd_search.vault.resolver import LinkTable
 
 PREFIX = "snapshot-"
 SUFFIX = ".pickle"
-# zlib level 4: at 10,000 notes 14.4 MB where level 1 gives 15.9 (level 6: 14.0 for
+# zlib level 4: at 10,000 notes 14.1 MB where level 1 gives 15.9 (level 6: 13.7 for
 # 1.7 s more CPU), for about 1.2 s of CPU split between the build's workers and 0.5 s
 # in the export: 1 to 2 % of index + export.
 COMPRESSION_LEVEL = 4
@@ -125,15 +125,17 @@ def write_snapshot(folder: Path, number: int, notes: Iterable[SnapshotNote],
 
 
 def _slim(item: SnapshotNote) -> SnapshotNote:
-    """What a snapshot keeps of a note: not its Markdown, nor its text when the index
-    stores it (an analysed note is an indexed one); ``_whole`` puts them back."""
-    slim = dataclasses.replace(item.note, markdown="",
+    """What a snapshot keeps of a note: not a Markdown note's body, nor its text when
+    the index stores it (an analysed note is an indexed one); ``_whole`` puts them back.
+    An attachment (PDF, Word…) has no Markdown, and its text is not its bytes."""
+    markdown = item.note.markdown if is_attachment_name(item.note.path) else ""
+    slim = dataclasses.replace(item.note, markdown=markdown,
                                text="" if item.analyzed is not None else item.note.text)
     analyzed = item.analyzed
     if analyzed is not None:
         analyzed = dataclasses.replace(analyzed, note=slim if analyzed.note is item.note
-                                       else dataclasses.replace(analyzed.note, markdown="",
-                                                                text=""))
+                                       else dataclasses.replace(analyzed.note,
+                                                                markdown=markdown, text=""))
     return SnapshotNote(slim, item.entry, analyzed)
 
 
@@ -150,7 +152,8 @@ def _whole(item: SnapshotNote, data: bytes, texts: dict[tuple[str, str], str],
         if found is None:
             return None
         text = found
-    markdown = body_of(decode(data, note.path)[0], note.body_line)
+    markdown = note.markdown if is_attachment_name(note.path) else \
+        body_of(decode(data, note.path)[0], note.body_line)
     date = note.date if front_matter_date(note.front_matter) else dates.of(note.path)
     whole = dataclasses.replace(note, markdown=markdown, text=text, date=date)
     analyzed = item.analyzed

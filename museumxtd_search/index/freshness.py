@@ -140,9 +140,11 @@ def index_freshness(notes_dir: Path, index_dir: Path, exclude: Iterable[str] = (
         result.reasons.append("no index: run museumxtd-search index")
         return result
     if manifest.get("schema") != side_files.SCHEMA_VERSION:
-        # ``query`` would rebuild it in full before answering: it is not up to date.
+        # ``query`` would rebuild it in full before answering: it is not up to date. Its
+        # side files may have other names and shapes: no note is listed as changed.
         result.reasons.append("written by another version of museumxtd-search: "
                               "run museumxtd-search index")
+        return result
     if manifest.get("root") != str(notes_dir.resolve()):
         result.reasons.append(f"built from another notes folder: {manifest.get('root')}")
     if manifest.get("exclude") != list(exclude):

@@ -82,3 +82,22 @@ def test_encoded_positions_decode_as_whoosh_reads_them():
     far = [0, 300, 70000]  # deltas of two and four bytes
     value = struct.pack(">I", len(far)) + pickle.dumps([0, 300, 69700], 2)
     assert decode_positions(value) == positions.decode_positions(value) == far
+
+
+def test_the_gardens_records_come_back_whole_as_calls_of_their_classes(corpus_dir):
+    # vault/records.py: a snapshot's records unpickle 30 % faster as calls of their
+    # classes than through dataclasses' own __setstate__.
+    import pickletools
+
+    from museumxtd_search.index.snapshot import _snapshot_classes
+    from museumxtd_search.vault.reading import read_vault
+
+    vault = read_vault(corpus_dir)
+    records = (vault.notes, vault.entries)
+    blob = pickle.dumps(records, pickle.HIGHEST_PROTOCOL)
+    assert "BUILD" not in {op.name for op, _, _ in pickletools.genops(blob)}
+    notes, entries = load_records(blob, _snapshot_classes)
+    assert notes == vault.notes and entries == vault.entries
+    # Fields left out of equality come back too.
+    assert [n.front_matter for n in notes] == [n.front_matter for n in vault.notes]
+    assert [e.stored for e in entries] == [e.stored for e in vault.entries]

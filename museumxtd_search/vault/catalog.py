@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from museumxtd_search.text.keys import key
 from museumxtd_search.vault.files import is_attachment_name, note_name
 from museumxtd_search.vault.notes import Note, VaultWarning
+from museumxtd_search.vault.records import FieldsPickled
 from museumxtd_search.vault.resolver import LinkTable
 
 
 @dataclass(frozen=True, slots=True)
-class NoteEntry:
+class NoteEntry(FieldsPickled):
     """One note as the garden's other notes see it.
 
     ``title`` is the title the note gives itself (front matter, else first ``#``

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from museumxtd_search.vault.records import FieldsPickled
 from museumxtd_search.vault.warning import VaultWarning
 
 __all__ = ["Heading", "Link", "Note", "Section", "VaultWarning"]
 
 
 @dataclass(frozen=True, slots=True)
-class Link:
+class Link(FieldsPickled):
     """One outgoing link as written in the note.
 
     ``target`` is the note or file named (``""`` for ``[[#Heading]]``, a link inside
@@ -28,7 +29,7 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(FieldsPickled):
     """A Markdown heading: its level, its plain text, and its anchor slug."""
 
     level: int
@@ -38,7 +39,7 @@ class Heading:
 
 
 @dataclass(frozen=True, slots=True)
-class Section:
+class Section(FieldsPickled):
     """Where the text under a heading starts in ``Note.text`` (the first has no heading)."""
 
     heading: str
@@ -47,7 +48,7 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
-class Note:
+class Note(FieldsPickled):
     """One note of the garden, as read from disk.
 
     ``path`` is relative to the notes folder with forward slashes and is the note's

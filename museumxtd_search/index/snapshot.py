@@ -144,7 +144,11 @@ def _whole(item: SnapshotNote, data: bytes, texts: dict[tuple[str, str], str],
     """A snapshot's note as reading it now would give, from the file's ``data`` (its
     hash is the snapshot's), the ``texts`` the index stores and the file's date when
     the front matter has none (touched since the build, it has another); ``None``
-    when the index no longer holds the note's text (the note is read again)."""
+    when the index no longer holds the note's text (the note is read again).
+
+    The records are completed in place: they come fresh from the unpickler and nothing
+    else holds them yet, and copying each note's twenty fields with
+    ``dataclasses.replace`` took 0.7 s at 10,000 notes, before any page could start."""
     note = item.note
     text = note.text
     if item.analyzed is not None:
@@ -155,13 +159,14 @@ def _whole(item: SnapshotNote, data: bytes, texts: dict[tuple[str, str], str],
     markdown = note.markdown if is_attachment_name(note.path) else \
         body_of(decode(data, note.path)[0], note.body_line)
     date = note.date if front_matter_date(note.front_matter) else dates.of(note.path)
-    whole = dataclasses.replace(note, markdown=markdown, text=text, date=date)
-    analyzed = item.analyzed
-    if analyzed is not None:
-        analyzed = dataclasses.replace(analyzed, note=whole if analyzed.note is note else
-                                       dataclasses.replace(analyzed.note, markdown=markdown,
-                                                           text=text, date=date))
-    return SnapshotNote(whole, item.entry, analyzed)
+    records = [note]  # and the analysed note, when it is another (a display title)
+    if item.analyzed is not None and item.analyzed.note is not note:
+        records.append(item.analyzed.note)
+    for record in records:
+        object.__setattr__(record, "markdown", markdown)
+        object.__setattr__(record, "text", text)
+        object.__setattr__(record, "date", date)
+    return item
 
 
 def _indexed_texts(folder: Path) -> dict[tuple[str, str], str]:
@@ -238,7 +243,7 @@ def read_garden(root: Path, exclude: Iterable[str] = (),
         return read_vault(root, files=files), None
     kept: dict[str, SnapshotNote] = {}
     texts = _indexed_texts(snapshot_folder) if snapshot.notes else {}
-    dates = FileDates(root)
+    dates = FileDates(root, files.stamps)
     for path in files.notes:
         cached = snapshot.notes.get(path)
         if cached is None:

@@ -215,14 +215,21 @@ class FileDates:
     file was last modified. An index snapshot keeps the notes, not these days: a note
     it keeps is dated again (``index.snapshot``)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, stamps: dict[str, tuple[int, int]] | None = None) -> None:
+        """``stamps``: the notes' (mtime in ns, size) when a listing has them already
+        (``GardenFiles.stamps``), so no file is asked again."""
         self.root = root
+        self._stamps = stamps or {}
         self._commits: dict[str, str] | None = None
 
     def of(self, relative: str) -> str:
         if self._commits is None:
             self._commits = commit_dates(self.root)
-        return self._commits.get(relative) or _modified(self.root, relative)
+        found = self._commits.get(relative)
+        if found:
+            return found
+        stamp = self._stamps.get(relative)
+        return _day(stamp[0] / 1e9) if stamp else _modified(self.root, relative)
 
 
 def commit_dates(root: Path) -> dict[str, str]:
@@ -255,12 +262,17 @@ def commit_dates(root: Path) -> dict[str, str]:
 
 def _modified(root: Path, relative: str) -> str:
     """``YYYY-MM-DD`` (UTC) of the file's modification time, ``""`` if unreadable."""
-    import datetime as dt
-
     try:
-        seconds = (root / relative).stat().st_mtime
+        seconds = (root / relative).stat().st_mtime_ns / 1e9  # as from a stamp
     except OSError:
         return ""
+    return _day(seconds)
+
+
+def _day(seconds: float) -> str:
+    """``YYYY-MM-DD`` (UTC) of a time in seconds since the epoch."""
+    import datetime as dt
+
     return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date().isoformat()
 
 

@@ -176,19 +176,26 @@ def _add_postings(table: Postings, doc: int, field_terms: Sequence[str],
     if not field_terms:
         return
     length = quantized_length(len(field_terms))
+    # ``Postings.add`` written out: 2.4 million postings at 10,000 notes, where a call
+    # and a tuple each were a fifth of building the client index.
+    lists, last = table.lists, table._last
     if not positional:
         for term, count in Counter(field_terms).items():
-            table.add(term, doc, (count, length))
+            flat = lists[term]
+            flat += (doc - last.get(term, 0), count, length)
+            last[term] = doc
         return
     positions: defaultdict[str, list[int]] = defaultdict(list)
     for position, term in enumerate(field_terms):
         positions[term].append(position)
     for term, found in positions.items():
+        flat = lists[term]
         if len(found) == 1:  # most terms: no deltas to compute
-            table.add(term, doc, (1, length, found[0]))
+            flat += (doc - last.get(term, 0), 1, length, found[0])
         else:
-            table.add(term, doc, (len(found), length, found[0],
-                                  *map(sub, islice(found, 1, None), found)))
+            flat += (doc - last.get(term, 0), len(found), length, found[0])
+            flat += map(sub, islice(found, 1, None), found)
+        last[term] = doc
 
 
 def note_fragment(note: Note, url: str) -> dict[str, object]:

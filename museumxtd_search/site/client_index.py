@@ -103,11 +103,11 @@ class Postings:
     the exporter no list per posting.
     """
 
-    __slots__ = ("lists", "_last")
+    __slots__ = ("lists", "last")
 
     def __init__(self) -> None:
         self.lists: defaultdict[str, list[int]] = defaultdict(list)
-        self._last: dict[str, int] = {}
+        self.last: dict[str, int] = {}  # each term's last note so far: the next gap
 
     def __getitem__(self, term: str) -> list[int]:
         return self.lists[term]
@@ -125,9 +125,9 @@ class Postings:
         """Append ``doc``'s posting ``entry`` (tf, length, positions...) to ``term``'s
         list; notes come in increasing order."""
         flat = self.lists[term]
-        flat.append(doc - self._last.get(term, 0))
+        flat.append(doc - self.last.get(term, 0))
         flat.extend(entry)
-        self._last[term] = doc
+        self.last[term] = doc
 
 
 def posting_width(flat: list[int], at: int, positional: bool) -> int:
@@ -178,7 +178,7 @@ def _add_postings(table: Postings, doc: int, field_terms: Sequence[str],
     length = quantized_length(len(field_terms))
     # ``Postings.add`` written out: 2.4 million postings at 10,000 notes, where a call
     # and a tuple each were a fifth of building the client index.
-    lists, last = table.lists, table._last
+    lists, last = table.lists, table.last
     if not positional:
         for term, count in Counter(field_terms).items():
             flat = lists[term]

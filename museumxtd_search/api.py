@@ -21,6 +21,7 @@ imported until a method needs it, so ``query`` stays quick to start.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -89,22 +90,48 @@ class Garden:
         query then answers from it as it is). ``on_progress`` follows the build.
         """
         self._require_notes()
-        if refresh:
-            from museumxtd_search.index.freshness import StaleCheck
+        search = functools.partial(self._search, text, limit, tags, links_to, kind, any_tag,
+                                   sort, facets)
+        if not refresh:
+            return search()[0]
+        from museumxtd_search.index.freshness import StaleCheck
 
-            check = StaleCheck(self.notes, self.index_dir, self.exclude)  # on another core
-            from museumxtd_search.index.searcher import search  # while this loads here
+        check = StaleCheck(self.notes, self.index_dir, self.exclude)  # on another core
+        early = None
+        if check.in_child:
+            # While the child lists the notes, answer from the live index: when nothing
+            # changed (nearly every query) that is the answer, and the listing's time
+            # (~0.4 s at 50,000 notes) is no longer added to the search's.
+            early = _Attempt(search)
+        stale = check.result()
+        if stale == [] and early is not None:
+            from museumxtd_search.index import side_files
+            from museumxtd_search.index.generations import live_generation
 
-            self._refresh(check.result(), on_refresh, on_progress)
-        else:
-            from museumxtd_search.index.searcher import search
+            response, build = early.outcome()
+            manifest = side_files.read_manifest(live_generation(self.index_dir))
+            if build is not None and manifest is not None and manifest.get("build") == build:
+                return response  # no other process built or updated the index since
+        self._refresh(stale, on_refresh, on_progress)
+        return search()[0]
+
+    def _search(self, text: str, limit: int, tags: Iterable[str], links_to: str | None,
+                kind: str | None, any_tag: bool, sort: str, facets: bool
+                ) -> tuple[SearchResponse, str | None]:
+        """One search of the live index as it is, and the build that answered
+        (``GardenSearcher.build``)."""
+        from museumxtd_search.index.searcher import GardenSearcher
+
         facet_names = None
         if facets:
             from museumxtd_search.vault.files import read_search_settings
 
             facet_names = read_search_settings(self.notes)[0].facets
-        return search(self.index_dir, text, limit=limit, tags=tuple(tags), links_to=links_to,
-                      kind=kind, any_tag=any_tag, sort=sort, facets=facet_names)
+        with GardenSearcher(self.index_dir) as searcher:
+            response = searcher.search(text, limit=limit, tags=tuple(tags), links_to=links_to,
+                                       kind=kind, any_tag=any_tag, sort=sort,
+                                       facets=facet_names)
+            return response, searcher.build
 
     def _refresh(self, stale: list[str] | None,
                  on_refresh: Callable[[str, object], None] | None,
@@ -228,3 +255,23 @@ def open_garden(notes: Path | str = "notes", index: Path | str = "index",
     garden = Garden(notes, index, exclude)
     garden._require_notes()
     return garden
+
+
+class _Attempt:
+    """A search made ahead of knowing whether its answer is wanted: its result, or the
+    exception it raised, given back by ``outcome`` (an invalid query, a damaged index)
+    exactly as a search made then would have raised it."""
+
+    def __init__(self, call: Callable[[], tuple[SearchResponse, str | None]]) -> None:
+        self._result: tuple[SearchResponse, str | None] | None = None
+        self._error: Exception | None = None
+        try:
+            self._result = call()
+        except Exception as error:  # noqa: BLE001 - given back by outcome()
+            self._error = error
+
+    def outcome(self) -> tuple[SearchResponse, str | None]:
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result

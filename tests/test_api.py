@@ -41,6 +41,91 @@ def test_query_refreshes_the_index_and_says_so(garden, make_vault):
     assert len(events) == 2  # nothing changed: no refresh
 
 
+def _stale_check_forks(monkeypatch) -> None:
+    """The query command's freshness check runs in a child from 1,000 notes: from 0 here."""
+    from museumxtd_search import parallel
+
+    monkeypatch.setitem(parallel.FORK_FROM, "stale check", 0)
+    if parallel.processes("stale check", 0) == 1:
+        pytest.skip("the check forks only on a single-threaded process with two cores")
+
+
+def _searches(monkeypatch) -> list[str]:
+    """The build (or update) each search of the index answered from, in order."""
+    from museumxtd_search.index.searcher import GardenSearcher
+
+    answered: list[str] = []
+    search = GardenSearcher.search
+
+    def counted(self, *args, **options):
+        answered.append(self.build)
+        return search(self, *args, **options)
+
+    monkeypatch.setattr(GardenSearcher, "search", counted)
+    return answered
+
+
+def test_while_the_notes_are_listed_the_query_answers_from_the_live_index(
+        garden, monkeypatch):
+    _stale_check_forks(monkeypatch)
+    garden.index()
+    answered = _searches(monkeypatch)
+    events: list[tuple[str, object]] = []
+    response = garden.query("reseaux", on_refresh=lambda *event: events.append(event))
+    assert len(answered) == 1 and events == []  # nothing changed: that answer stands
+    assert response == garden.query("reseaux", refresh=False)
+
+
+def test_an_answer_found_while_the_notes_changed_is_searched_again(garden, make_vault,
+                                                                   monkeypatch):
+    _stale_check_forks(monkeypatch)
+    garden.index()
+    make_vault({"Nouvelle.md": "# Nouvelle\n\nUn ornithorynque.\n"})
+    answered = _searches(monkeypatch)
+    events: list[tuple[str, object]] = []
+    response = garden.query("ornithorynque", on_refresh=lambda *event: events.append(event))
+    assert [hit.path for hit in response.results] == ["Nouvelle.md"]
+    assert [name for name, _ in events] == ["stale", "built"]
+    assert len(answered) == 2 and answered[0] != answered[1]
+
+
+@pytest.mark.parametrize("full", [True, False], ids=["rebuilt", "updated"])
+def test_an_answer_from_an_index_another_process_changed_meanwhile_is_searched_again(
+        garden, make_vault, monkeypatch, full):
+    _stale_check_forks(monkeypatch)
+    garden.index()
+    answered = _searches(monkeypatch)
+    from museumxtd_search.index import freshness
+
+    result = freshness.StaleCheck.result
+
+    def another_process_builds(check):
+        found = result(check)
+        # As another query or index command would, after the child listed the notes.
+        make_vault({"Nouvelle.md": "# Nouvelle\n\nDes réseaux d'ornithorynques.\n"})
+        garden.index(full=full)
+        return found
+
+    monkeypatch.setattr(freshness.StaleCheck, "result", another_process_builds)
+    response = garden.query("reseaux")
+    assert "Nouvelle.md" in [hit.path for hit in response.results]
+    assert len(answered) == 2 and answered[0] != answered[1]
+
+
+def test_an_index_that_fails_to_answer_fails_the_query_as_before(garden, monkeypatch):
+    _stale_check_forks(monkeypatch)
+    garden.index()
+    from museumxtd_search.engine.storage.reader import IndexFormatError
+    from museumxtd_search.index.searcher import GardenSearcher
+
+    def damaged(self, *args, **options):
+        raise IndexFormatError("bad postings tag")
+
+    monkeypatch.setattr(GardenSearcher, "search", damaged)
+    with pytest.raises(IndexFormatError, match="bad postings tag"):
+        garden.query("reseaux")
+
+
 def test_links_list_every_link_and_whether_it_resolves(garden):
     rows = garden.links()
     assert [(row.target, row.resolved) for row in rows] == [

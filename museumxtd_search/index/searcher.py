@@ -75,6 +75,9 @@ class GardenSearcher(Searcher):
                 if attempt + 1 == _OPEN_ATTEMPTS or live_generation(index_dir) == generation:
                     raise
         self.generation = generation
+        # The build or update that wrote what is open (``None`` for an empty index): an
+        # update commits into the same generation, so the folder alone does not say.
+        self.build: str | None = statistics.get("build") if statistics else None
         self._vocabulary_source = vocabulary
         super().__init__(files, statistics, vocabulary, self._read_link_table)
 

@@ -8,6 +8,7 @@ import pickle
 import random
 import struct
 import zlib
+from itertools import pairwise
 
 import pytest
 
@@ -82,6 +83,25 @@ def test_encoded_positions_decode_as_whoosh_reads_them():
     far = [0, 300, 70000]  # deltas of two and four bytes
     value = struct.pack(">I", len(far)) + pickle.dumps([0, 300, 69700], 2)
     assert decode_positions(value) == positions.decode_positions(value) == far
+
+
+def test_one_byte_deltas_are_sliced_without_the_generic_decoder(monkeypatch):
+    # A phrase decodes the positions of tens of thousands of notes at 50,000 notes;
+    # nearly all are one delta, or a batch of one-byte deltas ("(K.K.e."): those two
+    # never go through decode_int_list.
+    from whoosh.formats import Positions
+
+    from museumxtd_search.engine.storage import postings
+
+    def generic(data):
+        raise AssertionError("the generic decoder was used")
+
+    monkeypatch.setattr(postings, "decode_int_list", generic)
+    for positions in ([2], [0, 2], [3, 7, 40, 41], list(range(0, 1000, 9))):
+        deltas = [positions[0]] + [b - a for a, b in pairwise(positions)]
+        value = struct.pack(">I", len(positions)) + pickle.dumps(deltas, 2)
+        assert postings.decode_positions(value) == positions
+        assert Positions().decode_positions(value) == positions
 
 
 def test_the_gardens_records_come_back_whole_as_calls_of_their_classes(corpus_dir):

@@ -124,7 +124,7 @@ def decode_positions(value: bytes) -> list[int]:
         size = len(value)
         if size == _ONE_DELTA_SIZE and value[9] == BININT1 and value.endswith(b"a."):
             return [value[10]]
-        if size > _ONE_DELTA_SIZE and value[9] == MARK and size % 2 and value.endswith(b"e."):
+        if size > _ONE_DELTA_SIZE and value[9] == MARK and not size % 2 and value.endswith(b"e."):
             deltas = value[11:-2:2]
             if value[10:-2:2] == ONE_BYTE * len(deltas):
                 return list(accumulate(deltas))

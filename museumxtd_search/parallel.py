@@ -44,10 +44,11 @@ FORK_FROM = {
     # with the earlier workers).
     "render": 100,
     # The query command's freshness check, in notes of the index: the listing's `stat`
-    # calls (~55 ms at 10,000 notes) run in a child while this process imports the
-    # search engine. Query process at 10k, median of 8 alternated with the check in
-    # the process: 310 -> 272 ms above bare Python. Below 1,000 notes the listing is
-    # quicker than the fork.
+    # calls (~0.1 s at 10,000 notes, 0.4 s at 50,000) run in a child while this
+    # process imports the search engine and searches. Query process at 10k, median of
+    # 8 alternated with the check in the process: 310 -> 272 ms above bare Python
+    # (when only the import overlapped it). Below 1,000 notes the listing is quicker
+    # than the fork.
     "stale check": 1000,
 }
 # No stage uses more processes than this; more were never measured.

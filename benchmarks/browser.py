@@ -196,6 +196,24 @@ async (queries) => {
 }
 """
 
+# Notes the data files the page fetches once the results of ``query`` are shown (the
+# facets file, by design fetched after the results: see search-ui.js's run()). The
+# page looks ``fetch`` up when it calls it, so wrapping it here catches every call.
+_MARK_LATE_FETCHES = """
+(query) => {
+  const list = document.getElementById("search-results");
+  const late = window.mxLateFetches = [];
+  const original = window.fetch;
+  window.fetch = function (resource, options) {
+    if (list && list.getAttribute("aria-busy") === "false"
+        && list.getAttribute("data-query") === query) {
+      late.push(new URL(String(resource.url || resource), location.href).pathname);
+    }
+    return original.call(this, resource, options);
+  };
+}
+"""
+
 _WAIT_FOR_RESULTS = """
 (query) => {
   const list = document.getElementById("search-results");
@@ -218,9 +236,11 @@ def measure_our_site(browser, site: Path, first_query: str, queries: Sequence[st
 
     Bytes count the responses from opening the page to the first results shown that
     ``counted`` keeps: by default all but the HTML pages and stylesheets (not search
-    machinery). ``engine_only`` also times the engine without the page (our own site:
-    its index is at ``search/``). ``local_only`` blocks the page's requests beyond
-    127.0.0.1 (a host site's analytics), which would otherwise leave the machine.
+    machinery). A file the page asks for once the results are shown is not counted,
+    whether or not it arrived before they were read here. ``engine_only`` also times
+    the engine without the page (our own site: its index is at ``search/``).
+    ``local_only`` blocks the page's requests beyond 127.0.0.1 (a host site's
+    analytics), which would otherwise leave the machine.
     """
     figures = BrowserFigures()
     with serve(site) as (url, fetched):
@@ -234,12 +254,15 @@ def measure_our_site(browser, site: Path, first_query: str, queries: Sequence[st
                            if urlsplit(route.request.url).hostname == "127.0.0.1"
                            else route.abort())
             page.goto(url + quote(page_path))
+            page.evaluate(_MARK_LATE_FETCHES, first_query)
             page.fill("#search-input", first_query)
             try:
                 page.wait_for_function(_WAIT_FOR_RESULTS, arg=first_query, timeout=TIMEOUT_MS)
             except Exception as error:  # noqa: BLE001 - report what the page said
                 raise RuntimeError(f"search page gave no results: {errors or error}") from None
-            figures.fetched = [f for f in fetched if counted(f)]
+            figures.fetched = _before_results(
+                [f for f in fetched if counted(f)],
+                page.evaluate("() => window.mxLateFetches"))
             figures.results = page.eval_on_selector_all("#search-results a[data-path]",
                                                         "links => links.length")
             times = page.evaluate(_TIME_OUR_QUERIES, list(queries))
@@ -249,6 +272,18 @@ def measure_our_site(browser, site: Path, first_query: str, queries: Sequence[st
         finally:
             context.close()
     return figures
+
+
+def _before_results(fetched: list[Fetched], late: Sequence[str]) -> list[Fetched]:
+    """``fetched`` without the responses to the requests made after the results showed
+    (the last response of each such path; one not yet served is not there to drop)."""
+    kept = list(fetched)
+    for path in late:
+        for at in range(len(kept) - 1, -1, -1):
+            if kept[at].url == path:
+                del kept[at]
+                break
+    return kept
 
 
 _PAGEFIND_TEST_PAGE = """<!doctype html>

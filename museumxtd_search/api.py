@@ -259,8 +259,8 @@ def open_garden(notes: Path | str = "notes", index: Path | str = "index",
 
 class _Attempt:
     """A search made ahead of knowing whether its answer is wanted: its result, or the
-    exception it raised, given back by ``outcome`` (an invalid query, a damaged index)
-    exactly as a search made then would have raised it."""
+    exception it raised (a damaged index, say), given back by ``outcome`` as a search
+    made then would have raised it."""
 
     def __init__(self, call: Callable[[], tuple[SearchResponse, str | None]]) -> None:
         self._result: tuple[SearchResponse, str | None] | None = None

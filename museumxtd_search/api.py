@@ -97,18 +97,23 @@ class Garden:
         from museumxtd_search.index.freshness import StaleCheck
 
         check = StaleCheck(self.notes, self.index_dir, self.exclude)  # on another core
-        early = None
+        early: tuple[SearchResponse, str | None] | Exception | None = None
         if check.in_child:
             # While the child lists the notes, answer from the live index: when nothing
             # changed (nearly every query) that is the answer, and the listing's time
             # (~0.4 s at 50,000 notes) is no longer added to the search's.
-            early = _Attempt(search)
+            try:
+                early = search()
+            except Exception as error:  # noqa: BLE001 - raised below if it stands
+                early = error  # (a damaged index): where a search made then would raise
         stale = check.result()
         if stale == [] and early is not None:
             from museumxtd_search.index import side_files
             from museumxtd_search.index.generations import live_generation
 
-            response, build = early.outcome()
+            if isinstance(early, Exception):
+                raise early
+            response, build = early
             manifest = side_files.read_manifest(live_generation(self.index_dir))
             if build is not None and manifest is not None and manifest.get("build") == build:
                 return response  # no other process built or updated the index since
@@ -255,23 +260,3 @@ def open_garden(notes: Path | str = "notes", index: Path | str = "index",
     garden = Garden(notes, index, exclude)
     garden._require_notes()
     return garden
-
-
-class _Attempt:
-    """A search made ahead of knowing whether its answer is wanted: its result, or the
-    exception it raised (a damaged index, say), given back by ``outcome`` as a search
-    made then would have raised it."""
-
-    def __init__(self, call: Callable[[], tuple[SearchResponse, str | None]]) -> None:
-        self._result: tuple[SearchResponse, str | None] | None = None
-        self._error: Exception | None = None
-        try:
-            self._result = call()
-        except Exception as error:  # noqa: BLE001 - given back by outcome()
-            self._error = error
-
-    def outcome(self) -> tuple[SearchResponse, str | None]:
-        if self._error is not None:
-            raise self._error
-        assert self._result is not None
-        return self._result

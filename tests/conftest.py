@@ -120,3 +120,14 @@ def module_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def child_env() -> Callable[..., dict[str, str]]:
     return module_env
+
+
+@pytest.fixture
+def stale_check_forks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The query command's freshness check runs in a forked child from 1,000 notes: from
+    0 here (skipped where it never forks: one core, no fork, other threads)."""
+    from museumxtd_search import parallel
+
+    monkeypatch.setitem(parallel.FORK_FROM, "stale check", 0)
+    if parallel.processes("stale check", 0) == 1:
+        pytest.skip("the check forks only on a single-threaded process with two cores")

@@ -41,15 +41,6 @@ def test_query_refreshes_the_index_and_says_so(garden, make_vault):
     assert len(events) == 2  # nothing changed: no refresh
 
 
-def _stale_check_forks(monkeypatch) -> None:
-    """The query command's freshness check runs in a child from 1,000 notes: from 0 here."""
-    from museumxtd_search import parallel
-
-    monkeypatch.setitem(parallel.FORK_FROM, "stale check", 0)
-    if parallel.processes("stale check", 0) == 1:
-        pytest.skip("the check forks only on a single-threaded process with two cores")
-
-
 def _searches(monkeypatch) -> list[str]:
     """The build (or update) each search of the index answered from, in order."""
     from museumxtd_search.index.searcher import GardenSearcher
@@ -66,8 +57,7 @@ def _searches(monkeypatch) -> list[str]:
 
 
 def test_while_the_notes_are_listed_the_query_answers_from_the_live_index(
-        garden, monkeypatch):
-    _stale_check_forks(monkeypatch)
+        garden, stale_check_forks, monkeypatch):
     garden.index()
     answered = _searches(monkeypatch)
     events: list[tuple[str, object]] = []
@@ -77,8 +67,7 @@ def test_while_the_notes_are_listed_the_query_answers_from_the_live_index(
 
 
 def test_an_answer_found_while_the_notes_changed_is_searched_again(garden, make_vault,
-                                                                   monkeypatch):
-    _stale_check_forks(monkeypatch)
+                                                                   stale_check_forks, monkeypatch):
     garden.index()
     make_vault({"Nouvelle.md": "# Nouvelle\n\nUn ornithorynque.\n"})
     answered = _searches(monkeypatch)
@@ -91,8 +80,7 @@ def test_an_answer_found_while_the_notes_changed_is_searched_again(garden, make_
 
 @pytest.mark.parametrize("full", [True, False], ids=["rebuilt", "updated"])
 def test_an_answer_from_an_index_another_process_changed_meanwhile_is_searched_again(
-        garden, make_vault, monkeypatch, full):
-    _stale_check_forks(monkeypatch)
+        garden, make_vault, stale_check_forks, monkeypatch, full):
     garden.index()
     answered = _searches(monkeypatch)
     from museumxtd_search.index import freshness
@@ -112,8 +100,8 @@ def test_an_answer_from_an_index_another_process_changed_meanwhile_is_searched_a
     assert len(answered) == 2 and answered[0] != answered[1]
 
 
-def test_an_index_that_fails_to_answer_fails_the_query_as_before(garden, monkeypatch):
-    _stale_check_forks(monkeypatch)
+def test_an_index_that_fails_to_answer_fails_the_query_as_before(garden, stale_check_forks,
+                                                                 monkeypatch):
     garden.index()
     from museumxtd_search.engine.storage.reader import IndexFormatError
     from museumxtd_search.index.searcher import GardenSearcher

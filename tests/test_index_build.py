@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from museumxtd_search import parallel
 from museumxtd_search.engine.storage import schema
 from museumxtd_search.engine.storage import segments as storage_segments
 from museumxtd_search.index import freshness as freshness_module
@@ -238,15 +237,8 @@ def test_an_index_whose_manifest_has_no_listing_digest_compares_stamps(garden, b
     assert stale_files(garden, built) == ["Notes/Archivage.md"]
 
 
-def _forking(monkeypatch) -> None:
-    monkeypatch.setitem(parallel.FORK_FROM, "stale check", 0)
-    if parallel.processes("stale check", 0) == 1:
-        pytest.skip("the check forks only on a single-threaded process with two cores")
-
-
-def test_the_check_started_before_whoosh_loads_answers_as_stale_files(garden, built,
-                                                                       make_vault, monkeypatch):
-    _forking(monkeypatch)
+def test_the_check_started_before_whoosh_loads_answers_as_stale_files(
+        garden, built, make_vault, stale_check_forks, monkeypatch):
     forks = []
     fork = os.fork
     monkeypatch.setattr(os, "fork", lambda: forks.append(1) or fork())
@@ -260,8 +252,7 @@ def test_the_check_started_before_whoosh_loads_answers_as_stale_files(garden, bu
 
 
 def test_a_check_whose_child_fails_is_worked_out_in_the_process(garden, built, make_vault,
-                                                                monkeypatch):
-    _forking(monkeypatch)
+                                                                stale_check_forks, monkeypatch):
     parent = os.getpid()
     real = freshness_module.stale_files
 

@@ -69,7 +69,7 @@ def rank(matches: Matches, allowed: set[int] | None, excluded: set[int],
         else:
             scored = _best_of_group(group, remaining, low, high, uncertain, boosts,
                                     exact_score)
-        best = _by_score_then_path(scored, remaining, paths)
+        best = by_score_then_path(scored, remaining, paths)
         shown += best
         remaining -= len(best)
     return total, shown
@@ -135,7 +135,7 @@ def _groups(docs: set[int] | None, unit_docs: list[set[int]], bonus_only: list[i
         yield from split(by_count[count])
 
 
-def _by_score_then_path(scored: list[tuple[int, float]], count: int,
+def by_score_then_path(scored: list[tuple[int, float]], count: int,
                         paths: Callable[[list[int]], dict[int, str]]
                         ) -> list[tuple[int, float]]:
     """The ``count`` best (doc, score): highest score first, equal scores by path."""

@@ -27,12 +27,12 @@ notes that could still enter the shown results (see ``engine.ranking``).
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, repeat
 from operator import add as add_floats
-from operator import getitem, itemgetter
+from operator import eq, getitem, itemgetter
 from typing import NamedTuple
 
 from museumxtd_search.engine.bm25f import IndexStatistics, LengthNorms
@@ -303,14 +303,6 @@ class SegmentScorer:
         else:  # one C call for thousands of postings, 1.5x quicker than a map
             length_bytes = itemgetter(*docs)(lengths)
         idf = self.statistics.idf(field, text)
-
-        def table(tf: float) -> list[float]:
-            """The term's score at frequency ``tf``, for every length byte."""
-            norms = self.norms.norms(field, tf)
-            if boost == 1.0:
-                return [idf * norm for norm in norms]
-            return [idf * norm * boost for norm in norms]
-
         frequencies = set(postings.weights)
         if len(docs) < len(LENGTH_OF_BYTE):  # fewer postings than a table has entries
             norms = self.norms.norms
@@ -319,11 +311,46 @@ class SegmentScorer:
             if boost != 1.0:
                 scores = [score * boost for score in scores]
         elif len(frequencies) == 1:
-            scores = itemgetter(*length_bytes)(table(frequencies.pop()))
+            scores = itemgetter(*length_bytes)(self._table(field, idf, frequencies.pop(), boost))
         else:
-            tables = {tf: table(tf) for tf in frequencies}
+            tables = {tf: self._table(field, idf, tf, boost) for tf in frequencies}
             scores = map(getitem, map(tables.__getitem__, postings.weights), length_bytes)
         return Leaf(docs, values_of(docs, scores, self.size))
+
+    def term_scores_of(self, field: str, text: str, boost: float, docs: list[int]
+                       ) -> list[float]:
+        """``term_scores``' floats for ``docs`` only (local, ascending; 0.0 where the
+        term is absent), each looked up in the list: for the few notes that max-score
+        pruning (``engine.pruning``) still asks of a list it left unscored."""
+        kept = ("scores", field, text, boost)
+        found = self._memo.get(kept) or self.cache.get((self.number, *kept))
+        if found is not None:
+            return list(map(getter(found.values), docs))
+        scores = [0.0] * len(docs)
+        postings = self.postings(field, text)
+        if postings is None:
+            return scores
+        held = postings.docs
+        at = list(map(bisect_left, repeat(held), docs))
+        padded = [*held, -1]  # past the end: no note is -1
+        present = list(map(eq, map(padded.__getitem__, at), docs))
+        lengths = self.segment.lengths(field)
+        length_bytes = (repeat(1) if lengths is None
+                        else map(lengths.__getitem__, compress(docs, present)))
+        frequencies = list(map(postings.weights.__getitem__, compress(at, present)))
+        idf = self.statistics.idf(field, text)
+        tables = {tf: self._table(field, idf, tf, boost) for tf in set(frequencies)}
+        deque(map(scores.__setitem__, compress(range(len(docs)), present),
+                  map(getitem, map(tables.__getitem__, frequencies), length_bytes)), maxlen=0)
+        return scores
+
+    def _table(self, field: str, idf: float, tf: float, boost: float) -> list[float]:
+        """A term's score at frequency ``tf``, for every length byte: ``idf * norm``,
+        then times ``boost`` when it is not 1 (``(idf * norm) * boost``)."""
+        norms = self.norms.norms(field, tf)
+        if boost == 1.0:
+            return [idf * norm for norm in norms]
+        return [idf * norm * boost for norm in norms]
 
     def positions(self, field: str, text: str, docs: list[int]) -> list[list[int]]:
         """The term's positions in each of ``docs`` (ascending, all holding it)."""

@@ -39,6 +39,7 @@ from museumxtd_search.analysis.query import (
 from museumxtd_search.analysis.snippets import make_snippets, section_holds_all, shown_text
 from museumxtd_search.analysis.typos import allowed_edits, best_correction, prefix_expansions
 from museumxtd_search.engine.bm25f import IndexStatistics
+from museumxtd_search.engine.pruning import rank_one_unit
 from museumxtd_search.engine.queries import NOTHING, AnyOf, Phrase, Query, Term
 from museumxtd_search.engine.ranking import rank
 from museumxtd_search.engine.scoring import IndexScorer, SegmentScorer
@@ -414,18 +415,28 @@ class Searcher:
                 response = response._replace(results=self._newest_first(
                     response.results, lambda hit: hit.date)[:limit])
             return response, listed
-        matches = self.scorer.matches(unit_queries, self.proximity_query(units), scorers)
-        if choice_units:
-            # Every note the filters keep satisfies each choice, scored or not (one
-            # kept by a choice's filter alone scores 0.0): each counts as matched.
-            matches = matches._replace(unit_docs=matches.unit_docs[:len(units)]
-                                       + [allowed] * len(choice_units))
         title_docs: set[int] = set()
         if parsed.plain and (query_key := key(suggestion or text)):
             title_docs = self.scorer.docs(Term("keys", query_key), scorers)
-        total, ranked = rank(matches, allowed, mask, title_docs, self._boost_of(scorers),
-                             len(matches.low) if by_date else limit, self._paths,
-                             every_allowed=bool(choice_units))
+        bonus = self.proximity_query(units)
+        pruned = None
+        if len(unit_queries) == 1 and bonus is None and allowed is None and not mask \
+                and not by_date and not want_docs:
+            # One group ordered by score: max-score leaves cheap long lists unscored.
+            pruned = rank_one_unit(self.scorer, scorers, unit_queries[0], title_docs,
+                                   self._boost_of(scorers), limit, self._paths)
+        if pruned is not None:
+            total, ranked = pruned
+        else:
+            matches = self.scorer.matches(unit_queries, bonus, scorers)
+            if choice_units:
+                # Every note the filters keep satisfies each choice, scored or not (one
+                # kept by a choice's filter alone scores 0.0): each counts as matched.
+                matches = matches._replace(unit_docs=matches.unit_docs[:len(units)]
+                                           + [allowed] * len(choice_units))
+            total, ranked = rank(matches, allowed, mask, title_docs, self._boost_of(scorers),
+                                 len(matches.low) if by_date else limit, self._paths,
+                                 every_allowed=bool(choice_units))
         if by_date:
             ranked = self._newest_first(ranked, lambda item: self._date_of(item[0]))[:limit]
         query_terms = {t for unit in units + choice_units for c in unit

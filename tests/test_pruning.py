@@ -1,10 +1,12 @@
 """Max-score pruning (engine/pruning.py) ranks exactly as exhaustive scoring does.
 
-A one-word query may leave its long, low-scoring posting lists unscored. Whatever it
-skips, the answer must be the exhaustive one to the last bit: the same total, the same
-notes in the same order, the same scores. Each garden here is searched twice per
-query, with pruning and with ``rank_one_unit`` switched off, on queries that prune
-and queries that do not; a count checks that pruning did run.
+A query may leave its long, low-scoring posting lists unscored, and check the
+positions of its proximity phrases for a few notes only. Whatever it skips, the answer
+must be the exhaustive one to the last bit: the same total, the same notes in the
+same order, the same scores. Each garden here is searched twice per query, with
+pruning and with ``rank_pruned`` switched off, on one-word and several-word queries,
+typed ones and random ones, that prune and that do not; a count checks that pruning
+did run.
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = REPO_ROOT.parent / "shared/corpus/museumxtd"
 TYPED = ["musée", "musee", "Musées", "numérique", "numerique", "collections", "public",
          "médiation", "l'évaluation", "exposition", "stratégie OR digital", "numéris*",
-         "title:stratégie", "open-data", "réseaux", "newsletter", "crowdsourcing"]
+         "title:stratégie", "open-data", "réseaux", "newsletter", "crowdsourcing",
+         "stratégie numérique", "strategie numerque", "réseaux sociaux musées",
+         "médiation numérique", "projet agile", "open data", "musée musée",
+         "numérique OR musée collections", "musées l'évaluation des publics"]
 LIMITS = (1, 10, 50)
 
 
@@ -43,7 +48,7 @@ def answers(index_dir: Path, queries: list[str], monkeypatch: pytest.MonkeyPatch
             prune: bool) -> tuple[list[tuple], int]:
     """Per query and limit, (total, [(path, score), ...]); and how many were pruned."""
     pruned = 0
-    real = pruning.rank_one_unit
+    real = pruning.rank_pruned
 
     def counted(*args, **kwargs):
         nonlocal pruned
@@ -51,7 +56,7 @@ def answers(index_dir: Path, queries: list[str], monkeypatch: pytest.MonkeyPatch
         pruned += found is not None
         return found
 
-    monkeypatch.setattr(engine_search, "rank_one_unit",
+    monkeypatch.setattr(engine_search, "rank_pruned",
                         counted if prune else (lambda *args, **kwargs: None))
     found = []
     with GardenSearcher(index_dir) as searcher:
@@ -60,7 +65,7 @@ def answers(index_dir: Path, queries: list[str], monkeypatch: pytest.MonkeyPatch
                 response = searcher.search(text, limit=limit)
                 found.append((text, limit, response.total,
                               [(hit.path, hit.score) for hit in response.results]))
-    monkeypatch.setattr(engine_search, "rank_one_unit", real)
+    monkeypatch.setattr(engine_search, "rank_pruned", real)
     return found, pruned
 
 
@@ -72,7 +77,10 @@ def assert_pruning_changes_nothing(index_dir: Path, monkeypatch: pytest.MonkeyPa
     common = [word for word, _ in words[:40]]
     others = random.Random(5).sample([word for word, _ in words[40:]],
                                      min(sample, max(len(words) - 40, 0)))
-    queries = TYPED + common + others
+    rng = random.Random(6)
+    pairs = [" ".join(rng.sample(common, 2)) for _ in range(sample // 3)]
+    mixed = [f"{rng.choice(common)} {word}" for word in rng.sample(others, len(others) // 4)]
+    queries = TYPED + common + others + pairs + mixed
     exhaustive, _ = answers(index_dir, queries, monkeypatch, prune=False)
     found, pruned = answers(index_dir, queries, monkeypatch, prune=True)
     differences = [(a, b) for a, b in zip(exhaustive, found, strict=True) if a != b]
@@ -165,3 +173,12 @@ def test_the_bound_of_a_list_is_above_each_of_its_scores(synthetic):
                 bound = (statistics.idf(field, text) * (pruning.BM25_K1 + 1) * boost)
                 assert max(values) < bound
 
+
+
+def test_queries_of_several_words_prune_too(synthetic, monkeypatch):
+    # Their proximity phrases are checked on positions for a few notes only.
+    queries = ["stratégie numérique", "médiation numérique", "réseaux sociaux musées"]
+    exhaustive, _ = answers(synthetic, queries, monkeypatch, prune=False)
+    found, pruned = answers(synthetic, queries, monkeypatch, prune=True)
+    assert found == exhaustive
+    assert pruned >= len(queries) * len(LIMITS) // 2

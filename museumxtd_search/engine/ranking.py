@@ -67,7 +67,7 @@ def rank(matches: Matches, allowed: set[int] | None, excluded: set[int],
         if len(group) <= remaining:
             scored = [(doc, exact_score(doc)) for doc in group]
         else:
-            scored = _best_of_group(group, remaining, low, high, uncertain, boosts,
+            scored = best_of_group(group, remaining, low, high, uncertain, boosts,
                                     exact_score)
         best = by_score_then_path(scored, remaining, paths)
         shown += best
@@ -75,7 +75,7 @@ def rank(matches: Matches, allowed: set[int] | None, excluded: set[int],
     return total, shown
 
 
-def _best_of_group(group: list[int], count: int, low: list[float],
+def best_of_group(group: list[int], count: int, low: list[float],
                    high: list[float], uncertain: set[int], boosts: dict[int, float],
                    exact_score: Callable[[int], float]) -> list[tuple[int, float]]:
     """(doc, exact score) of every note of ``group`` that may be among its ``count``

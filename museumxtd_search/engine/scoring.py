@@ -344,6 +344,18 @@ class SegmentScorer:
                   map(getitem, map(tables.__getitem__, frequencies), length_bytes)), maxlen=0)
         return scores
 
+    def phrase_scores_if_matched(self, query: Phrase, docs: list[int]) -> list[float]:
+        """A phrase's score for ``docs`` (local, ascending) were its words to stand as it
+        says (positions unchecked: ``phrase_docs``), 0.0 where a word is missing: its
+        words' unboosted scores added left to right, times its boost, as
+        ``_phrase_scores`` gives them."""
+        words = [self.term_scores_of(query.field, word, 1.0, docs) for word in query.words]
+        sums = _sums_left_to_right([iter(scores) for scores in words])
+        if query.boost != 1.0:
+            sums = map(query.boost.__rmul__, sums)
+        return [score if all(scores) else 0.0
+                for score, *scores in zip(sums, *words, strict=True)]
+
     def _table(self, field: str, idf: float, tf: float, boost: float) -> list[float]:
         """A term's score at frequency ``tf``, for every length byte: ``idf * norm``,
         then times ``boost`` when it is not 1 (``(idf * norm) * boost``)."""

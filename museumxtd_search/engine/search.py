@@ -39,7 +39,7 @@ from museumxtd_search.analysis.query import (
 from museumxtd_search.analysis.snippets import make_snippets, section_holds_all, shown_text
 from museumxtd_search.analysis.typos import allowed_edits, best_correction, prefix_expansions
 from museumxtd_search.engine.bm25f import IndexStatistics
-from museumxtd_search.engine.pruning import rank_one_unit
+from museumxtd_search.engine.pruning import rank_pruned
 from museumxtd_search.engine.queries import NOTHING, AnyOf, Phrase, Query, Term
 from museumxtd_search.engine.ranking import rank
 from museumxtd_search.engine.scoring import IndexScorer, SegmentScorer
@@ -420,11 +420,11 @@ class Searcher:
             title_docs = self.scorer.docs(Term("keys", query_key), scorers)
         bonus = self.proximity_query(units)
         pruned = None
-        if len(unit_queries) == 1 and bonus is None and allowed is None and not mask \
-                and not by_date and not want_docs:
-            # One group ordered by score: max-score leaves cheap long lists unscored.
-            pruned = rank_one_unit(self.scorer, scorers, unit_queries[0], title_docs,
-                                   self._boost_of(scorers), limit, self._paths)
+        if not choice_units and allowed is None and not mask and not by_date \
+                and not want_docs:
+            # Results ordered by score alone: max-score leaves cheap long lists unscored.
+            pruned = rank_pruned(self.scorer, scorers, unit_queries, bonus, title_docs,
+                                 self._boost_of(scorers), limit, self._paths)
         if pruned is not None:
             total, ranked = pruned
         else:

@@ -38,7 +38,6 @@ ranked exhaustively (``engine.ranking``); ``tests/test_pruning.py`` compares bot
 from __future__ import annotations
 
 import heapq
-from collections import deque
 from collections.abc import Callable, Iterable
 from itertools import compress, repeat
 from operator import add as add_floats
@@ -50,7 +49,6 @@ from museumxtd_search.engine.scoring import (
     SegmentScorer,
     Values,
     add,
-    docs_of,
     getter,
 )
 from museumxtd_search.rules import BM25_K1
@@ -93,21 +91,6 @@ class SegmentLists:
         self.values[number] = scores.low
         self.partial = (scores.low if self.partial is None
                         else add(self.partial, scores.low, self.scorer.size))
-
-    def matched(self, numbers: list[int]) -> int:
-        """The notes any of these leaves match (not lazy phrases), as an integer whose
-        byte ``doc`` is 1 for each: a term's notes from its postings, scored or not;
-        an eager phrase's from its scores (those are always scored)."""
-        marks = bytearray(self.scorer.size)
-        for number in numbers:
-            leaf = self.leaves[number]
-            if isinstance(leaf, Term):
-                postings = self.scorer.postings(leaf.field, leaf.text)
-                docs: Iterable[int] = postings.docs if postings is not None else ()
-            else:
-                docs = docs_of(self.values[number]) if number in self.values else ()
-            deque(map(marks.__setitem__, docs, repeat(1)), maxlen=0)
-        return int.from_bytes(marks, "big")
 
     def best(self, count: int) -> list[float]:
         """The ``count`` best partial scores of the notes matching every unit."""
@@ -167,6 +150,12 @@ def rank_pruned(scorer: IndexScorer, scorers: list[SegmentScorer], units: list[Q
     leaves = leaves_of(top)
     if limit <= 0 or not units:
         return None
+    if all(s.decoded(leaf.field, leaf.text) for s in scorers for leaf in leaves
+           if isinstance(leaf, Term)):
+        # A searcher answering again (kept open): its lists are decoded, so scoring
+        # them once lets its cache keep their scores for the queries that follow,
+        # quicker then than pruning anew.
+        return None
     statistics = scorer.statistics
     size = max(scorer.size, 1)
 
@@ -198,14 +187,10 @@ def rank_pruned(scorer: IndexScorer, scorers: list[SegmentScorer], units: list[Q
         if number not in left:
             for part in lists:
                 part.score(number)
-    unit_leaves = []
-    for unit in units:
-        own = {id(leaf) for leaf in leaves_of(unit)}
-        unit_leaves.append([n for n, leaf in enumerate(leaves) if id(leaf) in own])
     total = every_count = 0
     titled: set[int] = set()
     for part in lists:
-        matched = [part.matched(numbers) for numbers in unit_leaves]
+        matched = [part.scorer.marks(unit) for unit in units]
         any_unit = every_unit = matched[0]
         for marks in matched[1:]:
             any_unit |= marks
@@ -319,8 +304,8 @@ def _checker(top: AnyOf, leaves: list[Term | Phrase], numbers: dict[int, int],
     def exact() -> float:
         scores = dict(values)
         for number, score in if_matched:
-            matched = score and part.scorer.phrase_docs(leaves[number], [doc])
-            scores[number] = score if matched else 0.0
+            scores[number] = score if score and part.scorer.phrase_occurs(
+                leaves[number], doc) else 0.0
         return exact_scores(top, lambda n: [scores[n]], numbers, 1)[0]
     return exact
 

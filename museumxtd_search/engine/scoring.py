@@ -212,14 +212,13 @@ class Leaf:
 
 class PhraseScores:
     """A phrase's score in one segment for each note holding all its words (lazy) or
-    standing as the phrase (eager); for a lazy phrase, which notes were checked."""
+    standing as the phrase (eager)."""
 
-    __slots__ = ("docs", "values", "checked")
+    __slots__ = ("docs", "values")
 
     def __init__(self, docs: list[int], values: Values) -> None:
         self.docs = docs
         self.values = values
-        self.checked: dict[int, bool] = {}
 
 
 class DecodedCache:
@@ -276,6 +275,13 @@ class SegmentScorer:
                 self.cache.put(cache_key, found, postings(found))
         self._memo[key] = found
         return found
+
+    def decoded(self, field: str, text: str) -> bool:
+        """Whether the term's postings are decoded already (this search or the cache),
+        or the segment lacks the term."""
+        key = ("postings", field, text)
+        return (key in self._memo or self.segment.term_info(field, text) is None
+                or self.cache.get((self.number, *key)) is not None)
 
     def postings(self, field: str, text: str) -> Postings | None:
         return self._kept(("postings", field, text),
@@ -405,16 +411,10 @@ class SegmentScorer:
         if not query.lazy:
             return Scores(found.values)
         score_if_matched = getter(found.values)
-        checked = found.checked
 
         def exact(doc: int) -> float:
             score = score_if_matched(doc)
-            if not score:
-                return 0.0
-            occurs = checked.get(doc)
-            if occurs is None:
-                occurs = checked[doc] = bool(self.phrase_docs(query, [doc]))
-            return score if occurs else 0.0
+            return score if score and self.phrase_occurs(query, doc) else 0.0
 
         return Scores({}, found.values, exact)
 
@@ -433,6 +433,41 @@ class SegmentScorer:
         if query.boost != 1.0:
             scores = map(query.boost.__rmul__, scores)
         return PhraseScores(candidates, values_of(candidates, scores, self.size))
+
+    def phrase_occurs(self, query: Phrase, doc: int) -> bool:
+        """Whether the words of a lazy phrase stand as it says in ``doc`` (which holds
+        them all), checked once per searcher: queries sharing the phrase ask again."""
+        checked = self._kept(("checked", query), dict, lambda found: 0)
+        occurs = checked.get(doc)
+        if occurs is None:
+            occurs = checked[doc] = bool(self.phrase_docs(query, [doc]))
+        return occurs
+
+    def marks(self, query: Query) -> int:
+        """The notes ``query`` matches, lazy phrases aside, as an integer whose byte
+        ``doc`` is 1 for each (``big`` byte order, one byte per note of the segment):
+        sets of notes that ``&`` and ``|`` in one step (``engine.pruning``)."""
+        return self._kept(("marks", query), lambda: self._marks(query),
+                          lambda found: self.size // 64)
+
+    def _marks(self, query: Query) -> int:
+        marks = bytearray(self.size)
+        stack = [query]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, AnyOf):
+                stack.extend(node.parts)
+                continue
+            if isinstance(node, Term):
+                postings = self.postings(node.field, node.text)
+                docs: Iterable[int] = postings.docs if postings is not None else ()
+            elif node.lazy:
+                continue
+            else:
+                scores = self.phrase(node)
+                docs = docs_of(scores.low) if scores is not None else ()
+            deque(map(marks.__setitem__, docs, repeat(1)), maxlen=0)
+        return int.from_bytes(marks, "big")
 
     def phrase_docs(self, query: Phrase, candidates: list[int]) -> list[int]:
         """The candidates (holding every word) where the words stand as the phrase says."""

@@ -11,12 +11,11 @@ did run.
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 from pathlib import Path
 
 import pytest
+from test_large_site import _generator
 
 from museumxtd_search import parallel
 from museumxtd_search.engine import pruning
@@ -33,15 +32,6 @@ TYPED = ["musée", "musee", "Musées", "numérique", "numerique", "collections",
          "médiation numérique", "projet agile", "open data", "musée musée",
          "numérique OR musée collections", "musées l'évaluation des publics"]
 LIMITS = (1, 10, 50)
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location(
-        "synthetic_garden", REPO_ROOT / "benchmarks" / "synthetic_garden.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 def answers(index_dir: Path, queries: list[str], monkeypatch: pytest.MonkeyPatch,

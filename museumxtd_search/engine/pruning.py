@@ -43,7 +43,7 @@ from itertools import compress, repeat
 from operator import add as add_floats
 
 from museumxtd_search.engine.queries import AnyOf, Phrase, Query, Term
-from museumxtd_search.engine.ranking import best_of_group, by_score_then_path
+from museumxtd_search.engine.ranking import first_of_groups
 from museumxtd_search.engine.scoring import (
     IndexScorer,
     SegmentScorer,
@@ -279,22 +279,10 @@ def _shown(top: AnyOf, leaves: list[Term | Phrase], lazy: list[int],
         score = uncertain[doc]() if doc in uncertain else low[doc]
         return score * boosts[doc] if doc in boosts else score
 
-    shown: list[tuple[int, float]] = []
-    remaining = limit
     rest = [doc for docs, part in zip(candidates, lists, strict=True)
             for doc in map(part.scorer.segment.offset.__add__, docs) if doc not in titled]
-    for group in (sorted(titled), rest):
-        if remaining <= 0 or not group:
-            continue
-        if len(group) <= remaining:
-            scored = [(doc, exact_score(doc)) for doc in group]
-        else:
-            scored = best_of_group(group, remaining, low, high, set(uncertain), boosts,
-                                   exact_score)
-        best = by_score_then_path(scored, remaining, paths)
-        shown += best
-        remaining -= len(best)
-    return shown
+    return first_of_groups([group for group in (sorted(titled), rest) if group], limit,
+                           low, high, set(uncertain), boosts, exact_score, paths)
 
 
 def _checker(top: AnyOf, leaves: list[Term | Phrase], numbers: dict[int, int],

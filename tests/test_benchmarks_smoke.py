@@ -167,3 +167,28 @@ def test_first_query_bytes_leave_out_what_the_page_asks_for_once_results_show():
     kept = browser._before_results(served, ["/search/facets.js", "/search/post-9.js"])
     assert [item.url for item in kept] == ["/search/manifest.js", "/search/words-re.js",
                                            "/search/post-3.js"]
+
+
+def test_the_memory_target_weighs_our_largest_command_against_pagefind():
+    # Issue 16: the peak memory of every command at 50,000 notes below Pagefind's. Each
+    # command's own process counts (forked workers share its pages: never summed).
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import measure
+        import report
+        import run
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+
+    def runs(*kib: int) -> list:
+        return [measure.ProcessRun(1.0, 1.0, peak, "") for peak in kib]
+
+    figures = run.GardenFigures("synthetic 50 000", 50000, 1,
+                                index_full=runs(900, 1000), export=runs(3000),
+                                export_cold=runs(2500), query_process=runs(50),
+                                scan_ours={"typo": runs(4000)}, pagefind_index=runs(9000))
+    target = next(t for t in report.TARGETS if "peak memory" in t.text)
+    assert target.garden == "50000"
+    assert target.measure(figures) == 4000 * 1024
+    assert target.limit(figures) == 9000 * 1024
+    assert report.largest_command_peak(run.GardenFigures("synthetic 50 000", 50000, 1)) is None

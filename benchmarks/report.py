@@ -124,9 +124,12 @@ def update_share(f) -> float | None:
 
 def largest_command_peak(f) -> float | None:
     """The largest peak RSS, in bytes, of any of our commands on this garden (each
-    command's own process; forked workers share its pages, so they are not summed)."""
+    command's own process; forked workers share its pages, so they are not summed):
+    ``index``, its update, ``export``, ``query`` and the live preview of ``serve
+    --watch``."""
     return _peak_bytes([*f.index_full, *f.index_update, *f.export, *f.export_cold,
-                        *f.query_process, *(run for runs in f.scan_ours.values() for run in runs)])
+                        *f.query_process, *(run for runs in f.scan_ours.values() for run in runs),
+                        *f.live_process])
 
 
 def browser_p50(f) -> float | None:
@@ -206,8 +209,9 @@ ROWS: list[tuple[str, Callable]] = [
     ("**`query` minus bare Python**", lambda f: _ms(query_overhead_ms(f))),
     ("in-process query p50 / p95, searcher kept open",
      lambda f: f"{_ms(in_process(f, 0.5))} / {_ms(in_process(f, 0.95))}"),
-    ("`serve --watch`: save → reloaded page (server's refresh)",
-     lambda f: f"{_ms(live_ms(f))} ({_ms(live_ms(f, 'live_refresh_ms'))})"),
+    ("`serve --watch`: save → reloaded page (server's refresh) · peak RSS",
+     lambda f: f"{_ms(live_ms(f))} ({_ms(live_ms(f, 'live_refresh_ms'))})"
+               + (f" · {_peak_mb(f.live_process):.0f} MB" if f.live_process else "")),
     ("in-process query p50 / p95, fresh searcher each query",
      lambda f: f"{_ms(in_process(f, 0.5, True))} / {_ms(in_process(f, 0.95, True))}"),
     ("Whoosh index on disk", lambda f: _size(f.whoosh_index)),

@@ -99,6 +99,9 @@ class GardenFigures:
     pagefind_browser: browser.BrowserFigures | None = None
     live_ms: list[float] = field(default_factory=list)  # serve --watch: save -> page reloaded
     live_refresh_ms: list[float] = field(default_factory=list)  # the server's own work
+    # The process that previewed (``LiveSite`` and its server, as ``serve --watch``):
+    # its peak memory is the live preview's.
+    live_process: list[ProcessRun] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # what -> why not measured
 
 
@@ -259,6 +262,7 @@ def measure_live_preview(garden: Garden, work: Path, figures: GardenFigures,
                         str(garden.notes_dir), str(work), "--repeat", str(repeat)],
                        cwd=_code(), env=_env())
     answer = json.loads(run.stdout)
+    figures.live_process.append(run)
     figures.live_ms.extend(answer["ms"])
     figures.live_refresh_ms.extend(answer["refresh_ms"])
 

@@ -225,6 +225,18 @@ def test_an_unchanged_garden_is_told_fresh_by_the_manifest_alone(garden, built, 
     assert stale_files(garden, built) == []
 
 
+def test_the_listing_digest_is_the_one_existing_indexes_hold():
+    # The manifest of an index built by an earlier version keeps its digest: computing it
+    # another way must give the same bytes, or every query after an upgrade would take
+    # the garden for changed. Pinned from the digest as first written (paths joined, then
+    # every (mtime ns, size) as machine integers).
+    stamps = {"a.md": (1700000000123456789, 10), "b/c é.md": (5, 2**40)}
+    assert side_files.listing_digest(["a.md", "b/c é.md"], stamps) == \
+        "e891ae9999eb9483872c6a48f646a1ff"
+    assert side_files.flat_stamps(["b/c é.md", "a.md"], stamps) == \
+        [5, 2**40, 1700000000123456789, 10]
+
+
 def test_an_index_whose_manifest_has_no_listing_digest_compares_stamps(garden, built,
                                                                        make_vault):
     # Indexes built before the digest existed keep working: the stamps decide.

@@ -137,6 +137,27 @@ def test_pages_served_live_carry_the_reload_script_and_exported_files_do_not(gar
         assert "__live__" not in page.read_text("utf-8")
 
 
+def test_leaving_the_preview_waits_for_the_refresh_in_progress(garden, tmp_path):
+    site = LiveSite(garden, tmp_path / "site")
+    started, finished = [], []
+    refresh = site.refresh
+
+    def slow_refresh():
+        started.append(True)
+        time.sleep(0.5)
+        done = refresh()
+        finished.append(True)
+        return done
+
+    site.refresh = slow_refresh
+    with preview_server(tmp_path / "site", live=site, interval=0.01):
+        wait_for(lambda: started)
+    assert finished, "a refresh was still reading the notes after the preview stopped"
+    count = len(started)
+    time.sleep(0.1)
+    assert len(started) == count  # and no refresh starts afterwards
+
+
 @pytest.mark.browser
 def test_an_open_page_reloads_when_its_note_is_saved(garden, tmp_path, browser):
     site = LiveSite(garden, tmp_path / "site")

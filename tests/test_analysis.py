@@ -173,6 +173,24 @@ def test_short_or_empty_text_is_french_by_default():
     assert detect_language("Open data") == "fr"
 
 
+def test_english_possessives_and_contractions_count_for_english():
+    meeting = ("Today's meeting: we didn't agree on the museum's loan policy. The "
+               "registrar's view is that it's too risky, and the director's isn't clear yet. "
+               "We'll revisit next week once the insurer's report is in.")
+    assert detect_language(meeting) == "en"
+
+
+def test_french_elisions_count_for_french():
+    assert detect_language("L'évaluation d'un projet qu'on mène : c'est l'affaire "
+                           "de tous, jusqu'à la fin.") == "fr"
+    assert detect_language(FRENCH_PARAGRAPH + " It's the museum's own story, isn't it?") == "fr"
+
+
+def test_a_short_english_note_is_english():
+    assert detect_language("Met the registrar about loans. Children's programmes "
+                           "discussed; follow up with the conservator.") == "en"
+
+
 # --- exact-match keys ----------------------------------------------------------------
 
 

@@ -25,10 +25,8 @@ import snowballstemmer
 
 from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
 from museumxtd_search.text.folding import fold, normalize
+from museumxtd_search.text.keys import WORD
 from museumxtd_search.text.language import Language
-
-# A word: letters/digits, optionally joined by apostrophes (``l'évaluation``).
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 _STOP_WORDS: dict[str, frozenset[str]] = {"fr": FRENCH_STOP_WORDS, "en": ENGLISH_STOP_WORDS}
 _STEMMERS = {
@@ -94,7 +92,7 @@ def tokens(text: str, language: Language = "fr",
     """
     result: list[Token] = []
     append = result.append
-    words = _WORD.finditer(text) if initials is None else _words_for(text, initials)
+    words = WORD.finditer(text) if initials is None else _words_for(text, initials)
     for match in words:
         if initials is not None and not _may_start_with(match.group(), initials):
             continue
@@ -162,7 +160,7 @@ def _starts_like(initials: frozenset[str]) -> re.Pattern[str]:
 
 
 def _words_for(text: str, initials: frozenset[str]) -> Iterator[re.Match[str]]:
-    """The ``_WORD`` matches of ``text`` that may start with ``initials`` (a part
+    """The ``WORD`` matches of ``text`` that may start with ``initials`` (a part
     after an apostrophe included), in order, and maybe a few more.
 
     Reading every word of a note is what a result's excerpt cost most: here a
@@ -171,7 +169,7 @@ def _words_for(text: str, initials: frozenset[str]) -> Iterator[re.Match[str]]:
     other letter is read word by word."""
     if (len(text) < _SHORTEST_SCANNED or len(initials) > _MOST_INITIALS
             or not _asked_before(initials) or _UNKNOWN_LETTER.search(text)):
-        yield from _WORD.finditer(text)
+        yield from WORD.finditer(text)
         return
     last_end = 0
     for letter in _starts_like(initials).finditer(text):
@@ -183,7 +181,7 @@ def _words_for(text: str, initials: frozenset[str]) -> Iterator[re.Match[str]]:
             at -= 2
             while at and _LETTER.match(text, at - 1):
                 at -= 1
-        word = _WORD.match(text, at)
+        word = WORD.match(text, at)
         if word is not None:
             last_end = word.end()
             yield word
@@ -208,7 +206,7 @@ def terms(text: str, language: Language = "fr") -> list[str]:
     """Return the stemmed terms of ``text`` in order (what the index stores)."""
     result: list[str] = []
     extend = result.extend
-    for word in _WORD.findall(normalize(text)):
+    for word in WORD.findall(normalize(text)):
         extend(_analysed(word, language)[1])
     return result
 
@@ -220,7 +218,7 @@ def terms_and_surfaces(text: str, language: Language = "fr") -> tuple[list[str],
     """
     found_terms: list[str] = []
     found_surfaces: list[str] = []
-    for word in _WORD.findall(normalize(text)):
+    for word in WORD.findall(normalize(text)):
         for part in _analysed(word, language)[0]:
             found_terms.append(part[0])
             found_surfaces.append(part[1])

@@ -7,7 +7,11 @@ titles go through the French pipeline too (``Digitization of Museum Collections`
 
 from __future__ import annotations
 
-from museumxtd_search.text.language import ENGLISH_FUNCTION_WORDS, FRENCH_FUNCTION_WORDS
+from museumxtd_search.text.language import (
+    ENGLISH_FUNCTION_WORDS,
+    FRENCH_ELISIONS,
+    FRENCH_FUNCTION_WORDS,
+)
 
 # English words dropped from French-analysed text as well (see module docstring).
 _ENGLISH_IN_FRENCH = "the of and to in is are for with from by an at be this that it its"
@@ -16,6 +20,4 @@ FRENCH_STOP_WORDS: frozenset[str] = FRENCH_FUNCTION_WORDS | frozenset(_ENGLISH_I
 ENGLISH_STOP_WORDS: frozenset[str] = ENGLISH_FUNCTION_WORDS
 
 # Elided articles and pronouns (``l'``, ``qu'``…) stripped from the start of a word.
-ELISIONS: frozenset[str] = frozenset(
-    "l d j m n s t c qu jusqu lorsqu puisqu quoiqu quelqu".split()
-)
+ELISIONS: frozenset[str] = FRENCH_ELISIONS

@@ -15,6 +15,9 @@ from museumxtd_search.text.folding import fold, normalize
 
 # Letters/digits only: keys ignore apostrophes and punctuation.
 PLAIN_WORD = re.compile(r"[^\W_]+")
+# A word as the text pipeline reads it: letters/digits, optionally joined by apostrophes
+# (``l'évaluation``, ``museum's``), after ``normalize`` made every apostrophe ``'``.
+WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
 @lru_cache(maxsize=200_000)

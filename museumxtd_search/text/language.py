@@ -2,7 +2,8 @@
 
 The lists are stored accent-folded because they are matched after folding. The French
 list is Snowball's French stop list (forms of être/avoir included); the English list
-is a short function-word list. ``analysis.stopwords`` builds the stop words from them.
+is a short function-word list. ``analysis.stopwords`` builds the stop words from them,
+and takes the French elisions from here.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import Literal
 
 from museumxtd_search.text.folding import fold, normalize
-from museumxtd_search.text.keys import PLAIN_WORD
+from museumxtd_search.text.keys import WORD
 
 Language = Literal["fr", "en"]
 
@@ -43,16 +44,41 @@ _FRENCH_MARKERS = FRENCH_FUNCTION_WORDS | frozenset(
     "à où là été étée étées étés étant étante étants étantes êtes fûmes fûtes eûmes eûtes "
     "fût eût".split())
 
+# Elided articles and pronouns (``l'``, ``qu'``…), written before an apostrophe.
+FRENCH_ELISIONS: frozenset[str] = frozenset(
+    "l d j m n s t c qu jusqu lorsqu puisqu quoiqu quelqu".split()
+)
+# What English writes after an apostrophe: ``museum's``, ``don't``, ``we're``, ``I'll``.
+_ENGLISH_CONTRACTIONS = frozenset("s t re ll ve m d".split())
+
+# Fewer English function words than this leave a note French, the gardens' language.
+_ENGLISH_AT_LEAST = 3
+
 
 def detect_language(text: str) -> Language:
     """Guess whether ``text`` is English or French by counting function words.
 
-    Notes are French unless English function words clearly dominate: a mostly
-    French note quoting an English title stays French. The first 5,000 characters
-    are enough to tell, and keep this cheap on long notes.
+    Notes are French unless English function words clearly dominate (more than twice
+    the French ones): a mostly French note quoting an English title stays French, and
+    a note too short to tell (fewer than three English function words) is French too.
+    An apostrophe counts for the language that writes it: an elision (``l'``, ``qu'``)
+    for French, a possessive or contraction (``museum's``, ``don't``) for English;
+    the letters around it are never function words of their own (``s``, ``t``). The
+    first 5,000 characters are enough to tell, and keep this cheap on long notes.
     """
     sample = normalize(text[:5_000]).lower()
-    words = PLAIN_WORD.findall(sample)
-    english = sum(1 for word in words if word in ENGLISH_FUNCTION_WORDS)
-    french = sum(1 for word in words if word in _FRENCH_MARKERS) + sample.count("'")
-    return "en" if english >= 8 and english > 2 * french else "fr"
+    english = french = 0
+    for word in WORD.findall(sample):
+        if "'" in word:
+            first, *_, last = word.split("'")
+            if first in FRENCH_ELISIONS:
+                french += 1
+                word = word[len(first) + 1:]
+            elif last in _ENGLISH_CONTRACTIONS:
+                english += 1
+                word = word[:-len(last) - 1]
+            else:
+                continue
+        english += word in ENGLISH_FUNCTION_WORDS
+        french += word in _FRENCH_MARKERS
+    return "en" if english >= _ENGLISH_AT_LEAST and english > 2 * french else "fr"

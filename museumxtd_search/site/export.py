@@ -43,7 +43,7 @@ from museumxtd_search.site.writer import SiteWriter
 from museumxtd_search.text.keys import key
 from museumxtd_search.vault.files import is_attachment_name, read_search_settings
 from museumxtd_search.vault.notes import VaultWarning
-from museumxtd_search.vault.reading import Vault
+from museumxtd_search.vault.reading import Vault, published_vault
 from museumxtd_search.vault.references import Reference
 
 MARKER = ".museumxtd-site"
@@ -73,10 +73,12 @@ class ExportSummary:
     tags: int = 0
     assets: int = 0
     broken_links: int = 0
+    # Notes left out as drafts (``draft: true``, ``publish: false``): no page, not searched.
+    drafts: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     # Every reference that leads nowhere in the site (``vault.references``), the same
-    # list ``links --broken`` gives; ``broken_links`` counts them.
+    # list ``links --broken`` gives, plus the links to drafts; ``broken_links`` counts them.
     dead_references: list[Reference] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
@@ -85,9 +87,11 @@ class ExportSummary:
         return data
 
     def line(self) -> str:
+        drafts = f", {self.drafts} drafts left out" if self.drafts else ""
         return (f"exported {self.pages} pages ({self.notes} notes, {self.searchable} searchable, "
-                f"{self.tags} tags, {self.assets} files) to {self.out}: {self.broken_links} "
-                f"dead references, {len(self.warnings)} warnings, {self.seconds:.2f} s")
+                f"{self.tags} tags, {self.assets} files{drafts}) to {self.out}: "
+                f"{self.broken_links} dead references, {len(self.warnings)} warnings, "
+                f"{self.seconds:.2f} s")
 
 
 def check_output(out: Path, force: bool, notes_dir: Path | None = None) -> None:
@@ -200,9 +204,14 @@ def _export_into(vault: Vault, out: Path, folders: list[Path], allow_html: bool,
     """Write the site into a temporary folder beside ``out`` and swap it in."""
     temporary = _beside(out, "tmp")
     temporary.mkdir()
+    site = published_vault(vault)
+    if site is not vault:  # analysed with the drafts' titles and links: not the site's
+        analyzed = search = None
     try:
-        summary = _write_site(vault, SiteWriter(temporary), folders, allow_html,
-                              site_title or _site_title(vault), base_url, analyzed, search)
+        summary = _write_site(site, SiteWriter(temporary), folders, allow_html,
+                              site_title or _site_title(site), base_url, analyzed, search)
+        summary.drafts = len(vault.notes) - len(site.notes)
+        # Every note, drafts too: ``check --site`` compares the whole garden with it.
         fingerprint = site_fingerprint(vault, folders, allow_html, site_title, base_url)
         (temporary / MARKER).write_text(json.dumps(fingerprint, ensure_ascii=False, indent=1,
                                                    sort_keys=True) + "\n", encoding="utf-8")

@@ -11,8 +11,9 @@ re-reads only those and rewrites what they change:
   shards and buckets of the words it gained or lost, the manifest), updated in place
   (``site.client_index_update``) rather than built again.
 
-A note added, removed or renamed, a file added or removed, or a change of names (a
-title or alias, which moves links elsewhere) exports the site again whole. Whatever
+A note added, removed or renamed, a file added or removed, a change of names (a
+title or alias, which moves links elsewhere), or a draft published or a note made one
+(``Note.published``) exports the site again whole; editing a draft writes nothing. Whatever
 goes wrong while refreshing (a note that cannot be read, a bad template) is a problem
 the preview shows, in the terminal and on the page, and the last good site stays
 served. ``version`` grows with each refresh, so open pages reload (``site.serve``).
@@ -54,7 +55,13 @@ from museumxtd_search.vault.files import (
     read_search_settings,
 )
 from museumxtd_search.vault.notes import Note
-from museumxtd_search.vault.reading import Vault, read_notes, read_vault, with_title
+from museumxtd_search.vault.reading import (
+    Vault,
+    published_vault,
+    read_notes,
+    read_vault,
+    with_title,
+)
 
 
 @dataclass
@@ -97,7 +104,8 @@ class LiveSite:
 
     def _export(self) -> ExportSummary:
         """Read and export the whole garden; remember what was read and analysed."""
-        vault = self.vault = read_vault(self.notes_dir, self.exclude)
+        garden = read_vault(self.notes_dir, self.exclude)
+        vault = self.vault = published_vault(garden)  # drafts have no page
         self.files: GardenFiles = vault.files  # type: ignore[assignment]
         self.resolved = {note.path: vault.links.resolve_all(note) for note in vault.notes}
         analyzed = [analyze_note(n, self.resolved[n.path], vault.links)
@@ -109,9 +117,11 @@ class LiveSite:
         client_index = build_client_index(
             analyzed, [document_url(item.note.path, urls) for item in analyzed],
             read_search_settings(self.notes_dir)[0].facets)
+        # Given the whole garden, the export leaves the drafts out itself (and analyses
+        # the notes again when there are any) and remembers every note for ``check``.
         summary = export_site(self.notes_dir, self.out, self.exclude, self.templates,
                               force=True, allow_html=self.allow_html,
-                              site_title=self.site_title, vault=vault,
+                              site_title=self.site_title, vault=garden,
                               base_url=self.base_url, analyzed=analyzed,
                               search=SearchData(self.related_model, client_index))
         self.related = {path: related_items(self.related_model, path, urls)
@@ -165,6 +175,12 @@ class LiveSite:
             return False  # a note could not be read now: its warning needs a full export
         fresh = {note.path: (note, entry) for note, entry in read.notes}
         old_entries = {entry.path: entry for entry in old.entries}
+        if any(note.published != (path in old_entries) for path, (note, _) in fresh.items()):
+            return False  # a draft published, or a note made a draft
+        fresh = {path: read for path, read in fresh.items() if path in old_entries}
+        if not fresh:  # only drafts edited: nothing of the site shows them
+            self.files = files
+            return True
         if any(not entry.same_names(old_entries[path]) for path, (_, entry) in fresh.items()):
             return False  # names moved: links anywhere may resolve elsewhere
         # Same names for every note: the same display titles (``catalog.display_titles``).

@@ -70,6 +70,9 @@ class Note(FieldsPickled):
     markdown: str = ""
     language: str = "fr"
     searchable: bool = True
+    # ``False`` for a draft (``draft: true``, ``publish: false``): searched by the
+    # author's own index, left out of an exported site (``vault.reading.published_vault``).
+    published: bool = True
     boost: float = 1.0
     content_hash: str = ""
     body_line: int = 1

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from museumxtd_search.text.keys import key
-from museumxtd_search.vault.front_matter import as_text
+from museumxtd_search.vault.front_matter import as_bool, as_text
 
 # Title keys when museumxtd.toml names none: English and French, with their usual
 # variants (Obsidian users write either).
@@ -38,6 +38,13 @@ CONTROL_KEYS = frozenset(key(k) for k in (
     "lang", "language", "search", "search_boost", "layout", "permalink", "cssclass",
     "cssclasses", "publish", "draft", "eleventyExcludeFromCollections", "templateEngineOverride",
     "eleventyComputed", "eleventyNavigation", "pagination", "url"))
+
+
+def is_published(metadata: Mapping[str, Any]) -> bool:
+    """Whether a note belongs on an exported site: not when its front matter says it is
+    a draft, as static site generators and Obsidian Publish write it (``draft: true``,
+    ``publish: false``)."""
+    return not as_bool(metadata.get("draft"), False) and as_bool(metadata.get("publish"), True)
 
 
 # Front matter keys giving a note's date, in order of preference.

@@ -40,6 +40,7 @@ from museumxtd_search.vault.notes import Note, VaultWarning
 from museumxtd_search.vault.properties import (
     front_matter_date,
     front_matter_title,
+    is_published,
     note_properties,
     title_key_names,
 )
@@ -107,6 +108,7 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
         markdown=source.body,
         language=language,
         searchable=as_bool(meta.get("search"), True),
+        published=is_published(meta),
         boost=as_float(meta.get("search_boost"), 1.0),
         content_hash=content_hash(data),
         body_line=source.body_line,
@@ -162,6 +164,14 @@ def read_vault(
     notes = tuple(with_title(note, titles[note.path]) for note, _ in read.notes)
     return Vault(root, notes, files.assets, (*files.warnings, *read.warnings),
                  link_table(entries, titles, files.assets), tuple(entries), files)
+
+
+def published_vault(vault: Vault) -> Vault:
+    """``vault`` without its drafts (``Note.published``), as an exported site shows it:
+    links to a draft do not resolve, titles are told apart among the published notes.
+    ``vault`` itself when every note is published."""
+    kept = [note.path for note in vault.notes if note.published]
+    return vault if len(kept) == len(vault.notes) else restricted_vault(vault, kept)
 
 
 def restricted_vault(vault: Vault, paths: Iterable[str]) -> Vault:

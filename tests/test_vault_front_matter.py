@@ -235,6 +235,39 @@ def test_unterminated_front_matter_is_read_as_body_with_a_warning(read_one):
     assert "ornithorynque" in note.text
 
 
+def test_toml_front_matter_as_hugo_writes_it_is_read(read_one):
+    note, warnings = read_one('+++\ntitle = "Gestion des collections"\ntags = ["inventaire", '
+                              '"récolement"]\ndate = 2024-03-02\ndraft = true\n+++\n\n'
+                              "Le récolement décennal.\n")
+    assert warnings == []
+    assert (note.title, note.tags, note.date) == ("Gestion des collections",
+                                                  ("inventaire", "récolement"), "2024-03-02")
+    assert not note.published
+    assert note.text.strip() == "Le récolement décennal." and note.body_line == 7
+
+
+def test_malformed_toml_front_matter_is_a_warning_on_its_line(read_one):
+    note, warnings = read_one('+++\ntitle = "Cassé"\nauteur = Malraux\n+++\nTexte ornithorynque\n')
+    [warning] = warnings
+    assert (warning.path, warning.line) == ("Dossier/Note.md", 3)
+    assert warning.message.startswith("malformed front matter")
+    assert note.title == "Note" and "ornithorynque" in note.text
+
+
+def test_toml_front_matter_nested_too_deeply_is_a_warning(read_one):
+    note, warnings = read_one("+++\na = " + "[" * 50_000 + "\n+++\nTexte ornithorynque\n")
+    [warning] = warnings
+    assert warning.message == "malformed front matter: nested too deeply"
+    assert "ornithorynque" in note.text
+
+
+def test_unterminated_toml_front_matter_is_read_as_body_with_a_warning(read_one):
+    note, warnings = read_one('+++\ntitle = "Jamais fermé"\nLe texte continue ornithorynque')
+    [warning] = warnings
+    assert warning.line == 1 and "starts with +++ but never closes" in warning.message
+    assert "ornithorynque" in note.text
+
+
 def test_front_matter_may_close_with_three_dots(read_one):
     note, warnings = read_one("---\ntitle: Fermé par des points\n...\ntexte")
     assert note.title == "Fermé par des points"

@@ -128,17 +128,29 @@ class ConfigError(ValueError):
     """``museumxtd.toml`` cannot be read or parsed (the message says why)."""
 
 
-def read_toml(path: Path) -> dict:
-    """The settings in the TOML file ``path``; raises ``ConfigError``."""
-    # Imported here: most gardens have no config file, and every query lists files.
+def loads_toml(text: str) -> dict:
+    """The mapping TOML ``text`` holds (``museumxtd.toml``, a note's ``+++`` front
+    matter); raises ``ConfigError`` saying why it cannot be read."""
+    # Imported here: most gardens have no TOML, and every query lists files.
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.10 only
         import tomli as tomllib
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
         raise ConfigError(str(error)) from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise ConfigError("nested too deeply") from None
+
+
+def read_toml(path: Path) -> dict:
+    """The settings in the TOML file ``path``; raises ``ConfigError``."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (UnicodeDecodeError, OSError) as error:
+        raise ConfigError(str(error)) from None
+    return loads_toml(text)
 
 
 def read_config(root: Path) -> tuple[list[str], list[VaultWarning]]:

@@ -8,12 +8,14 @@ matter block that never closes, an empty file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from museumxtd_search.vault.files import ConfigError, loads_toml
 from museumxtd_search.vault.notes import VaultWarning
 
 _YAML = YAMLHandler()
@@ -60,19 +62,26 @@ def line_number(head: str) -> int:
     return head.count("\n") + head.count("\r") - head.count("\r\n") + 1
 
 
+# The line opening a front matter block -> the lines that may close it.
+_FENCES = {"---": ("---", "..."), "+++": ("+++",)}
+
+
 def split_front_matter(text: str, path: str) -> Source:
-    """Split ``---`` YAML front matter from the body; ``body_line`` is the body's first line."""
+    """Split the front matter from the body: ``---`` YAML (Obsidian, most generators)
+    or ``+++`` TOML (Hugo, Zola); ``body_line`` is the body's first line."""
     if not text.strip():
         return Source({}, "", 1, (VaultWarning(path, 1, "empty note"),))
     lines = text.split("\n")
-    if lines[0].rstrip() != "---":
+    opening = lines[0].rstrip()
+    if opening not in _FENCES:
         return Source({}, text, 1, ())
-    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in _FENCES[opening]),
+                   None)
     if closing is None:
-        warning = VaultWarning(path, 1, "front matter starts with --- but never closes")
+        warning = VaultWarning(path, 1, f"front matter starts with {opening} but never closes")
         return Source({}, text, 1, (warning,))
-    yaml_text = "\n".join(lines[1:closing])
-    metadata, warning = _load_yaml(yaml_text, path)
+    block = "\n".join(lines[1:closing])
+    metadata, warning = (_load_yaml if opening == "---" else _load_toml)(block, path)
     return Source(metadata, body_of(text, closing + 2), closing + 2,
                   (warning,) if warning else ())
 
@@ -106,6 +115,18 @@ def _load_yaml(yaml_text: str, path: str) -> tuple[dict[str, Any], VaultWarning 
     if not isinstance(metadata, dict):
         return {}, VaultWarning(path, 2, "front matter is not a mapping of keys to values")
     return {str(k): v for k, v in metadata.items()}, None
+
+
+def _load_toml(toml_text: str, path: str) -> tuple[dict[str, Any], VaultWarning | None]:
+    """Parse ``+++`` front matter TOML; a problem becomes a warning on its file line."""
+    try:
+        return loads_toml(toml_text), None
+    except ConfigError as error:
+        message = str(error)
+        line = re.search(r"\(at line (\d+)", message)
+        reason = message.split(" (at ", 1)[0]
+        return {}, VaultWarning(path, int(line.group(1)) + 1 if line else 2,
+                                f"malformed front matter: {reason}")
 
 
 def _error_line(error: yaml.YAMLError, yaml_text: str) -> int:

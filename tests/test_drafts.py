@@ -55,8 +55,9 @@ def test_an_export_leaves_drafts_out_of_pages_search_and_lists(garden, tmp_path)
     # The published note's own words stay; its link to the draft leads nowhere.
     glossary = (tmp_path / "site/notes/glossaire/index.html").read_text("utf-8")
     assert 'class="wikilink broken"' in glossary and 'href="../secret/' not in glossary
-    assert any(reference.source == "Notes/Glossaire.md" and reference.target == "Secret"
-               for reference in summary.dead_references)
+    [dead] = [str(reference) for reference in summary.dead_references
+              if reference.source == "Notes/Glossaire.md" and reference.target == "Secret"]
+    assert dead.endswith("dead wikilink Secret: Notes/Secret.md is a draft, left out of the site")
 
 
 def test_a_site_without_its_drafts_is_up_to_date_for_check(garden, tmp_path):

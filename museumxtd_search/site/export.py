@@ -44,7 +44,7 @@ from museumxtd_search.text.keys import key
 from museumxtd_search.vault.files import is_attachment_name, read_search_settings
 from museumxtd_search.vault.notes import VaultWarning
 from museumxtd_search.vault.reading import Vault, published_vault
-from museumxtd_search.vault.references import Reference
+from museumxtd_search.vault.references import Reference, naming_drafts
 
 MARKER = ".museumxtd-site"
 HOME_NOTES = ("index.md", "README.md", "Accueil.md")
@@ -211,6 +211,8 @@ def _export_into(vault: Vault, out: Path, folders: list[Path], allow_html: bool,
         summary = _write_site(site, SiteWriter(temporary), folders, allow_html,
                               site_title or _site_title(site), base_url, analyzed, search)
         summary.drafts = len(vault.notes) - len(site.notes)
+        if summary.drafts:
+            summary.dead_references = naming_drafts(summary.dead_references, vault.links)
         # Every note, drafts too: ``check --site`` compares the whole garden with it.
         fingerprint = site_fingerprint(vault, folders, allow_html, site_title, base_url)
         (temporary / MARKER).write_text(json.dumps(fingerprint, ensure_ascii=False, indent=1,

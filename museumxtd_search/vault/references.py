@@ -11,7 +11,7 @@ so the report names exactly the references left dead in the site.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from museumxtd_search.vault.comments import remove_comments
 from museumxtd_search.vault.links import find_references, parse_local_url
@@ -113,6 +113,23 @@ def resolve_reference(table: LinkTable, note: Note, link: Link,
     if link.embed and is_note and fragment and path in notes:
         problem = missing_part(notes[path], fragment)
     return Reference(note.path, link, path, is_note, problem)
+
+
+def naming_drafts(dead: Iterable[Reference], table: LinkTable) -> list[Reference]:
+    """The ``dead`` references of a site without its drafts, those that name a draft
+    (a note ``table``, the whole garden's, resolves them to) saying so rather than
+    "no such note": the author sees why the link leads nowhere."""
+    named = []
+    for reference in dead:
+        target, _ = split_target(reference.link)
+        if reference.is_note and reference.target_path is None and target:
+            folder = reference.source.rpartition("/")[0]
+            path, _ = (table.resolve_named(target, folder) if reference.link.kind == "wikilink"
+                       else table.resolve_url(target, folder))
+            if path is not None:
+                reference = replace(reference, problem=f"{path} is a draft, left out of the site")
+        named.append(reference)
+    return named
 
 
 def missing_part(note: Note, fragment: str) -> str | None:

@@ -202,11 +202,11 @@ def _export_into(vault: Vault, out: Path, folders: list[Path], allow_html: bool,
                  analyzed: Sequence[AnalyzedNote] | None,
                  search: SearchData | None = None) -> ExportSummary:
     """Write the site into a temporary folder beside ``out`` and swap it in."""
-    temporary = _beside(out, "tmp")
-    temporary.mkdir()
     site = published_vault(vault)
     if site is not vault:  # analysed with the drafts' titles and links: not the site's
         analyzed = search = None
+    temporary = _beside(out, "tmp")
+    temporary.mkdir()
     try:
         summary = _write_site(site, SiteWriter(temporary), folders, allow_html,
                               site_title or _site_title(site), base_url, analyzed, search)

@@ -201,8 +201,10 @@ class Garden:
     def export(self, out: Path | str = "site", templates: Path | None = None,
                base_url: str = "", title: str | None = None, force: bool = False,
                allow_html: bool = False, use_index: bool = True,
-               on_wait: Callable[[str], None] | None = None) -> ExportSummary:
-        """Export the garden as a static site with its in-browser search into ``out``.
+               on_wait: Callable[[str], None] | None = None,
+               drafts: bool = False) -> ExportSummary:
+        """Export the garden as a static site with its in-browser search into ``out``;
+        drafts (``draft: true``, ``publish: false``) only with ``drafts``.
 
         With ``use_index``, notes unchanged since the index's last full build are taken
         from what that build read (the site is the same either way). Raises
@@ -216,7 +218,7 @@ class Garden:
             if use_index else None
         return export_site(self.notes, out, self.exclude, templates=templates, force=force,
                            allow_html=allow_html, site_title=title, base_url=base_url,
-                           snapshot=snapshot, on_wait=on_wait)
+                           snapshot=snapshot, on_wait=on_wait, drafts=drafts)
 
     # --- export --into --------------------------------------------------------------------
     def export_into(self, site: Path | str, bundle: str = "mxsearch",

@@ -312,6 +312,8 @@ def related_command(note: str, notes_dir: Path, exclude: tuple[str, ...], index_
 @click.option("--force", is_flag=True, help="Replace a non-empty --out not made by export.")
 @click.option("--allow-html", is_flag=True,
               help="Keep raw HTML of notes (trusted gardens only; escaped by default).")
+@click.option("--drafts", is_flag=True,
+              help="Also publish drafts (draft: true, publish: false), left out by default.")
 @click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Index of the same notes: notes unchanged since its last full build "
@@ -322,7 +324,7 @@ def export_command(context: click.Context, notes_dir: Path, exclude: tuple[str, 
                    out_dir: Path, into_dir: Path | None, bundle: str | None,
                    url_pattern: str | None, lang: str | None, base_url: str | None,
                    templates_dir: Path | None, site_title: str | None, force: bool,
-                   allow_html: bool, index_dir: Path, as_json: bool) -> None:
+                   allow_html: bool, drafts: bool, index_dir: Path, as_json: bool) -> None:
     """Export a static site with an offline in-browser search, or (--into) add the search
     to a site another generator built."""
     from museumxtd_search.site.export import ExportRefusedError
@@ -344,7 +346,7 @@ def export_command(context: click.Context, notes_dir: Path, exclude: tuple[str, 
     try:
         summary = garden.export(out_dir, templates=templates_dir, base_url=base_url or "",
                                 title=site_title, force=force, allow_html=allow_html,
-                                on_wait=waiting)
+                                on_wait=waiting, drafts=drafts)
     except ExportRefusedError as error:
         raise click.ClickException(str(error)) from None
     _print_summary(summary, as_json)
@@ -362,7 +364,7 @@ def _export_into(given: set[str], notes_dir: Path, exclude: tuple[str, ...], int
     from museumxtd_search.site.search_bundle import BundleRefusedError
 
     for_out = sorted(given & {"out_dir", "templates_dir", "site_title", "force", "allow_html",
-                              "index_dir"})
+                              "drafts", "index_dir"})
     if for_out:
         option = {"out_dir": "out", "templates_dir": "templates", "site_title": "title",
                   "allow_html": "allow-html", "index_dir": "index"}.get(for_out[0], for_out[0])
@@ -414,9 +416,10 @@ def _export_into(given: set[str], notes_dir: Path, exclude: tuple[str, ...], int
               help="With --watch: folder of templates overriding the bundled ones.")
 @click.option("--title", "site_title", default=None, help="With --watch: site title.")
 @click.option("--allow-html", is_flag=True, help="With --watch: keep raw HTML unsanitised.")
+@click.option("--drafts", is_flag=True, help="With --watch: show drafts too.")
 def serve_command(out_dir: Path, port: int, watch: bool, notes_dir: Path,
                   exclude: tuple[str, ...], templates_dir: Path | None, site_title: str | None,
-                  allow_html: bool) -> None:
+                  allow_html: bool, drafts: bool) -> None:
     """Preview the exported site on http://127.0.0.1:PORT/ (Ctrl+C stops)."""
     import time
 
@@ -431,7 +434,8 @@ def serve_command(out_dir: Path, port: int, watch: bool, notes_dir: Path,
             check_output(out_dir, False, notes_dir)
         except ExportRefusedError as error:
             raise click.ClickException(str(error)) from None
-        live = LiveSite(notes_dir, out_dir, exclude, templates_dir, allow_html, site_title)
+        live = LiveSite(notes_dir, out_dir, exclude, templates_dir, allow_html, site_title,
+                        drafts=drafts)
         for problem in live.problems:
             click.echo(f"warning: {problem}", err=True)
         click.echo(live.summary.line(), err=True)

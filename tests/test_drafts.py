@@ -101,3 +101,30 @@ def test_the_live_preview_leaves_drafts_out_and_follows_publishing(garden, tmp_p
     glossary.write_text("---\ndraft: yes\n---\n" + glossary.read_text("utf-8"), "utf-8")
     assert site.refresh().full
     assert not (tmp_path / "site/notes/glossaire").exists()
+
+
+def test_export_drafts_publishes_them_too(garden, tmp_path):
+    result = CliRunner().invoke(cli, ["export", "--notes", str(garden), "--out",
+                                      str(tmp_path / "site"), "--index", str(tmp_path / "ix"),
+                                      "--drafts"])
+    assert result.exit_code == 0, result.output
+    assert "drafts left out" not in result.output
+    assert "zorglub" in (tmp_path / "site/notes/secret/index.html").read_text("utf-8")
+    assert "xylophonique" in site_text(tmp_path / "site")
+
+
+def test_drafts_is_an_option_of_our_own_site_not_of_another_generators(garden, tmp_path):
+    (tmp_path / "built").mkdir()
+    result = CliRunner().invoke(cli, ["export", "--notes", str(garden), "--into",
+                                      str(tmp_path / "built"), "--drafts"])
+    assert result.exit_code == 2 and "--drafts" in result.output
+
+
+def test_the_live_preview_shows_drafts_when_asked(garden, tmp_path):
+    site = LiveSite(garden, tmp_path / "site", drafts=True)
+    draft = garden / "Notes/Secret.md"
+    assert "zorglub" in (tmp_path / "site/notes/secret/index.html").read_text("utf-8")
+    draft.write_text(DRAFT.replace("zorglub", "zorglub révisé"), "utf-8")
+    done = site.refresh()
+    assert not done.full and done.pages >= 1
+    assert "révisé" in (tmp_path / "site/notes/secret/index.html").read_text("utf-8")

@@ -166,8 +166,10 @@ def export_site(
     snapshot: Path | None = None,
     on_wait: Callable[[str], None] | None = None,
     search: SearchData | None = None,
+    drafts: bool = False,
 ) -> ExportSummary:
     """Export ``notes_dir`` to the folder ``out``; see the module docstring for safety.
+    Drafts (``Note.published``) are left out unless ``drafts``.
 
     One export of ``out`` runs at a time (a lock beside it): another one waits, and
     ``on_wait`` gets the PID it waits for.
@@ -192,7 +194,7 @@ def export_site(
         # Under the lock, anything left beside ``out`` is a killed export's.
         _recover(out)
         summary = _export_into(vault, out, folders, allow_html, site_title, base_url,
-                               analyzed, search)
+                               analyzed, search, drafts)
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
@@ -200,9 +202,9 @@ def export_site(
 def _export_into(vault: Vault, out: Path, folders: list[Path], allow_html: bool,
                  site_title: str | None, base_url: str,
                  analyzed: Sequence[AnalyzedNote] | None,
-                 search: SearchData | None = None) -> ExportSummary:
+                 search: SearchData | None = None, drafts: bool = False) -> ExportSummary:
     """Write the site into a temporary folder beside ``out`` and swap it in."""
-    site = published_vault(vault)
+    site = vault if drafts else published_vault(vault)
     if site is not vault:  # analysed with the drafts' titles and links: not the site's
         analyzed = search = None
     temporary = _beside(out, "tmp")

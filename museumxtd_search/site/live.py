@@ -91,8 +91,9 @@ class LiveSite:
 
     def __init__(self, notes_dir: Path, out: Path, exclude: Iterable[str] = (),
                  templates: Path | None = None, allow_html: bool = False,
-                 site_title: str | None = None, base_url: str = "") -> None:
+                 site_title: str | None = None, base_url: str = "", drafts: bool = False) -> None:
         self.notes_dir, self.out, self.exclude = Path(notes_dir), Path(out), tuple(exclude)
+        self.drafts = drafts  # shown too (``serve --watch --drafts``)
         self.templates, self.allow_html = templates, allow_html
         self.site_title, self.base_url = site_title, base_url
         self.version = 0
@@ -105,7 +106,7 @@ class LiveSite:
     def _export(self) -> ExportSummary:
         """Read and export the whole garden; remember what was read and analysed."""
         garden = read_vault(self.notes_dir, self.exclude)
-        vault = self.vault = published_vault(garden)  # drafts have no page
+        vault = self.vault = garden if self.drafts else published_vault(garden)
         self.files: GardenFiles = vault.files  # type: ignore[assignment]
         self.resolved = {note.path: vault.links.resolve_all(note) for note in vault.notes}
         analyzed = [analyze_note(n, self.resolved[n.path], vault.links)
@@ -123,7 +124,8 @@ class LiveSite:
                               force=True, allow_html=self.allow_html,
                               site_title=self.site_title, vault=garden,
                               base_url=self.base_url, analyzed=analyzed,
-                              search=SearchData(self.related_model, client_index))
+                              search=SearchData(self.related_model, client_index),
+                              drafts=self.drafts)
         self.related = {path: related_items(self.related_model, path, urls)
                         for path in self.related_model.notes}
         self.search = ClientIndexUpdate(client_index, analyzed)
@@ -175,7 +177,8 @@ class LiveSite:
             return False  # a note could not be read now: its warning needs a full export
         fresh = {note.path: (note, entry) for note, entry in read.notes}
         old_entries = {entry.path: entry for entry in old.entries}
-        if any(note.published != (path in old_entries) for path, (note, _) in fresh.items()):
+        if any((note.published or self.drafts) != (path in old_entries)
+               for path, (note, _) in fresh.items()):
             return False  # a draft published, or a note made a draft
         fresh = {path: read for path, read in fresh.items() if path in old_entries}
         if not fresh:  # only drafts edited: nothing of the site shows them

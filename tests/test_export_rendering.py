@@ -54,6 +54,8 @@ CASES = {
     "links and references": ("[lien](https://x.org \"T\") [ref][1] [court] ![img](a.png) "
                              "![ref][1]\n\n[1]: https://y.org 'T'\n[court]: https://z.org\n"),
     "unsafe links": "[js](javascript:alert(1)) ![x](data:text/html,x) [ok](mailto:a@b.c)\n",
+    "escaped pipes of links in a table": ("| a | b |\n|---|---|\n| [[Cible\\|libellé]] | "
+                                          "![[a.png\\|100]] ![[a.png|20x10]] |\n"),
     "note links": ("[[Cible]] [[Cible|libellé]] [[Cible#Section]] [[Cible#Section|l]] "
                    "![[image.png]] ![[doc.pdf]] [[absente]] [[#Locale]] ![[Cible]] "
                    "[[Dossier/Autre]] [[Cible\\|x]]\n\n[md](Cible.md#Section) "

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from museumxtd_search.cli import cli
 from museumxtd_search.site.export import export_site
+from museumxtd_search.vault.reading import read_vault
 
 GARDEN = Path(__file__).parent / "gardens" / "obsidian"
 SYNTAX = "notes/syntaxe-obsidian/index.html"
@@ -209,6 +210,37 @@ def test_links_strict_fails_on_a_dead_image(make_vault):
 
 
 # --- in a browser -------------------------------------------------------------------------
+
+
+TABLE_NOTE = ("| Terme | Lien |\n|---|---|\n| glossaire | [[Glossaire\\|le glossaire]] |\n"
+              "| vignette | ![[photo.png\\|100]] |\n\nEn grand : ![[photo.png|320x200]]\n")
+
+
+def test_a_link_in_a_table_cell_escapes_its_pipe_as_obsidian_asks(make_vault, tmp_path):
+    notes = make_vault({"Glossaire.md": "# Glossaire\n", "Tableau.md": TABLE_NOTE,
+                        "photo.png": b"\x89PNG\r\n\x1a\n"})
+    summary = export_site(notes, tmp_path / "site")
+    assert summary.dead_references == []
+    page = (tmp_path / "site/tableau/index.html").read_text("utf-8")
+    assert '<a class="wikilink" href="../glossaire/index.html">le glossaire</a>' in page
+    assert "broken" not in page and "klzzwxh" not in page
+
+
+def test_an_image_embed_sized_as_obsidian_writes_it_gets_that_width(make_vault, tmp_path):
+    notes = make_vault({"Tableau.md": TABLE_NOTE, "photo.png": b"\x89PNG\r\n\x1a\n"})
+    export_site(notes, tmp_path / "site")
+    page = (tmp_path / "site/tableau/index.html").read_text("utf-8")
+    assert re.search(r'<img alt="photo.png" loading="lazy" src="[^"]*photo.png" width="100">',
+                     page)
+    assert re.search(r'<img alt="photo.png" height="200" loading="lazy" src="[^"]*photo.png" '
+                     r'width="320">', page)
+
+
+def test_a_table_links_label_is_what_the_search_reads(make_vault):
+    [note] = [n for n in read_vault(make_vault({"Tableau.md": TABLE_NOTE})).notes]
+    assert "le glossaire" in note.text
+    assert "Glossaire le glossaire" not in note.text and "100" not in note.text
+
 
 
 @pytest.mark.browser

@@ -41,7 +41,7 @@ from markdown.extensions.toc import TocExtension, unique
 from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+from markdown.util import ETX, STX, AtomicString
 from pymdownx.highlight import HighlightExtension
 from pymdownx.mark import MarkExtension
 from pymdownx.superfences import SuperFencesCodeExtension
@@ -163,16 +163,26 @@ def _broken_link(link: Link, label: str) -> etree.Element:
     return element
 
 
+# A character escaped with a backslash, as Python-Markdown's escape pattern leaves it
+# (``\|``, which Obsidian asks for in ``[[Note\|label]]`` inside a table).
+_ESCAPED_CHAR = re.compile(f"{STX}(\\d+){ETX}")
+# ``![[image.png|100]]``, ``![[image.png|100x80]]``: Obsidian's width (and height), px.
+_IMAGE_SIZE = re.compile(r"(\d+)(?:x(\d+))?")
+
+
 class WikilinkProcessor(InlineProcessor):
     """``[[…]]`` and ``![[…]]`` become links, images, or visibly broken links."""
 
-    def __init__(self, context: RenderContext) -> None:
-        super().__init__(WIKILINK.pattern)
+    def __init__(self, context: RenderContext, md: markdown.Markdown) -> None:
+        super().__init__(WIKILINK.pattern, md)
         self.context = context
 
     def handleMatch(self, match: re.Match[str], data: str):  # noqa: N802 - Markdown's API
         context = self.context
-        link = parse_wikilink(match.group(2), bool(match.group(1)))
+        inner = match.group(2)
+        if STX in inner:  # an escape, stashed before this pattern runs: the character back
+            inner = _ESCAPED_CHAR.sub(lambda m: chr(int(m.group(1))), self.unescape(inner))
+        link = parse_wikilink(inner, bool(match.group(1)))
         target_path = context.resolve(link)
         label = link_text(link) if link.target else (link.label or link.heading or "")
         if is_asset_name(link.target):
@@ -199,7 +209,14 @@ class WikilinkProcessor(InlineProcessor):
         url = context.file_url(path)
         extension = path.rpartition(".")[2].lower()
         if embed and extension in _IMAGE_EXTENSIONS:
-            return etree.Element("img", {"src": url, "alt": label, "loading": "lazy"})
+            size = _IMAGE_SIZE.fullmatch(label)
+            if size is None:
+                return etree.Element("img", {"src": url, "alt": label, "loading": "lazy"})
+            image = etree.Element("img", {"src": url, "alt": target.rpartition("/")[2],
+                                          "loading": "lazy", "width": size.group(1)})
+            if size.group(2):
+                image.set("height", size.group(2))
+            return image
         if embed and extension in _MEDIA_EXTENSIONS:
             return etree.Element(_MEDIA_EXTENSIONS[extension], {"src": url, "controls": ""})
         element = etree.Element("a", {"href": url, "class": "asset"})
@@ -307,7 +324,7 @@ class GardenExtension(Extension):
         self.allow_html = allow_html
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
-        md.inlinePatterns.register(WikilinkProcessor(self.context), "wikilink", 175)
+        md.inlinePatterns.register(WikilinkProcessor(self.context, md), "wikilink", 175)
         md.treeprocessors.register(LinkRewriter(md, self.context), "garden_links", 1)
         md.postprocessors.register(RawHtmlUrls(md, self.context), "raw_html_urls", 35)
         if not self.allow_html:

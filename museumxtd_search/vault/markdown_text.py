@@ -44,7 +44,9 @@ class PlainText:
 
 
 def _replace_wikilink(match: re.Match[str]) -> str:
-    link = parse_wikilink(match.group(2), bool(match.group(1)))
+    # ``[[Note\|label]]`` (a table cell's pipe, escaped): its pipe was protected as
+    # any escaped character is (``inline_markup_to_text``); here it splits the link.
+    link = parse_wikilink(match.group(2).translate(_PROTECTED), bool(match.group(1)))
     if link.embed and is_asset_name(link.target):
         return ""  # an image or file embed has no words of its own
     return link_text(link)

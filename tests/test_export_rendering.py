@@ -56,6 +56,10 @@ CASES = {
     "unsafe links": "[js](javascript:alert(1)) ![x](data:text/html,x) [ok](mailto:a@b.c)\n",
     "escaped pipes of links in a table": ("| a | b |\n|---|---|\n| [[Cible\\|libellé]] | "
                                           "![[a.png\\|100]] ![[a.png|20x10]] |\n"),
+    "lists under paragraphs, nested by two spaces": ("Intro :\n- a\n  - b\n    - c\n- d\n"
+                                                     "1. un\n2. deux\n\n> Texte\n> - x\n"),
+    "bare urls, line breaks and strikes": ("a https://x.org/p?q=1 b www.y.org\nc ~~d~~ "
+                                           "WWW.Z.ORG ftp.w.org mail@x.org\n"),
     "note links": ("[[Cible]] [[Cible|libellé]] [[Cible#Section]] [[Cible#Section|l]] "
                    "![[image.png]] ![[doc.pdf]] [[absente]] [[#Locale]] ![[Cible]] "
                    "[[Dossier/Autre]] [[Cible\\|x]]\n\n[md](Cible.md#Section) "

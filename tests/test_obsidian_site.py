@@ -212,6 +212,52 @@ def test_links_strict_fails_on_a_dead_image(make_vault):
 # --- in a browser -------------------------------------------------------------------------
 
 
+LISTS_NOTE = """Nos partenaires :
+- Musée A
+  - son annexe
+- Musée B
+1. premier
+2. second
+
+En 2019, une année.
+2020. Une autre
+
+> [!note] Liste
+> Les étapes :
+> - une
+> - deux
+
+```
+Intro
+- pas une liste
+```
+"""
+
+
+def rendered(make_vault, tmp_path, body: str) -> str:
+    notes = make_vault({"Note.md": body})
+    export_site(notes, tmp_path / "site")
+    return body_of((tmp_path / "site/note/index.html").read_text("utf-8"))
+
+
+def test_lists_start_under_a_paragraph_line_and_nest_by_two_spaces(make_vault, tmp_path):
+    body = rendered(make_vault, tmp_path, LISTS_NOTE)
+    assert "<p>Nos partenaires :</p>\n<ul>\n<li>Musée A<ul>\n<li>son annexe</li>" in body
+    assert "<li>Musée B</li>\n</ul>\n<ol>\n<li>premier</li>\n<li>second</li>\n</ol>" in body
+    assert "<p>En 2019, une année.<br>\n2020. Une autre</p>" in body  # only 1. may interrupt
+    assert re.search(r"<p>Les étapes :</p>\s*<ul>\s*<li>une</li>\s*<li>deux</li>", body)
+    assert "Intro\n- pas une liste" in body  # code is left as written
+
+
+def test_line_breaks_bare_urls_and_strikethrough_show_as_in_obsidian(make_vault, tmp_path):
+    body = rendered(make_vault, tmp_path, "Ligne un\nligne deux ~~barrée~~.\n\n"
+                    "Voir https://museumxtd.ch/ressources ou écrire à info@exemple.ch.\n")
+    assert "<p>Ligne un<br>\nligne deux <del>barrée</del>.</p>" in body
+    assert ('<a href="https://museumxtd.ch/ressources">https://museumxtd.ch/ressources</a>'
+            in body)
+    assert "écrire à info@exemple.ch." in body  # an address stays text, as in Obsidian
+
+
 TABLE_NOTE = ("| Terme | Lien |\n|---|---|\n| glossaire | [[Glossaire\\|le glossaire]] |\n"
               "| vignette | ![[photo.png\\|100]] |\n\nEn grand : ![[photo.png|320x200]]\n")
 

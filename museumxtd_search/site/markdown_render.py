@@ -35,6 +35,7 @@ import markdown
 import markdown.treeprocessors
 from markdown.extensions import Extension
 from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.nl2br import Nl2BrExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, unique
@@ -43,10 +44,13 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, STX, AtomicString
 from pymdownx.highlight import HighlightExtension
+from pymdownx.magiclink import MagiclinkExtension
 from pymdownx.mark import MarkExtension
 from pymdownx.superfences import SuperFencesCodeExtension
 from pymdownx.tasklist import TasklistExtension
+from pymdownx.tilde import DeleteSubExtension
 
+from museumxtd_search.site.list_syntax import ListSyntax
 from museumxtd_search.site.obsidian_syntax import ObsidianExtension
 from museumxtd_search.site.sanitize import sanitize_html
 from museumxtd_search.text.slugs import heading_slugify, slugify
@@ -325,6 +329,9 @@ class GardenExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.inlinePatterns.register(WikilinkProcessor(self.context, md), "wikilink", 175)
+        # magiclink's e-mail links hide their address in entities, which every later
+        # step would have to decode; Obsidian leaves an address as text, and so do we.
+        md.inlinePatterns.deregister("magic-mail", strict=False)
         md.treeprocessors.register(LinkRewriter(md, self.context), "garden_links", 1)
         md.postprocessors.register(RawHtmlUrls(md, self.context), "raw_html_urls", 35)
         if not self.allow_html:
@@ -344,6 +351,11 @@ def garden_extensions(context: RenderContext, allow_html: bool,
                                                        css_class="highlight"),
         FootnoteExtension(BACKLINK_TITLE=FOOTNOTE_BACKLINK, UNIQUE_IDS=unique_footnotes),
         MarkExtension(), TasklistExtension(),
+        # As Obsidian shows a note (and markdown-it with ``breaks`` and ``linkify``, as
+        # Eleventy gardens render it): ~~struck~~, a line break where the note has one,
+        # bare URLs as links, lists under a paragraph line and nested by two spaces.
+        DeleteSubExtension(subscript=False), Nl2BrExtension(), MagiclinkExtension(),
+        ListSyntax(),
         TocExtension(slugify=lambda value, sep: heading_slugify(value)),
         ObsidianExtension(),
         GardenExtension(context, allow_html),
@@ -457,7 +469,9 @@ _INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "entity": ("&",),
     "em_strong": ("*", "_"),
     "footnote": ("[^",),
-    "delimiter": ("==",),  # pymdownx.mark's (the only delimiter extension loaded)
+    "delimiter": ("==", "~~"),  # pymdownx.mark's and pymdownx.tilde's (one pattern)
+    "nl": ("\n",),
+    "magic-link": ("://", "www.", "WWW.", "ftp.", "FTP."),
     "em_strong2": ("*", "_"),
     "not_strong": ("*", "_"),
     "strong": ("*", "_"),

@@ -1,0 +1,122 @@
+"""Lists as Obsidian (and CommonMark, hence Eleventy's markdown-it) read them.
+
+Python-Markdown follows the original Markdown's list rules, which notes do not:
+
+- a list may start right under a paragraph line (``Nos partenaires :`` then
+  ``- Musée A``): Python-Markdown needs a blank line first, else the items stay
+  in the paragraph as text;
+- a nested item is indented by its parent's text (two spaces under ``- ``, three
+  under ``1. ``): Python-Markdown needs four spaces per level, else the item joins
+  its parent's level.
+
+``ListLines`` rewrites the lines before Python-Markdown reads them: it adds the blank
+line and re-indents nested items by four spaces per level. Fenced code is left as
+written, and so are lines inside quotes and callouts apart from their own ``>``
+prefix, which is kept. No maintained Python-Markdown extension does this
+(``mdx_truly_sane_lists`` handles indentation only and was last released in 2022).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+
+# The ``>`` prefix of a line in a quote or callout (any depth), then the rest.
+_QUOTED = re.compile(r"^((?: {0,3}>[ ]?)*)(.*)$")
+# A list item: indentation, marker (``-``, ``*``, ``+``, ``1.``, ``1)``), spaces, text.
+_ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +)(\S.*)$")
+# A thematic break (``- - -``, ``***``) looks like an item but is not one.
+_RULE = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$")
+_FENCE = re.compile(r"^ *(`{3,}|~{3,})")
+# Any line that may be a list item, quoted or not: most notes hold none, or only a few.
+_ANY_ITEM = re.compile(r"^(?: {0,3}>[ ]?)* *(?:[-*+]|\d{1,9}[.)]) +\S", re.MULTILINE)
+# Python-Markdown's indentation of one list level.
+_LEVEL = 4
+
+
+@dataclass
+class _Item:
+    marker: int  # the marker's column as written
+    text: int  # the column its text starts at: deeper items are its children
+    numbered: bool  # ``1.`` rather than ``-``: a list of the other kind is another list
+
+
+def _is_item(rest: str) -> re.Match[str] | None:
+    return None if _RULE.match(rest) else _ITEM.match(rest)
+
+
+class ListLines(Preprocessor):
+    """See the module docstring."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not _ANY_ITEM.search("\n".join(lines)):
+            return lines
+        out: list[str] = []
+        fence: str | None = None
+        open_items: list[_Item] = []  # the list being read, outermost first
+        previous = ""  # the previous line without its quote prefix ("" when blank)
+        previous_prefix = ""
+        for line in lines:
+            prefix, rest = _QUOTED.match(line).groups() if ">" in line else ("", line)
+            fence_match = _FENCE.match(rest) if "``" in rest or "~~" in rest else None
+            if fence is not None:
+                if fence_match and fence_match.group(1)[0] == fence[0] \
+                        and len(fence_match.group(1)) >= len(fence):
+                    fence = None
+                out.append(line)
+                previous, previous_prefix = rest, prefix
+                continue
+            if fence_match:
+                fence = fence_match.group(1)
+            item = _is_item(rest)
+            if prefix.strip() != previous_prefix.strip():
+                open_items = []  # a quote starts or ends: so does any list
+            if not rest.strip():
+                out.append(line)
+                previous, previous_prefix = "", prefix
+                continue
+            if item is None:
+                if not previous and not rest.startswith(" "):
+                    open_items = []  # a paragraph after a blank line ends the list
+                out.append(line)
+                previous, previous_prefix = rest, prefix
+                continue
+            indent = len(item.group(1))
+            if not open_items and indent >= _LEVEL:
+                out.append(line)  # indented code, not a list
+                previous, previous_prefix = rest, prefix
+                continue
+            starts_list = not open_items
+            numbered = item.group(2)[0].isdigit()
+            root = open_items[0] if open_items else None
+            while open_items and indent < open_items[-1].text:
+                open_items.pop()  # not a child of the last item: a sibling of it or higher
+            if not open_items and root is not None and root.numbered != numbered:
+                starts_list = True  # ``1.`` after ``-`` items: a new list, as in Obsidian
+            if starts_list and previous and _may_interrupt(item):
+                out.append(prefix.rstrip())  # the blank line Python-Markdown needs
+            level = len(open_items)
+            open_items.append(_Item(indent, indent + len(item.group(2)) + len(item.group(3)),
+                                    numbered))
+            out.append(prefix + " " * (_LEVEL * level) + rest.lstrip(" "))
+            previous, previous_prefix = rest, prefix
+        return out
+
+
+def _may_interrupt(item: re.Match[str]) -> bool:
+    """Whether an item may start a list right under a paragraph: as in CommonMark, a
+    numbered one only from 1 (``En 2019,`` then ``2020. Une année`` stays a paragraph)."""
+    marker = item.group(2)
+    return not marker[0].isdigit() or marker[:-1] == "1"
+
+
+class ListSyntax(Extension):
+    """Registers ``ListLines`` after Python-Markdown's whitespace normalisation (tabs
+    expanded) and before it reads raw HTML."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.preprocessors.register(ListLines(md), "list_lines", 25)

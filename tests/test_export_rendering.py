@@ -60,6 +60,8 @@ CASES = {
                                                      "1. un\n2. deux\n\n> Texte\n> - x\n"),
     "bare urls, line breaks and strikes": ("a https://x.org/p?q=1 b www.y.org\nc ~~d~~ "
                                            "WWW.Z.ORG ftp.w.org mail@x.org\n"),
+    "tags and headings without a space": ("#projet #musée\n\n##pas un titre\n\n"
+                                          "# Titre #tag\n\nx #tag `#code` a#b\n"),
     "note links": ("[[Cible]] [[Cible|libellé]] [[Cible#Section]] [[Cible#Section|l]] "
                    "![[image.png]] ![[doc.pdf]] [[absente]] [[#Locale]] ![[Cible]] "
                    "[[Dossier/Autre]] [[Cible\\|x]]\n\n[md](Cible.md#Section) "

@@ -258,6 +258,17 @@ def test_line_breaks_bare_urls_and_strikethrough_show_as_in_obsidian(make_vault,
     assert "écrire à info@exemple.ch." in body  # an address stays text, as in Obsidian
 
 
+
+def test_tags_in_the_text_link_to_their_page_and_need_no_heading_space(make_vault, tmp_path):
+    body = rendered(make_vault, tmp_path, "#projet #musée\n\nVoir `#code` et "
+                    "https://exemple.org/page#section, ##pas-un-titre.\n\n# Un titre\n")
+    assert ('<p><a class="tag" href="../tags/projet/index.html">#projet</a> '
+            '<a class="tag" href="../tags/musee/index.html">#musée</a></p>') in body
+    assert "<code>#code</code>" in body and "page#section</a>" in body
+    assert "##pas-un-titre" in body and '<h1 id="un-titre">Un titre</h1>' in body
+    assert body.count('class="tag"') == 2
+
+
 TABLE_NOTE = ("| Terme | Lien |\n|---|---|\n| glossaire | [[Glossaire\\|le glossaire]] |\n"
               "| vignette | ![[photo.png\\|100]] |\n\nEn grand : ![[photo.png|320x200]]\n")
 

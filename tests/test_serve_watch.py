@@ -175,7 +175,8 @@ def test_an_open_page_reloads_when_its_note_is_saved(garden, tmp_path, browser):
         page.wait_for_function("((document.getElementById('mxs-live-problems') || {})"
                                ".innerText || '').includes('Notes/Glossaire.md:2: malformed front "
                                "matter')", timeout=10_000)
-        assert page.locator(".note-body").is_visible()  # the last good page stays
+        # The last good page stays (the problem's own reload may still be under way).
+        page.wait_for_selector(".note-body", state="visible", timeout=10_000)
         page.close()
 
 

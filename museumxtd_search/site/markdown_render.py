@@ -53,6 +53,8 @@ from pymdownx.tilde import DeleteSubExtension
 from museumxtd_search.site.list_syntax import ListSyntax
 from museumxtd_search.site.obsidian_syntax import ObsidianExtension
 from museumxtd_search.site.sanitize import sanitize_html
+from museumxtd_search.site.urls import tag_url
+from museumxtd_search.text.keys import key
 from museumxtd_search.text.slugs import heading_slugify, slugify
 from museumxtd_search.vault.comments import remove_comments
 from museumxtd_search.vault.links import (
@@ -64,6 +66,7 @@ from museumxtd_search.vault.links import (
     parse_wikilink,
     srcset_urls,
 )
+from museumxtd_search.vault.markdown_text import INLINE_TAG
 from museumxtd_search.vault.notes import Link, Note
 from museumxtd_search.vault.resolver import LinkTable, is_asset_name
 from museumxtd_search.vault.sections import find_block, find_section
@@ -228,6 +231,25 @@ class WikilinkProcessor(InlineProcessor):
         return element
 
 
+class TagProcessor(InlineProcessor):
+    """``#tag`` in the text links to the tag's page, as Obsidian shows a tag; a tag
+    the note does not hold (found no page) stays text."""
+
+    def __init__(self, context: RenderContext, md: markdown.Markdown) -> None:
+        super().__init__(INLINE_TAG.pattern, md)
+        self.context = context
+
+    def handleMatch(self, match: re.Match[str], data: str):  # noqa: N802 - Markdown's API
+        context = self.context
+        tag_key = key(match.group(1))
+        if tag_key not in {key(tag) for tag in context.note.tags}:
+            return None, match.start(0), match.end(0)
+        element = etree.Element("a", {"class": "tag",
+                                      "href": f"{context.root}{tag_url(tag_key)}index.html"})
+        element.text = AtomicString(match.group(0))
+        return element, match.start(0), match.end(0)
+
+
 class LinkRewriter(Treeprocessor):
     """Markdown links and images naming a note page or a file of the garden point at it;
     dead ones are shown as such; unsafe URLs are dropped."""
@@ -242,7 +264,7 @@ class LinkRewriter(Treeprocessor):
             for attribute in ("href", "src"):
                 value = element.get(attribute)
                 if value is None or "wikilink" in element.get("class", "") \
-                        or element.get("class") == "asset":
+                        or element.get("class") in ("asset", "tag"):
                     continue
                 if not _SAFE_SCHEME.match(value.strip()):
                     del element.attrib[attribute]
@@ -329,6 +351,7 @@ class GardenExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.inlinePatterns.register(WikilinkProcessor(self.context, md), "wikilink", 175)
+        md.inlinePatterns.register(TagProcessor(self.context, md), "inline_tag", 5)
         # magiclink's e-mail links hide their address in entities, which every later
         # step would have to decode; Obsidian leaves an address as text, and so do we.
         md.inlinePatterns.deregister("magic-mail", strict=False)
@@ -456,6 +479,7 @@ _INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "backtick": ("`",),
     "escape": ("\\",),
     "wikilink": ("[[",),
+    "inline_tag": ("#",),
     "reference": ("[",),
     "link": ("[",),
     "short_reference": ("[",),

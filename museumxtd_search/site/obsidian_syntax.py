@@ -8,6 +8,8 @@
 - Comments: ``%% … %%`` removed before anything else reads the note.
 - Block identifiers: `` ^id`` closing a paragraph or list item becomes that element's
   ``id="^id"`` (``[[Note#^id]]`` links there) and is not shown.
+- Headings need a space after their ``#``: ``#projet #musée`` on a line of its own is
+  two tags, as in Obsidian (and CommonMark), not a heading as in Python-Markdown.
 
 Everything else Obsidian writes is rendered by Python-Markdown's own extensions and
 pymdown-extensions (``site.markdown_render`` lists them).
@@ -20,7 +22,7 @@ import xml.etree.ElementTree as etree
 
 import markdown
 from markdown import util
-from markdown.blockprocessors import BlockQuoteProcessor
+from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -91,6 +93,14 @@ class CalloutProcessor(BlockQuoteProcessor):
             self.parser.state.reset()
 
 
+class SpacedHashHeader(HashHeaderProcessor):
+    """Python-Markdown's ``#`` heading, with the space (or line end) after the hashes
+    that Obsidian requires."""
+
+    RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?=[ \t]|\n|$)"
+                    r"(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)")
+
+
 class CommentRemover(Preprocessor):
     """Removes ``%% comments %%`` (the vault's one rule) before any other step."""
 
@@ -120,10 +130,11 @@ class BlockIds(Treeprocessor):
 
 
 class ObsidianExtension(Extension):
-    """Callouts, comments and block identifiers; ``block_ids`` only when the note has a
-    ``^`` (the tree walk is skipped otherwise)."""
+    """Callouts, comments, block identifiers and spaced headings; ``block_ids`` only
+    when the note has a ``^`` (the tree walk is skipped otherwise)."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.parser.blockprocessors.register(CalloutProcessor(md.parser), "callout", 21)
+        md.parser.blockprocessors.register(SpacedHashHeader(md.parser), "hashheader", 70)
         md.preprocessors.register(CommentRemover(md), "obsidian_comments", 40)
         md.treeprocessors.register(BlockIds(md), "block_ids", 19)

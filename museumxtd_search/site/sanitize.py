@@ -47,7 +47,7 @@ SITE_CLASSES = frozenset({
     "wikilink", "broken", "embed", "missing", "asset", "note-embed", "embed-title",
     "embed-body", "cycle", "callout", "callout-title", "callout-content", "task-list",
     "task-list-item", "footnote", "footnote-ref", "footnote-backref", "highlight",
-    "unrendered", "block-ref", "video-embed",
+    "unrendered", "block-ref", "video-embed", "tag",
 })
 CALLOUT_TYPES = ("note", "abstract", "info", "todo", "tip", "success", "question",
                  "warning", "failure", "danger", "bug", "example", "quote")

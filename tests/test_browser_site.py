@@ -77,7 +77,9 @@ def test_deep_link_runs_the_search_and_the_url_follows_typing(page, bundled_url)
     page.wait_for_url(re.compile(r"q=m%C3%A9diation"), timeout=5_000)
 
 
-# Types ``query`` and clicks the first result as soon as it shows, within milliseconds.
+# Types ``query`` and clicks the first result as soon as it shows, within milliseconds
+# (in the next task: the promise settles first, so the navigation the click starts
+# cannot tear the page down under ``evaluate``'s answer).
 _TYPE_AND_FOLLOW_FIRST_RESULT = """
 (query) => new Promise((resolve) => {
   const input = document.getElementById("search-input");
@@ -86,8 +88,8 @@ _TYPE_AND_FOLLOW_FIRST_RESULT = """
     const link = list.querySelector("li > a[data-path]");
     if (list.getAttribute("data-query") === query && link) {
       observer.disconnect();
-      link.click();
       resolve();
+      setTimeout(() => link.click(), 0);
     }
   }).observe(list, {attributes: true, childList: true});
   input.value = query;

@@ -87,7 +87,8 @@ class ExportSummary:
         return data
 
     def line(self) -> str:
-        drafts = f", {self.drafts} drafts left out" if self.drafts else ""
+        drafts = f", {self.drafts} draft{'s' * (self.drafts > 1)} left out" if self.drafts \
+            else ""
         return (f"exported {self.pages} pages ({self.notes} notes, {self.searchable} searchable, "
                 f"{self.tags} tags, {self.assets} files{drafts}) to {self.out}: "
                 f"{self.broken_links} dead references, {len(self.warnings)} warnings, "

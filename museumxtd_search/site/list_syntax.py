@@ -40,7 +40,6 @@ _LEVEL = 4
 
 @dataclass
 class _Item:
-    marker: int  # the marker's column as written
     text: int  # the column its text starts at: deeper items are its children
     numbered: bool  # ``1.`` rather than ``-``: a list of the other kind is another list
 
@@ -100,8 +99,7 @@ class ListLines(Preprocessor):
             if starts_list and previous and _may_interrupt(item):
                 out.append(prefix.rstrip())  # the blank line Python-Markdown needs
             level = len(open_items)
-            open_items.append(_Item(indent, indent + len(item.group(2)) + len(item.group(3)),
-                                    numbered))
+            open_items.append(_Item(indent + len(item.group(2)) + len(item.group(3)), numbered))
             out.append(prefix + " " * (_LEVEL * level) + rest.lstrip(" "))
             previous, previous_prefix = rest, prefix
         return out

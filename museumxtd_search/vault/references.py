@@ -102,10 +102,7 @@ def resolve_reference(table: LinkTable, note: Note, link: Link,
     target, fragment = split_target(link)
     if not target:
         return Reference(note.path, link, note.path, True)
-    if link.kind == "wikilink":
-        path, is_note = table.resolve_named(target, note.folder)
-    else:
-        path, is_note = table.resolve_url(target, note.folder)
+    path, is_note = _resolve_target(table, link, target, note.folder)
     if path is None:
         what = "no such note" if is_note else "no such file"
         return Reference(note.path, link, None, is_note, what)
@@ -113,6 +110,15 @@ def resolve_reference(table: LinkTable, note: Note, link: Link,
     if link.embed and is_note and fragment and path in notes:
         problem = missing_part(notes[path], fragment)
     return Reference(note.path, link, path, is_note, problem)
+
+
+def _resolve_target(table: LinkTable, link: Link, target: str,
+                    folder: str) -> tuple[str | None, bool]:
+    """(path, is a note) of ``target`` (``split_target``'s), written by a note in
+    ``folder``: a wikilink by name, a URL by path."""
+    if link.kind == "wikilink":
+        return table.resolve_named(target, folder)
+    return table.resolve_url(target, folder)
 
 
 def naming_drafts(dead: Iterable[Reference], table: LinkTable) -> list[Reference]:
@@ -123,9 +129,8 @@ def naming_drafts(dead: Iterable[Reference], table: LinkTable) -> list[Reference
     for reference in dead:
         target, _ = split_target(reference.link)
         if reference.is_note and reference.target_path is None and target:
-            folder = reference.source.rpartition("/")[0]
-            path, _ = (table.resolve_named(target, folder) if reference.link.kind == "wikilink"
-                       else table.resolve_url(target, folder))
+            path, _ = _resolve_target(table, reference.link, target,
+                                      reference.source.rpartition("/")[0])
             if path is not None:
                 reference = replace(reference, problem=f"{path} is a draft, left out of the site")
         named.append(reference)

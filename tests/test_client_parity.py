@@ -84,6 +84,8 @@ COMMON_QUERIES = [
     # suggestions: rewritten words keep their place, the others their garden spelling
     "reseaux -instagram strat", "musée OR mediaton", "musée musée", "numérique num",
     "strategie strat", "mediaton mediaton", "strategie de numerque", "(strategie numerque",
+    # another form of a word the garden writes: searched as typed, not corrected
+    "numérisations", "médiations musées", "collectionner", "photographs", "visitors strat",
 ]
 
 QUERIES = {

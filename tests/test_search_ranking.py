@@ -89,6 +89,31 @@ def test_short_words_are_never_corrected(searcher):
     assert searcher.search("xyz").suggestion is None
 
 
+@pytest.mark.parametrize(("other_form", "written"), [("numérisations", "numérisation"),
+                                                     ("médiations", "médiation")])
+def test_a_form_the_garden_never_writes_is_searched_as_typed(find, searcher, other_form,
+                                                             written):
+    response = searcher.search(other_form)
+    assert response.suggestion is None
+    assert set(find(other_form)) == set(find(written)) != set()
+
+
+def test_an_english_form_is_not_corrected_to_a_word_of_another_stem(make_vault, tmp_path):
+    garden = make_vault({
+        "studio.md": "# Studio\nThe history of photography in the museum and its studio.",
+        "archive.md": "# Archive\nThe museum photographed every object of the archive.",
+    })
+    build_index(garden, tmp_path / "index")
+    response = search(tmp_path / "index", "photographs")
+    assert response.suggestion is None
+    assert [hit.path for hit in response.results] == ["archive.md"]
+
+
+def test_a_half_typed_last_word_is_still_a_prefix_even_when_it_is_a_stem(find, searcher):
+    assert searcher.search("numéri").suggestion == "numéri*"
+    assert set(find("numérisation")) <= set(find("numéri"))
+
+
 def test_prefix_of_the_last_word_finds_the_whole_word(searcher):
     response = searcher.search("strat")
     assert response.results[0].path == STRATEGIE

@@ -228,10 +228,29 @@ class Searcher:
         return self._load_vocabulary()["spellings"]
 
     def known(self, clause: Clause) -> bool:
-        """Whether the clause's words occur anywhere in the garden."""
+        """Whether the clause's words occur anywhere in the garden, as spelt."""
         words = [fold(t.surface) for t in tokens(normalize(clause.text))]
         vocabulary = self._load_vocabulary()["words"]
         return bool(words) and all(w in vocabulary for w in words)
+
+    def known_by_stem(self, clause: Clause) -> bool:
+        """Whether each word of the clause occurs as spelt or is another form of a
+        word that does: its stem is indexed (``numérisations`` where the garden only
+        writes ``numérisation``, ``photographs`` where it writes ``photograph``).
+        Such a word finds notes as typed, so it must not be "corrected" to the
+        nearest spelling, which may be a word of another stem (``photography``)."""
+        vocabulary = self._load_vocabulary()["words"]
+        words = [t.surface for t in tokens(normalize(clause.text))]
+        return bool(words) and all(fold(w) in vocabulary or self._stem_indexed(w)
+                                   for w in words)
+
+    def _stem_indexed(self, word: str) -> bool:
+        """Whether a term of ``word`` (French, or English in the English fields) is
+        in a field a word clause searches."""
+        french, english = terms(word), terms(word, "en")
+        return any(self.scorer.doc_count(Term(name, term))
+                   for name in FIELD_WEIGHTS
+                   for term in (english if FIELD_LANGUAGE.get(name) == "en" else french))
 
     @property
     def link_table(self) -> LinkTable:
@@ -602,7 +621,8 @@ class Searcher:
                      "highlights": part.highlights} for part in snippets])
 
     def _repair(self, parsed: ParsedQuery) -> str | None:
-        """Rewrite words that match nothing: last word as a prefix, others as typos.
+        """Rewrite words that match nothing: last word as a prefix, others as typos
+        (a word whose spelling is new but whose stem is indexed is left as typed).
 
         When anything was rewritten, the suggestion also shows the other words in their
         garden spelling (``strategie numerque`` -> ``stratégie numérique``).
@@ -617,6 +637,8 @@ class Searcher:
             if number == len(clauses) - 1 and len(folded) >= 2 and \
                     prefix_expansions(folded, self.words_starting_with(folded)):
                 replacements[clause.token] = (clause.text, clause.text + "*")
+                continue
+            if self.known_by_stem(clause):
                 continue
             if allowed_edits(folded) == 0 or corrections == MAX_CORRECTIONS:
                 continue

@@ -49,8 +49,24 @@ function createEngine(load) {
   }
 
   /**
+   * GardenSearcher.known_by_stem(): each word of the clause is in the garden as
+   * spelt (its words shard loaded) or through its stem (a term of it has postings
+   * in a field a word clause searches).
+   */
+  async function knownByStem(index, clause) {
+    const shared = rules();
+    const fieldTerms = (word) => Object.keys(shared.weights).flatMap((name) =>
+      terms(word, shared.field_language[name] === "en" ? "en" : "fr").map((term) => [name, term]));
+    const words = analyse(normalize(clause.text), "fr").map((t) => t.surface);
+    await index.load(words.flatMap((w) => fieldTerms(w).map(([, term]) => index.postingsFile(term))));
+    return words.length > 0 && words.every((w) => index.wordNotes(fold(w)) ||
+      fieldTerms(w).some(([name, term]) => (index.postings(name, term) || []).length > 0));
+  }
+
+  /**
    * GardenSearcher._repair(): unknown last word -> prefix, other unknown words ->
-   * typo fix; when anything was rewritten, the other words in their garden spelling.
+   * typo fix (unless known by stem); when anything was rewritten, the other words in
+   * their garden spelling.
    */
   async function repair(index, parsed) {
     const clauses = parsed.units.flat();
@@ -73,6 +89,7 @@ function createEngine(load) {
           continue;
         }
       }
+      if (await knownByStem(index, clause)) continue;
       if (allowedEdits(folded) === 0 || corrections === rules().max_corrections) continue;
       corrections += 1;
       await index.loadAllWords();

@@ -79,6 +79,8 @@ CASES = {
     "highlights, footnotes, tasks": ("==surligné== et appel[^1]\n\n- [ ] à faire\n- [x] fait\n\n"
                                      "[^1]: La note.\n"),
     "comments and block ids": "avant %% privé %% après\n\nBloc. ^bloc-1\n\n%% jamais fermé\n",
+    "percent signs shown as code": ("Un commentaire s'écrit `%%`.\n\n```\n%% montré\n```\n\n"
+                                    "Suite %% privé %% visible.\n"),
     "highlighted code": ("```python\ndef f():\n    return '<b>'\n```\n\n"
                          "- liste\n\n    ```js\n    a\n    ```\n"),
     "html and files": ('<img src="/Notes/image.png" alt="i"><br>\n\n![x](/Notes/doc.pdf) '

@@ -163,6 +163,18 @@ def test_inline_hashtags_become_tags(read_one):
     assert note.tags == ("podcast", "audio", "projet/en-cours")
 
 
+def test_a_hashtag_shown_as_code_is_not_a_tag(read_one):
+    note, _ = read_one("Un mot-clé s'écrit `#livre`; une page de PDF, ``#page=3``. #vrai\n")
+    assert note.tags == ("vrai",)
+    assert "#livre" in note.text  # the code is still searchable text
+
+
+def test_a_callouts_marker_is_not_text_but_its_title_is(read_one):
+    note, _ = read_one("> [!info]+ Prise en charge d'Android\n> L'application.\n\n"
+                       "> [!tip]-\n> Astuce.\n")
+    assert note.text == "Prise en charge d'Android\nL'application.\nAstuce."
+
+
 def test_inline_tag_repeating_a_front_matter_tag_is_not_doubled(read_one):
     note, _ = read_one("---\ntags: [réseaux sociaux]\n---\nTexte #réseaux-sociaux")
     assert note.tags == ("réseaux sociaux",)

@@ -18,6 +18,7 @@ import bisect
 import re
 from urllib.parse import unquote
 
+from museumxtd_search.vault.code import mask_code
 from museumxtd_search.vault.comments import remove_comments
 from museumxtd_search.vault.files import is_note_name, note_name
 from museumxtd_search.vault.notes import Link
@@ -83,32 +84,11 @@ HTML_URL_ATTRIBUTE = re.compile(r"(\s)(src|href|srcset|poster)(\s*=\s*)(\"[^\"]*
 _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*(<[^>\n]+>|\S+)", re.MULTILINE)
 # Where each line ends: a reference's line is the number of breaks before it.
 _LINE_BREAK = re.compile("\n")
-_FENCE_BLOCK = re.compile(r"^( {0,3}|[ \t]*(?:>[ \t]?)+)(`{3,}|~{3,})[^\n]*\n.*?"
-                          r"(?:^\1?[ \t]*\2[`~]*[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
-_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
-_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
 
 def srcset_urls(value: str) -> list[str]:
     """The URLs of a ``srcset`` attribute (``a.png 1x, b.png 2x`` -> ``[a.png, b.png]``)."""
     return [part.split()[0] for part in value.split(",") if part.split()]
-
-
-def _blank(match: re.Match[str]) -> str:
-    """The matched text as spaces, its line breaks kept (offsets and lines stay true)."""
-    return re.sub(r"[^\n]", " ", match.group())
-
-
-def mask_code(markdown: str) -> str:
-    """``markdown`` with fenced code, code spans and HTML comments blanked out: what a
-    page shows as code or hides is no reference."""
-    if "```" in markdown or "~~~" in markdown:
-        markdown = _FENCE_BLOCK.sub(_blank, markdown)
-    if "`" in markdown:
-        markdown = _CODE_SPAN.sub(_blank, markdown)
-    if "<!--" in markdown:
-        markdown = _HTML_COMMENT.sub(_blank, markdown)
-    return markdown
 
 
 def find_references(markdown: str, first_line: int = 1) -> list[Link]:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from museumxtd_search.text.slugs import heading_slugify
+from museumxtd_search.vault.code import mask_code
 from museumxtd_search.vault.comments import remove_comments
 from museumxtd_search.vault.links import MARKDOWN_LINK, WIKILINK, link_text, parse_wikilink
 from museumxtd_search.vault.notes import Heading, Section
@@ -20,6 +21,8 @@ from museumxtd_search.vault.resolver import is_asset_name
 _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLOCK_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)?")
+# A callout's first line, ``> [!info]+ Titre``: the page shows the title, not the marker.
+_CALLOUT_MARKER = re.compile(r"^\s*(?:>\s*)+\[![^\]\n]+\][+-]?")
 _TABLE_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
 _HORIZONTAL_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _BARE_URL = re.compile(r"\b(?:https?://|www\.)([^\s/<>()\]]+)[^\s<>()\]]*", re.IGNORECASE)
@@ -118,8 +121,14 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
         else:
             if "^" in raw:
                 raw = BLOCK_ID.sub("", raw)
-            text = inline_markup_to_text(_BLOCK_PREFIX.sub("", raw, count=1))
-            tags.extend(INLINE_TAG.findall(text))
+            if "[!" in raw:
+                raw = _CALLOUT_MARKER.sub("", raw, count=1)
+            line = _BLOCK_PREFIX.sub("", raw, count=1)
+            text = inline_markup_to_text(line)
+            if "#" in text:
+                # ``#livre`` between backticks is code that shows a tag, not a tag.
+                shown = inline_markup_to_text(mask_code(line)) if "`" in line else text
+                tags.extend(INLINE_TAG.findall(shown))
             text = text.replace("|", " ")
         text = text.strip()
         if text:

@@ -89,7 +89,7 @@ CASES = {
 }
 CASES["everything"] = "\n\n".join(CASES.values())
 OTHER_NOTES = {
-    "Notes/Cible.md": "# Cible\n\n## Section\n",
+    "Notes/Cible.md": "# Cible\n\n## Section\n\n### Sous-partie\n\nTexte de la sous-partie.\n",
     "Dossier/Autre.md": "Autre.\n",
 }
 ASSETS = ["Notes/image.png", "Notes/doc.pdf"]
@@ -122,6 +122,16 @@ def test_notes_render_exactly_as_plain_python_markdown(allow_html):
         expected = stock_render(RenderContext(note, table, urls, "../../", asset_url),
                                 allow_html)
         assert (ours.html, ours.unrendered) == expected, name
+
+
+def test_a_link_to_a_heading_inside_a_heading_points_at_the_inner_one():
+    [note], table, urls = garden({"Lien": "[[Cible#Section#Sous-partie]] "
+                                          "![[Cible#Section#Sous-partie]]"})
+    notes = {path: parse_note(path, body.encode())[0] for path, body in OTHER_NOTES.items()}
+    rendered = NoteRenderer(table, urls, asset_url, notes=notes).render(note, "../../").html
+    assert "index.html#sous-partie" in rendered
+    assert "Cible › Section › Sous-partie" in rendered
+    assert "Texte de la sous-partie." in rendered  # the embed found it
 
 
 NESTINGS = {

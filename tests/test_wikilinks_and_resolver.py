@@ -7,6 +7,7 @@ import pytest
 from museumxtd_search.vault.links import find_links
 from museumxtd_search.vault.notes import Link
 from museumxtd_search.vault.reading import read_vault
+from museumxtd_search.vault.sections import find_section
 
 # --- the grammar ---------------------------------------------------------------------
 
@@ -80,6 +81,22 @@ def test_link_labels_are_the_words_a_reader_sees(make_vault):
     }))
     assert vault.note("a.md").text.split() == ["la", "stratégie", "et", "et", "Open", "data",
                                                "›", "Licences"]
+
+
+def test_a_link_to_a_heading_inside_a_heading_reads_as_its_path(make_vault):
+    vault = read_vault(make_vault({"a.md": "[[Synchro#Réglages#Dossiers exclus]]"}))
+    assert vault.note("a.md").text == "Synchro › Réglages › Dossiers exclus"
+
+
+NESTED = ("# Synchro\n## Historique\n### Dossiers exclus\nAncien texte.\n"
+          "## Réglages\nIntro.\n### Dossiers exclus\nLe bon texte.\n## Fin\nAprès.\n")
+
+
+def test_a_heading_inside_a_heading_is_looked_for_inside_it():
+    assert find_section(NESTED, "Réglages#Dossiers exclus") == \
+        "### Dossiers exclus\nLe bon texte."
+    assert find_section(NESTED, "Dossiers exclus") == "### Dossiers exclus\nAncien texte."
+    assert find_section(NESTED, "Fin#Dossiers exclus") is None
 
 
 # --- the resolver --------------------------------------------------------------------

@@ -61,6 +61,7 @@ from museumxtd_search.vault.links import (
     HTML_TAG,
     HTML_URL_ATTRIBUTE,
     WIKILINK,
+    heading_parts,
     link_text,
     parse_local_url,
     parse_wikilink,
@@ -151,8 +152,10 @@ class RenderContext:
 
 
 def _anchor(heading: str) -> str:
-    """The id a ``#heading`` (or ``#^block``) of a link points at on the page."""
-    return heading if heading.startswith("^") else heading_slugify(heading)
+    """The id a ``#heading`` (or ``#^block``) of a link points at on the page: its
+    innermost heading for ``#Chapitre#Section``."""
+    innermost = (heading_parts(heading) or [heading])[-1]
+    return innermost if innermost.startswith("^") else heading_slugify(innermost)
 
 
 def _note_href(context: RenderContext, path: str, heading: str | None) -> str:

@@ -45,6 +45,12 @@ def parse_wikilink(inner: str, embed: bool = False, line: int = 0) -> Link:
     )
 
 
+def heading_parts(heading: str) -> list[str]:
+    """The headings of a link's ``#`` part, outermost first: Obsidian's
+    ``[[Note#Chapitre#Section]]`` names the section under that chapter."""
+    return [part.strip() for part in heading.split("#") if part.strip()]
+
+
 def parse_markdown_target(url: str) -> tuple[str, str | None] | None:
     """Return (file path, heading) of a Markdown link to a local note, else ``None``."""
     url = url.strip()
@@ -161,4 +167,4 @@ def link_text(link: Link) -> str:
     if link.label:
         return link.label
     name = note_name(link.target)
-    return " › ".join(part for part in (name, link.heading) if part)
+    return " › ".join(part for part in (name, *heading_parts(link.heading or "")) if part)

@@ -2,9 +2,10 @@
 
 A section is a heading and everything below it up to the next heading of the same or a
 higher level; headings match by their anchor (the one slug rule), as ``[[Note#Heading]]``
-links do. A block is the paragraph or list item that ends with `` ^id`` (or the block
-just above a line holding only ``^id``). Lines inside fenced code are never headings or
-blocks. Works on Markdown text; nothing is rendered here.
+links do, and ``[[Note#Chapter#Heading]]`` looks inside the chapter. A block is the
+paragraph or list item that ends with `` ^id`` (or the block just above a line holding
+only ``^id``). Lines inside fenced code are never headings or blocks. Works on Markdown
+text; nothing is rendered here.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 
 from museumxtd_search.text.slugs import heading_slugify
+from museumxtd_search.vault.links import heading_parts
 from museumxtd_search.vault.markdown_text import BLOCK_ID
 
 _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
@@ -37,7 +39,17 @@ def _outside_code(lines: list[str]) -> list[bool]:
 
 
 def find_section(markdown: str, heading: str) -> str | None:
-    """The heading line and text of the section ``heading`` names, or ``None``."""
+    """The heading line and text of the section ``heading`` names, or ``None``;
+    ``Chapitre#Section`` is the first ``Section`` inside the ``Chapitre`` section."""
+    found: str | None = markdown
+    for part in heading_parts(heading) or [heading]:
+        found = _find_one_section(found, part)
+        if found is None:
+            return None
+    return found
+
+
+def _find_one_section(markdown: str, heading: str) -> str | None:
     wanted = heading_slugify(heading)
     lines = markdown.split("\n")
     outside = _outside_code(lines)

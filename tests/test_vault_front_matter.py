@@ -175,6 +175,11 @@ def test_a_callouts_marker_is_not_text_but_its_title_is(read_one):
     assert note.text == "Prise en charge d'Android\nL'application.\nAstuce."
 
 
+def test_underscore_emphasis_is_not_text_but_snake_case_keeps_its_underscores(read_one):
+    note, _ = read_one("Des _nœuds_ et (_liens_), __gras__, un nom_de_fichier.\n")
+    assert note.text == "Des nœuds et (liens), gras, un nom_de_fichier."
+
+
 def test_inline_tag_repeating_a_front_matter_tag_is_not_doubled(read_one):
     note, _ = read_one("---\ntags: [réseaux sociaux]\n---\nTexte #réseaux-sociaux")
     assert note.tags == ("réseaux sociaux",)

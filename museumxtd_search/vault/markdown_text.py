@@ -27,7 +27,9 @@ _TABLE_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*(?:\|
 _HORIZONTAL_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _BARE_URL = re.compile(r"\b(?:https?://|www\.)([^\s/<>()\]]+)[^\s<>()\]]*", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>|<!--.*?-->")
-_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|~~|==|`+)")
+# A single ``_`` is emphasis only at a word's edge (``_nodes_``), as in CommonMark:
+# ``snake_case`` keeps its underscore.
+_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|~~|==|`+|(?<!\w)_(?=[^\s_])|(?<=[^\s_])_(?!\w))")
 _EMPHASIS_CHARS = re.compile(r"[*_~=`]")
 # A block identifier closing a paragraph or list item (``… ^quote-1``), or alone on the
 # line after a block: Obsidian hides it; ``[[Note#^quote-1]]`` links to the block.

@@ -202,9 +202,10 @@ class Garden:
                base_url: str = "", title: str | None = None, force: bool = False,
                allow_html: bool = False, use_index: bool = True,
                on_wait: Callable[[str], None] | None = None,
-               drafts: bool = False) -> ExportSummary:
+               drafts: bool = False, lang: str | None = None) -> ExportSummary:
         """Export the garden as a static site with its in-browser search into ``out``;
-        drafts (``draft: true``, ``publish: false``) only with ``drafts``.
+        drafts (``draft: true``, ``publish: false``) only with ``drafts``. ``lang``
+        (``"fr"``, ``"en"``): the site's own words; ``None``: the language of most notes.
 
         With ``use_index``, notes unchanged since the index's last full build are taken
         from what that build read (the site is the same either way). Raises
@@ -218,11 +219,11 @@ class Garden:
             if use_index else None
         return export_site(self.notes, out, self.exclude, templates=templates, force=force,
                            allow_html=allow_html, site_title=title, base_url=base_url,
-                           snapshot=snapshot, on_wait=on_wait, drafts=drafts)
+                           snapshot=snapshot, on_wait=on_wait, drafts=drafts, lang=lang)
 
     # --- export --into --------------------------------------------------------------------
     def export_into(self, site: Path | str, bundle: str = "mxsearch",
-                    url_pattern: str | None = None, lang: str = "fr",
+                    url_pattern: str | None = None, lang: str | None = None,
                     base_url: str = "",
                     on_wait: Callable[[str], None] | None = None) -> AddSearchSummary:
         """Add the search to ``site``, built from these notes by another generator: writes

@@ -301,7 +301,8 @@ def related_command(note: str, notes_dir: Path, exclude: tuple[str, ...], index_
               help="With --into: where the site puts each note's page, e.g. "
                    "'/posts/{slug}/' (placeholders {path} {folder} {name} {slug} {slug_path}).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
-              help="With --into: language of the search box [default: fr].")
+              help="Language of the site's menus, labels and search box [default: that "
+                   "of most notes].")
 @click.option("--base-url", default=None, metavar="URL",
               help="Public address of the site, for canonical links (links stay relative); "
                    "with --into, its path prefixes the snippet's URLs.")
@@ -335,7 +336,7 @@ def export_command(context: click.Context, notes_dir: Path, exclude: tuple[str, 
         _export_into(given, notes_dir, exclude, into_dir, bundle, url_pattern, lang, base_url,
                      as_json)
         return
-    only_into = sorted(given & {"bundle", "url_pattern", "lang"})
+    only_into = sorted(given & {"bundle", "url_pattern"})
     if only_into:
         raise UsageProblem(f"--{only_into[0].replace('_', '-')} goes with --into SITE")
     garden = _garden(notes_dir, index_dir, exclude)
@@ -346,7 +347,7 @@ def export_command(context: click.Context, notes_dir: Path, exclude: tuple[str, 
     try:
         summary = garden.export(out_dir, templates=templates_dir, base_url=base_url or "",
                                 title=site_title, force=force, allow_html=allow_html,
-                                on_wait=waiting, drafts=drafts)
+                                on_wait=waiting, drafts=drafts, lang=lang)
     except ExportRefusedError as error:
         raise click.ClickException(str(error)) from None
     _print_summary(summary, as_json)
@@ -417,9 +418,11 @@ def _export_into(given: set[str], notes_dir: Path, exclude: tuple[str, ...], int
 @click.option("--title", "site_title", default=None, help="With --watch: site title.")
 @click.option("--allow-html", is_flag=True, help="With --watch: keep raw HTML unsanitised.")
 @click.option("--drafts", is_flag=True, help="With --watch: show drafts too.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="With --watch: language of the site's words [default: that of most notes].")
 def serve_command(out_dir: Path, port: int, watch: bool, notes_dir: Path,
                   exclude: tuple[str, ...], templates_dir: Path | None, site_title: str | None,
-                  allow_html: bool, drafts: bool) -> None:
+                  allow_html: bool, drafts: bool, lang: str | None) -> None:
     """Preview the exported site on http://127.0.0.1:PORT/ (Ctrl+C stops)."""
     import time
 
@@ -435,7 +438,7 @@ def serve_command(out_dir: Path, port: int, watch: bool, notes_dir: Path,
         except ExportRefusedError as error:
             raise click.ClickException(str(error)) from None
         live = LiveSite(notes_dir, out_dir, exclude, templates_dir, allow_html, site_title,
-                        drafts=drafts)
+                        drafts=drafts, lang=lang)
         for problem in live.problems:
             click.echo(f"warning: {problem}", err=True)
         click.echo(live.summary.line(), err=True)

@@ -116,6 +116,21 @@ def test_the_script_holds_the_engine_the_search_box_and_the_bundle_settings(proj
     assert "createEngine" in script and "MXSearchUI" in script and "MXSnowball" in script
 
 
+def test_the_search_box_speaks_the_language_of_most_notes_unless_told(project):
+    run(project)
+    script = (project / "docs/mxsearch/mxsearch.js").read_text()
+    assert '"lang": "fr"' in script
+    write(project, {f"Notes/English {n}.md": "# Visitors\n\nThe museum and its visitors "
+                    "are at the heart of what we do, and this is how we work with them.\n"
+                    for n in range(6)})
+    write(project / "docs", {f"Notes/English {n}/index.html": "<h1>Visitors</h1>"
+                             for n in range(6)})
+    run(project)
+    assert '"lang": "en"' in (project / "docs/mxsearch/mxsearch.js").read_text()
+    run(project, lang="fr")
+    assert '"lang": "fr"' in (project / "docs/mxsearch/mxsearch.js").read_text()
+
+
 # --- which notes ---------------------------------------------------------------------------
 
 def test_notes_without_a_page_are_left_out_and_listed(project):
@@ -335,7 +350,7 @@ def test_command_reads_the_settings_of_the_current_folder(invoke, project, monke
     (["--into", "{missing}"], 2, "no such folder (build the site first)"),
     (["--into", "{site}", "--url-pattern", "/{title}/"], 2, "unknown placeholder {title}"),
     (["--into", "{site}", "--out", "elsewhere"], 2, "--out is for our own site"),
-    (["--lang", "en"], 2, "--lang goes with --into SITE"),
+    (["--bundle", "x"], 2, "--bundle goes with --into SITE"),
 ])
 def test_command_errors_are_one_line(invoke, project, arguments, code, message):
     places = {"{site}": str(project / "docs"), "{missing}": str(project / "nope")}

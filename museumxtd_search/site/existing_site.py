@@ -43,6 +43,7 @@ from museumxtd_search.site.search_bundle import (
 )
 from museumxtd_search.site.search_files import write_client_index, write_json_file
 from museumxtd_search.site.templates import template_folders
+from museumxtd_search.site.ui_text import LANGUAGES, site_language
 from museumxtd_search.vault.files import (
     CONFIG_FILE,
     ConfigError,
@@ -56,13 +57,12 @@ DEFAULT_NOTES = "notes"
 # In the bundle's index folder: each page's related notes (``bundle_related``).
 RELATED_FILE = "related"
 DEFAULT_BUNDLE = "mxsearch"
-LANGUAGES = ("fr", "en")
 # The [site] table of museumxtd.toml: key -> what it holds (the docs list the same).
 SITE_KEYS = {
     "notes": "notes folder, relative to the file",
     "bundle": "bundle folder inside the site",
     "url_pattern": "where the site puts each note's page",
-    "lang": "language of the search box's labels: fr or en",
+    "lang": "language of the search box's labels: fr or en (default: most notes')",
     "base_url": "address the site is served at (its path prefixes the snippet's URLs)",
 }
 
@@ -84,7 +84,7 @@ class SiteSettings:
     site: Path
     bundle: str = DEFAULT_BUNDLE
     url_pattern: str | None = None
-    lang: str = "fr"
+    lang: str | None = None  # None: the language of most notes (``ui_text.site_language``)
     base_url: str = ""
     exclude: tuple[str, ...] = ()
 
@@ -120,8 +120,8 @@ def load_settings(site: Path, config_folder: Path, notes: Path | None = None,
         notes = config_folder / table["notes"] if "notes" in table else Path(DEFAULT_NOTES)
     if notes.resolve() == config_folder.resolve():
         file_exclude = []  # the notes folder's own file: read with the notes
-    chosen_lang = lang or table.get("lang", "fr")
-    if chosen_lang not in LANGUAGES:
+    chosen_lang = lang or table.get("lang")
+    if chosen_lang is not None and chosen_lang not in LANGUAGES:
         raise SiteSettingsError(f"{path}: [site] lang must be fr or en, not {chosen_lang!r}")
     return SiteSettings(
         notes=notes, site=site,
@@ -231,7 +231,8 @@ def add_search(settings: SiteSettings,
                             or is_attachment_name(w.path)]
         analyzed = [analyze_note(note, published.links.resolve_all(note), published.links)
                     for note in searchable]
-        related = bundle_related(analyzed, summary.pages, settings.lang)
+        language = site_language(published.notes, settings.lang)
+        related = bundle_related(analyzed, summary.pages, language)
         # The attachments join the notes in path order, as in every client index.
         documents = sorted([*zip(searchable, analyzed, strict=True),
                             *((note, analyze_note(note, [], vault.links))
@@ -246,7 +247,7 @@ def add_search(settings: SiteSettings,
     files = BundleFiles(
         script=lambda index_folder: joined_script(
             folders, {"index": index_folder + "/", "root": "../" * depth,
-                      "lang": settings.lang}, header),
+                      "lang": language}, header),
         styles=ui_styles(folders),
         snippet=snippet(settings.base_url, relative_bundle),
         write_index=lambda target, digest: (

@@ -32,6 +32,7 @@ from museumxtd_search.site.markdown_render import RenderContext, render_markdown
 from museumxtd_search.site.pages import NotePages, start_note_pages
 from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import environment, template_folders
+from museumxtd_search.site.ui_text import UI_TEXT, site_language
 from museumxtd_search.site.urls import (
     asset_url,
     document_url,
@@ -168,9 +169,11 @@ def export_site(
     on_wait: Callable[[str], None] | None = None,
     search: SearchData | None = None,
     drafts: bool = False,
+    lang: str | None = None,
 ) -> ExportSummary:
     """Export ``notes_dir`` to the folder ``out``; see the module docstring for safety.
-    Drafts (``Note.published``) are left out unless ``drafts``.
+    Drafts (``Note.published``) are left out unless ``drafts``. ``lang`` (``fr``,
+    ``en``) is the language of the site's own words; ``None``: that of most notes.
 
     One export of ``out`` runs at a time (a lock beside it): another one waits, and
     ``on_wait`` gets the PID it waits for.
@@ -195,7 +198,7 @@ def export_site(
         # Under the lock, anything left beside ``out`` is a killed export's.
         _recover(out)
         summary = _export_into(vault, out, folders, allow_html, site_title, base_url,
-                               analyzed, search, drafts)
+                               analyzed, search, drafts, lang)
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
@@ -203,7 +206,8 @@ def export_site(
 def _export_into(vault: Vault, out: Path, folders: list[Path], allow_html: bool,
                  site_title: str | None, base_url: str,
                  analyzed: Sequence[AnalyzedNote] | None,
-                 search: SearchData | None = None, drafts: bool = False) -> ExportSummary:
+                 search: SearchData | None = None, drafts: bool = False,
+                 lang: str | None = None) -> ExportSummary:
     """Write the site into a temporary folder beside ``out`` and swap it in."""
     site = vault if drafts else published_vault(vault)
     if site is not vault:  # analysed with the drafts' titles and links: not the site's
@@ -212,12 +216,13 @@ def _export_into(vault: Vault, out: Path, folders: list[Path], allow_html: bool,
     temporary.mkdir()
     try:
         summary = _write_site(site, SiteWriter(temporary), folders, allow_html,
-                              site_title or _site_title(site), base_url, analyzed, search)
+                              site_title or _site_title(site), base_url, analyzed, search,
+                              lang)
         summary.drafts = len(vault.notes) - len(site.notes)
         if summary.drafts:
             summary.dead_references = naming_drafts(summary.dead_references, vault.links)
         # Every note, drafts too: ``check --site`` compares the whole garden with it.
-        fingerprint = site_fingerprint(vault, folders, allow_html, site_title, base_url)
+        fingerprint = site_fingerprint(vault, folders, allow_html, site_title, base_url, lang)
         (temporary / MARKER).write_text(json.dumps(fingerprint, ensure_ascii=False, indent=1,
                                                    sort_keys=True) + "\n", encoding="utf-8")
         _swap_in(temporary, out)
@@ -238,14 +243,16 @@ def templates_digest(folders: list[Path]) -> str:
 
 
 def site_fingerprint(vault: Vault, folders: list[Path], allow_html: bool,
-                     site_title: str | None, base_url: str) -> dict[str, object]:
+                     site_title: str | None, base_url: str,
+                     lang: str | None = None) -> dict[str, object]:
     """What an exported site was made from; ``check`` compares it with the garden now."""
     return {
         "generator": f"museumxtd-search {__version__}",
         "notes": {note.path: note.content_hash for note in vault.notes},
         "assets": list(vault.assets),
         "templates": templates_digest(folders),
-        "options": {"allow_html": allow_html, "title": site_title, "base_url": base_url},
+        "options": {"allow_html": allow_html, "title": site_title, "base_url": base_url,
+                    "lang": lang},
     }
 
 
@@ -277,10 +284,11 @@ def pages_of(vault: Vault) -> tuple:
 
 def plan_site(vault: Vault, folders: list[Path], allow_html: bool, site_title: str,
               base_url: str, out: Path, resolved: dict[str, list] | None = None,
-              urls: dict[str, str] | None = None) -> SitePlan:
+              urls: dict[str, str] | None = None, lang: str | None = None) -> SitePlan:
     """The plan of ``vault``'s site (see ``SitePlan``), for pages written into ``out``;
     ``resolved`` (the notes' links resolved by ``vault.links``) and ``urls`` (their
-    ``page_urls``) when the caller knows them already."""
+    ``page_urls``) when the caller knows them already; ``lang`` the site's language
+    (``None``: its notes', ``ui_text.site_language``)."""
     notes = pages_of(vault)
     if urls is None:
         urls = page_urls(n.path for n in notes)
@@ -297,8 +305,11 @@ def plan_site(vault: Vault, folders: list[Path], allow_html: bool, site_title: s
             entry = tags.setdefault(key(tag), {"name": tag, "url": tag_url(key(tag)), "notes": []})
             entry["notes"].append(note)
     base_url = base_url.rstrip("/") + "/" if base_url else ""
-    common = {"site_title": site_title, "note_count": len(notes), "lang": "fr",
-              "base_url": base_url, "url": ""}
+    # ``lang``: the page's (a note page's is its note's); ``site_lang``: the words
+    # around the notes (``ui``) and the search box's labels.
+    language = site_language(notes, lang)
+    common = {"site_title": site_title, "note_count": len(notes), "lang": language,
+              "site_lang": language, "ui": UI_TEXT[language], "base_url": base_url, "url": ""}
     titles = {n.path: n.title for n in notes}
     job = NotePages(notes=notes, table=vault.links, urls=urls, backlinks=backlinks,
                     folders=folders, common=common, allow_html=allow_html, out=out,
@@ -309,7 +320,7 @@ def plan_site(vault: Vault, folders: list[Path], allow_html: bool, site_title: s
 def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_html: bool,
                 site_title: str, base_url: str,
                 analyzed: Sequence[AnalyzedNote] | None = None,
-                search: SearchData | None = None) -> ExportSummary:
+                search: SearchData | None = None, lang: str | None = None) -> ExportSummary:
     """Write every file of the site into ``writer``'s folder.
 
     ``analyzed`` are the searchable notes of ``vault`` already analysed, in path order
@@ -320,7 +331,8 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
     env = environment(folders)
     documents = vault.notes  # the notes and the PDFs: what the search finds
     notes = pages_of(vault)
-    plan = plan_site(vault, folders, allow_html, site_title, base_url, writer.folder)
+    plan = plan_site(vault, folders, allow_html, site_title, base_url, writer.folder,
+                     lang=lang)
     urls, resolved, tags, common, job = plan.urls, plan.resolved, plan.tags, plan.common, plan.job
     item = plan.item
     summary = ExportSummary(out="", notes=len(notes),
@@ -372,10 +384,11 @@ def _write_other_pages(vault: Vault, writer: SiteWriter, env, common: dict[str, 
                        site_title: str) -> None:
     """The all-notes page, a page per tag, the tag list, the search page and the home."""
     notes = pages_of(vault)
+    ui = UI_TEXT[str(common["site_lang"])]
     by_title = sorted(notes, key=lambda n: (n.title.lower(), n.path))
     list_template = env.get_template("list.html")
     writer.page("all/", list_template.render(
-        **common, root="../", heading="Toutes les notes", items=[item(n.path) for n in by_title]))
+        **common, root="../", heading=ui["all_notes"], items=[item(n.path) for n in by_title]))
     tag_list = sorted(({"name": t["name"], "url": t["url"], "count": len(t["notes"]),
                         "notes": t["notes"]} for t in tags.values()),
                       key=lambda t: (-t["count"], t["name"].lower()))
@@ -388,7 +401,7 @@ def _write_other_pages(vault: Vault, writer: SiteWriter, env, common: dict[str, 
 
     search_template = env.get_template("search.html")
     writer.page("search/", search_template.render(
-        **common, root="../", heading="Recherche", home_body=""))
+        **common, root="../", heading=ui["search"], home_body=""))
     home = next((n for n in notes if n.path in HOME_NOTES), None)
     home_body = ""
     if home is not None:

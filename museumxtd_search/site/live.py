@@ -46,6 +46,7 @@ from museumxtd_search.site.export import (
 from museumxtd_search.site.pages import _PageMaker, related_items
 from museumxtd_search.site.search_files import write_client_index
 from museumxtd_search.site.templates import environment, template_folders
+from museumxtd_search.site.ui_text import site_language
 from museumxtd_search.site.urls import asset_url, document_url, page_urls
 from museumxtd_search.site.writer import SiteWriter
 from museumxtd_search.vault.files import (
@@ -91,9 +92,11 @@ class LiveSite:
 
     def __init__(self, notes_dir: Path, out: Path, exclude: Iterable[str] = (),
                  templates: Path | None = None, allow_html: bool = False,
-                 site_title: str | None = None, base_url: str = "", drafts: bool = False) -> None:
+                 site_title: str | None = None, base_url: str = "", drafts: bool = False,
+                 lang: str | None = None) -> None:
         self.notes_dir, self.out, self.exclude = Path(notes_dir), Path(out), tuple(exclude)
         self.drafts = drafts  # shown too (``serve --watch --drafts``)
+        self.lang = lang  # ``None``: the language of most notes, as the export decides
         self.templates, self.allow_html = templates, allow_html
         self.site_title, self.base_url = site_title, base_url
         self.version = 0
@@ -125,7 +128,8 @@ class LiveSite:
                               site_title=self.site_title, vault=garden,
                               base_url=self.base_url, analyzed=analyzed,
                               search=SearchData(self.related_model, client_index),
-                              drafts=self.drafts)
+                              drafts=self.drafts, lang=self.lang)
+        self.site_lang = site_language(pages_of(vault), self.lang)
         self.related = {path: related_items(self.related_model, path, urls)
                         for path in self.related_model.notes}
         self.search = ClientIndexUpdate(client_index, analyzed)
@@ -199,7 +203,9 @@ class LiveSite:
                                 else self.resolved[note.path]) for note in notes}
         folders = template_folders(self.templates)
         plan = plan_site(vault, folders, self.allow_html, self.site_title or _site_title(vault),
-                         self.base_url, self.out, resolved, self.urls)
+                         self.base_url, self.out, resolved, self.urls, self.lang)
+        if plan.common["site_lang"] != self.site_lang:
+            return False  # most notes now in the other language: every page's words change
         index_of = {note.path: number for number, note in enumerate(notes)}
         affected = self._affected(plan, set(fresh))
         # Any edit may change which notes are related to which: the pages whose list

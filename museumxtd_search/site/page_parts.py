@@ -9,14 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from museumxtd_search.site.ui_text import UI_TEXT, long_date
 from museumxtd_search.vault.notes import Note
+from museumxtd_search.vault.properties import DATE_KEYS
 
 # A note gets a table of contents from this many headings (below its title) on.
 TOC_MIN_HEADINGS = 4
-# Front matter keys of a note's dates, in the order shown, with their French label.
-DATE_KEYS = (("date", "Publiée le"), ("created", "Créée le"), ("updated", "Mise à jour le"))
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -47,18 +45,14 @@ def as_date(value: object) -> dt.date | None:
         return None
 
 
-def french_date(day: dt.date) -> str:
-    """``15 mars 2024`` (``1er`` for the first of a month)."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
-
-
-def note_dates(note: Note) -> list[dict[str, str]]:
-    """The dates the note's front matter gives: ``[{"label", "iso", "text"}]``; a value
-    that is not a date is left out."""
+def note_dates(note: Note, lang: str = "fr") -> list[dict[str, str]]:
+    """The dates the note's front matter gives (``DATE_KEYS``, in that order), labelled
+    and written in the site's language: ``[{"label", "iso", "text"}]``; a value that
+    is not a date is left out."""
     dates = []
-    for name, label in DATE_KEYS:
+    for name in DATE_KEYS:
         day = as_date(note.front_matter.get(name))
         if day is not None:
-            dates.append({"label": label, "iso": day.isoformat(), "text": french_date(day)})
+            dates.append({"label": UI_TEXT[lang][name], "iso": day.isoformat(),
+                          "text": long_date(day, lang)})
     return dates

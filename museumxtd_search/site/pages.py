@@ -135,7 +135,7 @@ class _PageMaker:
                 tags=[{"name": t, "url": tag_url(key(t))} for t in note.tags],
                 backlinks=self.backlinks(note.path),
                 related=job.related_of(note.path),
-                toc=table_of_contents(note), dates=note_dates(note),
+                toc=table_of_contents(note), dates=note_dates(note, job.common["site_lang"]),
             ))
             done.pages += 1
         return done

@@ -1,0 +1,94 @@
+"""The words of our site around the notes (menus, headings, labels, dates), in French
+or in English.
+
+A garden of English notes gets an English site without asking: the site's language
+is the language of most of its notes (``Note.language``, detected per note), unless
+``export --lang`` says otherwise. The search box's own labels live in
+``static/search-ui.js`` (``LABELS``); the templates pass it this language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from museumxtd_search.vault.notes import Note
+
+LANGUAGES = ("fr", "en")
+
+UI_TEXT: dict[str, dict[str, str]] = {
+    "fr": {
+        "skip_link": "Aller au contenu",
+        "main_navigation": "Navigation principale",
+        "all_notes": "Toutes les notes",
+        "tags": "Tags",
+        "search_the_notes": "Rechercher dans les notes",
+        "search_placeholder": "Rechercher… ( / )",
+        "footer": "notes · recherche hors ligne, dans votre navigateur",
+        "search": "Recherche",
+        "search_n_notes": "Rechercher dans {n} notes",
+        "needs_javascript": "La recherche demande JavaScript ; la",
+        "note_list": "liste des notes",
+        "works_without": "fonctionne sans.",
+        "folders": "Dossiers",
+        "clear_highlight": "Effacer le surlignage",
+        "contents": "Sommaire",
+        "linked_from": "Liée depuis",
+        "no_backlinks": "Aucune note ne renvoie ici.",
+        "date": "Publiée le",
+        "created": "Créée le",
+        "updated": "Mise à jour le",
+    },
+    "en": {
+        "skip_link": "Skip to content",
+        "main_navigation": "Main navigation",
+        "all_notes": "All notes",
+        "tags": "Tags",
+        "search_the_notes": "Search the notes",
+        "search_placeholder": "Search… ( / )",
+        "footer": "notes · offline search, in your browser",
+        "search": "Search",
+        "search_n_notes": "Search {n} notes",
+        "needs_javascript": "Search needs JavaScript; the",
+        "note_list": "list of notes",
+        "works_without": "works without it.",
+        "folders": "Folders",
+        "clear_highlight": "Clear highlighting",
+        "contents": "Contents",
+        "linked_from": "Linked from",
+        "no_backlinks": "No note links here.",
+        "date": "Published",
+        "created": "Created",
+        "updated": "Updated",
+    },
+}
+
+_MONTHS = {
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+
+
+def site_language(notes: Iterable[Note], given: str | None = None) -> str:
+    """``given`` when set, else ``"en"`` when English notes outnumber French ones
+    (``"fr"`` on a tie: the tool's first language)."""
+    if given is not None:
+        return given
+    english = french = 0
+    for note in notes:
+        if note.language == "en":
+            english += 1
+        else:
+            french += 1
+    return "en" if english > french else "fr"
+
+
+def long_date(day: dt.date, lang: str) -> str:
+    """``1er mars 2024`` / ``15 mars 2024`` in French, ``15 March 2024`` in English."""
+    month = _MONTHS[lang][day.month - 1]
+    if lang == "en":
+        return f"{day.day} {month} {day.year}"
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {month} {day.year}"

@@ -1,0 +1,89 @@
+"""Our site speaks its garden's language: the words around the notes (menus, headings,
+labels, dates) and the search box are English when most notes are English, French
+otherwise, or as ``export --lang`` says. A note page still declares its own language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from museumxtd_search.cli import cli
+from museumxtd_search.site.export import export_site
+from museumxtd_search.site.live import LiveSite
+
+BUNDLED = Path(__file__).resolve().parent.parent / "notes"
+
+ENGLISH = {
+    "Visitors.md": ("---\ncreated: 2024-03-15\n---\n# Visitors\n\nThe museum and its "
+                    "visitors are at the heart of what we do.\n\n## Who they are\n\nText.\n\n"
+                    "## What they want\n\nText.\n\n## How we ask them\n\nText.\n\n"
+                    "## What we learned\n\nText.\n"),
+    "Collections.md": ("# Collections\n\nThe collections of the museum, and how the "
+                       "visitors see them: [[Visitors]].\n"),
+    "Notes du musée.md": "# Notes du musée\n\nLes collections du musée et les visiteurs.\n",
+}
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def english_garden(tmp_path: Path) -> Path:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    return write(notes, ENGLISH)
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_english_garden_gets_an_english_site(english_garden, tmp_path):
+    export_site(english_garden, tmp_path / "site")
+    site = tmp_path / "site"
+    home, visitors = page(site, ""), page(site, "visitors")
+    assert '<html lang="en">' in home
+    assert ">All notes</a>" in home and "offline search, in your browser" in home
+    assert 'data-lang="en"' in home  # the search box's own labels
+    assert 'data-label="Search 3 notes"' in page(site, "search")
+    assert "<h1>All notes</h1>" in page(site, "all")
+    assert "Created <time datetime=\"2024-03-15\">15 March 2024</time>" in visitors
+    assert ">Contents</summary>" in visitors and ">Linked from</h2>" in visitors
+    assert "Toutes les notes" not in home + visitors
+    # The French note's page declares its own language, in the English site's frame.
+    french = page(site, "notes-du-musee")
+    assert '<html lang="fr">' in french and ">All notes</a>" in french
+
+
+def test_a_french_garden_keeps_a_french_site(tmp_path):
+    export_site(BUNDLED, tmp_path / "site")
+    home = page(tmp_path / "site", "")
+    assert '<html lang="fr">' in home and ">Toutes les notes</a>" in home
+    assert 'data-lang="fr"' in home
+
+
+def test_lang_chooses_the_sites_language(english_garden, tmp_path):
+    result = CliRunner().invoke(cli, ["export", "--notes", str(english_garden), "--out",
+                                      str(tmp_path / "site"), "--index", str(tmp_path / "ix"),
+                                      "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    visitors = page(tmp_path / "site", "visitors")
+    assert ">Toutes les notes</a>" in visitors and 'data-lang="fr"' in visitors
+    assert "Créée le <time datetime=\"2024-03-15\">15 mars 2024</time>" in visitors
+
+
+def test_the_live_preview_follows_the_garden_into_the_other_language(english_garden,
+                                                                      tmp_path):
+    site = LiveSite(english_garden, tmp_path / "site")
+    assert ">All notes</a>" in page(tmp_path / "site", "collections")
+    (english_garden / "Visitors.md").write_text(
+        "# Visiteurs\n\nLes visiteurs du musée sont au cœur de ce que nous faisons.\n",
+        encoding="utf-8")
+    done = site.refresh()
+    assert done is not None and done.full  # every page's words change
+    assert ">Toutes les notes</a>" in page(tmp_path / "site", "collections")

@@ -21,7 +21,9 @@ ENGLISH = {
                     "## What they want\n\nText.\n\n## How we ask them\n\nText.\n\n"
                     "## What we learned\n\nText.\n"),
     "Collections.md": ("# Collections\n\nThe collections of the museum, and how the "
-                       "visitors see them: [[Visitors]].\n"),
+                       "visitors see them: [[Visitors]], [[Lost note]].\n\n"
+                       "> [!tip]\n> Ask the visitors what they see.[^1]\n\n"
+                       "[^1]: As the visitors are the museum's first critics.\n"),
     "Notes du musée.md": "# Notes du musée\n\nLes collections du musée et les visiteurs.\n",
 }
 
@@ -55,6 +57,11 @@ def test_an_english_garden_gets_an_english_site(english_garden, tmp_path):
     assert "Created <time datetime=\"2024-03-15\">15 March 2024</time>" in visitors
     assert ">Contents</summary>" in visitors and ">Linked from</h2>" in visitors
     assert "Toutes les notes" not in home + visitors
+    # The words the page adds inside a note too.
+    collections = page(site, "collections")
+    assert '<div class="callout-title">Tip</div>' in collections
+    assert 'title="Missing note: Lost note"' in collections
+    assert "Jump back to footnote 1 in the text" in collections
     # The French note's page declares its own language, in the English site's frame.
     french = page(site, "notes-du-musee")
     assert '<html lang="fr">' in french and ">All notes</a>" in french
@@ -75,6 +82,7 @@ def test_lang_chooses_the_sites_language(english_garden, tmp_path):
     visitors = page(tmp_path / "site", "visitors")
     assert ">Toutes les notes</a>" in visitors and 'data-lang="fr"' in visitors
     assert "Créée le <time datetime=\"2024-03-15\">15 mars 2024</time>" in visitors
+    assert '<div class="callout-title">Astuce</div>' in page(tmp_path / "site", "collections")
 
 
 def test_the_live_preview_follows_the_garden_into_the_other_language(english_garden,

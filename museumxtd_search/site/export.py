@@ -406,7 +406,8 @@ def _write_other_pages(vault: Vault, writer: SiteWriter, env, common: dict[str, 
     home_body = ""
     if home is not None:
         context = RenderContext(home, vault.links, urls, "", asset_url,
-                                notes={note.path: note for note in notes})
+                                notes={note.path: note for note in notes},
+                                lang=str(common["site_lang"]))
         home_body = render_markdown(context, allow_html)
     writer.page("", search_template.render(
         **common, root="", heading=site_title, home_body=home_body))

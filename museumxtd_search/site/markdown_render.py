@@ -53,6 +53,7 @@ from pymdownx.tilde import DeleteSubExtension
 from museumxtd_search.site.list_syntax import ListSyntax
 from museumxtd_search.site.obsidian_syntax import ObsidianExtension
 from museumxtd_search.site.sanitize import sanitize_html
+from museumxtd_search.site.ui_text import UI_TEXT
 from museumxtd_search.site.urls import tag_url
 from museumxtd_search.text.keys import key
 from museumxtd_search.text.slugs import heading_slugify, slugify
@@ -103,6 +104,12 @@ class RenderContext:
     own_stash: set[int] = field(default_factory=set)
     transclude: Callable[[Link, str], etree.Element | str] | None = None
     urls_resolved: dict[tuple[str, str], tuple[str | None, bool]] = field(default_factory=dict)
+    # The site's language: of the words the page adds (missing markers, callout titles).
+    lang: str = "fr"
+
+    @property
+    def words(self) -> dict[str, str]:
+        return UI_TEXT[self.lang]
 
     def resolve(self, link: Link) -> str | None:
         """``table.resolve(link, note).target_path``, remembered. The resolver reads the
@@ -166,9 +173,9 @@ def _note_href(context: RenderContext, path: str, heading: str | None) -> str:
     return context.root + context.page_urls[path] + "index.html" + anchor
 
 
-def _broken_link(link: Link, label: str) -> etree.Element:
+def _broken_link(link: Link, label: str, words: dict[str, str]) -> etree.Element:
     element = etree.Element("span", {"class": "wikilink broken",
-                                     "title": f"Note absente : {link.target}"})
+                                     "title": words["missing_note"].format(link.target)})
     element.text = label
     return element
 
@@ -201,7 +208,7 @@ class WikilinkProcessor(InlineProcessor):
         if link.embed and target_path is not None and context.transclude is not None:
             return context.transclude(link, target_path), match.start(0), match.end(0)
         if target_path is None or target_path not in context.page_urls:
-            return _broken_link(link, label), match.start(0), match.end(0)
+            return _broken_link(link, label, context.words), match.start(0), match.end(0)
         element = etree.Element("a", {
             "class": "wikilink embed" if link.embed else "wikilink",
             "href": _note_href(context, target_path, link.heading),
@@ -213,8 +220,9 @@ class WikilinkProcessor(InlineProcessor):
         context = self.context
         if path is None:
             element = etree.Element("span", {"class": "embed missing",
-                                             "title": f"Fichier absent : {target}"})
-            element.text = f"[fichier absent : {target}]"
+                                             "title": context.words["missing_file"].format(
+                                                 target)})
+            element.text = context.words["missing_file_text"].format(target)
             return element
         url = context.file_url(path)
         extension = path.rpartition(".")[2].lower()
@@ -278,10 +286,11 @@ class LinkRewriter(Treeprocessor):
                     if is_note:
                         element.set("class", "wikilink")
                 elif url == "":
-                    _show_dead(element, attribute, value)
+                    _show_dead(element, attribute, value, context.words)
 
 
-def _show_dead(element: etree.Element, attribute: str, written: str) -> None:
+def _show_dead(element: etree.Element, attribute: str, written: str,
+               words: dict[str, str]) -> None:
     """Turn a link or image whose URL leads nowhere into a visibly dead marker."""
     shown = parse_local_url(written)
     target = shown[0] if shown else written
@@ -290,14 +299,14 @@ def _show_dead(element: etree.Element, attribute: str, written: str) -> None:
         alt = element.attrib.pop("alt", "")
         element.attrib.clear()
         element.tag = "span"
-        element.text = f"[image absente : {alt or target}]"
+        element.text = words["missing_image_text"].format(alt or target)
         element.set("class", "embed missing")
-        element.set("title", f"Fichier absent : {target}")
+        element.set("title", words["missing_file"].format(target))
         return
     element.tag = "span"
     element.attrib.pop("title", None)
     element.set("class", "wikilink broken")
-    element.set("title", f"Lien mort : {target}")
+    element.set("title", words["dead_link"].format(target))
 
 
 class RawHtmlUrls(Postprocessor):
@@ -364,9 +373,6 @@ class GardenExtension(Extension):
             md.postprocessors.register(Sanitizer(md, self.context), "sanitize", 1)
 
 
-FOOTNOTE_BACKLINK = "Retour à l'appel de note %d"
-
-
 def garden_extensions(context: RenderContext, allow_html: bool,
                       unique_footnotes: bool = False) -> list[Extension]:
     """The extensions every note is rendered with (objects, not names: a name is looked
@@ -375,7 +381,8 @@ def garden_extensions(context: RenderContext, allow_html: bool,
         TableExtension(), SaneListExtension(),
         SuperFencesCodeExtension(), HighlightExtension(use_pygments=True, guess_lang=False,
                                                        css_class="highlight"),
-        FootnoteExtension(BACKLINK_TITLE=FOOTNOTE_BACKLINK, UNIQUE_IDS=unique_footnotes),
+        FootnoteExtension(BACKLINK_TITLE=context.words["footnote_back"],
+                          UNIQUE_IDS=unique_footnotes),
         MarkExtension(), TasklistExtension(),
         # As Obsidian shows a note (and markdown-it with ``breaks`` and ``linkify``, as
         # Eleventy gardens render it): ~~struck~~, a line break where the note has one,
@@ -383,7 +390,7 @@ def garden_extensions(context: RenderContext, allow_html: bool,
         DeleteSubExtension(subscript=False), Nl2BrExtension(), MagiclinkExtension(),
         ListSyntax(),
         TocExtension(slugify=lambda value, sep: heading_slugify(value)),
-        ObsidianExtension(),
+        ObsidianExtension(context.lang),
         GardenExtension(context, allow_html),
     ]
 
@@ -599,9 +606,10 @@ class NoteRenderer:
 
     def __init__(self, table: LinkTable, page_urls: dict[str, str],
                  asset_url: Callable[[str], str], allow_html: bool = False,
-                 notes: Mapping[str, Note] | None = None, depth: int = 0) -> None:
+                 notes: Mapping[str, Note] | None = None, depth: int = 0,
+                 lang: str = "fr") -> None:
         self.context = RenderContext(None, table, page_urls, "", asset_url,  # type: ignore[arg-type]
-                                     notes=notes or {})
+                                     notes=notes or {}, lang=lang)
         self.context.transclude = self._transclude
         self.allow_html = allow_html
         self.depth = depth
@@ -657,7 +665,7 @@ class NoteRenderer:
         label = link_text(link)
         chain = (*context.chain, context.note.path)
         if path not in context.page_urls:
-            return _broken_link(link, label)
+            return _broken_link(link, label, context.words)
         if target is None or path in chain or len(chain) > MAX_EMBED_DEPTH:
             # Not embedded: a link (``cycle`` when the note is already being embedded).
             shown = "wikilink embed" if target is None else "wikilink embed cycle"
@@ -672,12 +680,14 @@ class NoteRenderer:
                              else find_section(markdown_text, link.heading))
         if markdown_text is None:
             element = etree.Element("span", {"class": "embed missing",
-                                             "title": f"Partie absente : {link.heading}"})
-            element.text = f"[partie absente : {label}]"
+                                             "title": context.words["missing_part"].format(
+                                                 link.heading)})
+            element.text = context.words["missing_part_text"].format(label)
             return element
         if self._embedder is None:
             self._embedder = NoteRenderer(context.table, context.page_urls, context.asset_url,
-                                          self.allow_html, context.notes, self.depth + 1)
+                                          self.allow_html, context.notes, self.depth + 1,
+                                          context.lang)
         embedded = self._embedder.render(
             _with_markdown(target, markdown_text), context.root, context.page_path, chain)
         context.used_assets |= embedded.used_assets
@@ -702,7 +712,7 @@ def render_markdown(context: RenderContext, allow_html: bool = False) -> str:
     and ``context.unrendered`` tells the caller to warn.
     """
     renderer = NoteRenderer(context.table, context.page_urls, context.asset_url, allow_html,
-                            context.notes)
+                            context.notes, lang=context.lang)
     result = renderer.render(context.note, context.root)
     context.used_assets |= result.used_assets
     context.unrendered = result.unrendered

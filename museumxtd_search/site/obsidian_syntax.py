@@ -28,6 +28,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from museumxtd_search.site.sanitize import CALLOUT_TYPES
+from museumxtd_search.site.ui_text import CALLOUT_TITLES
 from museumxtd_search.vault.comments import remove_comments
 from museumxtd_search.vault.markdown_text import BLOCK_ID
 
@@ -37,13 +38,6 @@ CALLOUT_ALIASES = {
     "check": "success", "done": "success", "help": "question", "faq": "question",
     "caution": "warning", "attention": "warning", "fail": "failure", "missing": "failure",
     "error": "danger", "cite": "quote",
-}
-# French titles for the types, as the garden is French (a callout's own title wins).
-CALLOUT_TITLES = {
-    "note": "Note", "abstract": "Résumé", "info": "Info", "todo": "À faire", "tip": "Astuce",
-    "success": "Réussite", "question": "Question", "warning": "Attention",
-    "failure": "Échec", "danger": "Danger", "bug": "Bogue", "example": "Exemple",
-    "quote": "Citation",
 }
 
 
@@ -56,7 +50,10 @@ def callout_type(written: str) -> str:
 
 
 class CalloutProcessor(BlockQuoteProcessor):
-    """A block quote whose first line is ``[!type]`` becomes a callout."""
+    """A block quote whose first line is ``[!type]`` becomes a callout; one without a
+    title shows its type's, in the site's language ``lang``."""
+
+    lang = "fr"
 
     START = re.compile(r"(?:^|\n)[ ]{0,3}>[ ]?\[!(?P<type>[^\]\n]+)\](?P<fold>[+-]?)"
                        r"[ \t]*(?P<title>[^\n]*)")
@@ -73,7 +70,7 @@ class CalloutProcessor(BlockQuoteProcessor):
         if before.strip():
             self.parser.parseBlocks(parent, [before])
         kind = callout_type(match.group("type"))
-        title_text = match.group("title").strip() or CALLOUT_TITLES[kind]
+        title_text = match.group("title").strip() or CALLOUT_TITLES[self.lang][kind]
         fold = match.group("fold")
         if fold:
             callout = etree.SubElement(parent, "details", {"class": f"callout callout-{kind}"})
@@ -131,10 +128,17 @@ class BlockIds(Treeprocessor):
 
 class ObsidianExtension(Extension):
     """Callouts, comments, block identifiers and spaced headings; ``block_ids`` only
-    when the note has a ``^`` (the tree walk is skipped otherwise)."""
+    when the note has a ``^`` (the tree walk is skipped otherwise). ``lang``: the
+    site's language, of the titles callouts without one show."""
+
+    def __init__(self, lang: str = "fr") -> None:
+        super().__init__()
+        self.lang = lang
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
-        md.parser.blockprocessors.register(CalloutProcessor(md.parser), "callout", 21)
+        callouts = CalloutProcessor(md.parser)
+        callouts.lang = self.lang
+        md.parser.blockprocessors.register(callouts, "callout", 21)
         md.parser.blockprocessors.register(SpacedHashHeader(md.parser), "hashheader", 70)
         md.preprocessors.register(CommentRemover(md), "obsidian_comments", 40)
         md.treeprocessors.register(BlockIds(md), "block_ids", 19)

@@ -100,7 +100,7 @@ class _PageMaker:
         self.template = environment(job.folders).get_template("note.html")
         self.by_path = {note.path: note for note in job.notes}
         self.renderer = NoteRenderer(job.table, job.urls, asset_url, job.allow_html,
-                                     self.by_path)
+                                     self.by_path, lang=str(job.common["site_lang"]))
         self.writer = SiteWriter(job.out)
 
     def backlinks(self, path: str) -> list[dict[str, str]]:

@@ -1,5 +1,5 @@
-"""The words of our site around the notes (menus, headings, labels, dates), in French
-or in English.
+"""The words of our site around the notes (menus, headings, labels, dates) and the few
+it adds inside them (callout titles, missing-file markers), in French or in English.
 
 A garden of English notes gets an English site without asking: the site's language
 is the language of most of its notes (``Note.language``, detected per note), unless
@@ -38,6 +38,15 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "date": "Publiée le",
         "created": "Créée le",
         "updated": "Mise à jour le",
+        # Inside a note's page: what leads nowhere, a footnote's way back.
+        "missing_note": "Note absente : {}",
+        "missing_file": "Fichier absent : {}",
+        "missing_file_text": "[fichier absent : {}]",
+        "missing_image_text": "[image absente : {}]",
+        "missing_part": "Partie absente : {}",
+        "missing_part_text": "[partie absente : {}]",
+        "dead_link": "Lien mort : {}",
+        "footnote_back": "Retour à l'appel de note %d",
     },
     "en": {
         "skip_link": "Skip to content",
@@ -60,7 +69,28 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "date": "Published",
         "created": "Created",
         "updated": "Updated",
+        "missing_note": "Missing note: {}",
+        "missing_file": "Missing file: {}",
+        "missing_file_text": "[missing file: {}]",
+        "missing_image_text": "[missing image: {}]",
+        "missing_part": "Missing part: {}",
+        "missing_part_text": "[missing part: {}]",
+        "dead_link": "Dead link: {}",
+        "footnote_back": "Jump back to footnote %d in the text",
     },
+}
+
+# The title a callout without one shows: its type's (``site.obsidian_syntax``). Obsidian
+# shows the type's English name; a French garden reads French ones.
+CALLOUT_TITLES: dict[str, dict[str, str]] = {
+    "fr": {"note": "Note", "abstract": "Résumé", "info": "Info", "todo": "À faire",
+           "tip": "Astuce", "success": "Réussite", "question": "Question",
+           "warning": "Attention", "failure": "Échec", "danger": "Danger", "bug": "Bogue",
+           "example": "Exemple", "quote": "Citation"},
+    "en": {"note": "Note", "abstract": "Abstract", "info": "Info", "todo": "Todo",
+           "tip": "Tip", "success": "Success", "question": "Question",
+           "warning": "Warning", "failure": "Failure", "danger": "Danger", "bug": "Bug",
+           "example": "Example", "quote": "Quote"},
 }
 
 _MONTHS = {

@@ -180,6 +180,13 @@ def test_underscore_emphasis_is_not_text_but_snake_case_keeps_its_underscores(re
     assert note.text == "Des nœuds et (liens), gras, un nom_de_fichier."
 
 
+def test_reference_links_and_footnotes_read_as_shown(read_one):
+    note, _ = read_one("Voir [les orphelins][orphans] et [Foam][][^1].\n\n"
+                       "[orphans]: ../outils/orphans.md 'Notes orphelines'\n"
+                       "[Foam]: https://foambubble.github.io\n[^1]: Une vraie note.\n")
+    assert note.text == "Voir les orphelins et Foam.\nUne vraie note."
+
+
 def test_inline_tag_repeating_a_front_matter_tag_is_not_doubled(read_one):
     note, _ = read_one("---\ntags: [réseaux sociaux]\n---\nTexte #réseaux-sociaux")
     assert note.tags == ("réseaux sociaux",)

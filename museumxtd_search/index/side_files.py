@@ -57,7 +57,7 @@ except ImportError:  # pragma: no cover - a Python built without it
 
 # The layout of a generation (Whoosh schema and side files); an index written with
 # another is rebuilt in full, and ``check`` calls it stale.
-SCHEMA_VERSION = 10  # 9: callout markers out of the text, no tags in code spans; 10: _emphasis_
+SCHEMA_VERSION = 11  # 9: callout markers, code-span tags; 10: _emphasis_; 11: reference links
 
 LINKS = "links.json.gz"
 VOCABULARY = "vocabulary.json"

@@ -87,7 +87,8 @@ HTML_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s=>]+(?:\s*=\s*(?:\"[^
                       r"[^\s\"'>]+))?)*)\s*/?>")
 HTML_URL_ATTRIBUTE = re.compile(r"(\s)(src|href|srcset|poster)(\s*=\s*)(\"[^\"]*\"|'[^']*'|"
                                 r"[^\s\"'>]+)", re.IGNORECASE)
-_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*(<[^>\n]+>|\S+)", re.MULTILINE)
+# ``[label]: url "title"``: a reference definition (a footnote's label starts with ``^``).
+REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*(<[^>\n]+>|\S+)", re.MULTILINE)
 # Where each line ends: a reference's line is the number of breaks before it.
 _LINE_BREAK = re.compile("\n")
 
@@ -124,7 +125,7 @@ def find_references(markdown: str, first_line: int = 1) -> list[Link]:
                                                   or None, None, False, kind,
                                                   line_of(match.start()))))
     if "]:" in text:
-        for match in _REFERENCE_DEFINITION.finditer(text):
+        for match in REFERENCE_DEFINITION.finditer(text):
             if not match.group(1).startswith("^") and parse_local_url(match.group(2)):
                 found.append((match.start(), Link(match.group(2), match.group(1), None, False,
                                                   "markdown", line_of(match.start()))))

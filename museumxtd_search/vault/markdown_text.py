@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from museumxtd_search.text.slugs import heading_slugify
 from museumxtd_search.vault.code import mask_code
 from museumxtd_search.vault.comments import remove_comments
-from museumxtd_search.vault.links import MARKDOWN_LINK, WIKILINK, link_text, parse_wikilink
+from museumxtd_search.vault.links import (
+    MARKDOWN_LINK,
+    REFERENCE_DEFINITION,
+    WIKILINK,
+    link_text,
+    parse_wikilink,
+)
 from museumxtd_search.vault.notes import Heading, Section
 from museumxtd_search.vault.resolver import is_asset_name
 
@@ -34,6 +40,10 @@ _EMPHASIS_CHARS = re.compile(r"[*_~=`]")
 # A block identifier closing a paragraph or list item (``… ^quote-1``), or alone on the
 # line after a block: Obsidian hides it; ``[[Note#^quote-1]]`` links to the block.
 BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
+# ``[label][ref]`` and ``[label][]``: the label is what the reader sees.
+_REFERENCE_LINK = re.compile(r"(?<![\w\]])\[([^\[\]\n]+)\]\[[^\[\]\n]*\]")
+# A footnote's call ``[^1]`` and the marker of its text ``[^1]:``.
+_FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\]:?")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
 INLINE_TAG = re.compile(r"(?<![\w&/#'])#([^\W\d][\w/-]*)")
 
@@ -78,6 +88,10 @@ def inline_markup_to_text(line: str) -> str:
         line = WIKILINK.sub(_replace_wikilink, line)
     if "](" in line:
         line = MARKDOWN_LINK.sub(_replace_markdown_link, line)
+    if "[^" in line:
+        line = _FOOTNOTE_MARK.sub("", line)
+    if "][" in line:
+        line = _REFERENCE_LINK.sub(r"\1", line)
     if "://" in line or "www." in line:
         line = _BARE_URL.sub(lambda m: m.group(1), line)
     if "<" in line:
@@ -120,6 +134,9 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
                 sections.append(Section(text, anchor, length))
         elif _TABLE_RULE.match(raw) or _HORIZONTAL_RULE.match(raw):
             continue
+        elif "]:" in raw and (definition := REFERENCE_DEFINITION.match(raw)) \
+                and not definition.group(1).startswith("^"):
+            continue  # ``[label]: url``: what a link's label points at, never shown
         else:
             if "^" in raw:
                 raw = BLOCK_ID.sub("", raw)

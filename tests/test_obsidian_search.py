@@ -332,6 +332,18 @@ def test_a_note_date_is_its_front_matter_date_else_its_file_time(tmp_path):
     assert dates == {"a.md": "2021-02-03", "b.md": "2020-01-05", "c.md": "2020-09-13"}
 
 
+@pytest.mark.parametrize(("written", "date"), [
+    ("updated: 1636492098692", "2021-11-09"),  # Dendron: Unix time in milliseconds
+    ("date: 1636492098", "2021-11-09"),  # Unix time in seconds
+    ("date: 2024\ncreated: 2023-04-05", "2023-04-05"),  # a year alone is not a date
+])
+def test_a_front_matter_date_may_be_a_unix_time(tmp_path, written, date):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text(f"---\n{written}\n---\nx\n", encoding="utf-8")
+    assert read_vault(notes).notes[0].date == date
+
+
 def test_a_note_date_is_its_last_commit_in_git(tmp_path):
     import shutil
     import subprocess

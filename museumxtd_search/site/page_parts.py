@@ -6,16 +6,12 @@ matter): no HTML here.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-
 from museumxtd_search.site.ui_text import UI_TEXT, long_date
 from museumxtd_search.vault.notes import Note
-from museumxtd_search.vault.properties import DATE_KEYS
+from museumxtd_search.vault.properties import DATE_KEYS, as_date
 
 # A note gets a table of contents from this many headings (below its title) on.
 TOC_MIN_HEADINGS = 4
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 
 
 def table_of_contents(note: Note) -> list[dict[str, object]]:
@@ -28,21 +24,6 @@ def table_of_contents(note: Note) -> list[dict[str, object]]:
         return []
     top = min(h.level for h in headings)
     return [{"text": h.text, "anchor": h.anchor, "depth": h.level - top} for h in headings]
-
-
-def as_date(value: object) -> dt.date | None:
-    """A front matter date (YAML date or datetime, or text starting ``YYYY-MM-DD``)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    match = _ISO_DATE.match(str(value)) if isinstance(value, str) else None
-    if match is None:
-        return None
-    try:
-        return dt.date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return None
 
 
 def note_dates(note: Note, lang: str = "fr") -> list[dict[str, str]]:

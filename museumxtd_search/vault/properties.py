@@ -52,21 +52,35 @@ DATE_KEYS: tuple[str, ...] = ("date", "created", "updated")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 
 
+def as_date(value: object) -> dt.date | None:
+    """A front matter date: a YAML date or datetime, text starting ``YYYY-MM-DD``, or a
+    Unix time in seconds or milliseconds (Dendron writes ``updated: 1636492098692``);
+    ``None`` for anything else."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        seconds = value / 1000 if 10**12 <= value < 10**13 else value
+        if 10**9 <= seconds < 10**10:
+            return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date()
+        return None
+    match = _ISO_DATE.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
 def front_matter_date(metadata: Mapping[str, Any]) -> str:
     """The note's date as ``YYYY-MM-DD`` from the first of ``DATE_KEYS`` that holds a
-    date (YAML date or datetime, or text starting ``YYYY-MM-DD``), else ``""``."""
+    date (``as_date``), else ``""``."""
     for name in DATE_KEYS:
-        value = metadata.get(name)
-        if isinstance(value, dt.datetime):
-            return value.date().isoformat()
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        match = _ISO_DATE.match(value) if isinstance(value, str) else None
-        if match:
-            try:
-                return dt.date(*(int(part) for part in match.groups())).isoformat()
-            except ValueError:
-                continue
+        day = as_date(metadata.get(name))
+        if day is not None:
+            return day.isoformat()
     return ""
 
 

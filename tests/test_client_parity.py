@@ -86,6 +86,8 @@ COMMON_QUERIES = [
     "strategie strat", "mediaton mediaton", "strategie de numerque", "(strategie numerque",
     # another form of a word the garden writes: searched as typed, not corrected
     "numérisations", "médiations musées", "collectionner", "photographs", "visitors strat",
+    # corrections keep the first letter (or swap the first two)
+    "jeux vidéo", "rpojet", "msuées", "nusées",
 ]
 
 QUERIES = {

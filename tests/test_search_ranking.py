@@ -85,6 +85,17 @@ def test_correct_query_has_no_suggestion(searcher):
     assert searcher.search("réseaux sociaux").suggestion is None
 
 
+def test_a_correction_keeps_the_first_letter_or_swaps_the_first_two(make_vault, tmp_path):
+    garden = make_vault({
+        "jeu.md": "# Le jeu vidéo au musée\nUn jeu pour les visiteurs, un projet.",
+        **{f"deux {n}.md": f"# Note {n}\nDeux salles et deux vidéo." for n in range(4)},
+    })
+    build_index(garden, tmp_path / "index")
+    assert search(tmp_path / "index", "jeux vidéo").suggestion == "jeu vidéo"  # not deux
+    assert search(tmp_path / "index", "rpojet").suggestion == "projet"
+    assert search(tmp_path / "index", "pjeu").suggestion is None
+
+
 def test_short_words_are_never_corrected(searcher):
     assert searcher.search("xyz").suggestion is None
 

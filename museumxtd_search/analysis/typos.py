@@ -3,7 +3,11 @@
 Rules shared with the browser client: distance is optimal-string-alignment
 (Damerau-Levenshtein where a transposition counts 1) between accent-folded words;
 words under 4 letters are never corrected, 4-7 letters allow 1 edit, longer allow 2.
-Among candidates: smallest distance, then most notes, then alphabetical.
+A correction keeps the word's first letter (or swaps the first two), as Lucene's and
+Elasticsearch's spell checkers do by default (``minPrefix``, ``prefix_length`` 1):
+people rarely mistype it, and without it ``jeux`` became the commoner ``deux``
+rather than ``jeu``. Among candidates: smallest distance, then most notes, then
+alphabetical.
 """
 
 from __future__ import annotations
@@ -42,6 +46,12 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[len(b)]
 
 
+def same_start(word: str, candidate: str) -> bool:
+    """Whether ``candidate`` starts as ``word`` does: same first letter, or its first
+    two letters swapped (``rpojet`` -> ``projet``)."""
+    return candidate[:1] == word[:1] or (len(word) > 1 and candidate[:2] == word[1::-1])
+
+
 def best_correction(word: str, vocabulary: Iterable[tuple[str, int]]) -> str | None:
     """The closest vocabulary word to ``word`` (both folded), or ``None``.
 
@@ -52,7 +62,8 @@ def best_correction(word: str, vocabulary: Iterable[tuple[str, int]]) -> str | N
         return None
     best: tuple[int, int, str] | None = None
     for candidate, frequency in vocabulary:
-        if candidate == word or abs(len(candidate) - len(word)) > limit:
+        if candidate == word or abs(len(candidate) - len(word)) > limit or \
+                not same_start(word, candidate):
             continue
         distance = edit_distance(word, candidate, limit)
         if distance > limit:

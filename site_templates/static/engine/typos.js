@@ -35,9 +35,18 @@ function editDistance(first, second, limit) {
   return previous[b.length];
 }
 
+/** same_start(): same first letter, or the first two letters swapped. */
+function sameStart(word, candidate) {
+  const [first, second] = word; // code points, as Python indexes them
+  const [otherFirst, otherSecond] = candidate;
+  return first === otherFirst ||
+    (second !== undefined && otherFirst === second && otherSecond === first);
+}
+
 /**
- * best_correction(): the closest vocabulary word (smallest distance, then most
- * notes, then code point order), or null. `vocabulary` yields [folded word, notes].
+ * best_correction(): the closest vocabulary word keeping the first letter (sameStart;
+ * smallest distance, then most notes, then code point order), or null. `vocabulary`
+ * yields [folded word, notes].
  */
 function bestCorrection(word, vocabulary) {
   const limit = allowedEdits(word);
@@ -45,7 +54,8 @@ function bestCorrection(word, vocabulary) {
   const length = codePointLength(word);
   let best = null;
   for (const [candidate, frequency] of vocabulary) {
-    if (candidate === word || Math.abs(codePointLength(candidate) - length) > limit) continue;
+    if (candidate === word || Math.abs(codePointLength(candidate) - length) > limit ||
+        !sameStart(word, candidate)) continue;
     const distance = editDistance(word, candidate, limit);
     if (distance > limit) continue;
     if (best === null || distance < best[0] ||

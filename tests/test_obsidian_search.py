@@ -443,3 +443,49 @@ def test_pairs_need_a_french_word_and_an_english_one(tmp_path):
         # two French words: no pair; "notes (French)" is a qualifier, not a translation
         assert {hit.path for hit in opened.search("visiteurs").results} == {"a.md", "b.md"}
         assert {hit.path for hit in opened.search("french").results} == {"c.md"}
+
+
+# --- the vault's own "Excluded files" (.obsidian/app.json) ----------------------------
+
+
+def excluded_garden(root):
+    notes = root / "notes"
+    for name, text in {
+        "Projets/Exposition.md": "# Exposition\n\nLe commissariat de l'exposition. "
+                                 "Voir [[Gabarit de projet]].\n",
+        "Modèles/Gabarit de projet.md": "# Gabarit de projet\n\nCommissariat : {{titre}}\n",
+        "Archive 2020.md": "# Archive 2020\n\nUn ancien commissariat.\n",
+        "Notes/Réunion.brouillon.md": "# Réunion\n\nLe commissariat en discussion.\n",
+    }.items():
+        (notes / name).parent.mkdir(parents=True, exist_ok=True)
+        (notes / name).write_text(text, encoding="utf-8")
+    (notes / ".obsidian").mkdir()
+    (notes / ".obsidian/app.json").write_text(
+        '{"userIgnoreFilters": ["Modèles/", "Archive", "/\\\\.brouillon\\\\.md$/", "/[/"]}',
+        encoding="utf-8")
+    return notes
+
+
+def test_obsidians_excluded_files_are_not_searched_but_keep_their_page(tmp_path):
+    from museumxtd_search.site.export import export_site
+
+    notes = excluded_garden(tmp_path)
+    build_index(notes, tmp_path / "index", full=True)
+    with GardenSearcher(tmp_path / "index") as searcher:
+        assert paths(searcher, "commissariat") == {"Projets/Exposition.md"}
+    summary = export_site(notes, tmp_path / "site")
+    assert summary.searchable == 1 and summary.broken_links == 0
+    assert (tmp_path / "site/modeles/gabarit-de-projet/index.html").is_file()
+
+
+def test_changing_the_excluded_files_rebuilds_the_index(tmp_path):
+    from museumxtd_search.index.freshness import index_freshness
+
+    notes = excluded_garden(tmp_path)
+    build_index(notes, tmp_path / "index", full=True)
+    (notes / ".obsidian/app.json").write_text('{"userIgnoreFilters": []}', encoding="utf-8")
+    assert "Obsidian's excluded files" in " ".join(
+        index_freshness(notes, tmp_path / "index").reasons)
+    build_index(notes, tmp_path / "index")
+    with GardenSearcher(tmp_path / "index") as searcher:
+        assert len(paths(searcher, "commissariat")) == 4

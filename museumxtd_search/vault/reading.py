@@ -37,6 +37,7 @@ from museumxtd_search.vault.front_matter import (
 from museumxtd_search.vault.links import find_links
 from museumxtd_search.vault.markdown_text import inline_markup_to_text, strip_markdown
 from museumxtd_search.vault.notes import Note, VaultWarning
+from museumxtd_search.vault.obsidian_settings import excluded_from_search
 from museumxtd_search.vault.properties import (
     front_matter_date,
     front_matter_title,
@@ -206,6 +207,7 @@ def read_notes(root: Path, paths: Iterable[str],
     settings, _ = read_search_settings(root)
     title_keys = title_key_names(settings.title_keys)
     dates = FileDates(root)
+    hidden = excluded_from_search(root)  # Obsidian's "Excluded files"
     for relative, result in zip(paths, _parse_files(root, paths, on_progress, title_keys),
                                 strict=True):
         if isinstance(result, str):
@@ -215,6 +217,8 @@ def read_notes(root: Path, paths: Iterable[str],
         read.warnings.extend(note_warnings)
         if not note.date:
             note = replace(note, date=dates.of(relative))
+        if note.searchable and hidden(relative):
+            note = replace(note, searchable=False)
         read.notes.append((note, NoteEntry.of(note, fallback, note_warnings)))
     return read
 

@@ -221,3 +221,17 @@ def test_stop_words_are_those_of_the_language_the_query_reads_as(query, searched
     parsed = parse_query(query)
     assert [clause.text for unit in parsed.units for clause in unit] == searched
     assert parsed.ignored == ignored
+
+
+@pytest.mark.parametrize(("query", "searched", "ignored"), [
+    ("comment intégrer un PDF ?", ["intégrer", "PDF"], ["comment", "un"]),
+    ("Pourquoi numériser les collections", ["numériser", "collections"],
+     ["Pourquoi", "les"]),
+    ("quand et combien", ["quand", "combien"], ["et"]),  # nothing else to search
+    ("comment", ["comment"], []),
+    ("how to comment a note", ["comment", "note"], ["how", "to", "a"]),  # English
+])
+def test_french_question_words_ask_rather_than_search(query, searched, ignored):
+    parsed = parse_query(query)
+    assert [clause.text for unit in parsed.units for clause in unit] == searched
+    assert parsed.ignored == ignored

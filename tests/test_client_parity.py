@@ -88,6 +88,9 @@ COMMON_QUERIES = [
     "numérisations", "médiations musées", "collectionner", "photographs", "visitors strat",
     # corrections keep the first letter (or swap the first two)
     "jeux vidéo", "rpojet", "msuées", "nusées",
+    # French question words ask, unless nothing else is searched
+    "comment numériser les collections ?", "Pourquoi un podcast", "comment", "quand",
+    "comment -podcast musée", "how to comment",
 ]
 
 QUERIES = {

@@ -42,8 +42,9 @@ import re
 from typing import NamedTuple, Union
 
 from museumxtd_search.analysis.pipeline import terms
+from museumxtd_search.analysis.stopwords import QUESTION_WORDS
 from museumxtd_search.rules import FIELD_QUERY, MAX_GROUP_DEPTH, MAX_QUERY_WORDS
-from museumxtd_search.text.folding import normalize
+from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import key
 from museumxtd_search.text.language import Language
 
@@ -177,7 +178,7 @@ class _Level:
 class _Reading:
     """The state shared by every level while a query is read."""
 
-    __slots__ = ("query", "tokens", "at", "kept", "stopped", "language")
+    __slots__ = ("query", "tokens", "at", "kept", "stopped", "language", "asking")
 
     def __init__(self, query: ParsedQuery, language: Language) -> None:
         self.query = query
@@ -186,6 +187,7 @@ class _Reading:
         self.kept = 0
         self.stopped = False
         self.language = language
+        self.asking = False  # a French question: its question words are not searched
 
     def warn(self, message: str) -> None:
         """A warning, once however often it applies (``((((`` is one mistake)."""
@@ -202,7 +204,9 @@ def parse_query(text: str) -> ParsedQuery:
     # section:(a b) is one token, as section:"a b" would be.
     text = _SECTION_GROUP.sub(lambda m: 'section:"' + m.group(1).replace('"', " ") + '"', text)
     query.tokens = _TOKEN.findall(text)
-    reading = _Reading(query, query_language(_plain_words(query.tokens)))
+    plain = _plain_words(query.tokens)
+    reading = _Reading(query, query_language(plain))
+    reading.asking = asks_a_question(plain, reading.language)
     level = _read_level(reading, 0)
     query.units, query.choices, query.excluded = level.units, level.choices, level.excluded
     query.filters, query.tags, query.excluded_groups = (level.filters, level.tags,
@@ -287,7 +291,8 @@ def _read_level(reading: _Reading, depth: int) -> _Level:
         filters, tags = len(level.filters), len(level.tags)
         for clause in _clauses(token, query, negate, level):
             clause = clause._replace(token=position)
-            if clause.kind == "word" and is_common_word(clause.text, reading.language):
+            if clause.kind == "word" and (is_common_word(clause.text, reading.language) or (
+                    reading.asking and not negate and is_question_word(clause.text))):
                 query.ignored.append(clause.text)
                 continue
             if reading.kept == MAX_QUERY_WORDS:
@@ -418,6 +423,19 @@ def is_common_word(text: str, language: Language = "fr") -> bool:
     """
     french_stop, english_stop = not terms(text, "fr"), not terms(text, "en")
     return (french_stop and english_stop) or (french_stop if language == "fr" else english_stop)
+
+
+def is_question_word(text: str) -> bool:
+    """Whether a query word is a French question word (``stopwords.QUESTION_WORDS``)."""
+    return fold(text.lower()) in QUESTION_WORDS
+
+
+def asks_a_question(words: list[str], language: Language) -> bool:
+    """Whether a query is a French question with something to search besides its
+    question words: ``comment intégrer un PDF`` searches ``intégrer PDF``; ``comment``
+    alone, or an English query, searches every word."""
+    return language == "fr" and any(
+        not is_common_word(word, language) and not is_question_word(word) for word in words)
 
 
 def query_language(words: list[str]) -> Language:

@@ -21,3 +21,8 @@ ENGLISH_STOP_WORDS: frozenset[str] = ENGLISH_FUNCTION_WORDS
 
 # Elided articles and pronouns (``l'``, ``qu'``…) stripped from the start of a word.
 ELISIONS: frozenset[str] = FRENCH_ELISIONS
+
+# French question words that are no stop words (English's how, what, why are): in a
+# French question with other words (``comment intégrer un PDF``) they ask, and are not
+# searched (``analysis.query``); alone, or in text, they are words like any other.
+QUESTION_WORDS: frozenset[str] = frozenset("comment pourquoi combien quand quoi".split())

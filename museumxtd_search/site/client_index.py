@@ -19,7 +19,12 @@ from museumxtd_search import rules
 from museumxtd_search.analysis.documents import AnalyzedNote
 from museumxtd_search.analysis.facets import facet_keys, nested_tags, note_facets
 from museumxtd_search.analysis.snippets import shown_text
-from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
+from museumxtd_search.analysis.stopwords import (
+    ELISIONS,
+    ENGLISH_STOP_WORDS,
+    FRENCH_STOP_WORDS,
+    QUESTION_WORDS,
+)
 from museumxtd_search.analysis.vocabulary import Vocabulary
 from museumxtd_search.engine.storage.postings import quantized_length
 from museumxtd_search.parallel import collector_paused
@@ -313,7 +318,8 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str],
         "rules": {**rules.client_rules(),
                   "stop_words": {"fr": sorted(FRENCH_STOP_WORDS),
                                  "en": sorted(ENGLISH_STOP_WORDS)},
-                  "elisions": sorted(ELISIONS)},
+                  "elisions": sorted(ELISIONS),
+                  "question_words": sorted(QUESTION_WORDS)},
         "doc_count": count,
         "avg_lengths": {name: (total / count if count else 0.0) for name, total in totals.items()},
         "boosts": boosts,

@@ -29,9 +29,11 @@ function parseQuery(input) {
     query.warnings.push("unbalanced quote: read as if closed at the end");
   }
   query.tokens = normalized.match(QUERY_TOKEN) || [];
+  const plain = plainWords(query.tokens);
+  const language = queryLanguage(plain);
   const reading = {
-    query, at: 0, kept: 0, stopped: false,
-    language: queryLanguage(plainWords(query.tokens)),
+    query, at: 0, kept: 0, stopped: false, language,
+    asking: asksAQuestion(plain, language),
     warn(message) {
       if (!query.warnings.includes(message)) query.warnings.push(message);
     },
@@ -152,7 +154,8 @@ function readLevel(reading, depth) {
     const tagCount = level.tags.length;
     for (const clause of parseClauses(token, query, negate, level)) {
       clause.token = position;
-      if (clause.kind === "word" && isCommonWord(clause.text, reading.language)) {
+      if (clause.kind === "word" && (isCommonWord(clause.text, reading.language) ||
+          (reading.asking && !negate && isQuestionWord(clause.text)))) {
         query.ignored.push(clause.text);
         continue;
       }
@@ -289,6 +292,17 @@ function isCommonWord(text, language) {
   const frenchStop = !terms(text, "fr").length;
   const englishStop = !terms(text, "en").length;
   return (frenchStop && englishStop) || (language === "fr" ? frenchStop : englishStop);
+}
+
+/** is_question_word(): a French question word of the rules (comment, pourquoi...). */
+function isQuestionWord(text) {
+  return derived().questionWords.has(fold(text.toLowerCase()));
+}
+
+/** asks_a_question(): a French query with words to search besides its question words. */
+function asksAQuestion(found, language) {
+  return language === "fr" &&
+    found.some((word) => !isCommonWord(word, language) && !isQuestionWord(word));
 }
 
 /** query_language(): "en" when more words are English-only stop words, else "fr". */

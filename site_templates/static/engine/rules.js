@@ -1,6 +1,6 @@
 // rules.js: the rules both engines share, received from the client manifest
-// ("rules": museumxtd_search/rules.py's client_rules() and the stop words and
-// elisions of analysis/stopwords.py). This engine holds no copy of them: every
+// ("rules": museumxtd_search/rules.py's client_rules() and the stop words,
+// elisions and question words of analysis/stopwords.py). This engine holds no copy of them: every
 // function below that needs one reads it here, after `useRules(manifest.rules)`.
 
 let RULES = null;
@@ -27,6 +27,7 @@ function useRules(rules) {
     typographicApostrophe: new RegExp(characterClass(rules.apostrophes.slice(1)), "gu"),
     stopWords: { fr: new Set(rules.stop_words.fr), en: new Set(rules.stop_words.en) },
     elisions: new Set(rules.elisions),
+    questionWords: new Set(rules.question_words),
     fieldQuery: new RegExp(rules.field_query, "i"),
   };
   for (const cache of RULE_CACHES) cache.clear();

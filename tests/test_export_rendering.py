@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -122,6 +123,13 @@ def test_notes_render_exactly_as_plain_python_markdown(allow_html):
         expected = stock_render(RenderContext(note, table, urls, "../../", asset_url),
                                 allow_html)
         assert (ours.html, ours.unrendered) == expected, name
+
+
+def test_an_untitled_callout_reads_its_type_with_an_initial_capital():
+    [note], table, urls = garden({"Encadrés": "> [!tip]\n> a\n\n> [!NOTE]\n> b\n\n"
+                                              "> [!inconnu]-\n> c\n"})
+    rendered = NoteRenderer(table, urls, asset_url).render(note, "../../").html
+    assert re.findall(r'class="callout-title">([^<]*)<', rendered) == ["Tip", "Note", "Inconnu"]
 
 
 def test_a_link_to_a_heading_inside_a_heading_points_at_the_inner_one():

@@ -390,7 +390,7 @@ def garden_extensions(context: RenderContext, allow_html: bool,
         DeleteSubExtension(subscript=False), Nl2BrExtension(), MagiclinkExtension(),
         ListSyntax(),
         TocExtension(slugify=lambda value, sep: heading_slugify(value)),
-        ObsidianExtension(context.lang),
+        ObsidianExtension(),
         GardenExtension(context, allow_html),
     ]
 

@@ -28,7 +28,6 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from museumxtd_search.site.sanitize import CALLOUT_TYPES
-from museumxtd_search.site.ui_text import CALLOUT_TITLES
 from museumxtd_search.vault.comments import remove_comments
 from museumxtd_search.vault.markdown_text import BLOCK_ID
 
@@ -50,10 +49,7 @@ def callout_type(written: str) -> str:
 
 
 class CalloutProcessor(BlockQuoteProcessor):
-    """A block quote whose first line is ``[!type]`` becomes a callout; one without a
-    title shows its type's, in the site's language ``lang``."""
-
-    lang = "fr"
+    """A block quote whose first line is ``[!type]`` becomes a callout."""
 
     START = re.compile(r"(?:^|\n)[ ]{0,3}>[ ]?\[!(?P<type>[^\]\n]+)\](?P<fold>[+-]?)"
                        r"[ \t]*(?P<title>[^\n]*)")
@@ -70,7 +66,10 @@ class CalloutProcessor(BlockQuoteProcessor):
         if before.strip():
             self.parser.parseBlocks(parent, [before])
         kind = callout_type(match.group("type"))
-        title_text = match.group("title").strip() or CALLOUT_TITLES[self.lang][kind]
+        # Untitled: "its type identifier with an initial capital", as Obsidian's help
+        # says and shows (``[!tip]`` reads Tip in a French vault too).
+        written = match.group("type").strip()
+        title_text = match.group("title").strip() or written[:1].upper() + written[1:].lower()
         fold = match.group("fold")
         if fold:
             callout = etree.SubElement(parent, "details", {"class": f"callout callout-{kind}"})
@@ -128,17 +127,10 @@ class BlockIds(Treeprocessor):
 
 class ObsidianExtension(Extension):
     """Callouts, comments, block identifiers and spaced headings; ``block_ids`` only
-    when the note has a ``^`` (the tree walk is skipped otherwise). ``lang``: the
-    site's language, of the titles callouts without one show."""
-
-    def __init__(self, lang: str = "fr") -> None:
-        super().__init__()
-        self.lang = lang
+    when the note has a ``^`` (the tree walk is skipped otherwise)."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
-        callouts = CalloutProcessor(md.parser)
-        callouts.lang = self.lang
-        md.parser.blockprocessors.register(callouts, "callout", 21)
+        md.parser.blockprocessors.register(CalloutProcessor(md.parser), "callout", 21)
         md.parser.blockprocessors.register(SpacedHashHeader(md.parser), "hashheader", 70)
         md.preprocessors.register(CommentRemover(md), "obsidian_comments", 40)
         md.treeprocessors.register(BlockIds(md), "block_ids", 19)

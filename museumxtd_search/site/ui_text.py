@@ -1,5 +1,5 @@
 """The words of our site around the notes (menus, headings, labels, dates) and the few
-it adds inside them (callout titles, missing-file markers), in French or in English.
+it adds inside them (missing-file markers, footnote links), in French or in English.
 
 A garden of English notes gets an English site without asking: the site's language
 is the language of most of its notes (``Note.language``, detected per note), unless
@@ -78,19 +78,6 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "dead_link": "Dead link: {}",
         "footnote_back": "Jump back to footnote %d in the text",
     },
-}
-
-# The title a callout without one shows: its type's (``site.obsidian_syntax``). Obsidian
-# shows the type's English name; a French garden reads French ones.
-CALLOUT_TITLES: dict[str, dict[str, str]] = {
-    "fr": {"note": "Note", "abstract": "Résumé", "info": "Info", "todo": "À faire",
-           "tip": "Astuce", "success": "Réussite", "question": "Question",
-           "warning": "Attention", "failure": "Échec", "danger": "Danger", "bug": "Bogue",
-           "example": "Exemple", "quote": "Citation"},
-    "en": {"note": "Note", "abstract": "Abstract", "info": "Info", "todo": "Todo",
-           "tip": "Tip", "success": "Success", "question": "Question",
-           "warning": "Warning", "failure": "Failure", "danger": "Danger", "bug": "Bug",
-           "example": "Example", "quote": "Quote"},
 }
 
 _MONTHS = {

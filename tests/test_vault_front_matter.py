@@ -187,6 +187,21 @@ def test_reference_links_and_footnotes_read_as_shown(read_one):
     assert note.text == "Voir les orphelins et Foam.\nUne vraie note."
 
 
+@pytest.mark.parametrize("written", ["tags: [#projet, #musée]", "tags: #projet #musée",
+                                     "tags:\n  - #projet\n  - musée"])
+def test_tags_written_with_their_hash_in_front_matter_are_tags(read_one, written):
+    # To YAML a "#" starts a comment (the tags vanished) or an error (so did the title).
+    note, warnings = read_one(f"---\ntitle: Expo\n{written}\n---\nTexte")
+    assert (note.title, note.tags, warnings) == ("Expo", ("projet", "musée"), [])
+
+
+def test_a_yaml_comment_after_a_space_is_still_a_comment(read_one):
+    note, _ = read_one("---\n# notes de travail\ntitle: Expo # provisoire\n"
+                       "couleur: #c0ffee\n---\nTexte")
+    assert note.title == "Expo"
+    assert note.front_matter["couleur"] == "#c0ffee"
+
+
 def test_inline_tag_repeating_a_front_matter_tag_is_not_doubled(read_one):
     note, _ = read_one("---\ntags: [réseaux sociaux]\n---\nTexte #réseaux-sociaux")
     assert note.tags == ("réseaux sociaux",)

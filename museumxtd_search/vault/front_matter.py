@@ -100,8 +100,30 @@ def body_of(text: str, body_line: int) -> str:
     return text[start:]
 
 
+# A value that starts with ``#`` and a word (``tags: #projet #musée``, ``- #projet``,
+# ``[#projet, #musée]``, ``couleur: #c0ffee``) is a comment or an error to YAML, so the
+# tags vanished or the whole front matter did; a YAML comment has a space after ``#``.
+_HASH_VALUE = re.compile(r"^(\s*(?:-\s+|[^\s#:\[{][^:\n]*:\s+)(?:-\s+)?)(#[^\s#'\"][^\n]*?)\s*$",
+                         re.MULTILINE)
+_HASH_IN_FLOW = re.compile(r"([\[,]\s*)(#[^\s,\]#'\"][^,\]\n]*)")
+_FLOW_LINE = re.compile(r"^([^\n#]*:\s*)(\[[^\n]*\])\s*$", re.MULTILINE)
+
+
+def _quoted(value: str) -> str:
+    return "'" + value.strip().replace("'", "''") + "'"
+
+
+def _hash_values_quoted(yaml_text: str) -> str:
+    """``yaml_text`` with the values written as ``#tags`` quoted (see ``_HASH_VALUE``)."""
+    yaml_text = _FLOW_LINE.sub(lambda m: m.group(1) + _HASH_IN_FLOW.sub(
+        lambda f: f.group(1) + _quoted(f.group(2)), m.group(2)), yaml_text)
+    return _HASH_VALUE.sub(lambda m: m.group(1) + _quoted(m.group(2)), yaml_text)
+
+
 def _load_yaml(yaml_text: str, path: str) -> tuple[dict[str, Any], VaultWarning | None]:
     """Parse front matter YAML; a problem becomes a warning with the file's line number."""
+    if "#" in yaml_text:
+        yaml_text = _hash_values_quoted(yaml_text)
     try:
         metadata = _YAML.load(yaml_text) if yaml_text.strip() else {}
     except yaml.YAMLError as error:

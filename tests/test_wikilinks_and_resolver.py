@@ -83,6 +83,23 @@ def test_link_labels_are_the_words_a_reader_sees(make_vault):
                                                "›", "Licences"]
 
 
+def test_a_link_shown_as_code_is_read_as_written(make_vault):
+    vault = read_vault(make_vault({"a.md": "Écrire `[[Note|libellé]]` donne [[Note|libellé]], "
+                                           "`*pas*` *gras*."}))
+    # (A pipe reads as a space everywhere: table cells are written with them.)
+    assert vault.note("a.md").text == "Écrire [[Note libellé]] donne libellé, *pas* gras."
+    assert [link.target for link in vault.note("a.md").links] == ["Note"]
+
+
+def test_links_shown_as_code_or_hidden_in_a_comment_link_nowhere(make_vault):
+    # Not in the links field, not a backlink on the site: a private link stays private.
+    vault = read_vault(make_vault({
+        "a.md": "`[[B]]`\n```\n[[B]] [b](B.md)\n```\n%% voir [[B]] %%\n[[C]] [`c`](C.md)\n",
+        "B.md": "b", "C.md": "c"}))
+    assert [(link.target, link.label, link.line) for link in vault.note("a.md").links] == \
+        [("C", None, 6), ("C.md", "`c`", 6)]
+
+
 def test_a_link_to_a_heading_inside_a_heading_reads_as_its_path(make_vault):
     vault = read_vault(make_vault({"a.md": "[[Synchro#Réglages#Dossiers exclus]]"}))
     assert vault.note("a.md").text == "Synchro › Réglages › Dossiers exclus"

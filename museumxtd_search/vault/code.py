@@ -10,7 +10,8 @@ import re
 
 _FENCE_BLOCK = re.compile(r"^( {0,3}|[ \t]*(?:>[ \t]?)+)(`{3,}|~{3,})[^\n]*\n.*?"
                           r"(?:^\1?[ \t]*\2[`~]*[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
-_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+# A code span: its backticks (group 1) around its code (group 2).
+CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
 
@@ -25,7 +26,7 @@ def mask_code(markdown: str) -> str:
     if "```" in markdown or "~~~" in markdown:
         markdown = _FENCE_BLOCK.sub(_blank, markdown)
     if "`" in markdown:
-        markdown = _CODE_SPAN.sub(_blank, markdown)
+        markdown = CODE_SPAN.sub(_blank, markdown)
     if "<!--" in markdown:
         markdown = _HTML_COMMENT.sub(_blank, markdown)
     return markdown

@@ -143,22 +143,32 @@ def find_references(markdown: str, first_line: int = 1) -> list[Link]:
 
 
 def find_links(markdown: str, first_line: int = 1) -> list[Link]:
-    """Every wikilink and local Markdown note link of ``markdown``, in reading order."""
+    """Every wikilink and local Markdown note link of ``markdown``, in reading order;
+    none of those shown as code or hidden in a ``%% comment %%`` (as
+    ``find_references``): a syntax example links nowhere, and a private link must not
+    show as a backlink on the site."""
     links: list[Link] = []
-    for offset, line_text in enumerate(markdown.split("\n")):
+    # Found where code is blanked (same offsets), read from the text without comments
+    # (which keeps every line in its place).
+    if "[" in markdown:
+        markdown = remove_comments(markdown)
+    masked = mask_code(markdown) if "[" in markdown else markdown
+    for offset, (line_text, written) in enumerate(zip(masked.split("\n"),
+                                                      markdown.split("\n"), strict=True)):
         line = first_line + offset
         found: list[tuple[int, Link]] = []
         if "[[" in line_text:
             for match in WIKILINK.finditer(line_text):
-                found.append((match.start(),
-                              parse_wikilink(match.group(2), bool(match.group(1)), line)))
+                inner = written[match.start(2):match.end(2)]
+                found.append((match.start(), parse_wikilink(inner, bool(match.group(1)), line)))
         if "](" in line_text:
             for match in MARKDOWN_LINK.finditer(line_text):
-                parsed = parse_markdown_target(match.group(3))
+                parsed = parse_markdown_target(written[match.start(3):match.end(3)])
                 if parsed and not match.group(1):
                     path, heading = parsed
-                    found.append((match.start(), Link(path, match.group(2).strip() or None,
-                                                      heading, False, "markdown", line)))
+                    label = written[match.start(2):match.end(2)].strip() or None
+                    found.append((match.start(), Link(path, label, heading, False,
+                                                      "markdown", line)))
         links.extend(link for _, link in sorted(found, key=lambda item: item[0]))
     return links
 

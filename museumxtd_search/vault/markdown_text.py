@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from museumxtd_search.text.slugs import heading_slugify
-from museumxtd_search.vault.code import mask_code
+from museumxtd_search.vault.code import CODE_SPAN, mask_code
 from museumxtd_search.vault.comments import remove_comments
 from museumxtd_search.vault.links import (
     MARKDOWN_LINK,
@@ -84,6 +84,25 @@ def inline_markup_to_text(line: str) -> str:
     if escaped:
         # Escaped characters (``\*``) are protected from the markup removal, then restored.
         line = _ESCAPE.sub(lambda m: chr(0xE000 + ord(m.group(1))), line)
+    line = _around_code(line) if "`" in line else _without_markup(line)
+    if escaped:
+        line = line.translate(_PROTECTED)
+    return html.unescape(line) if "&" in line else line
+
+
+def _around_code(line: str) -> str:
+    """``line`` with its markup stripped outside code spans; a code span's code is kept
+    as written (``[[Note|label]]`` shown as an example stays so in excerpts)."""
+    parts, last = [], 0
+    for span in CODE_SPAN.finditer(line):
+        parts += [_without_markup(line[last:span.start()]), span.group(2)]
+        last = span.end()
+    parts.append(_without_markup(line[last:]))
+    return "".join(parts)
+
+
+def _without_markup(line: str) -> str:
+    """``line`` (no code span) without its inline markup."""
     if "[[" in line:
         line = WIKILINK.sub(_replace_wikilink, line)
     if "](" in line:
@@ -98,9 +117,7 @@ def inline_markup_to_text(line: str) -> str:
         line = _HTML_TAG.sub(" ", line)
     if _EMPHASIS_CHARS.search(line):
         line = _EMPHASIS.sub("", line)
-    if escaped:
-        line = line.translate(_PROTECTED)
-    return html.unescape(line) if "&" in line else line
+    return line
 
 
 def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:

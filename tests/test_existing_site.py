@@ -88,8 +88,8 @@ def test_only_the_bundle_folder_is_written(project):
     run(project)
     after = files_of(project / "docs")
     assert {k: v for k, v in after.items() if not k.startswith("mxsearch/")} == before
-    assert {"mxsearch/mxsearch.js", "mxsearch/mxsearch.css", "mxsearch/snippet.html",
-            "mxsearch/.museumxtd-search"} <= set(after)
+    assert {"mxsearch/mxsearch.js", "mxsearch/mxsearch-related.js", "mxsearch/mxsearch.css",
+            "mxsearch/snippet.html", "mxsearch/.museumxtd-search"} <= set(after)
     assert not [p for p in project.parent.iterdir() if p.name != "project"]
 
 
@@ -112,8 +112,12 @@ def test_the_script_holds_the_engine_the_search_box_and_the_bundle_settings(proj
     summary = run(project, lang="en")
     script = (project / "docs/mxsearch/mxsearch.js").read_text()
     settings = json.loads(re.search(r"window\.MXSearchSettings = (\{.*\});", script).group(1))
-    assert settings == {"index": summary.index + "/", "lang": "en", "root": "../"}
+    assert settings == {"index": summary.index + "/", "lang": "en", "root": "../",
+                        "related": "mxsearch-related.js"}
     assert "createEngine" in script and "MXSearchUI" in script and "MXSnowball" in script
+    # The related notes' list is a file of its own, fetched by the pages that show one.
+    assert "MXSearchRelated" not in script
+    assert "MXSearchRelated" in (project / "docs/mxsearch/mxsearch-related.js").read_text()
 
 
 def test_the_search_box_speaks_the_language_of_most_notes_unless_told(project):

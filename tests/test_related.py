@@ -345,6 +345,28 @@ def test_a_bundle_page_shows_its_related_notes_as_links_that_resolve(make_vault,
     page.close()
 
 
+@pytest.mark.browser
+def test_a_page_without_related_notes_does_not_fetch_their_script(make_vault, browser):
+    from browser_support import serve
+
+    from museumxtd_search.site.existing_site import add_search, load_settings
+
+    notes, site = built_site(make_vault)
+    summary = add_search(load_settings(site, notes, notes=notes))
+    (site / "search.html").write_text("<!doctype html><meta charset=utf-8><title>s</title>"
+                                      f"<body>{summary.snippet}</body>", "utf-8")
+    page = browser.new_page()
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    with serve(site) as url:
+        page.goto(url + "search.html")
+        page.fill("[data-mxsearch] input", "inventaire")
+        page.wait_for_selector(".mxsearch-results a", timeout=10_000)
+    assert any(u.endswith("/mxsearch/mxsearch.js") for u in fetched)
+    assert not any("mxsearch-related" in u or u.endswith("related.json") for u in fetched)
+    page.close()
+
+
 def analyses_of(root) -> dict:
     vault = read_vault(root)
     return {note.path: analyze_note(note, vault.links.resolve_all(note), vault.links)

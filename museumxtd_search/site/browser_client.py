@@ -27,8 +27,10 @@ from museumxtd_search.site.engine_script import engine_script
 STEMMERS = "snowball.js"
 UI_SCRIPT = "search-ui.js"
 UI_STYLES = "search-ui.css"
-# The bundle's related-notes list (``<div data-mxsearch-related>``), after the search box.
+# The bundle's related-notes list (``<div data-mxsearch-related>``): a file of its own,
+# which the loader joined after the search box fetches on the pages that show one.
 RELATED_SCRIPT = "related-ui.js"
+RELATED_LOADER = "related-loader.js"
 
 
 def shipped(script: str) -> str:
@@ -65,16 +67,22 @@ def engine_sources(folders: Sequence[Path]) -> list[str]:
 
 def joined_script(folders: Sequence[Path], settings: Mapping[str, object], header: str) -> str:
     """One script holding the engine and the search box, preceded by ``settings`` (read by
-    the search box as ``window.MXSearchSettings``): a page loads it with one request.
+    the search box as ``window.MXSearchSettings``): a page loads it with one request
+    (and a page showing related notes one more, ``related_script``).
     The header and the settings stay as written, for the people who open the file."""
     code = []
     for text in [*engine_sources(folders),
                  static_file(folders, UI_SCRIPT).read_text(encoding="utf-8"),
-                 static_file(folders, RELATED_SCRIPT).read_text(encoding="utf-8")]:
+                 static_file(folders, RELATED_LOADER).read_text(encoding="utf-8")]:
         code.append(text if text.endswith("\n") else text + "\n")
     return (f"/* {header} */\n" + "window.MXSearchSettings = "
             + json.dumps(dict(settings), ensure_ascii=False, sort_keys=True) + ";\n"
             + shipped("".join(code)))
+
+
+def related_script(folders: Sequence[Path]) -> str:
+    """The related notes' script of a bundle, as shipped (see ``RELATED_LOADER``)."""
+    return shipped(static_file(folders, RELATED_SCRIPT).read_text(encoding="utf-8"))
 
 
 def ui_styles(folders: Sequence[Path]) -> str:

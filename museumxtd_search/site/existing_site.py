@@ -25,13 +25,14 @@ from museumxtd_search import __version__
 from museumxtd_search.analysis.documents import analyze_note
 from museumxtd_search.engine.related import RelatedNotes
 from museumxtd_search.parallel import collector_paused
-from museumxtd_search.site.browser_client import joined_script, ui_styles
+from museumxtd_search.site.browser_client import joined_script, related_script, ui_styles
 from museumxtd_search.site.built_pages import heading_anchors, list_pages, section_anchors
 from museumxtd_search.site.bundle_attachments import place_attachments
 from museumxtd_search.site.client_index import ClientIndex, build_client_index
 from museumxtd_search.site.generator_project import project_excludes
 from museumxtd_search.site.page_matching import NoPage, UrlPattern, UrlPatternError, match_pages
 from museumxtd_search.site.search_bundle import (
+    RELATED,
     SCRIPT,
     SNIPPET,
     STYLES,
@@ -247,7 +248,8 @@ def add_search(settings: SiteSettings,
     files = BundleFiles(
         script=lambda index_folder: joined_script(
             folders, {"index": index_folder + "/", "root": "../" * depth,
-                      "lang": language}, header),
+                      "lang": language, "related": RELATED}, header),
+        related=related_script(folders),
         styles=ui_styles(folders),
         snippet=snippet(settings.base_url, relative_bundle),
         write_index=lambda target, digest: (

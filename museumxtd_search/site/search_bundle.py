@@ -4,6 +4,7 @@ generator built. Nothing else of the site is ever written, moved or deleted.
 Its files::
 
     mxsearch.js        the engine and the search box, with this bundle's settings
+    mxsearch-related.js  the related notes' list, fetched by pages that show one
     mxsearch.css       the search box's styles
     snippet.html       the lines to paste into a layout
     index-<digest>/    the client index (docs/client-index.md), named after its content
@@ -40,6 +41,7 @@ from museumxtd_search.site.writer import write_text
 
 MARKER = ".museumxtd-search"
 SCRIPT = "mxsearch.js"
+RELATED = "mxsearch-related.js"
 STYLES = "mxsearch.css"
 SNIPPET = "snippet.html"
 LOCK = ".lock"
@@ -56,14 +58,16 @@ class BundleRefusedError(RuntimeError):
 @dataclass(frozen=True)
 class BundleFiles:
     """What a run writes: the script (given the index folder's name), the styles, the
-    snippet, a function writing the client index into a folder, updating a digest, and
-    the attachments to copy: path inside the bundle (under ``FILES_FOLDER``) -> file."""
+    snippet, a function writing the client index into a folder, updating a digest, the
+    attachments to copy: path inside the bundle (under ``FILES_FOLDER``) -> file, and
+    the related notes' script."""
 
     script: Callable[[str], str]
     styles: str
     snippet: str
     write_index: Callable[[Path, object], None]
     copies: Mapping[str, Path] = field(default_factory=dict)
+    related: str = ""  # the related notes' script (``RELATED``)
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ def check_bundle(folder: Path) -> dict:
     for entry in sorted(folder.iterdir()):
         if entry.is_symlink():
             ours = False
-        elif entry.name in (MARKER, SCRIPT, STYLES, SNIPPET, LOCK):
+        elif entry.name in (MARKER, SCRIPT, RELATED, STYLES, SNIPPET, LOCK):
             ours = entry.is_file()
         elif _INDEX_FOLDER.match(entry.name) or entry.name == FILES_FOLDER:
             ours = entry.is_dir()
@@ -150,6 +154,7 @@ def _write(folder: Path, files: BundleFiles, previous: dict) -> BundleWritten:
     changed = _copy_attachments(folder, files.copies)
     changed |= _replace(folder / STYLES, files.styles)
     changed |= _replace(folder / SNIPPET, files.snippet)
+    changed |= _replace(folder / RELATED, files.related)  # before the script asks for it
     changed |= _replace(folder / SCRIPT, files.script(index))
     marker = {"generator": "museumxtd-search", "index": index, "previous": kept}
     changed |= _replace(folder / MARKER, json.dumps(marker, indent=1, sort_keys=True) + "\n")

@@ -169,22 +169,20 @@ def test_a_hashtag_shown_as_code_is_not_a_tag(read_one):
     assert "#livre" in note.text  # the code is still searchable text
 
 
-def test_a_callouts_marker_is_not_text_but_its_title_is(read_one):
-    note, _ = read_one("> [!info]+ Prise en charge d'Android\n> L'application.\n\n"
-                       "> [!tip]-\n> Astuce.\n")
-    assert note.text == "Prise en charge d'Android\nL'application.\nAstuce."
-
-
-def test_underscore_emphasis_is_not_text_but_snake_case_keeps_its_underscores(read_one):
-    note, _ = read_one("Des _nœuds_ et (_liens_), __gras__, un nom_de_fichier.\n")
-    assert note.text == "Des nœuds et (liens), gras, un nom_de_fichier."
-
-
-def test_reference_links_and_footnotes_read_as_shown(read_one):
-    note, _ = read_one("Voir [les orphelins][orphans] et [Foam][][^1].\n\n"
-                       "[orphans]: ../outils/orphans.md 'Notes orphelines'\n"
-                       "[Foam]: https://foambubble.github.io\n[^1]: Une vraie note.\n")
-    assert note.text == "Voir les orphelins et Foam.\nUne vraie note."
+@pytest.mark.parametrize(("markdown", "text"), [
+    ("> [!info]+ Prise en charge d'Android\n> L'application.\n\n> [!tip]-\n> Astuce.\n",
+     "Prise en charge d'Android\nL'application.\nAstuce."),
+    ("Des _nœuds_ et (_liens_), __gras__, un nom_de_fichier.\n",
+     "Des nœuds et (liens), gras, un nom_de_fichier."),
+    ("Voir [les orphelins][orphans] et [Foam][][^1].\n\n"
+     "[orphans]: ../outils/orphans.md 'Notes orphelines'\n"
+     "[Foam]: https://foambubble.github.io\n[^1]: Une vraie note.\n",
+     "Voir les orphelins et Foam.\nUne vraie note."),
+], ids=["a callout's marker, not its title", "underscore emphasis, not snake_case",
+        "reference links' definitions and footnote marks"])
+def test_markup_the_page_does_not_show_is_not_searched_text(read_one, markdown, text):
+    note, _ = read_one(markdown)
+    assert note.text == text
 
 
 @pytest.mark.parametrize("written", ["tags: [#projet, #musée]", "tags: #projet #musée",

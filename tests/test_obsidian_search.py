@@ -489,3 +489,18 @@ def test_changing_the_excluded_files_rebuilds_the_index(tmp_path):
     build_index(notes, tmp_path / "index")
     with GardenSearcher(tmp_path / "index") as searcher:
         assert len(paths(searcher, "commissariat")) == 4
+
+
+def test_the_live_preview_follows_a_change_of_the_excluded_files(tmp_path):
+    from museumxtd_search.site.live import LiveSite
+
+    notes = excluded_garden(tmp_path)
+    site = LiveSite(notes, tmp_path / "site")
+    assert set(site.analyses) == {"Projets/Exposition.md"}
+    assert site.refresh() is None  # nothing changed
+    (notes / ".obsidian/app.json").write_text('{"userIgnoreFilters": ["Modèles/"]}',
+                                              encoding="utf-8")
+    done = site.refresh()
+    assert done is not None and done.full and done.changed == [".obsidian/app.json"]
+    assert "Modèles/Gabarit de projet.md" not in site.analyses
+    assert len(site.analyses) == 3

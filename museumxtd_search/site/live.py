@@ -56,6 +56,7 @@ from museumxtd_search.vault.files import (
     read_search_settings,
 )
 from museumxtd_search.vault.notes import Note
+from museumxtd_search.vault.obsidian_settings import SETTINGS_FILE, excluded_filters
 from museumxtd_search.vault.reading import (
     Vault,
     published_vault,
@@ -108,6 +109,7 @@ class LiveSite:
 
     def _export(self) -> ExportSummary:
         """Read and export the whole garden; remember what was read and analysed."""
+        self.excluded = excluded_filters(self.notes_dir)  # read before the notes are
         garden = read_vault(self.notes_dir, self.exclude)
         vault = self.vault = garden if self.drafts else published_vault(garden)
         self.files: GardenFiles = vault.files  # type: ignore[assignment]
@@ -151,11 +153,13 @@ class LiveSite:
             files = find_files(self.notes_dir, self.exclude)
             changed = [p for p in files.notes if files.stamps.get(p) != self.files.stamps.get(p)]
             same_files = files.notes == self.files.notes and files.assets == self.files.assets
-            if same_files and not changed:
+            # Obsidian's excluded files decide which notes are searched, in every note.
+            same_settings = excluded_filters(self.notes_dir) == self.excluded
+            if same_files and not changed and same_settings:
                 return None
-            done = Refresh(changed=changed or ["files"])
+            done = Refresh(changed=changed or ["files" if same_settings else SETTINGS_FILE])
             try:
-                if not same_files or not self._update(files, changed, done):
+                if not (same_files and same_settings) or not self._update(files, changed, done):
                     done.full = True
                     self._export()
             except Exception as error:  # noqa: BLE001 - the preview must go on serving

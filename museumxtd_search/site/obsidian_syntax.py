@@ -29,7 +29,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from museumxtd_search.site.sanitize import CALLOUT_TYPES
 from museumxtd_search.vault.comments import remove_comments
-from museumxtd_search.vault.markdown_text import BLOCK_ID
+from museumxtd_search.vault.markdown_text import BLOCK_ID, CALLOUT_MARKER
 
 # Obsidian's aliases of its callout types.
 CALLOUT_ALIASES = {
@@ -51,8 +51,7 @@ def callout_type(written: str) -> str:
 class CalloutProcessor(BlockQuoteProcessor):
     """A block quote whose first line is ``[!type]`` becomes a callout."""
 
-    START = re.compile(r"(?:^|\n)[ ]{0,3}>[ ]?\[!(?P<type>[^\]\n]+)\](?P<fold>[+-]?)"
-                       r"[ \t]*(?P<title>[^\n]*)")
+    START = re.compile(r"(?:^|\n)[ ]{0,3}>[ ]?" + CALLOUT_MARKER + r"[ \t]*(?P<title>[^\n]*)")
 
     def test(self, parent: etree.Element, block: str) -> bool:
         return "[!" in block and bool(self.START.search(block)) \

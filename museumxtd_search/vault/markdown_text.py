@@ -24,11 +24,15 @@ from museumxtd_search.vault.links import (
 from museumxtd_search.vault.notes import Heading, Section
 from museumxtd_search.vault.resolver import is_asset_name
 
-_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# A heading line and a fence's opening line: the one grammar the text, the sections
+# (``vault.sections``) and the embeds read.
+ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLOCK_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)?")
 # A callout's first line, ``> [!info]+ Titre``: the page shows the title, not the marker.
-_CALLOUT_MARKER = re.compile(r"^\s*(?:>\s*)+\[![^\]\n]+\][+-]?")
+# Its marker, ``[!type]`` and a fold sign, the pattern ``site.obsidian_syntax`` renders by.
+CALLOUT_MARKER = r"\[!(?P<type>[^\]\n]+)\](?P<fold>[+-]?)"
+_CALLOUT_LINE = re.compile(r"^\s*(?:>\s*)+" + CALLOUT_MARKER)
 _TABLE_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
 _HORIZONTAL_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _BARE_URL = re.compile(r"\b(?:https?://|www\.)([^\s/<>()\]]+)[^\s<>()\]]*", re.IGNORECASE)
@@ -132,7 +136,7 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
     fence: str | None = None
     for offset, raw in enumerate(markdown.split("\n")):
         text: str
-        fence_match = _FENCE.match(raw)
+        fence_match = FENCE.match(raw)
         if fence is not None:
             if fence_match and fence_match.group(1)[0] == fence[0] and len(
                 fence_match.group(1)) >= len(fence):
@@ -142,7 +146,7 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
         elif fence_match:
             fence = fence_match.group(1)
             continue
-        elif heading_match := _ATX_HEADING.match(raw):
+        elif heading_match := ATX_HEADING.match(raw):
             text = inline_markup_to_text(heading_match.group(2)).strip()
             if text:
                 anchor = _unique_anchor(heading_slugify(text), used_anchors)
@@ -158,7 +162,7 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
             if "^" in raw:
                 raw = BLOCK_ID.sub("", raw)
             if "[!" in raw:
-                raw = _CALLOUT_MARKER.sub("", raw, count=1)
+                raw = _CALLOUT_LINE.sub("", raw, count=1)
             line = _BLOCK_PREFIX.sub("", raw, count=1)
             text = inline_markup_to_text(line)
             if "#" in text:

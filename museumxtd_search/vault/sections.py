@@ -14,10 +14,8 @@ import re
 
 from museumxtd_search.text.slugs import heading_slugify
 from museumxtd_search.vault.links import heading_parts
-from museumxtd_search.vault.markdown_text import BLOCK_ID
+from museumxtd_search.vault.markdown_text import ATX_HEADING, BLOCK_ID, FENCE
 
-_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
 
@@ -25,7 +23,7 @@ def _outside_code(lines: list[str]) -> list[bool]:
     """For each line, whether it is outside fenced code (fence lines count as code)."""
     outside, fence = [], None
     for line in lines:
-        match = _FENCE.match(line)
+        match = FENCE.match(line)
         if fence is None and match:
             fence = match.group(1)
             outside.append(False)
@@ -55,7 +53,7 @@ def _find_one_section(markdown: str, heading: str) -> str | None:
     outside = _outside_code(lines)
     start = level = None
     for number, line in enumerate(lines):
-        match = _ATX_HEADING.match(line) if outside[number] else None
+        match = ATX_HEADING.match(line) if outside[number] else None
         if match is None:
             continue
         if start is not None and len(match.group(1)) <= level:

@@ -336,8 +336,14 @@ def test_a_note_date_is_its_front_matter_date_else_its_file_time(tmp_path):
     ("updated: 1636492098692", "2021-11-09"),  # Dendron: Unix time in milliseconds
     ("date: 1636492098", "2021-11-09"),  # Unix time in seconds
     ("date: 2024\ncreated: 2023-04-05", "2023-04-05"),  # a year alone is not a date
+    ("date: 22-03-2022", "2022-03-22"),  # day first, as the French write it
+    ("date: 03/04/2022", "2022-04-03"),  # ambiguous: day first
+    ("date: 3.4.2022", "2022-04-03"),
+    ("date: 12/31/2023", "2023-12-31"),  # only month first makes it a date
+    ("date: 31-02-2022\ncreated: 2021-01-02", "2021-01-02"),  # no such day
+    ("date: 22-03-20221\ncreated: 2021-01-02", "2021-01-02"),
 ])
-def test_a_front_matter_date_may_be_a_unix_time(tmp_path, written, date):
+def test_a_front_matter_date_may_be_a_unix_time_or_day_first(tmp_path, written, date):
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "a.md").write_text(f"---\n{written}\n---\nx\n", encoding="utf-8")

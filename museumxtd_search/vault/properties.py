@@ -50,12 +50,18 @@ def is_published(metadata: Mapping[str, Any]) -> bool:
 # Front matter keys giving a note's date, in order of preference.
 DATE_KEYS: tuple[str, ...] = ("date", "created", "updated")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+# 22-03-2022, 22/03/2022, 22.03.2022: how French (and most of Europe) write a date
+# by hand, day first. Zettlr and pandoc templates leave such dates as the author typed
+# them.
+_DAY_FIRST_DATE = re.compile(r"^\s*(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?![\d/.-])")
 
 
 def as_date(value: object) -> dt.date | None:
-    """A front matter date: a YAML date or datetime, text starting ``YYYY-MM-DD``, or a
-    Unix time in seconds or milliseconds (Dendron writes ``updated: 1636492098692``);
-    ``None`` for anything else."""
+    """A front matter date: a YAML date or datetime, text starting ``YYYY-MM-DD``, text
+    starting with a day-first date (``22-03-2022``, ``22/03/2022``, ``22.03.2022``; an
+    ambiguous ``03/04/2022`` is 3 April, a date only month-first reads, ``12/31/2023``,
+    is read so), or a Unix time in seconds or milliseconds (Dendron writes ``updated:
+    1636492098692``); ``None`` for anything else."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -65,11 +71,22 @@ def as_date(value: object) -> dt.date | None:
         if 10**9 <= seconds < 10**10:
             return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date()
         return None
-    match = _ISO_DATE.match(value) if isinstance(value, str) else None
-    if match is None:
+    if not isinstance(value, str):
         return None
+    if match := _ISO_DATE.match(value):
+        return _valid_date(*(int(part) for part in match.groups()))
+    if match := _DAY_FIRST_DATE.match(value):
+        first, _, second, year = match.groups()
+        # Day first; a first number above 12 can only be a day, a second one only
+        # then an American month-first date (12/31/2023).
+        return (_valid_date(int(year), int(second), int(first))
+                or _valid_date(int(year), int(first), int(second)))
+    return None
+
+
+def _valid_date(year: int, month: int, day: int) -> dt.date | None:
     try:
-        return dt.date(*(int(part) for part in match.groups()))
+        return dt.date(year, month, day)
     except ValueError:
         return None
 

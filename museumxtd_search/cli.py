@@ -117,6 +117,23 @@ def _garden(notes_dir: Path, index_dir: Path = Path(DEFAULT_INDEX),
     return Garden(notes_dir, index_dir, exclude)
 
 
+def _indexed_garden(notes_dir: Path, index_dir: Path, exclude: tuple[str, ...]):
+    """The garden of a command that reads an index: without ``--notes``, the notes the
+    index was built from (and its ``--exclude`` globs, unless others are given), when
+    that folder still exists; else the options as given."""
+    from museumxtd_search.index.side_files import recorded_garden
+
+    context = click.get_current_context()
+    recorded = None
+    if context.get_parameter_source("notes_dir") == click.core.ParameterSource.DEFAULT:
+        recorded = recorded_garden(index_dir)
+    if recorded is not None:
+        notes_dir = recorded[0]
+        if context.get_parameter_source("exclude") == click.core.ParameterSource.DEFAULT:
+            exclude = recorded[1]
+    return _garden(notes_dir, index_dir, exclude)
+
+
 @cli.command("index")
 @_notes_option
 @_index_option
@@ -125,7 +142,7 @@ def _garden(notes_dir: Path, index_dir: Path = Path(DEFAULT_INDEX),
 def index_command(notes_dir: Path, exclude: tuple[str, ...], index_dir: Path, full: bool,
                   as_json: bool) -> None:
     """Build or update the search index (incremental unless --full)."""
-    garden = _garden(notes_dir, index_dir, exclude)
+    garden = _indexed_garden(notes_dir, index_dir, exclude)
     with _progress_bar("indexing", show=not as_json) as progress:
         summary = garden.index(full=full, on_progress=progress, on_wait=_say_waiting)
     _print_summary(summary, as_json)
@@ -200,10 +217,10 @@ def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, .
         raise UsageProblem("empty query: give words to search for (or --links-to/--tag)")
     if len(text) > 2000:
         raise UsageProblem(f"query too long ({len(text)} characters, at most 2000)")
-    garden = _garden(notes_dir, index_dir, exclude)
+    garden = _indexed_garden(notes_dir, index_dir, exclude)
     with _progress_bar("indexing", show=True) as progress:
         response = garden.query(text, limit=limit, tags=tags, links_to=links_to, kind=kind,
-                                on_refresh=_tell_refresh(notes_dir, index_dir),
+                                on_refresh=_tell_refresh(garden.notes, index_dir),
                                 on_progress=progress, any_tag=any_tag, sort=sort,
                                 facets=facets)
     if as_json:
@@ -266,7 +283,7 @@ def related_command(note: str, notes_dir: Path, exclude: tuple[str, ...], index_
     from museumxtd_search.api import UnknownNoteError
 
     try:
-        response = _garden(notes_dir, index_dir, exclude).related(note, limit=limit)
+        response = _indexed_garden(notes_dir, index_dir, exclude).related(note, limit=limit)
     except UnknownNoteError as error:
         raise UsageProblem(str(error)) from None
     if as_json:
@@ -339,7 +356,7 @@ def export_command(context: click.Context, notes_dir: Path, exclude: tuple[str, 
     only_into = sorted(given & {"bundle", "url_pattern"})
     if only_into:
         raise UsageProblem(f"--{only_into[0].replace('_', '-')} goes with --into SITE")
-    garden = _garden(notes_dir, index_dir, exclude)
+    garden = _indexed_garden(notes_dir, index_dir, exclude)
 
     def waiting(holder: str) -> None:
         click.echo(f"waiting: {out_dir} is being exported by PID {holder}", err=True)
@@ -472,8 +489,8 @@ def serve_command(out_dir: Path, port: int, watch: bool, notes_dir: Path,
 def check_command(notes_dir: Path, exclude: tuple[str, ...], index_dir: Path,
                   site_dir: Path | None, templates_dir: Path | None, as_json: bool) -> None:
     """Exit 0 when the index (and site) match the notes, 1 when stale (for CI)."""
-    results = _garden(notes_dir, index_dir, exclude).check(site=site_dir,
-                                                           templates=templates_dir)
+    results = _indexed_garden(notes_dir, index_dir, exclude).check(site=site_dir,
+                                                                   templates=templates_dir)
     fresh = all(r.fresh for r in results)
     if as_json:
         _print_json({"fresh": fresh, "checks": [r.to_json() for r in results]})

@@ -195,6 +195,47 @@ def test_query_refreshes_an_index_older_than_the_notes(invoke, make_vault, tmp_p
     assert [hit["path"] for hit in json.loads(result.stdout)["results"]] == ["b.md"]
 
 
+def test_an_index_remembers_the_notes_and_exclusions_it_was_built_from(
+        invoke, make_vault, tmp_path, monkeypatch):
+    garden = make_vault({"a.md": "ornithorynque", "brouillons/b.md": "ornithorynque"},
+                        name="jardin")
+    index_dir = tmp_path / "index"
+    invoke("index", "--notes", garden, "--index", index_dir, "--exclude", "brouillons/**")
+    elsewhere = make_vault({"c.md": "ornithorynque"}, name="ailleurs/notes").parent
+    monkeypatch.chdir(elsewhere)  # its own notes/ must not replace the indexed garden
+
+    result = invoke("query", "--index", index_dir, "--json", "ornithorynque")
+    assert result.stderr == ""  # fresh: nothing rebuilt
+    assert [hit["path"] for hit in json.loads(result.stdout)["results"]] == ["a.md"]
+    assert invoke("check", "--index", index_dir).exit_code == 0
+    update = invoke("index", "--index", index_dir).stdout
+    assert update.startswith("indexed 1 notes (incremental): 0 added, 0 updated, 0 removed")
+
+
+def test_notes_given_on_the_command_line_win_over_those_the_index_remembers(
+        invoke, make_vault, tmp_path):
+    first = make_vault({"a.md": "ornithorynque"}, name="premier")
+    second = make_vault({"b.md": "ornithorynque"}, name="second")
+    index_dir = tmp_path / "index"
+    invoke("index", "--notes", first, "--index", index_dir)
+    result = invoke("query", "--notes", second, "--index", index_dir, "--json", "ornithorynque")
+    assert [hit["path"] for hit in json.loads(result.stdout)["results"]] == ["b.md"]
+
+
+def test_an_index_whose_notes_are_gone_falls_back_to_the_notes_folder(
+        invoke, make_vault, tmp_path, monkeypatch):
+    import shutil
+
+    garden = make_vault({"a.md": "ornithorynque"}, name="jardin")
+    index_dir = tmp_path / "index"
+    invoke("index", "--notes", garden, "--index", index_dir)
+    shutil.rmtree(garden)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("query", "--index", index_dir, "ornithorynque")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "Error: notes folder not found: notes"
+
+
 def test_query_answers_from_the_previous_index_while_another_build_runs(invoke, make_vault,
                                                                         tmp_path):
     garden = make_vault({"a.md": "ornithorynque"})

@@ -37,7 +37,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from museumxtd_search.index.generations import MANIFEST
+from museumxtd_search.index.generations import MANIFEST, live_generation
 from museumxtd_search.rules import EXACT_FIELD, FIELD_WEIGHTS
 from museumxtd_search.text.compact_json import decode_json, encode_json
 from museumxtd_search.vault.files import read_search_settings
@@ -156,6 +156,24 @@ def built_from(manifest: dict | None, notes_dir: Path, exclude: Iterable[str]) -
             and manifest.get("root") == str(Path(notes_dir).resolve())
             and manifest.get("exclude") == list(exclude)
             and manifest.get("settings") == indexed_settings(notes_dir))
+
+
+def recorded_garden(index_dir: Path) -> tuple[Path, tuple[str, ...]] | None:
+    """The notes folder and exclusion globs the index in ``index_dir`` was built from,
+    when it has a readable manifest and that folder still exists; else ``None``.
+
+    Why: an index knows what it indexed. After ``index --notes ~/jardin --index X``,
+    ``query --index X`` searches ``~/jardin`` instead of failing for want of a
+    ``notes`` folder, or worse, rebuilding X from another garden that happens to sit
+    in the working directory as ``notes``."""
+    manifest = read_manifest(live_generation(index_dir))
+    if manifest is None or not isinstance(manifest.get("root"), str):
+        return None
+    root = Path(manifest["root"])
+    exclude = manifest.get("exclude")
+    if not root.is_dir() or not isinstance(exclude, list):
+        return None
+    return root, tuple(str(glob) for glob in exclude)
 
 
 def indexed_settings(notes_dir: Path) -> dict[str, object]:

@@ -227,6 +227,16 @@ def test_broken_links_are_listed_with_their_source_and_line(make_vault):
     assert broken == [("a.md", "Nulle part", 4), ("a.md", "absente.png", 6)]
 
 
+def test_urls_a_site_generator_builds_from_template_tags_are_not_checked(make_vault):
+    # Jekyll and Eleventy gardens write {{ site.baseurl }}: only the build knows where
+    # such a URL leads, so it is neither resolved nor reported dead.
+    vault = read_vault(make_vault({"a.md": (
+        '<a href="{{ site.baseurl }}/cats">chats</a> '
+        '<img src="{{ \'/img/x.png\' | url }}"> [lien]({% link b.md %}) [[B]]'),
+        "B.md": ""}))
+    assert [r.link.target for r in vault.links.resolve_all(vault.note("a.md"))] == ["B"]
+
+
 def test_site_name_shared_as_title_does_not_resolve_links(make_vault):
     vault = read_vault(make_vault({
         "Notes/Un.md": "---\ntitle: MuseumXTD\n---\nx",

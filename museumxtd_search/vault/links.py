@@ -28,6 +28,9 @@ WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s\[][^)\s]*)"
                            r"(?:\s+\"[^\"\n]*\")?\s*\)")
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+# A Liquid, Nunjucks or Jinja tag (``{{ site.baseurl }}/cats``, ``{% link a.md %}``):
+# the site generator writes that URL when it builds; where it leads is its business.
+_TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 
 
 def parse_wikilink(inner: str, embed: bool = False, line: int = 0) -> Link:
@@ -56,7 +59,7 @@ def parse_markdown_target(url: str) -> tuple[str, str | None] | None:
     url = url.strip()
     if url.startswith("<") and url.endswith(">"):
         url = url[1:-1]
-    if not url or _EXTERNAL.match(url) or url.startswith("#"):
+    if not url or _EXTERNAL.match(url) or url.startswith("#") or _TEMPLATE_TAG.search(url):
         return None
     path, _, fragment = url.partition("#")
     path = unquote(path)
@@ -68,12 +71,13 @@ def parse_markdown_target(url: str) -> tuple[str, str | None] | None:
 def parse_local_url(url: str) -> tuple[str, str | None] | None:
     """(path, fragment) of a URL written in a note that points inside the garden or the
     site, percent-decoded (``/images/Logo%201.svg`` -> ``/images/Logo 1.svg``), else
-    ``None`` (an external URL, ``mailto:``, an empty one). ``#Heading`` gives ``("",
-    "Heading")``: a place in the same note."""
+    ``None`` (an external URL, ``mailto:``, an empty one, one a template tag of the
+    site generator builds). ``#Heading`` gives ``("", "Heading")``: a place in the same
+    note."""
     url = url.strip()
     if url.startswith("<") and url.endswith(">"):
         url = url[1:-1].strip()
-    if not url or _EXTERNAL.match(url) or url.startswith("//"):
+    if not url or _EXTERNAL.match(url) or url.startswith("//") or _TEMPLATE_TAG.search(url):
         return None
     path, _, fragment = url.partition("#")
     path = path.partition("?")[0]

@@ -137,6 +137,19 @@ def test_the_search_box_speaks_the_language_of_most_notes_unless_told(project):
 
 # --- which notes ---------------------------------------------------------------------------
 
+def test_alias_redirects_of_a_hugo_site_are_not_taken_for_note_pages(project):
+    # Hugo, lowercased paths and one redirect page per alias named like the alias.
+    hugo = project / "docs"
+    for page in list(hugo.rglob("index.html")):
+        page.unlink()
+    write(hugo, {
+        "notes/syntaxe-typologie/index.html": "<p>La typologie.</p>",
+        "notes/Syntaxe typologie/index.html":
+            '<meta http-equiv="refresh" content="0; url=/notes/syntaxe-typologie/">'})
+    summary = run(project)
+    assert summary.pages["Notes/Syntaxe & typologie.md"] == "notes/syntaxe-typologie/index.html"
+
+
 def test_notes_without_a_page_are_left_out_and_listed(project):
     summary = run(project)
     assert summary.matched == 4

@@ -7,7 +7,12 @@ import unicodedata
 
 import pytest
 
-from museumxtd_search.site.built_pages import heading_anchors, list_pages, section_anchors
+from museumxtd_search.site.built_pages import (
+    heading_anchors,
+    is_redirect,
+    list_pages,
+    section_anchors,
+)
 from museumxtd_search.site.page_matching import (
     UrlPattern,
     UrlPatternError,
@@ -164,6 +169,35 @@ def test_a_note_and_a_folder_index_writing_the_same_page_get_neither():
 def test_several_candidate_pages_are_ambiguous():
     _, unmatched = pages_of(["Notes/Café.md"], ["notes/cafe.html", "notes/cafe/index.html"])
     assert unmatched["Notes/Café.md"].startswith("several pages could be its page:")
+
+
+def test_redirects_a_generator_writes_for_aliases_are_no_note_s_page():
+    # Hugo writes a redirect page for each alias, named like it: "Open Data" and
+    # "opendata" of the note "open data" would make its slug ambiguous, and an alias
+    # named exactly like another note would take that note's page.
+    pages = ["open-data/index.html", "Open Data/index.html", "opendata/index.html",
+             "mesh/index.html", "MeSH/index.html"]
+    matches = match_pages([("open data.md", {}), ("MeSH.md", {})], pages,
+                          is_redirect=lambda page: page not in {"open-data/index.html",
+                                                                 "mesh/index.html"})
+    assert {m.path: m.page for m in matches.matched} == {
+        "open data.md": "open-data/index.html", "MeSH.md": "mesh/index.html"}
+
+
+@pytest.mark.parametrize(("head", "redirect"), [
+    # Hugo's alias page, as it writes it
+    ('<!DOCTYPE html><html lang="fr"><head><title>https://x.org/mesh/</title>'
+     '<link rel="canonical" href="https://x.org/mesh/"><meta charset="utf-8">'
+     '<meta http-equiv="refresh" content="0; url=https://x.org/mesh/"></head></html>', True),
+    ("<meta content='0;URL=/a/' http-equiv='Refresh'>", True),  # any order and case
+    ('<meta http-equiv="refresh" content="300">', False),  # reloads itself: a page
+    ('<meta charset="utf-8"><h1>Café</h1><p>refresh url=</p>', False),
+])
+def test_a_redirect_is_a_page_whose_head_sends_the_browser_elsewhere(tmp_path, head,
+                                                                     redirect):
+    (tmp_path / "index.html").write_text(head, encoding="utf-8")
+    assert is_redirect(tmp_path, "index.html") is redirect
+    assert is_redirect(tmp_path, "absent.html") is False
 
 
 # --- --url-pattern -----------------------------------------------------------------------

@@ -21,6 +21,11 @@ PAGE_SUFFIXES = (".html", ".htm")
 _HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
 _ID = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
+_META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+_REFRESH = re.compile(r"""http-equiv\s*=\s*["']?refresh\b""", re.IGNORECASE)
+_REFRESH_URL = re.compile(r"""content\s*=\s*["']?[^"'>]*\burl\s*=""", re.IGNORECASE)
+# A redirect names its target in the head: the first bytes of the page are enough.
+_HEAD_BYTES = 4096
 
 
 def list_pages(site: Path, skip: Iterable[str] = ()) -> list[str]:
@@ -42,6 +47,21 @@ def list_files(site: Path, suffixes: tuple[str, ...], skip: Iterable[str] = ()) 
                       if not name.startswith(".") and prefix + name not in skipped]
         pages.extend(prefix + name for name in files if name.lower().endswith(suffixes))
     return sorted(pages)
+
+
+def is_redirect(site: Path, page: str) -> bool:
+    """Whether ``page`` only sends the browser to another URL (``<meta
+    http-equiv="refresh" content="0; url=…">``): the page Hugo writes for each of a
+    note's ``aliases``, Jekyll's ``redirect_from``, MkDocs' redirects plugin. Such a
+    page is named like the alias, not the note, and shows nothing: never a note's
+    page. An unreadable page is not called a redirect."""
+    try:
+        with open(site / page, "rb") as file:
+            head = file.read(_HEAD_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return any(_REFRESH.search(tag) and _REFRESH_URL.search(tag)
+               for tag in _META.findall(head))
 
 
 def heading_anchors(page_html: str) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -26,7 +27,12 @@ from museumxtd_search.analysis.documents import analyze_note
 from museumxtd_search.engine.related import RelatedNotes
 from museumxtd_search.parallel import collector_paused
 from museumxtd_search.site.browser_client import joined_script, related_script, ui_styles
-from museumxtd_search.site.built_pages import heading_anchors, list_pages, section_anchors
+from museumxtd_search.site.built_pages import (
+    heading_anchors,
+    is_redirect,
+    list_pages,
+    section_anchors,
+)
 from museumxtd_search.site.bundle_attachments import place_attachments
 from museumxtd_search.site.client_index import ClientIndex, build_client_index
 from museumxtd_search.site.generator_project import project_excludes
@@ -207,7 +213,8 @@ def add_search(settings: SiteSettings,
         pages = list_pages(site, skip=[relative_bundle])
         # Attachments have no page of their own: they are placed below, as files.
         matches = match_pages(((n.path, n.front_matter) for n in vault.notes
-                               if not is_attachment_name(n.path)), pages, pattern)
+                               if not is_attachment_name(n.path)), pages, pattern,
+                             partial(is_redirect, site))
         summary = AddSearchSummary(site=str(site), bundle=str(folder),
                                    notes=sum(not is_attachment_name(n.path) for n in vault.notes),
                                    matched=len(matches.matched))

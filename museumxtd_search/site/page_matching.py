@@ -20,10 +20,11 @@ says. The rules, most specific first:
    permalinks).
 
 Only pages that exist count, so a note the generator ignored (a draft) has none and
-is left out. Names are compared in Unicode NFC, as file systems may store either
-form. A page belongs to one note: a page claimed by two notes under the same rule
-goes to neither (both are reported), and a page matched under an earlier rule is
-not claimed again.
+is left out; nor do redirects (Hugo writes one for each of a note's ``aliases``,
+named like the alias), which the caller tells apart by reading them. Names are
+compared in Unicode NFC, as file systems may store either form. A page belongs to
+one note: a page claimed by two notes under the same rule goes to neither (both are
+reported), and a page matched under an earlier rule is not claimed again.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import posixpath
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -216,9 +217,21 @@ def _candidates(note_path: str, front_matter: Mapping[str, Any],
 
 
 def match_pages(notes: Iterable[tuple[str, Mapping[str, Any]]], pages: Iterable[str],
-                pattern: UrlPattern | None = None) -> PageMatches:
+                pattern: UrlPattern | None = None,
+                is_redirect: Callable[[str], bool] = lambda page: False) -> PageMatches:
     """Match notes, given as (path, front matter), to the site's ``pages`` (files
-    relative to the site folder, forward slashes). See the module docstring."""
+    relative to the site folder, forward slashes). ``is_redirect`` is asked only
+    about the pages a rule proposes (reading every page of a large site to find its
+    redirects would cost more). See the module docstring."""
+    redirects: dict[str, bool] = {}
+
+    def available(page: str) -> bool:
+        if page in taken:
+            return False
+        if page not in redirects:
+            redirects[page] = is_redirect(page)
+        return not redirects[page]
+
     notes = sorted(notes, key=lambda item: item[0])
     by_name = {_nfc(page): page for page in sorted(pages)}
     by_loose: defaultdict[str, list[str]] = defaultdict(list)
@@ -236,13 +249,13 @@ def match_pages(notes: Iterable[tuple[str, Mapping[str, Any]]], pages: Iterable[
                 continue
             if rule == "slug":
                 found = sorted({page for loose in proposed[rule] for page in by_loose[loose]
-                                if page not in taken})
+                                if available(page)})
                 if len(found) > 1:
                     reasons[path] = "several pages could be its page: " + ", ".join(found)
                     continue
             else:
                 found = [by_name[_nfc(page)] for page in proposed[rule]
-                         if _nfc(page) in by_name and by_name[_nfc(page)] not in taken]
+                         if _nfc(page) in by_name and available(by_name[_nfc(page)])]
             if found:
                 claims[found[0]].append(path)
             elif rule == "permalink":

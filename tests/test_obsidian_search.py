@@ -340,6 +340,7 @@ def test_a_note_date_is_its_front_matter_date_else_its_file_time(tmp_path):
     ("date: 03/04/2022", "2022-04-03"),  # ambiguous: day first
     ("date: 3.4.2022", "2022-04-03"),
     ("date: 12/31/2023", "2023-12-31"),  # only month first makes it a date
+    ("date: 2021-27-04", "2021-04-27"),  # day and month swapped: one reading is a date
     ("date: 31-02-2022\ncreated: 2021-01-02", "2021-01-02"),  # no such day
     ("date: 22-03-20221\ncreated: 2021-01-02", "2021-01-02"),
 ])

@@ -242,6 +242,14 @@ def test_malformed_yaml_gives_one_warning_with_file_and_line(read_one):
     assert "ornithorynque" in note.text
 
 
+@pytest.mark.parametrize("date", ["2021-27-04", "2022-02-30"])
+def test_a_date_with_no_such_day_is_text_and_the_rest_of_the_front_matter_stays(read_one,
+                                                                               date):
+    note, warnings = read_one(f"---\ntitle: Bon titre\ndate: {date}\ntags: [musée]\n---\nx")
+    assert warnings == []
+    assert (note.title, note.tags, note.front_matter["date"]) == ("Bon titre", ("musée",), date)
+
+
 def test_note_with_malformed_yaml_is_still_indexed(make_vault, tmp_path):
     garden = make_vault({"Dossier/Note.md": "---\ntitle: [pas fermé\n---\nornithorynque"})
     assert_still_indexed(garden, tmp_path, "ornithorynque")

@@ -13,12 +13,29 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from frontmatter.default_handlers import YAMLHandler
+from frontmatter.default_handlers import SafeLoader, YAMLHandler
 
 from museumxtd_search.vault.files import ConfigError, loads_toml
 from museumxtd_search.vault.notes import VaultWarning
 
 _YAML = YAMLHandler()
+
+
+class _Loader(SafeLoader):
+    """python-frontmatter's safe loader, except that a value YAML reads as a date but
+    the calendar has no such day (``2021-27-04``, ``2022-02-30``) stays the text as
+    written, as Obsidian shows it: YAML's error would lose the whole front matter,
+    title and tags with it, for one mistyped date."""
+
+
+def _date_or_text(loader: SafeLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +142,7 @@ def _load_yaml(yaml_text: str, path: str) -> tuple[dict[str, Any], VaultWarning 
     if "#" in yaml_text:
         yaml_text = _hash_values_quoted(yaml_text)
     try:
-        metadata = _YAML.load(yaml_text) if yaml_text.strip() else {}
+        metadata = _YAML.load(yaml_text, Loader=_Loader) if yaml_text.strip() else {}
     except yaml.YAMLError as error:
         problem = getattr(error, "problem", None) or "invalid YAML"
         return {}, VaultWarning(path, _error_line(error, yaml_text),

@@ -57,7 +57,8 @@ _DAY_FIRST_DATE = re.compile(r"^\s*(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?![\d/.-])
 
 
 def as_date(value: object) -> dt.date | None:
-    """A front matter date: a YAML date or datetime, text starting ``YYYY-MM-DD``, text
+    """A front matter date: a YAML date or datetime, text starting ``YYYY-MM-DD`` (or
+    ``YYYY-DD-MM`` when only that reads as a date: ``2021-27-04``), text
     starting with a day-first date (``22-03-2022``, ``22/03/2022``, ``22.03.2022``; an
     ambiguous ``03/04/2022`` is 3 April, a date only month-first reads, ``12/31/2023``,
     is read so), or a Unix time in seconds or milliseconds (Dendron writes ``updated:
@@ -74,7 +75,9 @@ def as_date(value: object) -> dt.date | None:
     if not isinstance(value, str):
         return None
     if match := _ISO_DATE.match(value):
-        return _valid_date(*(int(part) for part in match.groups()))
+        year, first, second = (int(part) for part in match.groups())
+        # 2021-27-04: the day and month swapped, the one reading that is a date.
+        return _valid_date(year, first, second) or _valid_date(year, second, first)
     if match := _DAY_FIRST_DATE.match(value):
         first, _, second, year = match.groups()
         # Day first; a first number above 12 can only be a day, a second one only

@@ -90,13 +90,19 @@ def test_a_summary_property_weighs_more_than_another_property(tmp_path):
     assert found.index("a.md") < found.index("c.md") < found.index("b.md")
 
 
-def test_site_control_keys_are_not_searched(tmp_path):
+@pytest.mark.parametrize(("written", "word"), [
+    ("layout: layouts/post.njk", "njk"),
+    ("bibliography: biblio/Obsidian.bib", "bib"),  # pandoc, as Zettlr writes it
+    ("biblio_style: csl\\ieee.csl\nlink_citations: true", "ieee"),
+])
+def test_site_and_pandoc_control_keys_are_not_searched(tmp_path, written, word):
     notes = tmp_path / "notes"
     notes.mkdir()
-    (notes / "a.md").write_text("---\nlayout: layouts/post.njk\n---\nTexte.\n", encoding="utf-8")
+    (notes / "a.md").write_text(f"---\n{written}\n---\nTexte.\n", encoding="utf-8")
     build_index(notes, tmp_path / "index", full=True)
     with GardenSearcher(tmp_path / "index") as opened:
-        assert opened.search("njk").total == 0
+        assert opened.search(word).total == 0
+        assert opened.search("texte").total == 1
 
 
 def test_title_keys_default_to_french_and_english_variants():

@@ -33,11 +33,15 @@ SUMMARY_KEYS = frozenset(key(k) for k in (
 ALIAS_KEYS = frozenset(("alias", "aliases"))
 TAG_KEYS = frozenset(("tag", "tags"))
 # Keys that steer a tool rather than describe the note: their values are file names,
-# URLs of the site itself or switches, which would only add noise to the search.
+# URLs of the site itself or switches, which would only add noise to the search (a
+# garden whose every note names ``biblio/Obsidian.bib`` would find them all for "bib").
 CONTROL_KEYS = frozenset(key(k) for k in (
     "lang", "language", "search", "search_boost", "layout", "permalink", "cssclass",
     "cssclasses", "publish", "draft", "eleventyExcludeFromCollections", "templateEngineOverride",
-    "eleventyComputed", "eleventyNavigation", "pagination", "url"))
+    "eleventyComputed", "eleventyNavigation", "pagination", "url",
+    # pandoc and R Markdown, which Zettlr gardens fill on every note: files and styles
+    "bibliography", "csl", "link-citations", "biblio-style", "header-includes",
+    "documentclass", "geometry"))
 
 
 def is_published(metadata: Mapping[str, Any]) -> bool:

@@ -293,6 +293,18 @@ def test_an_image_embed_sized_as_obsidian_writes_it_gets_that_width(make_vault, 
                      r'width="320">', page)
 
 
+def test_audio_and_video_embeds_play_even_in_a_note_holding_raw_html(make_vault, tmp_path):
+    # A note with raw HTML is sanitised: the players the renderer writes must survive it.
+    notes = make_vault({"Note.md": '<p align="center">Écoutez :</p>\n\n![[son.mp3]] '
+                                   "![[film.mp4]]\n",
+                        "son.mp3": b"ID3", "film.mp4": b"\x00\x00\x00\x18ftyp"})
+    export_site(notes, tmp_path / "site")
+    body = body_of((tmp_path / "site/note/index.html").read_text("utf-8"))
+    assert '<p align="center">Écoutez :</p>' in body
+    assert re.search(r'<audio controls="" src="[^"]*son.mp3"></audio>', body)
+    assert re.search(r'<video controls="" src="[^"]*film.mp4"></video>', body)
+
+
 def test_a_table_links_label_is_what_the_search_reads(make_vault):
     [note] = [n for n in read_vault(make_vault({"Tableau.md": TABLE_NOTE})).notes]
     assert "le glossaire" in note.text

@@ -1,10 +1,11 @@
 """The allow-list of HTML a note page may hold, enforced by nh3 (the Rust ammonia library).
 
 Notes are written by many hands: their raw HTML is kept (``<br>``, ``<details>``,
-``<img>``, tables, ``<picture>``, YouTube ``<iframe>``) but passed through this
-allow-list, which removes scripts, ``<style>`` blocks, event handlers, ``javascript:``
-and ``data:`` URLs, styles (every property but ``text-align``, so nothing can be hidden
-or laid over the page) and classes the site does not define. The renderer's own
+``<img>``, tables, ``<picture>``, ``<audio>``, ``<video>``, YouTube ``<iframe>``) but
+passed through this allow-list, which removes scripts, ``<style>`` blocks, event
+handlers, ``javascript:`` and ``data:`` URLs, styles (every property but
+``text-align``, so nothing can be hidden or laid over the page) and classes the site
+does not define. The renderer's own
 markup goes through the same list, so everything it writes is named here.
 
 ``--allow-html`` (a trusted garden) skips this step entirely.
@@ -17,15 +18,24 @@ from urllib.parse import urlsplit
 import nh3
 from pygments.token import STANDARD_TYPES
 
-_TAGS = (nh3.ALLOWED_TAGS - {"area", "map"}) | {"input", "picture", "source", "iframe"}
+_TAGS = (nh3.ALLOWED_TAGS - {"area", "map"}) | {"input", "picture", "source", "iframe",
+                                                "audio", "video", "track"}
+_MEDIA_ATTRIBUTES = {"src", "controls", "width", "height", "preload", "loop", "muted"}
 
 _ATTRIBUTES: dict[str, set[str]] = {
     "*": {"id", "title", "lang", "dir"},
     "a": {"href", "hreflang"},
-    "img": {"src", "srcset", "sizes", "alt", "width", "height", "loading"},
     "source": {"src", "srcset", "sizes", "media", "type", "width", "height"},
     "iframe": {"src", "width", "height", "allow", "allowfullscreen", "loading",
                "referrerpolicy"},
+    # Obsidian plays ![[son.mp3]] and ![[film.mp4]], and so does the page.
+    "audio": _MEDIA_ATTRIBUTES,
+    "video": _MEDIA_ATTRIBUTES | {"poster", "playsinline"},
+    "track": {"src", "kind", "srclang", "label", "default"},
+    # <p align="center">, as READMEs and Obsidian notes centre a logo.
+    **{tag: {"align"} for tag in ("div", "p", "img", "h1", "h2", "h3", "h4", "h5", "h6",
+                                 "table", "tr")},
+    "img": {"src", "srcset", "sizes", "alt", "width", "height", "loading", "align"},
     "td": {"align", "colspan", "rowspan", "style"},
     "th": {"align", "colspan", "rowspan", "style", "scope"},
     "col": {"span"},

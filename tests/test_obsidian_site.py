@@ -293,6 +293,21 @@ def test_an_image_embed_sized_as_obsidian_writes_it_gets_that_width(make_vault, 
                      r'width="320">', page)
 
 
+def test_inline_footnotes_are_numbered_with_the_others_in_reading_order(make_vault, tmp_path):
+    body = rendered(make_vault, tmp_path, "A[^b] B^[en ligne, voir [[Autre]]] C[^a] et "
+                    "`code^[non]`.\n\n[^a]: premier\n[^b]: second\n")
+    calls = re.findall(r'href="#fn:([^"]+)">(\d)</a>', body)
+    assert calls == [("b", "1"), ("mx-inline-1", "2"), ("a", "3")]
+    assert re.search(r'<li id="fn:mx-inline-1">\s*<p>en ligne, voir '
+                     r'<span class="wikilink broken"[^>]*>Autre</span>', body)  # no such note
+    assert "<code>code^[non]</code>" in body and "^[en ligne" not in body
+
+
+def test_an_inline_footnote_reads_as_an_aside_where_it_is_written(make_vault):
+    [note] = read_vault(make_vault({"Note.md": "Le musée^[fondé en [[1905]]] ouvre."})).notes
+    assert note.text == "Le musée (fondé en 1905) ouvre."
+
+
 def test_audio_and_video_embeds_play_even_in_a_note_holding_raw_html(make_vault, tmp_path):
     # A note with raw HTML is sanitised: the players the renderer writes must survive it.
     notes = make_vault({"Note.md": '<p align="center">Écoutez :</p>\n\n![[son.mp3]] '

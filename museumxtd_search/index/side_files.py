@@ -61,8 +61,9 @@ except ImportError:  # pragma: no cover - a Python built without it
 # 9: callouts, code-span tags; 10: _emphasis_; 11: reference links; 12: Unix dates;
 # 13: front matter values written as #tags; 14: code spans kept as written; 15: no
 # links in code or comments; 16: day-first dates; 17: no links to template-tag URLs;
-# 18: a date with no such day is text, not a lost front matter; 19: pandoc keys.
-SCHEMA_VERSION = 19
+# 18: a date with no such day is text, not a lost front matter; 19: pandoc keys;
+# 20: inline footnotes read as asides.
+SCHEMA_VERSION = 20
 
 LINKS = "links.json.gz"
 VOCABULARY = "vocabulary.json"

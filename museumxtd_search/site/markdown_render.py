@@ -381,8 +381,9 @@ def garden_extensions(context: RenderContext, allow_html: bool,
         TableExtension(), SaneListExtension(),
         SuperFencesCodeExtension(), HighlightExtension(use_pygments=True, guess_lang=False,
                                                        css_class="highlight"),
+        # Numbered in reading order, as Obsidian numbers them (inline ones included).
         FootnoteExtension(BACKLINK_TITLE=context.words["footnote_back"],
-                          UNIQUE_IDS=unique_footnotes),
+                          UNIQUE_IDS=unique_footnotes, USE_DEFINITION_ORDER=False),
         MarkExtension(), TasklistExtension(),
         # As Obsidian shows a note (and markdown-it with ``breaks`` and ``linkify``, as
         # Eleventy gardens render it): ~~struck~~, a line break where the note has one,

@@ -8,6 +8,8 @@
 - Comments: ``%% … %%`` removed before anything else reads the note.
 - Block identifiers: `` ^id`` closing a paragraph or list item becomes that element's
   ``id="^id"`` (``[[Note#^id]]`` links there) and is not shown.
+- Inline footnotes: ``texte^[la note]`` becomes a footnote call and its definition
+  at the end, which Python-Markdown's footnotes number with the others.
 - Headings need a space after their ``#``: ``#projet #musée`` on a line of its own is
   two tags, as in Obsidian (and CommonMark), not a heading as in Python-Markdown.
 
@@ -28,8 +30,9 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from museumxtd_search.site.sanitize import CALLOUT_TYPES
+from museumxtd_search.vault.code import mask_code
 from museumxtd_search.vault.comments import remove_comments
-from museumxtd_search.vault.markdown_text import BLOCK_ID, CALLOUT_MARKER
+from museumxtd_search.vault.markdown_text import BLOCK_ID, CALLOUT_MARKER, INLINE_FOOTNOTE
 
 # Obsidian's aliases of its callout types.
 CALLOUT_ALIASES = {
@@ -104,6 +107,26 @@ class CommentRemover(Preprocessor):
         return remove_comments(text).split("\n") if "%%" in text else lines
 
 
+class InlineFootnotes(Preprocessor):
+    """``texte^[la note]`` (not in code): a call ``[^mx-inline-N]`` where it is written,
+    its definition after the note, so the page shows it as Obsidian does, a numbered
+    note at the bottom."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if "^[" not in text:
+            return lines
+        parts, definitions, last = [], [], 0
+        for number, match in enumerate(INLINE_FOOTNOTE.finditer(mask_code(text)), 1):
+            label = f"mx-inline-{number}"
+            parts += [text[last:match.start()], f"[^{label}]"]
+            definitions.append(f"[^{label}]: {text[match.start(1):match.end(1)]}")
+            last = match.end()
+        if not definitions:
+            return lines
+        return ("".join(parts) + text[last:] + "\n\n" + "\n".join(definitions)).split("\n")
+
+
 class BlockIds(Treeprocessor):
     """`` ^id`` at the end of a paragraph or list item: hidden, and the element's id."""
 
@@ -125,11 +148,12 @@ class BlockIds(Treeprocessor):
 
 
 class ObsidianExtension(Extension):
-    """Callouts, comments, block identifiers and spaced headings; ``block_ids`` only
-    when the note has a ``^`` (the tree walk is skipped otherwise)."""
+    """Callouts, comments, inline footnotes, block identifiers and spaced headings;
+    ``block_ids`` only when the note has a ``^`` (the tree walk is skipped otherwise)."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.parser.blockprocessors.register(CalloutProcessor(md.parser), "callout", 21)
         md.parser.blockprocessors.register(SpacedHashHeader(md.parser), "hashheader", 70)
         md.preprocessors.register(CommentRemover(md), "obsidian_comments", 40)
+        md.preprocessors.register(InlineFootnotes(md), "inline_footnotes", 35)
         md.treeprocessors.register(BlockIds(md), "block_ids", 19)

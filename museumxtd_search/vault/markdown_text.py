@@ -48,6 +48,9 @@ BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
 _REFERENCE_LINK = re.compile(r"(?<![\w\]])\[([^\[\]\n]+)\]\[[^\[\]\n]*\]")
 # A footnote's call ``[^1]`` and the marker of its text ``[^1]:``.
 _FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\]:?")
+# Obsidian's inline footnote, ``texte^[la note, avec [[un lien]]]``: its text may hold
+# links (one level of brackets, or a wikilink's two).
+INLINE_FOOTNOTE = re.compile(r"\^\[((?:[^\[\]\n]|\[\[[^\[\]\n]*\]\]|\[[^\[\]\n]*\])*)\]")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
 INLINE_TAG = re.compile(r"(?<![\w&/#'])#([^\W\d][\w/-]*)")
 
@@ -111,6 +114,8 @@ def _without_markup(line: str) -> str:
         line = WIKILINK.sub(_replace_wikilink, line)
     if "](" in line:
         line = MARKDOWN_LINK.sub(_replace_markdown_link, line)
+    if "^[" in line:  # read where it is written, as an aside
+        line = INLINE_FOOTNOTE.sub(r" (\1)", line)
     if "[^" in line:
         line = _FOOTNOTE_MARK.sub("", line)
     if "][" in line:

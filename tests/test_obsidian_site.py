@@ -308,6 +308,19 @@ def test_an_inline_footnote_reads_as_an_aside_where_it_is_written(make_vault):
     assert note.text == "Le musée (fondé en 1905) ouvre."
 
 
+def test_links_in_properties_show_at_the_top_and_make_backlinks(make_vault, tmp_path):
+    notes = make_vault({"Enfant.md": '---\nup: "[[Parent]]"\nrelated: ["[[Absente]]"]\n---\nx',
+                        "Parent.md": "# Parent\n"})
+    summary = export_site(notes, tmp_path / "site")
+    page = (tmp_path / "site/enfant/index.html").read_text("utf-8")
+    assert re.search(r'<dt>up</dt><dd><a class="wikilink" href="../parent/index.html">Parent'
+                     r'</a></dd><dt>related</dt><dd><span class="wikilink broken"[^>]*>Absente'
+                     r"</span></dd>", page)
+    parent = (tmp_path / "site/parent/index.html").read_text("utf-8")
+    assert '<li><a href="../enfant/index.html">Enfant</a></li>' in parent  # a backlink
+    assert [(r.link.target, r.link.line) for r in summary.dead_references] == [("Absente", 3)]
+
+
 def test_audio_and_video_embeds_play_even_in_a_note_holding_raw_html(make_vault, tmp_path):
     # A note with raw HTML is sanitised: the players the renderer writes must survive it.
     notes = make_vault({"Note.md": '<p align="center">Écoutez :</p>\n\n![[son.mp3]] '

@@ -31,6 +31,42 @@ def test_every_wikilink_form_is_parsed(written, expected):
                         "wikilink", 1)
 
 
+PROPERTY_LINKS_NOTE = """---
+up: "[[Parent]]"
+related:
+  - "[[Autre note|autre]]"
+  - "[[Absente]]"
+# vu: "[[Commentée]]"
+layout: "[[Gabarit]]"
+aliases: [[alias]]
+cover: "![[image.png]]"
+---
+# Enfant
+Texte [[Parent#Section]].
+"""
+
+
+def test_wikilinks_in_properties_are_links_with_their_line(make_vault):
+    # Obsidian (1.4+) counts them: backlinks, graph. Not in comments, keys that steer a
+    # tool, aliases or tags, nor embeds.
+    vault = read_vault(make_vault({"Enfant.md": PROPERTY_LINKS_NOTE, "Parent.md": "# Parent",
+                                   "Autre note.md": ""}))
+    links = [(link.target, link.label, link.line) for link in vault.note("Enfant.md").links]
+    assert links == [("Parent", None, 2), ("Autre note", "autre", 4), ("Absente", None, 5),
+                     ("Parent", None, 12)]
+    broken = [(r.link.target, r.link.line) for r in vault.links.resolve_all(vault.note("Enfant.md"))
+              if r.broken]
+    assert broken == [("Absente", 5)]
+
+
+def test_a_note_linked_from_a_property_is_found_by_links_to(make_vault, tmp_path):
+    import museumxtd_search as mxs
+
+    garden = mxs.Garden(make_vault({"Enfant.md": PROPERTY_LINKS_NOTE, "Parent.md": "# Parent",
+                                    "Voisin.md": "ornithorynque"}), tmp_path / "index")
+    assert [hit.path for hit in garden.query("", links_to="Parent").results] == ["Enfant.md"]
+
+
 def test_markdown_link_with_percent_encoded_path_and_fragment():
     [link] = find_links("[le guide](Guides/Comment%20%C3%A9valuer.md#Choisir%20des%20indicateurs)")
     assert (link.target, link.label, link.heading, link.kind) == (

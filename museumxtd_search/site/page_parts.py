@@ -1,4 +1,5 @@
-"""What a note page shows around the note: its table of contents and its dates.
+"""What a note page shows around the note: its table of contents, its dates and the
+links of its properties.
 
 Plain data for the templates, computed from the note as read (its headings, its front
 matter): no HTML here.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from museumxtd_search.site.ui_text import UI_TEXT, long_date
 from museumxtd_search.vault.notes import Note
-from museumxtd_search.vault.properties import DATE_KEYS, as_date
+from museumxtd_search.vault.properties import DATE_KEYS, as_date, written_property_links
 
 # A note gets a table of contents from this many headings (below its title) on.
 TOC_MIN_HEADINGS = 4
@@ -37,3 +38,11 @@ def note_dates(note: Note, lang: str = "fr") -> list[dict[str, str]]:
             dates.append({"label": UI_TEXT[lang][name], "iso": day.isoformat(),
                           "text": long_date(day, lang)})
     return dates
+
+
+def property_link_lines(note: Note) -> list[tuple[str, str]]:
+    """(property name, Markdown of its links) for each property holding links
+    (``up: "[[Parent]]"``): Obsidian shows them as links at the top of the note, and
+    the page renders that Markdown with the note's own renderer, so the links resolve
+    and show missing notes as the body's do."""
+    return [(name, " · ".join(links)) for name, links in written_property_links(note.front_matter)]

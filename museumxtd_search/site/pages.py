@@ -17,13 +17,17 @@ every core too (``vault.references`` is the one definition of a dead reference).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from museumxtd_search import parallel
 from museumxtd_search.engine.related import RelatedNotes
 from museumxtd_search.site.markdown_render import NoteRenderer, breadcrumbs
-from museumxtd_search.site.page_parts import note_dates, table_of_contents
+from museumxtd_search.site.page_parts import (
+    note_dates,
+    property_link_lines,
+    table_of_contents,
+)
 from museumxtd_search.site.templates import environment
 from museumxtd_search.site.urls import asset_url, relative_root, tag_url
 from museumxtd_search.site.writer import SiteWriter
@@ -111,6 +115,13 @@ class _PageMaker:
                  for source in job.backlinks.get(path, ())]
         return sorted(found, key=lambda item: (item["title"].lower(), item["path"]))
 
+    def _inline(self, note: Note, markdown: str, root: str, done: PagesWritten) -> str:
+        """``markdown`` (one line of links) rendered as part of ``note``, without its
+        paragraph; the files it links to join ``done``'s."""
+        context = self.renderer.render(replace(note, markdown=markdown), root)
+        done.assets |= context.used_assets
+        return context.html.strip().removeprefix("<p>").removesuffix("</p>")
+
     def write(self, indices: Sequence[int]) -> PagesWritten:
         """Render the notes at ``indices`` and write their pages."""
         job, template, writer = self.job, self.template, self.writer
@@ -123,12 +134,15 @@ class _PageMaker:
             done.assets |= context.used_assets
             if context.unrendered:
                 done.unrendered.append(note.path)
+            body = context.html
+            property_links = [{"name": name, "html": self._inline(note, markdown, root, done)}
+                              for name, markdown in property_link_lines(note)]
             done.dead += [reference for reference in
                           note_references(job.table, note, self.by_path) if reference.dead]
             first = note.headings[0] if note.headings else None
             writer.page(url, template.render(
                 **{**job.common, "lang": note.language, "url": url}, root=root, note=note,
-                body=context.html,
+                body=body, property_links=property_links,
                 show_title=not (first and first.level == 1 and first.text == note.title
                                 and note.sections[1].start == 0),
                 crumbs=breadcrumbs(note.path),

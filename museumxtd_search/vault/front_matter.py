@@ -103,6 +103,12 @@ def split_front_matter(text: str, path: str) -> Source:
                   (warning,) if warning else ())
 
 
+def front_matter_text(text: str, body_line: int) -> str:
+    """The lines between a note's front matter fences, as written (``""`` without front
+    matter): what its property links are read from, each on its own line."""
+    return "\n".join(text.split("\n")[1:body_line - 2]) if body_line > 2 else ""
+
+
 def body_of(text: str, body_line: int) -> str:
     """The body of a note's decoded ``text`` whose body starts on line ``body_line``
     (``Source.body``): an index snapshot keeps the line, not the body, and takes the

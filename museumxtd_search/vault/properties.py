@@ -23,6 +23,8 @@ from typing import Any, NamedTuple
 
 from museumxtd_search.text.keys import key
 from museumxtd_search.vault.front_matter import as_bool, as_text
+from museumxtd_search.vault.links import WIKILINK, parse_wikilink
+from museumxtd_search.vault.notes import Link
 
 # Title keys when museumxtd.toml names none: English and French, with their usual
 # variants (Obsidian users write either).
@@ -42,6 +44,55 @@ CONTROL_KEYS = frozenset(key(k) for k in (
     # pandoc and R Markdown, which Zettlr gardens fill on every note: files and styles
     "bibliography", "csl", "link-citations", "biblio-style", "header-includes",
     "documentclass", "geometry"))
+
+
+# A top-level key opening a line: YAML's ``key:``, TOML's ``key =``.
+_TOP_LEVEL_KEY = re.compile(r"""^["']?([^\s#:="'][^:="']*?)["']?\s*(?::(?=\s|$)|=)""")
+
+
+def may_hold_links(name: str) -> bool:
+    """Whether the property ``name`` counts the wikilinks it holds as links: not a key
+    that steers a tool, nor aliases or tags."""
+    name = key(name)
+    return name not in CONTROL_KEYS and name not in ALIAS_KEYS and name not in TAG_KEYS
+
+
+def written_property_links(metadata: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+    """(property name, its wikilinks as written, ``[[Parent]]``) for every property
+    holding some (``may_hold_links``), in front matter order: what a page shows of
+    ``property_links``."""
+    found = []
+    for name, value in metadata.items():
+        values = value if isinstance(value, list) else [value]
+        written = [match.group(0) for item in values if isinstance(item, str) and "[[" in item
+                   for match in WIKILINK.finditer(item) if not match.group(1)]
+        if written and may_hold_links(name):
+            found.append((name, written))
+    return found
+
+
+def property_links(front_matter: str, first_line: int = 2) -> list[Link]:
+    """The wikilinks of a note's properties (``up: "[[Parent]]"``, a list of
+    ``"[[…]]"``), each with its line (``front_matter`` is the text between the fences,
+    ``front_matter_text``, starting on ``first_line``).
+
+    Obsidian (since 1.4) counts them as links: in backlinks, the graph and its
+    properties view; so do we, for backlinks, ``--links-to``, related notes and the
+    link report. Not in keys that steer a tool (``CONTROL_KEYS``), nor in aliases or
+    tags (``[[a]]`` there is YAML's list in a list), nor in YAML comments."""
+    links: list[Link] = []
+    skipped = False
+    for offset, line in enumerate(front_matter.split("\n")):
+        if line.lstrip().startswith("#"):
+            continue
+        top = _TOP_LEVEL_KEY.match(line)
+        if top:
+            skipped = not may_hold_links(top.group(1))
+        if skipped or "[[" not in line:
+            continue
+        links += [parse_wikilink(match.group(2), False, first_line + offset)
+                  for match in WIKILINK.finditer(line) if not match.group(1)]
+    return links
 
 
 def is_published(metadata: Mapping[str, Any]) -> bool:

@@ -32,6 +32,7 @@ from museumxtd_search.vault.front_matter import (
     as_list,
     as_text,
     decode,
+    front_matter_text,
     split_front_matter,
 )
 from museumxtd_search.vault.links import find_links
@@ -43,6 +44,7 @@ from museumxtd_search.vault.properties import (
     front_matter_title,
     is_published,
     note_properties,
+    property_links,
     title_key_names,
 )
 from museumxtd_search.vault.resolver import LinkTable
@@ -104,7 +106,8 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
         tags=_unique_tags(tags),
         headings=plain.headings,
         sections=plain.sections,
-        links=tuple(find_links(source.body, source.body_line)),
+        links=tuple(property_links(front_matter_text(text, source.body_line)) if meta else ())
+        + tuple(find_links(source.body, source.body_line)),
         text=plain.text,
         markdown=source.body,
         language=language,

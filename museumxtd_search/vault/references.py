@@ -147,9 +147,11 @@ def missing_part(note: Note, fragment: str) -> str | None:
 
 
 def note_references(table: LinkTable, note: Note, notes: Mapping[str, Note]) -> list[Reference]:
-    """Every reference of ``note`` in reading order, resolved."""
-    return [resolve_reference(table, note, link, notes)
-            for link in find_references(note.markdown, note.body_line)]
+    """Every reference of ``note`` in reading order, resolved: its property links
+    (``up: "[[Parent]]"``, found when the note was read) then its body's."""
+    written = [link for link in note.links if link.line < note.body_line]
+    written += find_references(note.markdown, note.body_line)
+    return [resolve_reference(table, note, link, notes) for link in written]
 
 
 def garden_references(table: LinkTable, notes: Iterable[Note]) -> list[Reference]:

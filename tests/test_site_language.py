@@ -68,6 +68,16 @@ def test_an_english_garden_gets_an_english_site(english_garden, tmp_path):
     assert '<html lang="fr">' in french and ">All notes</a>" in french
 
 
+def test_the_language_of_most_text_wins_over_many_notes_too_short_to_tell(tmp_path):
+    # Five templates of a line (French: too short to tell) beside one English article.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    write(notes, {f"Template {n}.md": "---\ntags: [template]\n---\n" for n in range(5)})
+    write(notes, {"Visitors.md": ENGLISH["Visitors.md"]})
+    export_site(notes, tmp_path / "site")
+    assert '<html lang="en">' in page(tmp_path / "site", "")
+
+
 def test_a_french_garden_keeps_a_french_site(tmp_path):
     export_site(BUNDLED, tmp_path / "site")
     home = page(tmp_path / "site", "")
@@ -90,7 +100,7 @@ def test_the_live_preview_follows_the_garden_into_the_other_language(english_gar
     site = LiveSite(english_garden, tmp_path / "site")
     assert ">All notes</a>" in page(tmp_path / "site", "collections")
     (english_garden / "Visitors.md").write_text(
-        "# Visiteurs\n\nLes visiteurs du musée sont au cœur de ce que nous faisons.\n",
+        "# Visiteurs\n\n" + "Les visiteurs du musée sont au cœur de ce que nous faisons. " * 8,
         encoding="utf-8")
     done = site.refresh()
     assert done is not None and done.full  # every page's words change

@@ -89,16 +89,21 @@ _MONTHS = {
 
 
 def site_language(notes: Iterable[Note], given: str | None = None) -> str:
-    """``given`` when set, else ``"en"`` when English notes outnumber French ones
-    (``"fr"`` on a tie: the tool's first language)."""
+    """``given`` when set, else the language most of the notes' text is written in
+    (``"fr"`` on a tie: the tool's first language).
+
+    Counted in characters, not notes: a note too short to tell is French
+    (``text.language``), and a garden of English articles beside many templates or
+    index notes of a line each (Obsidian vaults such as kepano's) is English."""
     if given is not None:
         return given
     english = french = 0
     for note in notes:
+        weight = len(note.text) + 1  # + 1: a garden of empty notes still counts them
         if note.language == "en":
-            english += 1
+            english += weight
         else:
-            french += 1
+            french += weight
     return "en" if english > french else "fr"
 
 

@@ -250,6 +250,17 @@ def test_a_date_with_no_such_day_is_text_and_the_rest_of_the_front_matter_stays(
     assert (note.title, note.tags, note.front_matter["date"]) == ("Bon titre", ("musée",), date)
 
 
+def test_template_placeholders_in_front_matter_are_text_not_an_error(read_one):
+    # Obsidian's Templates plugin fills {{date}} and {{title}} when it makes a note; to
+    # YAML they were a mapping in a mapping, and every template lost its front matter.
+    note, warnings = read_one("---\ncreated: {{date}}\nday: {{date:YYYY-MM-DD}}\n"
+                              "aliases:\n  - {{title}}\ntags: [modèle]\n---\nx")
+    assert warnings == []
+    assert note.tags == ("modèle",)
+    assert (note.front_matter["created"], note.front_matter["day"]) == (
+        "{{date}}", "{{date:YYYY-MM-DD}}")
+
+
 def test_note_with_malformed_yaml_is_still_indexed(make_vault, tmp_path):
     garden = make_vault({"Dossier/Note.md": "---\ntitle: [pas fermé\n---\nornithorynque"})
     assert_still_indexed(garden, tmp_path, "ornithorynque")

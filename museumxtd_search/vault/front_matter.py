@@ -132,6 +132,13 @@ _HASH_IN_FLOW = re.compile(r"([\[,]\s*)(#[^\s,\]#'\"][^,\]\n]*)")
 _FLOW_LINE = re.compile(r"^([^\n#]*:\s*)(\[[^\n]*\])\s*$", re.MULTILINE)
 
 
+# A template's placeholder as a value (``created: {{date}}``, ``- {{title}}``: Obsidian's
+# Templates plugin fills them when a note is made) is a mapping inside a mapping to YAML,
+# an error that lost the whole front matter of every template.
+_PLACEHOLDER_VALUE = re.compile(r"^(\s*(?:-\s+|[^\s#:\[{][^:\n]*:\s+)(?:-\s+)?)(\{\{[^\n]*?)\s*$",
+                                re.MULTILINE)
+
+
 def _quoted(value: str) -> str:
     return "'" + value.strip().replace("'", "''") + "'"
 
@@ -147,6 +154,8 @@ def _load_yaml(yaml_text: str, path: str) -> tuple[dict[str, Any], VaultWarning 
     """Parse front matter YAML; a problem becomes a warning with the file's line number."""
     if "#" in yaml_text:
         yaml_text = _hash_values_quoted(yaml_text)
+    if "{{" in yaml_text:
+        yaml_text = _PLACEHOLDER_VALUE.sub(lambda m: m.group(1) + _quoted(m.group(2)), yaml_text)
     try:
         metadata = _YAML.load(yaml_text, Loader=_Loader) if yaml_text.strip() else {}
     except yaml.YAMLError as error:

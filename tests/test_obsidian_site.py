@@ -333,6 +333,14 @@ def test_audio_and_video_embeds_play_even_in_a_note_holding_raw_html(make_vault,
     assert re.search(r'<video controls="" src="[^"]*film.mp4"></video>', body)
 
 
+def test_an_embedded_obsidian_base_is_a_link_to_its_file(make_vault, tmp_path):
+    notes = make_vault({"Livres.md": "![[Livres.base]]\n", "Bases/Livres.base": "views: []\n"})
+    summary = export_site(notes, tmp_path / "site")
+    assert summary.dead_references == []
+    body = body_of((tmp_path / "site/livres/index.html").read_text("utf-8"))
+    assert re.search(r'<a class="asset" href="[^"]*livres.base">Livres.base</a>', body)
+
+
 def test_a_table_links_label_is_what_the_search_reads(make_vault):
     [note] = [n for n in read_vault(make_vault({"Tableau.md": TABLE_NOTE})).notes]
     assert "le glossaire" in note.text

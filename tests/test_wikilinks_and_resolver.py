@@ -273,6 +273,20 @@ def test_urls_a_site_generator_builds_from_template_tags_are_not_checked(make_va
     assert [r.link.target for r in vault.links.resolve_all(vault.note("a.md"))] == ["B"]
 
 
+def test_a_file_of_any_extension_is_linked_by_its_name_as_in_obsidian(make_vault):
+    # Obsidian Bases and Canvas files, embedded or linked by name from anywhere; a name
+    # with a dot that a note answers is still that note, and no file makes no link.
+    vault = read_vault(make_vault({
+        "Livres.md": "![[Livres.base]] [[Plan.canvas]] [[M. Dupont]] [[v1.2]]",
+        "Modèles/Bases/Livres.base": "views: []\n", "Plan.canvas": "{}",
+        "Gens/M. Dupont.md": ""}))
+    resolved = [(r.link.target, r.target_path, r.is_note)
+                for r in vault.links.resolve_all(vault.note("Livres.md"))]
+    assert resolved == [("Livres.base", "Modèles/Bases/Livres.base", False),
+                        ("Plan.canvas", "Plan.canvas", False),
+                        ("M. Dupont", "Gens/M. Dupont.md", True), ("v1.2", None, True)]
+
+
 def test_site_name_shared_as_title_does_not_resolve_links(make_vault):
     vault = read_vault(make_vault({
         "Notes/Un.md": "---\ntitle: MuseumXTD\n---\nx",

@@ -58,6 +58,7 @@ from museumxtd_search.site.urls import tag_url
 from museumxtd_search.text.keys import key
 from museumxtd_search.text.slugs import heading_slugify, slugify
 from museumxtd_search.vault.comments import remove_comments
+from museumxtd_search.vault.files import is_note_name
 from museumxtd_search.vault.links import (
     HTML_TAG,
     HTML_URL_ATTRIBUTE,
@@ -202,7 +203,8 @@ class WikilinkProcessor(InlineProcessor):
         link = parse_wikilink(inner, bool(match.group(1)))
         target_path = context.resolve(link)
         label = link_text(link) if link.target else (link.label or link.heading or "")
-        if is_asset_name(link.target):
+        if is_asset_name(link.target) or (target_path is not None
+                                          and not is_note_name(target_path)):
             return self._asset(link.target, target_path, label, link.embed), \
                 match.start(0), match.end(0)
         if link.embed and target_path is not None and context.transclude is not None:

@@ -155,9 +155,7 @@ class LinkTable:
         name = bare.rstrip("/")
         for suffix in _PAGE_SUFFIXES:
             name = name.removesuffix(suffix)
-        if is_asset_name(name):
-            return self.resolve_asset(name), False
-        return self.resolve_target(name, from_folder) if name else None, True
+        return self.resolve_named(name, from_folder) if name else (None, True)
 
     def _files_by_key(self) -> dict[str, str]:
         files = self._files
@@ -178,10 +176,17 @@ class LinkTable:
 
     def resolve_named(self, target: str, from_folder: str = "") -> tuple[str | None, bool]:
         """(path, whether it is a note) of a non-empty link target written in a note of
-        ``from_folder``: a file name with an asset extension names a file, else a note."""
+        ``from_folder``: a file name with an asset extension names a file, else a note;
+        a name with another extension that no note answers names the garden's file of
+        that name, if any, as in Obsidian (``![[Livres.base]]``, ``[[Plan.canvas]]``)."""
         if is_asset_name(target):
             return self.resolve_asset(target), False
-        return self.resolve_target(target, from_folder), True
+        path = self.resolve_target(target, from_folder)
+        if path is None and "." in target.rsplit("/", 1)[-1]:
+            asset = self.resolve_asset(target)
+            if asset is not None:
+                return asset, False
+        return path, True
 
     def resolve_all(self, note: Note) -> list[ResolvedLink]:
         return [self.resolve(link, note) for link in note.links]

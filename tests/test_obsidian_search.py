@@ -357,6 +357,26 @@ def test_a_front_matter_date_may_be_a_unix_time_or_day_first(tmp_path, written, 
     assert read_vault(notes).notes[0].date == date
 
 
+@pytest.mark.parametrize(("name", "date"), [
+    ("2023-09-12.md", "2023-09-12"),  # a daily note
+    ("2023-09-12 Réunion.md", "2023-09-12"),
+    ("2023-09-12-mon-billet.md", "2023-09-12"),  # Jekyll's posts
+    ("202309121530 Idée.md", "2023-09-12"),  # a Zettelkasten id
+    ("20230912.md", "2023-09-12"),
+    ("2023-13-45 Pas une date.md", "2020-09-13"),
+    ("1234567 Numéro.md", "2020-09-13"),
+    ("2023 Bilan.md", "2020-09-13"),
+])
+def test_a_note_without_a_front_matter_date_is_dated_by_its_file_name(tmp_path, name, date):
+    import os
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / name).write_text("x\n", encoding="utf-8")
+    os.utime(notes / name, (1_600_000_000, 1_600_000_000))  # 2020-09-13 UTC
+    assert read_vault(notes).notes[0].date == date
+
+
 def test_a_note_date_is_its_last_commit_in_git(tmp_path):
     import shutil
     import subprocess

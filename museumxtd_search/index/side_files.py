@@ -63,8 +63,9 @@ except ImportError:  # pragma: no cover - a Python built without it
 # links in code or comments; 16: day-first dates; 17: no links to template-tag URLs;
 # 18: a date with no such day is text, not a lost front matter; 19: pandoc keys;
 # 20: inline footnotes read as asides; 21: links in properties; 22: template
-# placeholders in front matter; 23: links to files of any extension.
-SCHEMA_VERSION = 23
+# placeholders in front matter; 23: links to files of any extension; 24: dates in
+# file names.
+SCHEMA_VERSION = 24
 
 LINKS = "links.json.gz"
 VOCABULARY = "vocabulary.json"

@@ -53,7 +53,7 @@ from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
 from museumxtd_search.vault.files import find_files, is_attachment_name
 from museumxtd_search.vault.front_matter import body_of, decode
 from museumxtd_search.vault.notes import Note, VaultWarning
-from museumxtd_search.vault.properties import Property, front_matter_date
+from museumxtd_search.vault.properties import Property, own_date
 from museumxtd_search.vault.reading import (
     FileDates,
     Vault,
@@ -158,7 +158,7 @@ def _whole(item: SnapshotNote, data: bytes, texts: dict[tuple[str, str], str],
         text = found
     markdown = note.markdown if is_attachment_name(note.path) else \
         body_of(decode(data, note.path)[0], note.body_line)
-    date = note.date if front_matter_date(note.front_matter) else dates.of(note.path)
+    date = note.date if own_date(note.front_matter, note.name) else dates.of(note.path)
     records = [note]  # and the analysed note, when it is another (a display title)
     if item.analyzed is not None and item.analyzed.note is not note:
         records.append(item.analyzed.note)

@@ -159,6 +159,24 @@ def front_matter_date(metadata: Mapping[str, Any]) -> str:
     return ""
 
 
+# A file name starting with a day: a daily note (``2023-09-12``), a dated note or post
+# (``2023-09-12 Réunion``, Jekyll's ``2023-09-12-titre``), or a Zettelkasten id
+# (``202309121530 Idée``: the minute it was made).
+_NAME_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:\d{4}(?:\d{2})?)?(?!\d)")
+
+
+def own_date(metadata: Mapping[str, Any], name: str) -> str:
+    """The date a note gives itself, ``YYYY-MM-DD``: its front matter's
+    (``front_matter_date``), else the day its file name starts with; ``""`` when
+    neither (the caller then asks git or the file's time)."""
+    found = front_matter_date(metadata)
+    if found or not name[:1].isdigit():
+        return found
+    match = _NAME_DATE.match(name)
+    day = _valid_date(*(int(part) for part in match.groups())) if match else None
+    return day.isoformat() if day is not None and 1900 <= day.year <= 2100 else ""
+
+
 class Property(NamedTuple):
     """One front matter property as text. ``role`` is ``"title"`` (the note's chosen
     title: already its title), ``"summary"`` or ``"other"``."""

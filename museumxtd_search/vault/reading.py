@@ -40,10 +40,10 @@ from museumxtd_search.vault.markdown_text import inline_markup_to_text, strip_ma
 from museumxtd_search.vault.notes import Note, VaultWarning
 from museumxtd_search.vault.obsidian_settings import excluded_from_search
 from museumxtd_search.vault.properties import (
-    front_matter_date,
     front_matter_title,
     is_published,
     note_properties,
+    own_date,
     property_links,
     title_key_names,
 )
@@ -118,7 +118,7 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
         body_line=source.body_line,
         front_matter=meta,
         properties=note_properties(meta, title_keys, title_key),
-        date=front_matter_date(meta),
+        date=own_date(meta, name),
     )
     return note, fallback_title, warnings
 

@@ -228,7 +228,9 @@ def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, .
         return
     for warning in response.warnings:
         click.echo(f"warning: {warning}", err=True)
-    _print_results(response)
+    searched = text or " ".join([*(f"tag:{tag}" for tag in tags),
+                                 *([f"links to {links_to}"] if links_to else [])])
+    _print_results(response, searched)
 
 
 def _highlight(snippet: str, highlights: list[tuple[int, int]]) -> str:
@@ -241,14 +243,16 @@ def _highlight(snippet: str, highlights: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def _print_results(response) -> None:
+def _print_results(response, searched: str) -> None:
+    """The results for people; ``searched`` names the query, or the filters alone
+    (``tag:projet links to Parent``) when no words were given."""
     colour = _use_colour()
     if response.suggestion:
         click.echo(f"showing results for « {response.suggestion} »", color=colour)
     if not response.results:
-        click.echo(f"no results for « {response.query} »")
+        click.echo(f"no results for « {searched} »")
         return
-    click.echo(f"{response.total} result(s) for « {response.query} »", color=colour)
+    click.echo(f"{response.total} result(s) for « {searched} »", color=colour)
     for rank, hit in enumerate(response.results, 1):
         click.echo("")
         click.echo(f"{rank:>2}. " + click.style(hit.title, bold=True), color=colour)

@@ -97,6 +97,12 @@ def test_tag_and_links_to_options(query):
     assert linking["results"][0]["path"] == RESEAUX
 
 
+def test_filters_alone_are_named_where_the_query_would_be(query):
+    result = query("--links-to", "Stratégie numérique", "--tag", "numérique")
+    assert re.search(r"^\d+ result\(s\) for « tag:numérique links to Stratégie numérique »$",
+                     result.stdout, re.MULTILINE), result.stdout
+
+
 def test_minus_word_excludes_without_a_double_dash(query):
     result = query("réseaux", "-instagram")
     assert result.exit_code == 0

@@ -78,6 +78,13 @@ def test_the_site_after_live_updates_is_the_site_an_export_writes(garden, tmp_pa
                 for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".museumxtd-site"}
 
     assert files(tmp_path / "live") == files(tmp_path / "fresh")
+    # A link added in a property: the target's backlinks change as for one in the text.
+    loop = garden / "Notes/Boucle B.md"
+    loop.write_text('---\nup: "[[Glossaire]]"\n---\n' + loop.read_text("utf-8"), "utf-8")
+    site.refresh()
+    export_site(garden, tmp_path / "fresh")
+    assert files(tmp_path / "live") == files(tmp_path / "fresh")
+    assert "Boucle B</a></li>" in (tmp_path / "live/notes/glossaire/index.html").read_text("utf-8")
     live_manifest = (tmp_path / "live/search/manifest.js").read_bytes()
     assert live_manifest.startswith(b'MXSearchData("manifest",{')  # rewritten, not packed
     assert (tmp_path / "fresh/search/manifest.js").read_bytes() != live_manifest

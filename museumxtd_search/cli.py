@@ -201,12 +201,14 @@ def query_command(words: tuple[str, ...], notes_dir: Path, exclude: tuple[str, .
       médiation OR publics   either word;  -brouillon, NOT brouillon: exclude
       strat*                 words starting with strat
       title:stratégie        in titles, names and aliases only
+      content:stratégie      in the notes' text and properties, not their names
       tag:projet             notes tagged projet or projet/... (nested tags)
       path:Lectures          notes whose folders or file name have these words
       file:musée             notes whose file name has these words
       [auteur]               notes with that front matter property
       [auteur:Malraux]       notes whose property has these words
       section:(musée 3D)     the words, in notes where one section holds them all
+                             (line:(…) and block:(…) read the same)
       -path:x, -[type:livre], -tag:x   leave out what the filter keeps
       (musée numérique) OR 3D   a group: notes with both words, or with 3D
       -(brouillon OR archive)   leave out the notes a group matches

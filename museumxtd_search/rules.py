@@ -38,6 +38,10 @@ FIELD_WEIGHTS: dict[str, float] = {
 FIELD_LANGUAGE: dict[str, str] = {"body_en": "en"}
 # Where a ``title:`` clause looks.
 TITLE_FIELDS: tuple[str, ...] = ("title", "aliases")
+# Where a ``content:`` clause looks (Obsidian's operator): everything the note's text and
+# properties hold, not its names.
+CONTENT_FIELDS: tuple[str, ...] = tuple(name for name in FIELD_WEIGHTS
+                                        if name not in TITLE_FIELDS)
 # Fields that keep word positions: phrases match there, and words close together earn
 # a proximity bonus (PROXIMITY_WEIGHT times the words' own scores).
 POSITIONAL_FIELDS: tuple[str, ...] = ("title", "headings", "body", "body_en", "summary",
@@ -61,7 +65,13 @@ MAX_QUERY_WORDS = 32
 # parser's recursion and on the sets a query works out, whatever is typed.
 MAX_GROUP_DEPTH = 8
 # ``title:``, ``tag:``, ``path:``, ``file:`` and ``section:`` clauses (case-insensitive).
-FIELD_QUERY = r"^(title|titre|tag|tags|path|file|section)\s*:(.*)$"
+FIELD_QUERY = (r"^(title|titre|content|tag|tags|path|file|section|line|block|task-todo|"
+               r"task-done|task|match-case|ignore-case)\s*:(.*)$")
+# Obsidian operators read more loosely here: line:(a b) and block:(a b) as section:(a b)
+# (the words in one section, a little wider than one line or block); the others as
+# their words alone, with a warning (tasks and letter case are not indexed apart).
+SECTION_LIKE = ("section", "line", "block")
+READ_AS_WORDS = ("task", "task-todo", "task-done", "match-case", "ignore-case")
 # The filter field: one term per fact a query operator can ask for, each
 # ``<kind>:<words>``: ``has:<property key>`` ([property]), ``prop:<property key>:<word>``
 # ([property:value]), ``path:<word>`` (path:) and ``file:<word>`` (file:), where words
@@ -95,6 +105,9 @@ def client_rules() -> dict[str, object]:
         "weights": dict(FIELD_WEIGHTS),
         "field_language": dict(FIELD_LANGUAGE),
         "title_fields": list(TITLE_FIELDS),
+        "content_fields": list(CONTENT_FIELDS),
+        "section_like": list(SECTION_LIKE),
+        "read_as_words": list(READ_AS_WORDS),
         "positional": list(POSITIONAL_FIELDS),
         "proximity_weight": PROXIMITY_WEIGHT,
         "proximity_slop": PROXIMITY_SLOP,

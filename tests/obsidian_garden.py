@@ -93,6 +93,8 @@ QUERIES = [
     "numérisation section:(budget)", 'section:"numérisation 3D"', "section:()",
     "numérisation -section:(numérisation 3D)", "SECTION : (musée visite)", "section:(le)",
     "section:(numérisation 3D", 'title:"musée imaginaire"', "(musée OR collections) 3D",
+    "line:(numérisation 3D)", "BLOCK : (numérisation budget)", "line:budget",
+    "-block:(numérisation 3D) numérisation", "content:imaginaire", "content:malraux",
     "[auteur", "[]", "[:x]", "path:", "file: musée", "tag:", "[auteur:le]", "-[type:livre]",
     "digitization", "numérisation", "exposition", "musée [auteur]", "Digitization",
     "numérisation -digitization", "digitization OR exposition", "digitization strategy",

@@ -91,6 +91,11 @@ COMMON_QUERIES = [
     # French question words ask, unless nothing else is searched
     "comment numériser les collections ?", "Pourquoi un podcast", "comment", "quand",
     "comment -podcast musée", "how to comment",
+    # Obsidian's other operators: content: searches the notes' text and properties, not
+    # their names; the unsupported ones as words (line:() and block:(): obsidian_garden)
+    "content:numérique", "content:stratégie -title:stratégie", 'content:"réseaux sociaux"',
+    "content:numéri*", "-content:numérique musée", "task:podcast",
+    "match-case:Wikipédia task-done:musée", "task-todo:", "IGNORE-CASE:musées",
 ]
 
 QUERIES = {

@@ -214,6 +214,25 @@ def test_section_keeps_notes_with_one_section_holding_every_word(searcher):
     assert searcher.search("section:(numérisation 3D)").results[0].section == "Coûts"
 
 
+def test_content_searches_the_text_and_properties_not_the_names(searcher):
+    # Obsidian's content: operator. The book's name holds "imaginaire"; the networks
+    # note links to it by that name, in its text.
+    assert paths(searcher, "imaginaire") == {BOOK, NETWORKS}
+    assert paths(searcher, "title:imaginaire") == {BOOK}
+    assert paths(searcher, "content:imaginaire") == {NETWORKS}
+    assert paths(searcher, "content:malraux") == {BOOK}  # a property is content
+    assert BOOK not in paths(searcher, "musée -content:malraux")
+
+
+def test_line_and_block_read_as_section_other_obsidian_operators_as_words(searcher):
+    for operator in ("line", "block"):
+        assert paths(searcher, f"{operator}:(numérisation 3D)") == {ARTICLE}
+    response = searcher.search("task:budget")
+    assert {hit.path for hit in response.results} == paths(searcher, "budget") != set()
+    assert response.warnings == [
+        "task: not supported here: its words are searched in the whole note"]
+
+
 def test_phrases_or_and_parentheses(searcher):
     assert paths(searcher, 'title:"musée imaginaire"') == {BOOK}
     assert searcher.search("(musée OR collections) 3D").results[0].path == ARTICLE

@@ -29,6 +29,7 @@ from museumxtd_search.engine import queries
 from museumxtd_search.engine.search import ClauseTerms
 from museumxtd_search.index.searcher import GardenSearcher
 from museumxtd_search.rules import (
+    CONTENT_FIELDS,
     EXACT_WEIGHT,
     FIELD_LANGUAGE,
     FIELD_WEIGHTS,
@@ -74,7 +75,8 @@ def whoosh_query(query: queries.Query) -> wq.Query:
 
 
 def clause_query(analysed: ClauseTerms) -> wq.Query:
-    fields = TITLE_FIELDS if analysed.field == "title" else tuple(FIELD_WEIGHTS)
+    fields = (TITLE_FIELDS if analysed.field == "title" else
+              CONTENT_FIELDS if analysed.field == "content" else tuple(FIELD_WEIGHTS))
     parts: list[wq.Query] = []
     for name in fields:
         weight = FIELD_WEIGHTS[name]

@@ -6,12 +6,16 @@
     NOT brouillon, -brouillon    exclude notes with that word
     strat*                   any word of the garden starting with "strat"
     title:stratégie          match in titles (and names, aliases) only
+    content:stratégie        match in the text and properties, not the names
     tag:ressource            keep notes with that tag (or a tag under it: ressource/web)
     path:Notes, file:musée   keep notes whose path (folders and name), or file name,
                              has these words
     [auteur]                 keep notes with that front matter property
     [auteur:Malraux]         keep notes whose property has these words
     section:(musée 3D)       its words, in notes where one section holds them all
+                             (Obsidian's line:(…) and block:(…) read the same)
+    task:podcast             Obsidian's task:, task-todo:, task-done:, match-case:,
+                             ignore-case: read as words, with a warning
     (musée numérique) OR 3D  a group: notes with both words, or with 3D
     -(brouillon OR ancien)   exclude the notes a group matches
     tag:a OR path:Projets    ``OR`` between filters (and words): notes either keeps
@@ -43,7 +47,13 @@ from typing import NamedTuple, Union
 
 from museumxtd_search.analysis.pipeline import terms
 from museumxtd_search.analysis.stopwords import QUESTION_WORDS
-from museumxtd_search.rules import FIELD_QUERY, MAX_GROUP_DEPTH, MAX_QUERY_WORDS
+from museumxtd_search.rules import (
+    FIELD_QUERY,
+    MAX_GROUP_DEPTH,
+    MAX_QUERY_WORDS,
+    READ_AS_WORDS,
+    SECTION_LIKE,
+)
 from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import key
 from museumxtd_search.text.language import Language
@@ -52,7 +62,8 @@ from museumxtd_search.text.language import Language
 class Clause(NamedTuple):
     """One searchable piece: ``kind`` is ``word``, ``phrase`` or ``prefix``.
 
-    ``text`` is the words as typed; ``field`` is ``"title"`` for ``title:`` clauses.
+    ``text`` is the words as typed; ``field`` is ``"title"`` for ``title:`` clauses,
+    ``"content"`` for ``content:`` ones.
     """
 
     kind: str
@@ -144,7 +155,8 @@ _TOKEN = re.compile(r'\[[^\]]*\]|-?\(|\)|(?:[^\s"()]*"[^"]*"?)+[^\s"()]*|[^\s()]
 _OPERATORS = frozenset(("AND", "&&", "OR", "||", "NOT"))
 _PARENTHESES = frozenset(("(", "-(", ")"))
 _FIELD = re.compile(FIELD_QUERY, re.IGNORECASE)
-_SECTION_GROUP = re.compile(r"section\s*:\s*\(([^()]*)\)", re.IGNORECASE)
+_SECTION_GROUP = re.compile(r"(?:" + "|".join(SECTION_LIKE) + r")\s*:\s*\(([^()]*)\)",
+                            re.IGNORECASE)
 
 
 class _Level:
@@ -201,7 +213,7 @@ def parse_query(text: str) -> ParsedQuery:
     text = normalize(text)
     if text.count('"') % 2:
         query.warnings.append("unbalanced quote: read as if closed at the end")
-    # section:(a b) is one token, as section:"a b" would be.
+    # section:(a b) is one token, as section:"a b" would be (line:(a b), block:(a b) too).
     text = _SECTION_GROUP.sub(lambda m: 'section:"' + m.group(1).replace('"', " ") + '"', text)
     query.tokens = _TOKEN.findall(text)
     plain = _plain_words(query.tokens)
@@ -493,7 +505,7 @@ def _clauses(token: str, query: ParsedQuery, negate: bool, level: _Level) -> lis
     its words (searched as words, and a filter keeps the notes with a section holding
     them all; ``-section:(…)`` is the filter only)."""
     match = _FIELD.match(token)
-    if not match or match.group(1).lower() != "section":
+    if not match or match.group(1).lower() not in SECTION_LIKE:
         clause = _clause(token, query, negate, level)
         return [] if clause is None else [clause]
     query.plain = False
@@ -533,7 +545,13 @@ def _clause(token: str, query: ParsedQuery, negate: bool, level: _Level) -> Clau
                 level.filters.append(Filter(name[:4] if name.startswith("tag") else name,
                                             "", value, negate))
             return None
-        field_name = "title"
+        if name in READ_AS_WORDS:
+            message = f"{name}: not supported here: its words are searched in the whole note"
+            if message not in query.warnings:
+                query.warnings.append(message)
+            field_name = None
+        else:
+            field_name = "content" if name == "content" else "title"
     if token.startswith('"'):
         query.plain = False
         words = token.strip('"').strip()

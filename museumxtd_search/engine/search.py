@@ -45,6 +45,7 @@ from museumxtd_search.engine.ranking import rank
 from museumxtd_search.engine.scoring import IndexScorer, SegmentScorer
 from museumxtd_search.engine.storage.postings import leaf_segments
 from museumxtd_search.rules import (
+    CONTENT_FIELDS,
     EXACT_WEIGHT,
     FIELD_LANGUAGE,
     FIELD_WEIGHTS,
@@ -310,7 +311,8 @@ class Searcher:
                 count(Term("body_en", english[0])) if english else 0)
 
     def clause_query(self, analysed: ClauseTerms) -> Query:
-        fields = TITLE_FIELDS if analysed.field == "title" else tuple(FIELD_WEIGHTS)
+        fields = (TITLE_FIELDS if analysed.field == "title" else
+                  CONTENT_FIELDS if analysed.field == "content" else tuple(FIELD_WEIGHTS))
         parts: list[Query] = []
         for name in fields:
             weight = FIELD_WEIGHTS[name]

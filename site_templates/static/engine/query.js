@@ -7,7 +7,6 @@ const QUERY_TOKEN = new RegExp('\\[[^\\]]*\\]|-?\\(|\\)|(?:[^' + PY_SPACE + '"()
   PY_SPACE + '"()]*|[^' + PY_SPACE + "()]+", "gu");
 const OPERATORS = new Set(["AND", "&&", "OR", "||", "NOT"]);
 const PARENTHESES = new Set(["(", "-(", ")"]);
-const SECTION_GROUP = new RegExp("section[" + PY_SPACE + "]*:[" + PY_SPACE + "]*\\(([^()]*)\\)", "giu");
 const SPACES = new RegExp("[" + PY_SPACE + "]+", "u");
 
 /**
@@ -22,8 +21,8 @@ function parseQuery(input) {
     units: [], excluded: [], tags: [], warnings: [], plain: true, tokens: [], ignored: [],
     filters: [], choices: [], excludedGroups: [],
   };
-  // section:(a b) is one token, as section:"a b" would be.
-  const normalized = normalize(input).replace(SECTION_GROUP,
+  // section:(a b) is one token, as section:"a b" would be (line:(a b), block:(a b) too).
+  const normalized = normalize(input).replace(derived().sectionGroup,
     (whole, inside) => 'section:"' + inside.replace(/"/g, " ") + '"');
   if ((normalized.split('"').length - 1) % 2) {
     query.warnings.push("unbalanced quote: read as if closed at the end");
@@ -338,7 +337,7 @@ function plainWords(queryTokens) {
  */
 function parseClauses(token, query, negate, level) {
   const match = derived().fieldQuery.exec(token);
-  if (!match || match[1].toLowerCase() !== "section") {
+  if (!match || !rules().section_like.includes(match[1].toLowerCase())) {
     const clause = parseClause(token, query, negate, level);
     return clause === null ? [] : [clause];
   }
@@ -388,7 +387,13 @@ function parseClause(token, query, negate, level) {
       }
       return null;
     }
-    field = "title";
+    if (rules().read_as_words.includes(name)) {
+      const message = name + ": not supported here: its words are searched in the whole note";
+      if (!query.warnings.includes(message)) query.warnings.push(message);
+      field = null;
+    } else {
+      field = name === "content" ? "content" : "title";
+    }
   }
   if (token.startsWith('"')) {
     query.plain = false;

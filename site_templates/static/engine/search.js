@@ -226,7 +226,8 @@ function createEngine(load) {
    */
   function clauseLeaves(index, analysed) {
     const shared = rules();
-    const fields = analysed.field === "title" ? shared.title_fields : Object.keys(shared.weights);
+    const fields = analysed.field === "title" ? shared.title_fields
+      : analysed.field === "content" ? shared.content_fields : Object.keys(shared.weights);
     const leaves = [];
     for (const name of fields) {
       const weight = shared.weights[name];

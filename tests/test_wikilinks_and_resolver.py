@@ -40,6 +40,7 @@ related:
 layout: "[[Gabarit]]"
 aliases: [[alias]]
 cover: "![[image.png]]"
+sans: [[Sans guillemets]]
 ---
 # Enfant
 Texte [[Parent#Section]].
@@ -48,12 +49,12 @@ Texte [[Parent#Section]].
 
 def test_wikilinks_in_properties_are_links_with_their_line(make_vault):
     # Obsidian (1.4+) counts them: backlinks, graph. Not in comments, keys that steer a
-    # tool, aliases or tags, nor embeds.
+    # tool, aliases or tags, nor embeds, nor unquoted (YAML's list in a list).
     vault = read_vault(make_vault({"Enfant.md": PROPERTY_LINKS_NOTE, "Parent.md": "# Parent",
                                    "Autre note.md": ""}))
     links = [(link.target, link.label, link.line) for link in vault.note("Enfant.md").links]
     assert links == [("Parent", None, 2), ("Autre note", "autre", 4), ("Absente", None, 5),
-                     ("Parent", None, 12)]
+                     ("Parent", None, 13)]
     broken = [(r.link.target, r.link.line) for r in vault.links.resolve_all(vault.note("Enfant.md"))
               if r.broken]
     assert broken == [("Absente", 5)]

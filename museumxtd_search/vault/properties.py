@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
@@ -71,18 +72,24 @@ def written_property_links(metadata: Mapping[str, Any]) -> list[tuple[str, list[
     return found
 
 
-def property_links(front_matter: str, first_line: int = 2) -> list[Link]:
+def property_links(front_matter: str, metadata: Mapping[str, Any],
+                   first_line: int = 2) -> list[Link]:
     """The wikilinks of a note's properties (``up: "[[Parent]]"``, a list of
-    ``"[[…]]"``), each with its line (``front_matter`` is the text between the fences,
-    ``front_matter_text``, starting on ``first_line``).
+    ``"[[…]]"``), each with its line: those ``written_property_links`` finds in the
+    parsed ``metadata``, placed on the lines of ``front_matter`` (the text between the
+    fences, ``front_matter_text``, starting on ``first_line``) that write them.
 
     Obsidian (since 1.4) counts them as links: in backlinks, the graph and its
     properties view; so do we, for backlinks, ``--links-to``, related notes and the
     link report. Not in keys that steer a tool (``CONTROL_KEYS``), nor in aliases or
-    tags (``[[a]]`` there is YAML's list in a list), nor in YAML comments."""
-    links: list[Link] = []
+    tags, nor unquoted (``up: [[Parent]]`` is YAML's list in a list, and no link to
+    Obsidian either), nor in YAML comments."""
+    wanted = Counter(link for _, links in written_property_links(metadata) for link in links)
+    found: list[Link] = []
     skipped = False
     for offset, line in enumerate(front_matter.split("\n")):
+        if not wanted:
+            break
         if line.lstrip().startswith("#"):
             continue
         top = _TOP_LEVEL_KEY.match(line)
@@ -90,9 +97,12 @@ def property_links(front_matter: str, first_line: int = 2) -> list[Link]:
             skipped = not may_hold_links(top.group(1))
         if skipped or "[[" not in line:
             continue
-        links += [parse_wikilink(match.group(2), False, first_line + offset)
-                  for match in WIKILINK.finditer(line) if not match.group(1)]
-    return links
+        for match in WIKILINK.finditer(line):
+            if wanted[match.group(0)] > 0:
+                wanted[match.group(0)] -= 1
+                found.append(parse_wikilink(match.group(2), False, first_line + offset))
+        wanted = +wanted  # drop the links all placed
+    return found
 
 
 def is_published(metadata: Mapping[str, Any]) -> bool:

@@ -106,7 +106,8 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
         tags=_unique_tags(tags),
         headings=plain.headings,
         sections=plain.sections,
-        links=tuple(property_links(front_matter_text(text, source.body_line)) if meta else ())
+        links=tuple(property_links(front_matter_text(text, source.body_line), meta)
+                    if meta else ())
         + tuple(find_links(source.body, source.body_line)),
         text=plain.text,
         markdown=source.body,

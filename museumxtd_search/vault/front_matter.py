@@ -123,11 +123,13 @@ def body_of(text: str, body_line: int) -> str:
     return text[start:]
 
 
+# Where a block value starts: after ``key:`` or a list's ``-`` (group 1 of the patterns
+# below, kept as written; group 2 is the value, quoted).
+_VALUE_START = r"^(\s*(?:-\s+|[^\s#:\[{][^:\n]*:\s+)(?:-\s+)?)"
 # A value that starts with ``#`` and a word (``tags: #projet #musée``, ``- #projet``,
 # ``[#projet, #musée]``, ``couleur: #c0ffee``) is a comment or an error to YAML, so the
 # tags vanished or the whole front matter did; a YAML comment has a space after ``#``.
-_HASH_VALUE = re.compile(r"^(\s*(?:-\s+|[^\s#:\[{][^:\n]*:\s+)(?:-\s+)?)(#[^\s#'\"][^\n]*?)\s*$",
-                         re.MULTILINE)
+_HASH_VALUE = re.compile(_VALUE_START + r"(#[^\s#'\"][^\n]*?)\s*$", re.MULTILINE)
 _HASH_IN_FLOW = re.compile(r"([\[,]\s*)(#[^\s,\]#'\"][^,\]\n]*)")
 _FLOW_LINE = re.compile(r"^([^\n#]*:\s*)(\[[^\n]*\])\s*$", re.MULTILINE)
 
@@ -135,8 +137,7 @@ _FLOW_LINE = re.compile(r"^([^\n#]*:\s*)(\[[^\n]*\])\s*$", re.MULTILINE)
 # A template's placeholder as a value (``created: {{date}}``, ``- {{title}}``: Obsidian's
 # Templates plugin fills them when a note is made) is a mapping inside a mapping to YAML,
 # an error that lost the whole front matter of every template.
-_PLACEHOLDER_VALUE = re.compile(r"^(\s*(?:-\s+|[^\s#:\[{][^:\n]*:\s+)(?:-\s+)?)(\{\{[^\n]*?)\s*$",
-                                re.MULTILINE)
+_PLACEHOLDER_VALUE = re.compile(_VALUE_START + r"(\{\{[^\n]*?)\s*$", re.MULTILINE)
 
 
 def _quoted(value: str) -> str:
@@ -147,7 +148,12 @@ def _hash_values_quoted(yaml_text: str) -> str:
     """``yaml_text`` with the values written as ``#tags`` quoted (see ``_HASH_VALUE``)."""
     yaml_text = _FLOW_LINE.sub(lambda m: m.group(1) + _HASH_IN_FLOW.sub(
         lambda f: f.group(1) + _quoted(f.group(2)), m.group(2)), yaml_text)
-    return _HASH_VALUE.sub(lambda m: m.group(1) + _quoted(m.group(2)), yaml_text)
+    return _values_quoted(_HASH_VALUE, yaml_text)
+
+
+def _values_quoted(pattern: re.Pattern[str], yaml_text: str) -> str:
+    """``yaml_text`` with the block values ``pattern`` finds quoted."""
+    return pattern.sub(lambda m: m.group(1) + _quoted(m.group(2)), yaml_text)
 
 
 def _load_yaml(yaml_text: str, path: str) -> tuple[dict[str, Any], VaultWarning | None]:
@@ -155,7 +161,7 @@ def _load_yaml(yaml_text: str, path: str) -> tuple[dict[str, Any], VaultWarning 
     if "#" in yaml_text:
         yaml_text = _hash_values_quoted(yaml_text)
     if "{{" in yaml_text:
-        yaml_text = _PLACEHOLDER_VALUE.sub(lambda m: m.group(1) + _quoted(m.group(2)), yaml_text)
+        yaml_text = _values_quoted(_PLACEHOLDER_VALUE, yaml_text)
     try:
         metadata = _YAML.load(yaml_text, Loader=_Loader) if yaml_text.strip() else {}
     except yaml.YAMLError as error:

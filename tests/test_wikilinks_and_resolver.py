@@ -7,6 +7,7 @@ import pytest
 from museumxtd_search.vault.links import find_links
 from museumxtd_search.vault.notes import Link
 from museumxtd_search.vault.reading import read_vault
+from museumxtd_search.vault.references import garden_references
 from museumxtd_search.vault.sections import find_section
 
 # --- the grammar ---------------------------------------------------------------------
@@ -233,6 +234,20 @@ def test_markdown_link_from_the_root_resolves(resolve):
     resolved = resolve("[guide](Guides/Comment%20évaluer%20un%20projet%20numérique.md)",
                        source="Racine.md")
     assert resolved.target_path == "Guides/Comment évaluer un projet numérique.md"
+
+
+@pytest.mark.parametrize(("garden", "home"), [
+    ({"index.md": "", "README.md": ""}, "index.md"),
+    ({"README.md": "", "Notes/index.md": ""}, "README.md"),
+    ({"Accueil.md": ""}, "Accueil.md"),
+    ({"Notes/index.md": ""}, None),
+], ids=["index first", "a sub-folder's index is no home", "Accueil", "no home"])
+def test_the_site_root_names_the_gardens_home_note(make_vault, garden, home):
+    # Quartz and Eleventy gardens write [back home](/): the page the site shows at its
+    # root, which the garden's home note is; a garden without one links nowhere.
+    vault = read_vault(make_vault({**garden, "Guides/a.md": "[accueil](/) [retour](../)"}))
+    references = garden_references(vault.links, [vault.note("Guides/a.md")])
+    assert [(r.target_path, r.dead) for r in references] == [(home, home is None)] * 2
 
 
 def test_existing_image_embed_resolves_to_the_file(resolve):

@@ -48,9 +48,6 @@ from museumxtd_search.vault.reading import Vault, published_vault
 from museumxtd_search.vault.references import Reference, naming_drafts
 
 MARKER = ".museumxtd-site"
-HOME_NOTES = ("index.md", "README.md", "Accueil.md")
-
-
 class ExportRefusedError(RuntimeError):
     """``--out`` holds files this tool did not write."""
 
@@ -402,7 +399,8 @@ def _write_other_pages(vault: Vault, writer: SiteWriter, env, common: dict[str, 
     search_template = env.get_template("search.html")
     writer.page("search/", search_template.render(
         **common, root="../", heading=ui["search"], home_body=""))
-    home = next((n for n in notes if n.path in HOME_NOTES), None)
+    home_path = vault.links.home_note()
+    home = next((n for n in notes if n.path == home_path), None)
     home_body = ""
     if home is not None:
         context = RenderContext(home, vault.links, urls, "", asset_url,

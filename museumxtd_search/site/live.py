@@ -33,7 +33,6 @@ from museumxtd_search.engine.related import RelatedNotes
 from museumxtd_search.site.client_index import build_client_index
 from museumxtd_search.site.client_index_update import ClientIndexUpdate, write_changed
 from museumxtd_search.site.export import (
-    HOME_NOTES,
     ExportSummary,
     SearchData,
     SitePlan,
@@ -64,6 +63,7 @@ from museumxtd_search.vault.reading import (
     read_vault,
     with_title,
 )
+from museumxtd_search.vault.resolver import HOME_NOTES
 
 
 @dataclass

@@ -10,7 +10,8 @@ URLs written in Markdown links, images and raw HTML (``resolve_url``) name a fil
 its path: relative to the linking note, or to the garden's root when it starts with
 ``/`` (the address the garden's own site gave it), percent-decoded, with or without
 ``.md``, or as a page address (``/Navigation/A propos/`` or ``…/index.html``, a static
-generator's default permalink); failing that, by name like a wikilink.
+generator's default permalink); failing that, by name like a wikilink. The site's
+root (``/``, or ``../`` climbing to it) names the garden's home note (``HOME_NOTES``).
 
 The table is plain data (``to_json``/``from_json``) so the query command can resolve
 ``--links-to`` without re-reading the garden.
@@ -63,6 +64,8 @@ def _file_key(path: str) -> str:
 
 
 _PAGE_SUFFIXES = ("/index.html", "/index.htm", ".html", ".htm", "/")
+# The notes a garden's site shows at its root, first found first: what ``/`` names.
+HOME_NOTES = ("index.md", "README.md", "Accueil.md")
 
 
 def _best(paths: Iterable[str]) -> str | None:
@@ -134,11 +137,13 @@ class LinkTable:
         from the root; then the way a wikilink would be (by name, title or alias).
         """
         path = path.strip().replace("\\", "/")
-        if not path or path == "/":
+        if not path:
             return None, True
         bare = path.lstrip("/")
         candidates = [bare] if path.startswith("/") else \
             [posixpath.normpath(posixpath.join(from_folder, path)).lstrip("/"), bare]
+        if candidates[0] in ("", "."):
+            return self.home_note(), True
         files = self._files_by_key()
         for candidate in candidates:
             found = files.get(_file_key(candidate))
@@ -156,6 +161,11 @@ class LinkTable:
         for suffix in _PAGE_SUFFIXES:
             name = name.removesuffix(suffix)
         return self.resolve_named(name, from_folder) if name else (None, True)
+
+    def home_note(self) -> str | None:
+        """The note the site shows at its root (``HOME_NOTES``), if the garden has one."""
+        return next((path for name in HOME_NOTES
+                     if (path := self.by_path.get(_path_key(name))) == name), None)
 
     def _files_by_key(self) -> dict[str, str]:
         files = self._files

@@ -114,6 +114,24 @@ def test_language_from_front_matter(read_one):
     assert note.language == "en"
 
 
+@pytest.mark.parametrize(("declared", "language"), [
+    ("fr-CA", "fr"), ("Français", "fr"), ("english", "en"), ("en_GB", "en"), ("EN", "en")])
+def test_language_declared_as_a_tag_or_a_name(read_one, declared, language):
+    text = "Court texte." if language == "en" else "The museum and the public, in short."
+    note, _ = read_one(f"---\nlanguage: {declared}\n---\n{text}")
+    assert note.language == language
+    assert not [p for p in note.properties if p[0] == "language"]
+
+
+@pytest.mark.parametrize("declared", ["rust", "[rust, webassembly]", "javascript"])
+def test_a_programming_language_property_is_searched_not_obeyed(read_one, declared):
+    # Code gardens file snippets under language: rust; that is what the note is about.
+    note, _ = read_one(f"---\nlanguage: {declared}\n---\nLe code de la note, en bref.")
+    assert note.language == "fr"
+    assert [p[1].split() for p in note.properties if p[0] == "language"] == [
+        declared.strip("[]").replace(",", "").split()]
+
+
 def test_language_detected_when_not_declared(read_one):
     note, _ = read_one("The museum and the public: what they want, how they use it and why "
                        "it is the job of the museum to be there for them with the right "

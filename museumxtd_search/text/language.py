@@ -8,6 +8,7 @@ and takes the French elisions from here.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from museumxtd_search.text.folding import fold, normalize
@@ -50,6 +51,40 @@ FRENCH_ELISIONS: frozenset[str] = frozenset(
 )
 # What English writes after an apostrophe: ``museum's``, ``don't``, ``we're``, ``I'll``.
 _ENGLISH_CONTRACTIONS = frozenset("s t re ll ve m d".split())
+
+# ISO 639-1 codes: what ``lang:`` holds when it names a natural language.
+_LANGUAGE_CODES = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv
+cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr
+ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw
+ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv
+ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr
+ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi
+yo za zh zu""".split())
+# French and English by their three-letter codes and their names in either language.
+_LANGUAGE_NAMES: dict[str, Language] = {
+    **dict.fromkeys(("fra", "fre", "french", "francais"), "fr"),
+    **dict.fromkeys(("eng", "english", "anglais"), "en")}
+# A language tag: ``fr``, ``fr-CA``, ``en_GB``, ``fra``; region and script subtags.
+_LANGUAGE_TAG = re.compile(r"([a-z]{2,8})(?:[-_][a-z0-9]{2,8})*")
+
+
+def declared_language(value: str) -> tuple[bool, Language | None]:
+    """What a ``lang:`` or ``language:`` property says: (whether it names a natural
+    language, which of French and English it is). ``fr-CA``, ``Français`` and
+    ``english`` name one; ``de`` another (``(True, None)``); ``rust`` or ``javascript``,
+    which code gardens file under ``language:``, none (``(False, None)``): such a value
+    describes the note, and is searched like any property."""
+    match = _LANGUAGE_TAG.fullmatch(fold(value.strip().lower()))
+    if match is None:
+        return False, None
+    primary = match.group(1)
+    if primary in _LANGUAGE_NAMES:
+        return True, _LANGUAGE_NAMES[primary]
+    if primary in _LANGUAGE_CODES:
+        return True, "fr" if primary == "fr" else "en" if primary == "en" else None
+    return False, None
+
 
 # Fewer English function words than this leave a note French, the gardens' language.
 _ENGLISH_AT_LEAST = 3

@@ -8,7 +8,8 @@ is searched. Its key says how much it weighs:
   first one a note fills is its title; the others weigh like a summary;
 * a **summary** key (``SUMMARY_KEYS``): searched a little above body text;
 * an **alias** or **tag** key: read as aliases and tags (``vault.reading``);
-* a key that only drives a site generator (``CONTROL_KEYS``): not searched;
+* a key that only drives a site generator (``CONTROL_KEYS``): not searched; so is
+  ``lang``/``language`` naming a natural language (``language: rust`` is searched);
 * any other key: searched with a lower weight than the body.
 
 Keys are compared by ``text.keys.key`` (case, accents and punctuation ignored).
@@ -23,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from museumxtd_search.text.keys import key
+from museumxtd_search.text.language import declared_language
 from museumxtd_search.vault.front_matter import as_bool, as_text
 from museumxtd_search.vault.links import WIKILINK, parse_wikilink
 from museumxtd_search.vault.notes import Link
@@ -34,12 +36,15 @@ SUMMARY_KEYS = frozenset(key(k) for k in (
     "summary", "résumé", "resume", "description", "abstract", "excerpt", "extrait",
     "subtitle", "sous-titre", "chapeau"))
 ALIAS_KEYS = frozenset(("alias", "aliases"))
+# The note's language (``text.language.declared_language``) or, in code gardens, a
+# programming language's: a setting in the first case only.
+LANGUAGE_KEYS = frozenset(("lang", "language"))
 TAG_KEYS = frozenset(("tag", "tags"))
 # Keys that steer a tool rather than describe the note: their values are file names,
 # URLs of the site itself or switches, which would only add noise to the search (a
 # garden whose every note names ``biblio/Obsidian.bib`` would find them all for "bib").
 CONTROL_KEYS = frozenset(key(k) for k in (
-    "lang", "language", "search", "search_boost", "layout", "permalink", "cssclass",
+    "search", "search_boost", "layout", "permalink", "cssclass",
     "cssclasses", "publish", "draft", "eleventyExcludeFromCollections", "templateEngineOverride",
     "eleventyComputed", "eleventyNavigation", "pagination", "url",
     # pandoc and R Markdown, which Zettlr gardens fill on every note: files and styles
@@ -55,7 +60,8 @@ def may_hold_links(name: str) -> bool:
     """Whether the property ``name`` counts the wikilinks it holds as links: not a key
     that steers a tool, nor aliases or tags."""
     name = key(name)
-    return name not in CONTROL_KEYS and name not in ALIAS_KEYS and name not in TAG_KEYS
+    return name not in CONTROL_KEYS and name not in ALIAS_KEYS and name not in TAG_KEYS \
+        and name not in LANGUAGE_KEYS
 
 
 def written_property_links(metadata: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
@@ -242,7 +248,7 @@ def note_properties(metadata: Mapping[str, Any], title_keys: tuple[str, ...],
                 or name_key in CONTROL_KEYS:
             continue
         text = value_text(value)
-        if not text:
+        if not text or name_key in LANGUAGE_KEYS and declared_language(text)[0]:
             continue
         if name_key == title_key:
             role = "title"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from museumxtd_search import parallel
 from museumxtd_search.text.keys import key
-from museumxtd_search.text.language import detect_language
+from museumxtd_search.text.language import declared_language, detect_language
 from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
 from museumxtd_search.vault.files import (  # noqa: F401 - re-exported for callers
     CONFIG_FILE,
@@ -95,9 +95,8 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
     aliases = as_list(meta.get("aliases"), split=False) + as_list(meta.get("alias"), split=False)
     tags = as_list(meta.get("tags"), split=True) + as_list(meta.get("tag"), split=True)
     tags += list(plain.inline_tags)
-    language = as_text(meta.get("lang") or meta.get("language")).lower()[:2]
-    if language not in ("fr", "en"):
-        language = detect_language(plain.text)
+    language = declared_language(as_text(meta.get("lang") or meta.get("language")))[1] \
+        or detect_language(plain.text)
     note = Note(
         path=path,
         name=name,

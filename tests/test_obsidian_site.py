@@ -174,11 +174,11 @@ def links_broken_json(notes: Path) -> dict:
 def test_dead_references_are_reported_by_kind_file_and_line():
     dead = links_broken_json(GARDEN)["links"]
     assert [(d["kind"], d["source"], d["line"], d["target"]) for d in dead] == [
-        ("wikilink", "Notes/Syntaxe Obsidian.md", 66, "Note inexistante"),
-        ("embed", "Notes/Syntaxe Obsidian.md", 66, "Glossaire"),
-        ("image", "Notes/Syntaxe Obsidian.md", 66, "/images/absente.png"),
-        ("markdown", "Notes/Syntaxe Obsidian.md", 67, "/Navigation/Ailleurs/"),
-        ("html", "Notes/Syntaxe Obsidian.md", 67, "/images/absente-html.png"),
+        ("wikilink", "Notes/Syntaxe Obsidian.md", 72, "Note inexistante"),
+        ("embed", "Notes/Syntaxe Obsidian.md", 72, "Glossaire"),
+        ("image", "Notes/Syntaxe Obsidian.md", 72, "/images/absente.png"),
+        ("markdown", "Notes/Syntaxe Obsidian.md", 73, "/Navigation/Ailleurs/"),
+        ("html", "Notes/Syntaxe Obsidian.md", 73, "/images/absente-html.png"),
     ]
     assert dead[1]["problem"] == "no section Section inexistante in Notes/Glossaire.md"
 
@@ -197,7 +197,7 @@ def test_export_names_each_dead_reference_on_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["export", "--notes", str(GARDEN), "--out",
                                       str(tmp_path / "site"), "--index", str(tmp_path / "i")])
     assert result.exit_code == 0
-    assert "Notes/Syntaxe Obsidian.md:67: dead raw HTML /images/absente-html.png: " \
+    assert "Notes/Syntaxe Obsidian.md:73: dead raw HTML /images/absente-html.png: " \
         "no such file\n" in result.stderr
     assert "5 dead references" in result.stdout
 
@@ -333,6 +333,29 @@ def test_audio_and_video_embeds_play_even_in_a_note_holding_raw_html(make_vault,
     assert re.search(r'<video controls="" src="[^"]*film.mp4"></video>', body)
 
 
+MATH_NOTE = ("La moyenne $\\bar{x} = \\frac{1}{n}\\sum x_i$ se calcule ainsi :\n\n"
+             "$$\n\\sigma^2 = \\frac{1}{n}\\sum_{i=1}^{n} (x_i - \\bar{x})^2\n$$\n\n"
+             "Le billet coûte 5 $ et non $5 ; `$code$` reste du code ; $\\frac{a}{$ est faux.\n")
+
+
+def test_math_is_drawn_as_mathml_and_dollars_of_prices_stay_text(make_vault, tmp_path):
+    body = rendered(make_vault, tmp_path, MATH_NOTE)
+    assert '<span class="math"><math display="inline"><mrow><mover><mrow><mi>x</mi>' in body
+    assert '<div class="math math-display"><math display="block">' in body
+    assert "<munderover><mo>∑</mo>" in body  # displayed: the bounds above and below
+    assert "coûte 5 $ et non $5" in body
+    assert "<code>$code$</code>" in body
+    # TeX that cannot be read is shown as written, and the rest of the note renders.
+    assert '<code class="math unrendered">\\frac{a}{</code> est faux.' in body
+
+
+def test_markup_that_tex_writes_is_held_to_the_allow_list(make_vault, tmp_path):
+    body = rendered(make_vault, tmp_path, "$\\href{javascript:alert(1)}{x}$ "
+                    "$\\class{x}{y}\\style{position:fixed}{z}$")
+    assert "javascript" not in body and "position" not in body and 'class="x"' not in body
+    assert body.count("<math") == 2
+
+
 def test_an_embedded_obsidian_base_is_a_link_to_its_file(make_vault, tmp_path):
     notes = make_vault({"Livres.md": "![[Livres.base]]\n", "Bases/Livres.base": "views: []\n"})
     summary = export_site(notes, tmp_path / "site")
@@ -361,6 +384,9 @@ def test_in_a_browser_callouts_show_embeds_show_and_no_note_script_runs(page, si
         assert page.locator(".note-embed").first.inner_text().count(
             "La médiation culturelle relie les oeuvres et les publics.") == 1
         assert page.locator("mark").first.inner_text() == "surligné"
+        # MathML is drawn by the browser itself: a fraction stands taller than a line.
+        fraction = page.locator(".math-display mfrac").first.bounding_box()
+        assert fraction is not None and fraction["height"] > 25
         assert page.evaluate("document.querySelector('img[alt=Logo]').naturalWidth") == 10
         page.goto(url + TRAPS)
         page.mouse.move(100, 200)

@@ -51,6 +51,7 @@ from pymdownx.tasklist import TasklistExtension
 from pymdownx.tilde import DeleteSubExtension
 
 from museumxtd_search.site.list_syntax import ListSyntax
+from museumxtd_search.site.math_syntax import MathExtension
 from museumxtd_search.site.obsidian_syntax import ObsidianExtension
 from museumxtd_search.site.sanitize import sanitize_html
 from museumxtd_search.site.ui_text import UI_TEXT
@@ -393,7 +394,7 @@ def garden_extensions(context: RenderContext, allow_html: bool,
         DeleteSubExtension(subscript=False), Nl2BrExtension(), MagiclinkExtension(),
         ListSyntax(),
         TocExtension(slugify=lambda value, sep: heading_slugify(value)),
-        ObsidianExtension(),
+        ObsidianExtension(), MathExtension(),
         GardenExtension(context, allow_html),
     ]
 
@@ -490,6 +491,7 @@ class HeadingIds(Treeprocessor):
 # text to match it at all; patterns not listed are always tried.
 _INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "backtick": ("`",),
+    "arithmatex-inline": ("$",),
     "escape": ("\\",),
     "wikilink": ("[[",),
     "inline_tag": ("#",),

@@ -18,8 +18,16 @@ from urllib.parse import urlsplit
 import nh3
 from pygments.token import STANDARD_TYPES
 
+# MathML Core's presentation elements, which ``site.math_syntax`` writes for ``$…$``
+# (not ``maction``, ``annotation-xml``, ``mglyph`` or ``malignmark``: nothing it writes,
+# and the ones HTML sanitisers have been tricked through).
+MATHML_TAGS = frozenset(
+    "math mrow mi mn mo ms mtext mspace msub msup msubsup mfrac msqrt mroot mover munder "
+    "munderover mtable mtr mtd mstyle mpadded mphantom menclose merror mfenced semantics "
+    "annotation".split())
+_MATHML_ATTRIBUTES = {"mathvariant", "displaystyle", "scriptlevel", "dir"}
 _TAGS = (nh3.ALLOWED_TAGS - {"area", "map"}) | {"input", "picture", "source", "iframe",
-                                                "audio", "video", "track"}
+                                                "audio", "video", "track"} | MATHML_TAGS
 _MEDIA_ATTRIBUTES = {"src", "controls", "width", "height", "preload", "loop", "muted"}
 
 _ATTRIBUTES: dict[str, set[str]] = {
@@ -50,6 +58,24 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "blockquote": {"cite"},
     "del": {"cite", "datetime"},
     "ins": {"cite", "datetime"},
+    **{tag: set(_MATHML_ATTRIBUTES) for tag in MATHML_TAGS},
+    "math": _MATHML_ATTRIBUTES | {"display"},
+    "mo": _MATHML_ATTRIBUTES | {"stretchy", "fence", "separator", "lspace", "rspace", "form",
+                                "largeop", "movablelimits", "symmetric", "minsize",
+                                "maxsize", "accent"},
+    "mfrac": _MATHML_ATTRIBUTES | {"linethickness"},
+    "mspace": _MATHML_ATTRIBUTES | {"width", "height", "depth"},
+    "mpadded": _MATHML_ATTRIBUTES | {"width", "height", "depth", "lspace", "voffset"},
+    "mover": _MATHML_ATTRIBUTES | {"accent"},
+    "munder": _MATHML_ATTRIBUTES | {"accentunder"},
+    "munderover": _MATHML_ATTRIBUTES | {"accent", "accentunder"},
+    "mtable": _MATHML_ATTRIBUTES | {"columnalign", "rowalign", "columnspacing",
+                                    "rowspacing", "columnlines", "rowlines", "frame"},
+    "mtr": _MATHML_ATTRIBUTES | {"columnalign", "rowalign"},
+    "mtd": _MATHML_ATTRIBUTES | {"columnalign", "rowalign", "columnspan", "rowspan"},
+    "menclose": _MATHML_ATTRIBUTES | {"notation"},
+    "mfenced": _MATHML_ATTRIBUTES | {"open", "close", "separators"},
+    "annotation": {"encoding"},
 }
 
 # Classes the site's style sheet gives a meaning to, and Pygments' token classes.
@@ -57,7 +83,7 @@ SITE_CLASSES = frozenset({
     "wikilink", "broken", "embed", "missing", "asset", "note-embed", "embed-title",
     "embed-body", "cycle", "callout", "callout-title", "callout-content", "task-list",
     "task-list-item", "footnote", "footnote-ref", "footnote-backref", "highlight",
-    "unrendered", "block-ref", "video-embed", "tag",
+    "unrendered", "block-ref", "video-embed", "tag", "math", "math-display",
 })
 CALLOUT_TYPES = ("note", "abstract", "info", "todo", "tip", "success", "question",
                  "warning", "failure", "danger", "bug", "example", "quote")

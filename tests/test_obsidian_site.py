@@ -349,6 +349,13 @@ def test_math_is_drawn_as_mathml_and_dollars_of_prices_stay_text(make_vault, tmp
     assert '<code class="math unrendered">\\frac{a}{</code> est faux.' in body
 
 
+def test_zettlrs_newline_is_a_line_break_and_an_unknown_command_shows_as_written(
+        make_vault, tmp_path):
+    body = rendered(make_vault, tmp_path, "Avant\n\n$\\newline$\n\nAprès $\\inconnu{x}$.\n")
+    assert "<p><br>\n</p>" in body
+    assert '<code class="math unrendered">\\inconnu{x}</code>' in body
+
+
 def test_markup_that_tex_writes_is_held_to_the_allow_list(make_vault, tmp_path):
     body = rendered(make_vault, tmp_path, "$\\href{javascript:alert(1)}{x}$ "
                     "$\\class{x}{y}\\style{position:fixed}{z}$")

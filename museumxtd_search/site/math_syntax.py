@@ -12,14 +12,17 @@ page works opened from disk.
 - latex2mathml turns the TeX into MathML, which the page's allow-list
   (``site.sanitize``) then checks, even with ``--allow-html``: TeX writes markup
   (``\\href{javascript:…}``, ``\\text{<b>}``) its author may not expect.
-- TeX latex2mathml cannot read (a missing brace) is shown as written, in a code span,
-  where Obsidian shows MathJax's error: the author sees what to fix, and the rest of
-  the note renders.
+- TeX latex2mathml cannot read (a missing brace, a command it does not know) is shown
+  as written, in a code span, where Obsidian shows MathJax's error: the author sees
+  what to fix, and the rest of the note renders.
+- ``$\\newline$`` alone, which Zettlr and pandoc users write for an empty line, is a
+  line break, as MathJax draws it.
 """
 
 from __future__ import annotations
 
 import html
+import re
 import xml.etree.ElementTree as etree
 
 import markdown
@@ -31,6 +34,10 @@ from museumxtd_search.site.sanitize import sanitize_html
 
 # The class Arithmatex gives the elements holding the TeX it found.
 _FOUND = "arithmatex"
+# Math that only breaks the line.
+_LINE_BREAK = re.compile(r"\s*(?:\\newline|\\\\)\s*")
+# How latex2mathml writes a command it does not know: as a name, backslash included.
+_UNKNOWN_COMMAND = "<mi>\\"
 
 
 def tex_to_mathml(tex: str, display: bool) -> str | None:
@@ -42,7 +49,7 @@ def tex_to_mathml(tex: str, display: bool) -> str | None:
         mathml = convert(tex.strip(), display="block" if display else "inline")
     except Exception:  # noqa: BLE001 - any TeX it cannot read: shown as written
         return None
-    return sanitize_html(mathml)
+    return None if _UNKNOWN_COMMAND in mathml else sanitize_html(mathml)
 
 
 class MathToMathML(Treeprocessor):
@@ -57,8 +64,11 @@ class MathToMathML(Treeprocessor):
             # Arithmatex escapes a displayed block's TeX as HTML; not a line's.
             tex = element.text or ""
             tex = html.unescape(tex) if display else tex
-            mathml = tex_to_mathml(tex, display)
             element.attrib.clear()
+            if _LINE_BREAK.fullmatch(tex):
+                element.tag, element.text = "br", None
+                continue
+            mathml = tex_to_mathml(tex, display)
             if mathml is None:
                 element.tag = "code"
                 element.set("class", "math unrendered")

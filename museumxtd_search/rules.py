@@ -17,6 +17,17 @@ SPECIAL_LETTERS: dict[str, str] = {
     "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i",
 }
 
+# --- spelling -----------------------------------------------------------------------
+# British -ise and American -ize are one word ("digitisation", "digitization"), and
+# French writes -is- too ("organisation"): in every stem, of both languages, a z after
+# three letters and an i or y reads s ("organiz" is "organis", "analyz" is "analys").
+# A rule on stems, not words, so it never parts words the stemmer joined. Where
+# Snowball's English stemmer strips -ize but not -ise ("decentralized" -> "decentr",
+# "decentralised" -> "decentralis"), the two stay apart in English notes' bodies; the
+# French analysis of titles, headings, tags and French notes joins them. Group: what
+# comes before the z.
+STEM_Z = r"([a-z]{3}[iy])z"
+
 # --- fields and their weights (BM25F field boosts) ------------------------------------
 # ``body_en`` holds the body of English notes, analysed with the English pipeline;
 # every other field is French. The order of this mapping is the order in which a
@@ -102,6 +113,7 @@ def client_rules() -> dict[str, object]:
     return {
         "apostrophes": APOSTROPHES,
         "special_letters": dict(SPECIAL_LETTERS),
+        "stem_z": STEM_Z,
         "weights": dict(FIELD_WEIGHTS),
         "field_language": dict(FIELD_LANGUAGE),
         "title_fields": list(TITLE_FIELDS),

@@ -105,6 +105,29 @@ def test_plural_and_singular_share_a_term(plural, singular):
     assert terms(plural) == terms(singular)
 
 
+@pytest.mark.parametrize(("british", "american"), [
+    ("digitisation", "digitization"), ("organisation", "organization"),
+    ("décentralisation", "decentralization"), ("analyse", "analyze"), ("numérisé", "numerize"),
+])
+def test_ise_and_ize_spellings_share_a_term(british, american):
+    # British and French write -is-, American -iz-: one word to a searcher.
+    assert terms(british) == terms(american)
+
+
+@pytest.mark.parametrize(("british", "american"), [
+    ("organisation", "organization"), ("analysed", "analyzed"), ("realise", "realize")])
+def test_in_english_notes_ise_and_ize_share_a_term_where_the_stemmer_keeps_the_ending(
+        british, american):
+    assert terms(british, "en") == terms(american, "en")
+
+
+def test_words_the_stemmer_joined_stay_joined():
+    # The rule reads stems, not words: "revise" and "revision" keep their shared term,
+    # and a z in a short word is left alone.
+    assert terms("revise", "en") == terms("revision", "en")
+    assert terms("quiz") == ["quiz"] and terms("quiz", "en") == ["quiz"]
+
+
 # --- stop words ----------------------------------------------------------------------
 
 

@@ -8,7 +8,8 @@ them, and a test runs both over every word of the gardens to prove they agree):
 3. lowercase and fold accents (``Évaluation`` -> ``evaluation``);
 4. split elisions: ``l'evaluation`` -> ``evaluation``, ``aujourd'hui`` -> ``aujourd`` ``hui``;
 5. drop stop words and one-letter words;
-6. stem with Snowball (French, or English for English notes).
+6. stem with Snowball (French, or English for English notes), -ise and -ize made one
+   (``rules.STEM_Z``).
 
 The same function gives the *surface* words (lowercase, accents kept, unstemmed) used
 for typo suggestions and prefix search, and for the exact-accent bonus.
@@ -24,6 +25,7 @@ from typing import NamedTuple
 import snowballstemmer
 
 from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
+from museumxtd_search.rules import STEM_Z
 from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import WORD
 from museumxtd_search.text.language import Language
@@ -44,9 +46,14 @@ class Token(NamedTuple):
     end: int
 
 
+_STEM_Z = re.compile(STEM_Z)
+
+
 @lru_cache(maxsize=400_000)
 def _stem(word: str, language: Language) -> str:
-    return _STEMMERS[language].stemWord(word)
+    """Snowball's stem of ``word``, -ise and -ize spellings alike (``rules.STEM_Z``)."""
+    stem = _STEMMERS[language].stemWord(word)
+    return _STEM_Z.sub(r"\1s", stem) if "z" in stem else stem
 
 
 # A word as it appears in text -> its kept parts (term, surface, start, end within the

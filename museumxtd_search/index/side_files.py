@@ -64,8 +64,9 @@ except ImportError:  # pragma: no cover - a Python built without it
 # 18: a date with no such day is text, not a lost front matter; 19: pandoc keys;
 # 20: inline footnotes read as asides; 21: links in properties; 22: template
 # placeholders in front matter; 23: links to files of any extension; 24: dates in
-# file names; 25: ``language: rust`` searched, ``/`` links to the home note.
-SCHEMA_VERSION = 25
+# file names; 25: ``language: rust`` searched, ``/`` links to the home note; 26: -ise
+# and -ize stems made one.
+SCHEMA_VERSION = 26
 
 LINKS = "links.json.gz"
 VOCABULARY = "vocabulary.json"

@@ -31,7 +31,7 @@ from museumxtd_search.parallel import collector_paused
 from museumxtd_search.text.folding import fold
 from museumxtd_search.vault.notes import Note
 
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 
 # Gardens at least this large split the words shards by two letters instead of one,
 # so the browser fetches a smaller share of the vocabulary per query word.

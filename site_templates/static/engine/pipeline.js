@@ -1,18 +1,20 @@
 // pipeline.js: the one text pipeline (museumxtd_search/analysis/pipeline.py):
 // normalise, tokenise, lowercase and fold, split elisions, drop stop words and
-// one-letter words, stem with Snowball (snowball.js, French or English).
+// one-letter words, stem with Snowball (snowball.js, French or English), -ise and
+// -ize made one.
 
 // A word: letters/digits, optionally joined by apostrophes ("l'évaluation").
 const WORD = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
 
-const stemCache = new Map();
+const stemCache = ruleCache();
 
-/** _stem(): Snowball French or English, as snowballstemmer does. */
+/** _stem(): Snowball French or English, as snowballstemmer does, then rules.py's STEM_Z. */
 function stem(word, language) {
   const cacheKey = language + ":" + word;
   let result = stemCache.get(cacheKey);
   if (result === undefined) {
     result = language === "en" ? MXSnowball.english(word) : MXSnowball.french(word);
+    result = result.replace(DERIVED.stemZ, "$1s");
     if (stemCache.size > 400000) stemCache.clear();
     stemCache.set(cacheKey, result);
   }

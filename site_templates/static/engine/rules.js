@@ -29,6 +29,7 @@ function useRules(rules) {
     elisions: new Set(rules.elisions),
     questionWords: new Set(rules.question_words),
     fieldQuery: new RegExp(rules.field_query, "i"),
+    stemZ: new RegExp(rules.stem_z, "g"),
     // query.py's _SECTION_GROUP: section:(a b), line:(a b), block:(a b).
     sectionGroup: new RegExp("(?:" + rules.section_like.join("|") + ")[" + PY_SPACE + "]*:[" +
       PY_SPACE + "]*\\(([^()]*)\\)", "giu"),

@@ -24,6 +24,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
+from functools import lru_cache
 
 import markdown
 from markdown.extensions import Extension
@@ -40,9 +41,11 @@ _LINE_BREAK = re.compile(r"\s*(?:\\newline|\\\\)\s*")
 _UNKNOWN_COMMAND = "<mi>\\"
 
 
+@lru_cache(maxsize=4096)
 def tex_to_mathml(tex: str, display: bool) -> str | None:
     """``tex`` as a ``<math>`` element (``display="block"`` when ``display``), allowed
-    markup only, or ``None`` when latex2mathml cannot read it."""
+    markup only, or ``None`` when latex2mathml cannot read it. Remembered: a garden
+    repeats its formulas (``$x$``, ``$n$``), and each costs about a millisecond."""
     from latex2mathml.converter import convert  # only notes with math pay its import
 
     try:

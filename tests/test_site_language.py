@@ -78,6 +78,21 @@ def test_the_language_of_most_text_wins_over_many_notes_too_short_to_tell(tmp_pa
     assert '<html lang="en">' in page(tmp_path / "site", "")
 
 
+def test_a_note_too_short_to_tell_speaks_its_sites_language(english_garden, tmp_path):
+    # A reading list of links tells no language: in an English vault, its page is
+    # English (it was French, the default, in kepano's vault of short notes).
+    write(english_garden, {"Reading list.md": "# Reading list\n\n- [[Visitors]]\n"
+                                              "- [[Collections]]\n"})
+    export_site(english_garden, tmp_path / "site")
+    reading = page(tmp_path / "site", "reading-list")
+    assert '<html lang="en">' in reading
+    # Only the notes that tell their language count for the site's.
+    write(english_garden, {f"Liste {n}.md": "# Liste\n\n" + "[[Visitors]] " * 400
+                           for n in range(5)})
+    export_site(english_garden, tmp_path / "site2")
+    assert '<html lang="en">' in page(tmp_path / "site2", "")
+
+
 def test_a_french_garden_keeps_a_french_site(tmp_path):
     export_site(BUNDLED, tmp_path / "site")
     home = page(tmp_path / "site", "")

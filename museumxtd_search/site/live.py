@@ -132,7 +132,7 @@ class LiveSite:
                               search=SearchData(self.related_model, client_index),
                               drafts=self.drafts, lang=self.lang)
         self.site_lang = site_language(pages_of(vault), self.lang)
-        self.related = {path: related_items(self.related_model, path, urls)
+        self.related = {path: related_items(self.related_model, path, urls, self.site_lang)
                         for path in self.related_model.notes}
         self.search = ClientIndexUpdate(client_index, analyzed)
         self.problems = [*summary.warnings, *map(str, summary.dead_references)]
@@ -265,7 +265,8 @@ class LiveSite:
                 any((path in analyses) != (path in model.notes) for path in changed):
             model = self.related_model = RelatedNotes(
                 [analyses[note.path] for note in notes if note.path in analyses])
-            return {path: related_items(model, path, self.urls) for path in model.notes}
+            return {path: related_items(model, path, self.urls, self.site_lang)
+                    for path in model.notes}
         touched = {other for other, items in self.related.items()
                    if any(item["path"] in changed for item in items)}
         for path in changed & model.notes.keys():
@@ -274,7 +275,7 @@ class LiveSite:
             touched |= model.neighbours(path)
         related = dict(self.related)
         for path in touched & model.notes.keys():
-            related[path] = related_items(model, path, self.urls)
+            related[path] = related_items(model, path, self.urls, self.site_lang)
         return related
 
     def _affected(self, plan: SitePlan, changed: set[str]) -> set[str]:

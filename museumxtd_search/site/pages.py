@@ -29,6 +29,7 @@ from museumxtd_search.site.page_parts import (
     table_of_contents,
 )
 from museumxtd_search.site.templates import environment
+from museumxtd_search.site.ui_text import page_language
 from museumxtd_search.site.urls import asset_url, relative_root, tag_url
 from museumxtd_search.site.writer import SiteWriter
 from museumxtd_search.text.keys import key
@@ -64,19 +65,20 @@ class NotePages:
     def related_of(self, path: str) -> list[dict[str, object]]:
         found = self.related.get(path)
         if found is None and self.related_model is not None:
-            found = related_items(self.related_model, path, self.urls)
+            found = related_items(self.related_model, path, self.urls,
+                                  str(self.common["site_lang"]))
         return found or []
 
 
-def related_items(model: RelatedNotes, path: str,
-                  urls: dict[str, str]) -> list[dict[str, object]]:
+def related_items(model: RelatedNotes, path: str, urls: dict[str, str],
+                  site_lang: str) -> list[dict[str, object]]:
     """The related notes of the note at ``path`` as its page lists them (``[]`` for a
-    note outside ``model``, kept out of search), reasons in the page's language: the
-    note's, which its page declares (``<html lang>``)."""
+    note outside ``model``, kept out of search), reasons in the page's language
+    (``ui_text.page_language``), which its page declares (``<html lang>``)."""
     analyzed = model.notes.get(path)
     if analyzed is None:
         return []
-    language = analyzed.note.language
+    language = page_language(analyzed.note, site_lang)
     return [{"path": near.path, "title": near.title, "url": urls[near.path],
              "reasons": list(near.reasons_in(language))} for near in model.related(analyzed)]
 
@@ -141,7 +143,8 @@ class _PageMaker:
                           note_references(job.table, note, self.by_path) if reference.dead]
             first = note.headings[0] if note.headings else None
             writer.page(url, template.render(
-                **{**job.common, "lang": note.language, "url": url}, root=root, note=note,
+                **{**job.common, "lang": page_language(note, str(job.common["site_lang"])),
+                   "url": url}, root=root, note=note,
                 body=body, property_links=property_links,
                 show_title=not (first and first.level == 1 and first.text == note.title
                                 and note.sections[1].start == 0),

@@ -92,19 +92,29 @@ def site_language(notes: Iterable[Note], given: str | None = None) -> str:
     """``given`` when set, else the language most of the notes' text is written in
     (``"fr"`` on a tie: the tool's first language).
 
-    Counted in characters, not notes: a note too short to tell is French
-    (``text.language``), and a garden of English articles beside many templates or
+    Counted in characters, not notes, and only in notes whose language is known
+    (``Note.language_known``): a garden of English articles beside many templates or
     index notes of a line each (Obsidian vaults such as kepano's) is English."""
     if given is not None:
         return given
     english = french = 0
     for note in notes:
+        if not note.language_known:
+            continue
         weight = len(note.text) + 1  # + 1: a garden of empty notes still counts them
         if note.language == "en":
             english += weight
         else:
             french += weight
     return "en" if english > french else "fr"
+
+
+def page_language(note: Note, site_lang: str) -> str:
+    """The language of ``note``'s page (its ``<html lang>``, the words around the note):
+    the note's own, or the site's when the note does not tell (a few words, a list of
+    links: ``Note.language_known``), so the short notes of an English vault get
+    English pages."""
+    return note.language if note.language_known else site_lang
 
 
 def long_date(day: dt.date, lang: str) -> str:

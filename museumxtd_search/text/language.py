@@ -86,16 +86,24 @@ def declared_language(value: str) -> tuple[bool, Language | None]:
     return False, None
 
 
-# Fewer English function words than this leave a note French, the gardens' language.
+# Fewer function words than this tell no language (a note too short is French).
 _ENGLISH_AT_LEAST = 3
 
 
 def detect_language(text: str) -> Language:
-    """Guess whether ``text`` is English or French by counting function words.
+    """Guess whether ``text`` is English or French: ``clear_language``'s answer, French
+    when the text is too short to tell (the gardens' language)."""
+    return clear_language(text) or "fr"
 
-    Notes are French unless English function words clearly dominate (more than twice
-    the French ones): a mostly French note quoting an English title stays French, and
-    a note too short to tell (fewer than three English function words) is French too.
+
+def clear_language(text: str) -> Language | None:
+    """English or French as ``text``'s function words tell, ``None`` when they do not.
+
+    English when English function words clearly dominate (at least three, more than
+    twice the French ones): a mostly French note quoting an English title stays French.
+    French when at least three French ones say so. A note of a few words, a list of
+    links or a template tells neither (Obsidian vaults hold many: ``site.ui_text`` then
+    gives its page the site's language).
     An apostrophe counts for the language that writes it: an elision (``l'``, ``qu'``)
     for French, a possessive or contraction (``museum's``, ``don't``) for English;
     the letters around it are never function words of their own (``s``, ``t``). The
@@ -116,4 +124,6 @@ def detect_language(text: str) -> Language:
                 continue
         english += word in ENGLISH_FUNCTION_WORDS
         french += word in _FRENCH_MARKERS
-    return "en" if english >= _ENGLISH_AT_LEAST and english > 2 * french else "fr"
+    if english >= _ENGLISH_AT_LEAST and english > 2 * french:
+        return "en"
+    return "fr" if french >= _ENGLISH_AT_LEAST else None

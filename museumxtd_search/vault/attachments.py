@@ -15,7 +15,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Sequence
 
-from museumxtd_search.text.language import detect_language
+from museumxtd_search.text.language import clear_language
 from museumxtd_search.vault.files import attachment_kind, attachment_title
 from museumxtd_search.vault.notes import Note, Section, VaultWarning
 
@@ -41,9 +41,10 @@ def attachment_note(path: str, parts: Sequence[tuple[str, str, str]],
         texts.append(text)
         length += len(text)
     text = "\n\n".join(texts)
+    language = clear_language(text)
     return Note(path=path, name=path.rsplit("/", 1)[-1], title=attachment_title(path),
                 text=text, sections=tuple(sections),
-                language=detect_language(text) if text else "fr",
+                language=language or "fr", language_known=language is not None,
                 searchable=bool(text), content_hash=content_hash)
 
 

@@ -69,6 +69,10 @@ class Note(FieldsPickled):
     text: str = ""
     markdown: str = ""
     language: str = "fr"
+    # ``False`` when neither the front matter (``lang:``) nor the text
+    # (``text.language.clear_language``) tells the language: ``language`` is then the
+    # default, French, and a page speaks its site's language (``site.ui_text``).
+    language_known: bool = True
     searchable: bool = True
     # ``False`` for a draft (``draft: true``, ``publish: false``): searched by the
     # author's own index, left out of an exported site (``vault.reading.published_vault``).

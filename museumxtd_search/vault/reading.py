@@ -13,7 +13,7 @@ from pathlib import Path
 
 from museumxtd_search import parallel
 from museumxtd_search.text.keys import key
-from museumxtd_search.text.language import declared_language, detect_language
+from museumxtd_search.text.language import clear_language, declared_language
 from museumxtd_search.vault.catalog import NoteEntry, display_titles, link_table
 from museumxtd_search.vault.files import (  # noqa: F401 - re-exported for callers
     CONFIG_FILE,
@@ -96,7 +96,7 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
     tags = as_list(meta.get("tags"), split=True) + as_list(meta.get("tag"), split=True)
     tags += list(plain.inline_tags)
     language = declared_language(as_text(meta.get("lang") or meta.get("language")))[1] \
-        or detect_language(plain.text)
+        or clear_language(plain.text)
     note = Note(
         path=path,
         name=name,
@@ -110,7 +110,8 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
         + tuple(find_links(source.body, source.body_line)),
         text=plain.text,
         markdown=source.body,
-        language=language,
+        language=language or "fr",
+        language_known=language is not None,
         searchable=as_bool(meta.get("search"), True),
         published=is_published(meta),
         boost=as_float(meta.get("search_boost"), 1.0),

@@ -87,7 +87,8 @@ CASES = {
     "html and files": ('<img src="/Notes/image.png" alt="i"><br>\n\n![x](/Notes/doc.pdf) '
                        "[page](/Notes/Cible/#Section)\n\n<script>x</script>\n"),
     "math": ("Soit $x_1 + x_2$, de 5 $ à 10 $, \\$ et `$code$`.\n\n$$\n\\frac{a}{b}\n$$\n\n"
-             "$\\frac{a}{$ et $a*b*c$\n"),
+             "$\\frac{a}{$ et $a*b*c$, coût : $$\\frac{a}{b}$$ fin\n\n"
+             "$$\\begin{aligned}a&=b\\\\c&=d\\end{aligned}$$\n"),
     "everything": "",
 }
 CASES["everything"] = "\n\n".join(CASES.values())

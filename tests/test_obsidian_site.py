@@ -349,6 +349,19 @@ def test_math_is_drawn_as_mathml_and_dollars_of_prices_stay_text(make_vault, tmp
     assert '<code class="math unrendered">\\frac{a}{</code> est faux.' in body
 
 
+def test_displayed_math_inside_a_line_and_aligned_rows_show_as_in_obsidian(
+        make_vault, tmp_path):
+    # Obsidian displays $$…$$ wherever it is written; aligned, its most common
+    # environment, lays out rows (latex2mathml knows it as align*).
+    body = rendered(make_vault, tmp_path, "Coût : $$\\frac{a}{b}$$\n\n"
+                    "$$\\begin{aligned}x &= 1 \\\\ y &= 2\\end{aligned}$$\n\n"
+                    "$\\begin{inconnu}a & b\\end{inconnu}$\n")
+    assert '<p>Coût : <span class="math math-display"><math display="block">' in body
+    assert "$" not in body.split("<math")[0]
+    assert body.count("<mtr>") == 2
+    assert '<code class="math unrendered">\\begin{inconnu}a &amp; b' in body
+
+
 def test_zettlrs_newline_is_a_line_break_and_an_unknown_command_shows_as_written(
         make_vault, tmp_path):
     body = rendered(make_vault, tmp_path, "Avant\n\n$\\newline$\n\nAprès $\\inconnu{x}$.\n")

@@ -492,6 +492,7 @@ class HeadingIds(Treeprocessor):
 _INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "backtick": ("`",),
     "arithmatex-inline": ("$",),
+    "displayed-math-in-text": ("$$",),
     "escape": ("\\",),
     "wikilink": ("[[",),
     "inline_tag": ("#",),

@@ -635,6 +635,10 @@ class NoteRenderer:
         self.unescape = self.md.treeprocessors["unescape"]
         self.unescape_step = _Step(self.unescape)
         self.md.treeprocessors.register(self.unescape_step, "unescape", 0)  # type: ignore[arg-type]
+        # Turns found math into MathML: a note without a dollar has none to turn.
+        self.math = self.md.treeprocessors["math_to_mathml"]
+        self.math_step = _Step(self.math)
+        self.md.treeprocessors.register(self.math_step, "math_to_mathml", 18)  # type: ignore[arg-type]
         _freeze_lookups(self.md)
 
     def render(self, note: Note, root: str, page_path: str = "",
@@ -652,6 +656,7 @@ class NoteRenderer:
         context.own_stash = set()
         self.md.reset()
         self.unescape_step.run = self.unescape.run if "\\" in note.markdown else _nothing
+        self.math_step.run = self.math.run if "$" in note.markdown else _nothing
         try:
             context.html = self.md.convert(note.markdown)
         except RecursionError:

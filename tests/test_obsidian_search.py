@@ -376,6 +376,27 @@ def test_a_front_matter_date_may_be_a_unix_time_or_day_first(tmp_path, written, 
     assert read_vault(notes).notes[0].date == date
 
 
+@pytest.mark.parametrize(("written", "date"), [
+    ("created_at: 2024-04-30 17:04", "2024-04-30"),
+    ("date created: 2022-01-02\ndate modified: 2023-05-06", "2022-01-02"),  # Obsidian Linter
+    ("dateCreated: 2022-01-02", "2022-01-02"),
+    ("lastmod: 2021-07-08", "2021-07-08"),  # Hugo
+    ("pubDate: 2020-03-04\ncreated: 2019-01-01", "2020-03-04"),  # published comes first
+    ("last_modified_at: 2021-07-08\nCreated-On: 2021-01-02", "2021-01-02"),
+    ("Créé le: 12/03/2023", "2023-03-12"),
+    ("mis à jour: 2023-03-12", "2023-03-12"),
+    ("date_limite: 2030-01-01", "2020-09-13"),  # a deadline is not the note's date
+])
+def test_a_date_key_is_known_by_what_it_dates_however_a_garden_spells_it(tmp_path, written, date):
+    import os
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text(f"---\n{written}\n---\nx\n", encoding="utf-8")
+    os.utime(notes / "a.md", (1_600_000_000, 1_600_000_000))  # 2020-09-13 UTC
+    assert read_vault(notes).notes[0].date == date
+
+
 @pytest.mark.parametrize(("name", "date"), [
     ("2023-09-12.md", "2023-09-12"),  # a daily note
     ("2023-09-12 Réunion.md", "2023-09-12"),

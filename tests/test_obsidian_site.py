@@ -445,6 +445,17 @@ def test_the_notes_date_is_shown(syntax_page):
     assert 'Publiée le <time datetime="2024-03-15">15 mars 2024</time>' in syntax_page
 
 
+def test_dates_are_shown_under_any_name_a_garden_gives_them(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "Note.md").write_text("---\ndate created: 2022-01-02\nlast_modified_at: "
+                                   "2023-05-06T10:00:00\n---\nTexte.\n", encoding="utf-8")
+    export_site(notes, tmp_path / "site")
+    page = (tmp_path / "site/note/index.html").read_text("utf-8")
+    assert 'Créée le <time datetime="2022-01-02">2 janvier 2022</time>' in page
+    assert 'Mise à jour le <time datetime="2023-05-06">6 mai 2023</time>' in page
+
+
 @pytest.mark.browser
 def test_a_search_result_opens_its_page_with_the_words_highlighted(page, site):
     with serve(site) as url:

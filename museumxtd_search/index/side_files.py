@@ -66,7 +66,7 @@ except ImportError:  # pragma: no cover - a Python built without it
 # placeholders in front matter; 23: links to files of any extension; 24: dates in
 # file names; 25: ``language: rust`` searched, ``/`` links to the home note; 26: -ise
 # and -ize stems made one; 27: whether a note tells its language.
-SCHEMA_VERSION = 27
+SCHEMA_VERSION = 28
 
 LINKS = "links.json.gz"
 VOCABULARY = "vocabulary.json"

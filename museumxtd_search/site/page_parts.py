@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from museumxtd_search.site.ui_text import UI_TEXT, long_date
 from museumxtd_search.vault.notes import Note
-from museumxtd_search.vault.properties import DATE_KEYS, as_date, written_property_links
+from museumxtd_search.vault.properties import front_matter_dates, written_property_links
 
 # A note gets a table of contents from this many headings (below its title) on.
 TOC_MIN_HEADINGS = 4
@@ -28,16 +28,11 @@ def table_of_contents(note: Note) -> list[dict[str, object]]:
 
 
 def note_dates(note: Note, lang: str = "fr") -> list[dict[str, str]]:
-    """The dates the note's front matter gives (``DATE_KEYS``, in that order), labelled
+    """The dates the note's front matter gives (``front_matter_dates``), labelled
     and written in the site's language: ``[{"label", "iso", "text"}]``; a value that
     is not a date is left out."""
-    dates = []
-    for name in DATE_KEYS:
-        day = as_date(note.front_matter.get(name))
-        if day is not None:
-            dates.append({"label": UI_TEXT[lang][name], "iso": day.isoformat(),
-                          "text": long_date(day, lang)})
-    return dates
+    return [{"label": UI_TEXT[lang][role], "iso": day.isoformat(), "text": long_date(day, lang)}
+            for role, day in front_matter_dates(note.front_matter)]
 
 
 def property_link_lines(note: Note) -> list[tuple[str, str]]:

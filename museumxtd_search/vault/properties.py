@@ -118,8 +118,44 @@ def is_published(metadata: Mapping[str, Any]) -> bool:
     return not as_bool(metadata.get("draft"), False) and as_bool(metadata.get("publish"), True)
 
 
-# Front matter keys giving a note's date, in order of preference.
+# What a front matter date says, in order of preference: the day the note was
+# published, made, last changed. Each garden names them its own way: Obsidian's Linter
+# writes ``date created`` and ``date modified``, Hugo ``lastmod``, Astro ``pubDate``,
+# Jekyll ``last_modified_at``, web frameworks ``created_at``, French gardens ``créé
+# le`` or ``mis à jour``. Names are compared by ``key`` with its separators dropped, so
+# ``created_at``, ``Date Created`` and ``dateCreated`` are one name.
 DATE_KEYS: tuple[str, ...] = ("date", "created", "updated")
+_DATE_NAMES: dict[str, str] = {
+    name: role for role, names in (
+        ("date", "date published publishdate publishedat publishedon datepublished pubdate "
+                 "publicationdate datepublication datedepublication publie publiele"),
+        ("created", "created createdat createdon createddate creationdate datecreated "
+                    "creation datecreation datedecreation cree creele"),
+        ("updated", "updated updatedat updatedon updateddate lastupdated lastupdate "
+                    "dateupdated modified modifiedat modifiedon lastmod lastmodified "
+                    "lastmodifiedat datemodified modificationdate datemodification "
+                    "datedemodification modifie modifiele misajour misajourle "
+                    "dernieremiseajour"),
+    ) for name in names.split()}
+
+
+def date_role(name: str) -> str | None:
+    """What the front matter key ``name`` dates (one of ``DATE_KEYS``), ``None`` when it
+    is no date's name: ``created_at`` and ``date created`` date the making."""
+    return _DATE_NAMES.get(key(name).replace("_", ""))
+
+
+def front_matter_dates(metadata: Mapping[str, Any]) -> list[tuple[str, dt.date]]:
+    """(role, day) for each of ``DATE_KEYS`` the front matter gives, in that order:
+    the first key of a role holding a date (``as_date``) is its day."""
+    found: dict[str, dt.date] = {}
+    for name, value in metadata.items():
+        role = date_role(str(name))
+        if role is not None and role not in found and (day := as_date(value)) is not None:
+            found[role] = day
+    return [(role, found[role]) for role in DATE_KEYS if role in found]
+
+
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 # 22-03-2022, 22/03/2022, 22.03.2022: how French (and most of Europe) write a date
 # by hand, day first. Zettlr and pandoc templates leave such dates as the author typed
@@ -168,11 +204,8 @@ def _valid_date(year: int, month: int, day: int) -> dt.date | None:
 def front_matter_date(metadata: Mapping[str, Any]) -> str:
     """The note's date as ``YYYY-MM-DD`` from the first of ``DATE_KEYS`` that holds a
     date (``as_date``), else ``""``."""
-    for name in DATE_KEYS:
-        day = as_date(metadata.get(name))
-        if day is not None:
-            return day.isoformat()
-    return ""
+    dates = front_matter_dates(metadata)
+    return dates[0][1].isoformat() if dates else ""
 
 
 # A file name starting with a day: a daily note (``2023-09-12``), a dated note or post

@@ -196,8 +196,12 @@ def test_a_hashtag_shown_as_code_is_not_a_tag(read_one):
      "[orphans]: ../outils/orphans.md 'Notes orphelines'\n"
      "[Foam]: https://foambubble.github.io\n[^1]: Une vraie note.\n",
      "Voir les orphelins et Foam.\nUne vraie note."),
+    ("Publié sur <https://notes.exemple.org/jardin>, écrire à <nom.prenom@musee.fr>.\n"
+     "[Ici]() et <b>gras</b>, a < b > c.\n",
+     "Publié sur notes.exemple.org, écrire à nom.prenom@musee.fr.\nIci et  gras , a < b > c."),
 ], ids=["a callout's marker, not its title", "underscore emphasis, not snake_case",
-        "reference links' definitions and footnote marks"])
+        "reference links' definitions and footnote marks",
+        "autolinks show their address, an empty link its label"])
 def test_markup_the_page_does_not_show_is_not_searched_text(read_one, markdown, text):
     note, _ = read_one(markdown)
     assert note.text == text
@@ -477,3 +481,4 @@ def test_every_real_and_bundled_notes_body_is_found_from_its_body_line(corpus_di
         data = path.read_bytes()
         note, _, _ = parse_note(path.name, data)
         assert body_of(decode(data, path.name)[0], note.body_line) == note.markdown, path
+

@@ -37,6 +37,13 @@ _TABLE_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*(?:\|
 _HORIZONTAL_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _BARE_URL = re.compile(r"\b(?:https?://|www\.)([^\s/<>()\]]+)[^\s<>()\]]*", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>|<!--.*?-->")
+# CommonMark's autolinks, ``<https://example.org/a>`` and ``<nom@example.org>``: shown as
+# their address (the page links it), not taken for an HTML tag.
+_AUTOLINK = re.compile(r"<(?:mailto:)?([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*"
+                       r"|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)>")
+# ``[label]()``, a link its author has not filled in yet: the label is shown.
+_EMPTY_LINK = re.compile(r"(?<!!)\[([^\[\]\n]*)\]\(\s*\)")
 # A single ``_`` is emphasis only at a word's edge (``_nodes_``), as in CommonMark:
 # ``snake_case`` keeps its underscore.
 _EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|~~|==|`+|(?<!\w)_(?=[^\s_])|(?<=[^\s_])_(?!\w))")
@@ -78,6 +85,13 @@ def _replace_markdown_link(match: re.Match[str]) -> str:
     return match.group(2)
 
 
+def _autolink_text(match: re.Match[str]) -> str:
+    # A web address shows its host, as a bare one does; any other its whole address.
+    address = match.group(1)
+    url = _BARE_URL.fullmatch(address)
+    return url.group(1) if url else address
+
+
 _PROTECTED = {0xE000 + code: chr(code) for code in range(128)}
 
 
@@ -113,13 +127,15 @@ def _without_markup(line: str) -> str:
     if "[[" in line:
         line = WIKILINK.sub(_replace_wikilink, line)
     if "](" in line:
-        line = MARKDOWN_LINK.sub(_replace_markdown_link, line)
+        line = _EMPTY_LINK.sub(r"\1", MARKDOWN_LINK.sub(_replace_markdown_link, line))
     if "^[" in line:  # read where it is written, as an aside
         line = INLINE_FOOTNOTE.sub(r" (\1)", line)
     if "[^" in line:
         line = _FOOTNOTE_MARK.sub("", line)
     if "][" in line:
         line = _REFERENCE_LINK.sub(r"\1", line)
+    if "<" in line and ("@" in line or ":" in line):
+        line = _AUTOLINK.sub(_autolink_text, line)
     if "://" in line or "www." in line:
         line = _BARE_URL.sub(lambda m: m.group(1), line)
     if "<" in line:

@@ -136,6 +136,18 @@ def test_a_templated_permalink_falls_back_to_the_conventions():
         {"Notes/Mon titre.md": "Notes/Mon titre/index.html"}
 
 
+def test_a_digital_garden_home_note_is_the_sites_root_whatever_its_permalink():
+    # The Obsidian plugin's Eleventy template publishes the note tagged gardenEntry at /.
+    notes = {"index.md": {"permalink": "/index/", "tags": ["gardenEntry"]},
+             "Accueil.md": {"permalink": "/accueil/", "dg-home": True},
+             "Notes/x.md": {"permalink": "/notes/x/", "tags": "gardenEntry-not"}}
+    matched, unmatched = pages_of({k: v for k, v in notes.items() if k != "Accueil.md"},
+                                  ["index.html", "notes/x/index.html"])
+    assert matched == {"index.md": "index.html", "Notes/x.md": "notes/x/index.html"}
+    assert pages_of({"Accueil.md": notes["Accueil.md"]}, ["index.html"])[0] == \
+        {"Accueil.md": "index.html"}
+
+
 # --- drafts and collisions -------------------------------------------------------------
 
 def test_a_draft_the_generator_ignored_is_left_out_with_what_was_looked_for():

@@ -482,3 +482,30 @@ def test_every_real_and_bundled_notes_body_is_found_from_its_body_line(corpus_di
         note, _, _ = parse_note(path.name, data)
         assert body_of(decode(data, path.name)[0], note.body_line) == note.markdown, path
 
+
+# --- the Digital Garden plugin's notes ------------------------------------------------
+
+
+def test_a_digital_garden_notes_own_properties_are_read_from_where_the_plugin_nests_them(
+        read_one):
+    # The plugin writes its keys on top and the author's front matter under
+    # dg-note-properties, as one line of JSON.
+    note, warnings = read_one(
+        '---\n{"dg-publish":true,"permalink":"/modules/fractions/","title":"Fractions",'
+        '"tags":["fraction"],"dg-note-properties":{"title":"Les fractions",'
+        '"description":"Introduction aux fractions.","theme":"Nombres et calcul",'
+        '"niveaux":["5e"]}}\n---\nTexte.\n')
+    assert warnings == []
+    assert note.title == "Fractions"  # the plugin's key, on top, wins
+    assert [(p.name, p.text, p.role) for p in note.properties] == [
+        ("title", "Fractions", "title"), ("description", "Introduction aux fractions.", "summary"),
+        ("theme", "Nombres et calcul", "other"), ("niveaux", "5e", "other")]
+
+
+def test_the_digital_garden_plugins_settings_are_not_searched_and_dg_publish_false_is_a_draft(
+        read_one):
+    note, _ = read_one("---\ndg-publish: false\ndg-home: true\ndg-path: Notes/x.md\n"
+                       "dg-pinned: true\nsujet: Musées\n---\nTexte.\n")
+    assert [p.name for p in note.properties] == ["sujet"]
+    assert not note.published
+    assert read_one("---\ndg-publish: true\n---\nTexte.\n")[0].published

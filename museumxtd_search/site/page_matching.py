@@ -5,7 +5,9 @@ says. The rules, most specific first:
 
 1. ``permalink``: the note's front matter names its page (``permalink`` in Eleventy
    and Jekyll, ``url`` in Hugo when it starts with ``/``); ``permalink: false`` means
-   the generator writes no page. A permalink holding template syntax is skipped.
+   the generator writes no page. A permalink holding template syntax is skipped. The
+   home note of a Digital Garden (the Obsidian plugin's Eleventy template, tagged
+   ``gardenEntry``) is the site's root page, whatever its permalink.
 2. ``pattern``: the ``--url-pattern`` given for this site, if any (``UrlPattern``).
 3. ``path``: the path kept, spaces and accents included: ``Notes/X.md`` is
    ``Notes/X/index.html`` (Eleventy, MkDocs) or ``Notes/X.html`` (Jekyll, MkDocs
@@ -40,6 +42,7 @@ from urllib.parse import unquote, urlsplit
 
 from museumxtd_search.text.keys import key
 from museumxtd_search.text.slugs import slugify
+from museumxtd_search.vault.front_matter import as_bool
 
 RULES = ("permalink", "pattern", "path", "trimmed", "readme", "slug")
 INDEX_NAMES = frozenset({"index", "_index"})
@@ -175,9 +178,20 @@ def _loose_keys(route: str) -> set[str]:
             for variant in variants}
 
 
+def is_garden_entry(front_matter: Mapping[str, Any]) -> bool:
+    """Whether the note is the home page of a Digital Garden (the Obsidian plugin's
+    Eleventy template): the plugin tags it ``gardenEntry`` (``dg-home: true``) and
+    the template publishes it at the site's root, whatever its ``permalink`` says."""
+    tags = front_matter.get("tags")
+    named = tags if isinstance(tags, list) else str(tags or "").split()
+    return "gardenEntry" in named or as_bool(front_matter.get("dg-home"), False)
+
+
 def permalink_pages(front_matter: Mapping[str, Any]) -> list[str] | None:
     """The pages the front matter names: ``None`` when it names none, ``[]`` for
     ``permalink: false`` (no page is written)."""
+    if is_garden_entry(front_matter):
+        return ["index.html"]
     permalink = front_matter.get("permalink")
     if permalink is False:
         return []

@@ -99,8 +99,28 @@ def split_front_matter(text: str, path: str) -> Source:
         return Source({}, text, 1, (warning,))
     block = "\n".join(lines[1:closing])
     metadata, warning = (_load_yaml if opening == "---" else _load_toml)(block, path)
+    metadata = unnested(metadata)
     return Source(metadata, body_of(text, closing + 2), closing + 2,
                   (warning,) if warning else ())
+
+
+# The Digital Garden plugin for Obsidian publishes a note with its own keys on top
+# (``dg-publish``, ``permalink``, ``title``, ``tags``) and the note's front matter as
+# its author wrote it nested under this key: the note's ``description``, ``theme``…
+NESTED_PROPERTIES_KEY = "dg-note-properties"
+
+
+def unnested(metadata: dict[str, Any]) -> dict[str, Any]:
+    """``metadata`` with the properties nested under ``NESTED_PROPERTIES_KEY`` read as
+    if written at the top (a key written at the top wins)."""
+    nested = metadata.get(NESTED_PROPERTIES_KEY)
+    if NESTED_PROPERTIES_KEY not in metadata:
+        return metadata
+    merged = {name: value for name, value in metadata.items() if name != NESTED_PROPERTIES_KEY}
+    if isinstance(nested, dict):
+        for name, value in nested.items():
+            merged.setdefault(str(name), value)
+    return merged
 
 
 def front_matter_text(text: str, body_line: int) -> str:

@@ -8,7 +8,7 @@ is searched. Its key says how much it weighs:
   first one a note fills is its title; the others weigh like a summary;
 * a **summary** key (``SUMMARY_KEYS``): searched a little above body text;
 * an **alias** or **tag** key: read as aliases and tags (``vault.reading``);
-* a key that only drives a site generator (``CONTROL_KEYS``): not searched; so is
+* a key that only drives a site generator (``is_control_key``): not searched; so is
   ``lang``/``language`` naming a natural language (``language: rust`` is searched);
 * any other key: searched with a lower weight than the body.
 
@@ -50,6 +50,15 @@ CONTROL_KEYS = frozenset(key(k) for k in (
     # pandoc and R Markdown, which Zettlr gardens fill on every note: files and styles
     "bibliography", "csl", "link-citations", "biblio-style", "header-includes",
     "documentclass", "geometry"))
+# The Digital Garden plugin for Obsidian steers its site with ``dg-`` keys
+# (``dg-publish``, ``dg-home``, ``dg-path``, ``dg-pinned``…): every one is a control key.
+CONTROL_PREFIXES = ("dg_",)
+
+
+def is_control_key(name_key: str) -> bool:
+    """Whether a property, by its ``key``, steers a tool (``CONTROL_KEYS``,
+    ``CONTROL_PREFIXES``) rather than describes the note."""
+    return name_key in CONTROL_KEYS or name_key.startswith(CONTROL_PREFIXES)
 
 
 # A top-level key opening a line: YAML's ``key:``, TOML's ``key =``.
@@ -60,7 +69,7 @@ def may_hold_links(name: str) -> bool:
     """Whether the property ``name`` counts the wikilinks it holds as links: not a key
     that steers a tool, nor aliases or tags."""
     name = key(name)
-    return name not in CONTROL_KEYS and name not in ALIAS_KEYS and name not in TAG_KEYS \
+    return not is_control_key(name) and name not in ALIAS_KEYS and name not in TAG_KEYS \
         and name not in LANGUAGE_KEYS
 
 
@@ -114,8 +123,9 @@ def property_links(front_matter: str, metadata: Mapping[str, Any],
 def is_published(metadata: Mapping[str, Any]) -> bool:
     """Whether a note belongs on an exported site: not when its front matter says it is
     a draft, as static site generators and Obsidian Publish write it (``draft: true``,
-    ``publish: false``)."""
-    return not as_bool(metadata.get("draft"), False) and as_bool(metadata.get("publish"), True)
+    ``publish: false``, the Digital Garden plugin's ``dg-publish: false``)."""
+    return not as_bool(metadata.get("draft"), False) and as_bool(metadata.get("publish"), True) \
+        and as_bool(metadata.get("dg-publish"), True)
 
 
 # What a front matter date says, in order of preference: the day the note was
@@ -278,7 +288,7 @@ def note_properties(metadata: Mapping[str, Any], title_keys: tuple[str, ...],
     for name, value in metadata.items():
         name_key = key(name)
         if not name_key or name_key in ALIAS_KEYS or name_key in TAG_KEYS \
-                or name_key in CONTROL_KEYS:
+                or is_control_key(name_key):
             continue
         text = value_text(value)
         if not text or name_key in LANGUAGE_KEYS and declared_language(text)[0]:

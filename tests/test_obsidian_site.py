@@ -376,6 +376,29 @@ def test_markup_that_tex_writes_is_held_to_the_allow_list(make_vault, tmp_path):
     assert body.count("<math") == 2
 
 
+def test_math_is_searched_and_shown_in_excerpts_as_a_reader_reads_it(make_vault):
+    [note] = read_vault(make_vault({"Stats.md": MATH_NOTE + "\n> [!note]\n> $$\n> d \\neq 0\n> $$\n"
+                                   })).notes
+    assert "La moyenne x = 1/n ∑ x_i se calcule ainsi :" in note.text
+    assert "σ^2 = 1/n ∑_(i = 1)^n (x_i − x)^2" in note.text
+    assert "coûte 5 $ et non $5 ; $code$ reste du code" in note.text  # prices and code
+    assert "\\frac{a}{ est faux" in note.text  # unreadable TeX: as the page shows it
+    assert "d ≠ 0" in note.text  # a block of math in a callout
+    read = note.text.replace("\\frac{a}{", "")
+    assert not {"frac", "sum", "sigma", "bar", "neq"} & set(re.findall(r"\w+", read))
+
+
+@pytest.mark.parametrize("line", [
+    "Prix : 5 $ et $10, $x$ et $ y $.", "$a$$b$ et $$c$$ puis \\$d$ et $e\\$f$",
+    "`$code$` et $x_1 * y_2$ et **$z$**", "Coût : $$\\frac{a}{b}$$ fin", "$5 and $10 $x$"])
+def test_the_search_text_finds_math_where_the_page_draws_it(make_vault, tmp_path, line):
+    from museumxtd_search.vault.markdown_text import _math_outside_code
+
+    body = rendered(make_vault, tmp_path, line + "\n")
+    drawn = body.count("<math") + body.count('class="math unrendered"')
+    assert len(_math_outside_code(line)) == drawn
+
+
 def test_an_embedded_obsidian_base_is_a_link_to_its_file(make_vault, tmp_path):
     notes = make_vault({"Livres.md": "![[Livres.base]]\n", "Bases/Livres.base": "views: []\n"})
     summary = export_site(notes, tmp_path / "site")

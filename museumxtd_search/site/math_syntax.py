@@ -36,46 +36,26 @@ from markdown.treeprocessors import Treeprocessor
 from pymdownx.arithmatex import ArithmatexExtension
 
 from museumxtd_search.site.sanitize import sanitize_html
+from museumxtd_search.text.math_text import DISPLAYED_IN_TEXT, mathml_of
 
 # The class Arithmatex gives the elements holding the TeX it found (and ours, the
 # displayed math written inside a line).
 _FOUND = "arithmatex"
 _FOUND_DISPLAYED = "arithmatex-displayed"
-# $$…$$ inside a line: no dollar inside, a backslash escapes the next character.
-_DISPLAYED_IN_TEXT = r"\$\$((?:\\.|[^\\$])+?)\$\$"
 # Math that only breaks the line.
 _LINE_BREAK = re.compile(r"\s*(?:\\newline|\\\\)\s*")
-# How latex2mathml writes a command it does not know (as a name, backslash included)
-# and an alignment point outside an environment it knows (a bare ``&``).
-_UNREAD = ("<mi>\\", "<mi>&</mi>")
-# Environments latex2mathml does not know, read as the one it knows that lays their
-# rows and alignment points out (``aligned``, most common in Obsidian notes, and
-# ``alignat{2}``, whose column count is dropped).
-_OTHER_ALIGNMENTS = re.compile(r"\\(begin|end)\{(aligned|alignedat|alignat\*?|gathered|gather\*?|"
-                               r"eqnarray\*?|multline\*?)\}(\{\d+\})?")
 
 
-def _as_align(match: re.Match[str]) -> str:
-    """``\\begin{aligned}`` as ``\\begin{align*}``; ``alignat``'s ``{2}`` dropped."""
-    count = match.group(3) or ""
-    if match.group(1) == "begin" and match.group(2).startswith(("alignat", "alignedat")):
-        count = ""
-    return "\\" + match.group(1) + "{align*}" + count
+def tex_to_mathml(tex: str, display: bool) -> str | None:
+    """``tex`` as a ``<math>`` element (``display="block"`` when ``display``), allowed
+    markup only, or ``None`` when latex2mathml cannot read it (``text.math_text``)."""
+    mathml = mathml_of(tex, display)
+    return None if mathml is None else _allowed(mathml)
 
 
 @lru_cache(maxsize=4096)
-def tex_to_mathml(tex: str, display: bool) -> str | None:
-    """``tex`` as a ``<math>`` element (``display="block"`` when ``display``), allowed
-    markup only, or ``None`` when latex2mathml cannot read it. Remembered: a garden
-    repeats its formulas (``$x$``, ``$n$``), and each costs about a millisecond."""
-    from latex2mathml.converter import convert  # only notes with math pay its import
-
-    tex = _OTHER_ALIGNMENTS.sub(_as_align, tex.strip())
-    try:
-        mathml = convert(tex, display="block" if display else "inline")
-    except Exception:  # noqa: BLE001 - any TeX it cannot read: shown as written
-        return None
-    return None if any(sign in mathml for sign in _UNREAD) else sanitize_html(mathml)
+def _allowed(mathml: str) -> str:
+    return sanitize_html(mathml)
 
 
 class DisplayedMathInText(InlineProcessor):
@@ -122,6 +102,6 @@ class MathExtension(Extension):
                             block_syntax=["dollar"], tex_inline_wrap=["", ""],
                             tex_block_wrap=["", ""]).extendMarkdown(md)
         # After code spans (190), before Arithmatex's $…$ (189.9).
-        md.inlinePatterns.register(DisplayedMathInText(_DISPLAYED_IN_TEXT, md),
+        md.inlinePatterns.register(DisplayedMathInText(DISPLAYED_IN_TEXT, md),
                                    "displayed-math-in-text", 189.95)
         md.treeprocessors.register(MathToMathML(md), "math_to_mathml", 18)

@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from museumxtd_search.text.math_text import math_in_line, tex_to_text
 from museumxtd_search.text.slugs import heading_slugify
 from museumxtd_search.vault.code import CODE_SPAN, mask_code
 from museumxtd_search.vault.comments import remove_comments
@@ -28,6 +29,7 @@ from museumxtd_search.vault.resolver import is_asset_name
 # (``vault.sections``) and the embeds read.
 ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_QUOTE_PREFIX = re.compile(r"^\s*(?:>\s*)*")
 _BLOCK_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)?")
 # A callout's first line, ``> [!info]+ Titre``: the page shows the title, not the marker.
 # Its marker, ``[!type]`` and a fold sign, the pattern ``site.obsidian_syntax`` renders by.
@@ -58,7 +60,7 @@ _FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\]:?")
 # Obsidian's inline footnote, ``texte^[la note, avec [[un lien]]]``: its text may hold
 # links (one level of brackets, or a wikilink's two).
 INLINE_FOOTNOTE = re.compile(r"\^\[((?:[^\[\]\n]|\[\[[^\[\]\n]*\]\]|\[[^\[\]\n]*\])*)\]")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>$])")
 INLINE_TAG = re.compile(r"(?<![\w&/#'])#([^\W\d][\w/-]*)")
 
 
@@ -96,11 +98,42 @@ _PROTECTED = {0xE000 + code: chr(code) for code in range(128)}
 
 
 def inline_markup_to_text(line: str) -> str:
-    """Strip inline Markdown from one line: links keep their labels, URLs their host.
+    """Strip inline Markdown from one line: links keep their labels, URLs their host,
+    math its text (``text.math_text``).
 
     Each rewrite runs only when its trigger characters occur: this runs on every line
     of every note, and most lines hold plain prose.
     """
+    math = _math_outside_code(line) if "$" in line else []
+    if math:
+        # Set aside while the markup is stripped: TeX's _, * and \ are not Markdown's.
+        parts, last = [], 0
+        for number, (start, end, _) in enumerate(math):
+            parts += [line[last:start], chr(_MATH_MARK + number)]
+            last = end
+        line = "".join(parts) + line[last:]
+    line = _markup_to_text(line)
+    for number, (_, _, tex) in enumerate(math):
+        line = line.replace(chr(_MATH_MARK + number), tex_to_text(tex))
+    return line
+
+
+# Where math set aside waits, one private-use character per piece.
+_MATH_MARK = 0xF000
+
+
+def _math_outside_code(line: str) -> list[tuple[int, int, str]]:
+    """The math of ``line`` (``text.math_text.math_in_line``) not inside a code span."""
+    math = math_in_line(line)
+    if math and "`" in line:
+        code = [span.span() for span in CODE_SPAN.finditer(line)]
+        math = [piece for piece in math
+                if not any(start < piece[1] and piece[0] < end for start, end in code)]
+    return math[: 0x1000]
+
+
+def _markup_to_text(line: str) -> str:
+    """``inline_markup_to_text`` of a line whose math is set aside."""
     escaped = "\\" in line
     if escaped:
         # Escaped characters (``\*``) are protected from the markup removal, then restored.
@@ -155,10 +188,17 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
     tags: list[str] = []
     used_anchors: dict[str, int] = {}
     fence: str | None = None
+    math: list[str] | None = None  # the TeX of a $$ block read so far
     for offset, raw in enumerate(markdown.split("\n")):
         text: str
         fence_match = FENCE.match(raw)
-        if fence is not None:
+        if math is not None:
+            tex, closing, _ = _QUOTE_PREFIX.sub("", raw, count=1).partition("$$")
+            math.append(tex)
+            if not closing:
+                continue
+            text, math = tex_to_text("\n".join(math)), None
+        elif fence is not None:
             if fence_match and fence_match.group(1)[0] == fence[0] and len(
                 fence_match.group(1)) >= len(fence):
                 fence = None
@@ -185,6 +225,9 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
             if "[!" in raw:
                 raw = _CALLOUT_LINE.sub("", raw, count=1)
             line = _BLOCK_PREFIX.sub("", raw, count=1)
+            if line.startswith("$$") and "$$" not in line[2:]:
+                math = [line[2:]]  # a block of math: $$ alone, or opening its first line
+                continue
             text = inline_markup_to_text(line)
             if "#" in text:
                 # ``#livre`` between backticks is code that shows a tag, not a tag.
@@ -195,6 +238,8 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
         if text:
             out.append(text)
             length += len(text) + 1
+    if math is not None and (text := tex_to_text("\n".join(math))):  # never closed
+        out.append(text)
     return PlainText("\n".join(out), tuple(headings), tuple(sections), tuple(tags))
 
 

@@ -199,9 +199,12 @@ def test_a_hashtag_shown_as_code_is_not_a_tag(read_one):
     ("Publié sur <https://notes.exemple.org/jardin>, écrire à <nom.prenom@musee.fr>.\n"
      "[Ici]() et <b>gras</b>, a < b > c.\n",
      "Publié sur notes.exemple.org, écrire à nom.prenom@musee.fr.\nIci et  gras , a < b > c."),
+    ("## Séries\n\n{ .block-language-dataview}\n{: #ancre .classe}\nEnsemble {1, 2}.\n",
+     "Séries\nEnsemble {1, 2}."),
 ], ids=["a callout's marker, not its title", "underscore emphasis, not snake_case",
         "reference links' definitions and footnote marks",
-        "autolinks show their address, an empty link its label"])
+        "autolinks show their address, an empty link its label",
+        "an attribute list alone on its line"])
 def test_markup_the_page_does_not_show_is_not_searched_text(read_one, markdown, text):
     note, _ = read_one(markdown)
     assert note.text == text
@@ -505,7 +508,8 @@ def test_a_digital_garden_notes_own_properties_are_read_from_where_the_plugin_ne
 def test_the_digital_garden_plugins_settings_are_not_searched_and_dg_publish_false_is_a_draft(
         read_one):
     note, _ = read_one("---\ndg-publish: false\ndg-home: true\ndg-path: Notes/x.md\n"
-                       "dg-pinned: true\nsujet: Musées\n---\nTexte.\n")
-    assert [p.name for p in note.properties] == ["sujet"]
+                       "dg-pinned: true\ndgPassFrontmatter: true\ndgShowBacklinks: false\n"
+                       "dgfip: Impôts\nsujet: Musées\n---\nTexte.\n")
+    assert [p.name for p in note.properties] == ["dgfip", "sujet"]
     assert not note.published
     assert read_one("---\ndg-publish: true\n---\nTexte.\n")[0].published

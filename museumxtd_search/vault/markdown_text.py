@@ -37,6 +37,10 @@ CALLOUT_MARKER = r"\[!(?P<type>[^\]\n]+)\](?P<fold>[+-]?)"
 _CALLOUT_LINE = re.compile(r"^\s*(?:>\s*)+" + CALLOUT_MARKER)
 _TABLE_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
 _HORIZONTAL_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
+# A line that is only an attribute list, ``{: .classe}`` or ``{ .block-language-dataview}``
+# (what the Digital Garden plugin leaves of a Dataview query): markup for a generator,
+# never words.
+_ATTRIBUTE_LINE = re.compile(r"^\s*\{:?\s*(?:[.#][\w-]+\s*)+\}\s*$")
 _BARE_URL = re.compile(r"\b(?:https?://|www\.)([^\s/<>()\]]+)[^\s<>()\]]*", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>|<!--.*?-->")
 # CommonMark's autolinks, ``<https://example.org/a>`` and ``<nom@example.org>``: shown as
@@ -214,7 +218,8 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
                 headings.append(Heading(len(heading_match.group(1)), text, anchor,
                                         first_line + offset))
                 sections.append(Section(text, anchor, length))
-        elif _TABLE_RULE.match(raw) or _HORIZONTAL_RULE.match(raw):
+        elif _TABLE_RULE.match(raw) or _HORIZONTAL_RULE.match(raw) or (
+                "{" in raw and _ATTRIBUTE_LINE.match(raw)):
             continue
         elif "]:" in raw and (definition := REFERENCE_DEFINITION.match(raw)) \
                 and not definition.group(1).startswith("^"):

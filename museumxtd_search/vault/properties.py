@@ -51,14 +51,15 @@ CONTROL_KEYS = frozenset(key(k) for k in (
     "bibliography", "csl", "link-citations", "biblio-style", "header-includes",
     "documentclass", "geometry"))
 # The Digital Garden plugin for Obsidian steers its site with ``dg-`` keys
-# (``dg-publish``, ``dg-home``, ``dg-path``, ``dg-pinned``…): every one is a control key.
-CONTROL_PREFIXES = ("dg_",)
+# (``dg-publish``, ``dg-home``, ``dg-path``, ``dg-pinned``…), which its older versions
+# spelled ``dgPassFrontmatter``, ``dgShowBacklinks``: every one is a control key.
+_CONTROL_NAME = re.compile(r"dg[-_A-Z]")
 
 
-def is_control_key(name_key: str) -> bool:
-    """Whether a property, by its ``key``, steers a tool (``CONTROL_KEYS``,
-    ``CONTROL_PREFIXES``) rather than describes the note."""
-    return name_key in CONTROL_KEYS or name_key.startswith(CONTROL_PREFIXES)
+def is_control_key(name: str) -> bool:
+    """Whether the property ``name`` steers a tool (``CONTROL_KEYS``, the Digital
+    Garden plugin's ``dg-…``) rather than describes the note."""
+    return key(name) in CONTROL_KEYS or _CONTROL_NAME.match(name) is not None
 
 
 # A top-level key opening a line: YAML's ``key:``, TOML's ``key =``.
@@ -68,8 +69,10 @@ _TOP_LEVEL_KEY = re.compile(r"""^["']?([^\s#:="'][^:="']*?)["']?\s*(?::(?=\s|$)|
 def may_hold_links(name: str) -> bool:
     """Whether the property ``name`` counts the wikilinks it holds as links: not a key
     that steers a tool, nor aliases or tags."""
+    if is_control_key(name):
+        return False
     name = key(name)
-    return not is_control_key(name) and name not in ALIAS_KEYS and name not in TAG_KEYS \
+    return name not in ALIAS_KEYS and name not in TAG_KEYS \
         and name not in LANGUAGE_KEYS
 
 
@@ -288,7 +291,7 @@ def note_properties(metadata: Mapping[str, Any], title_keys: tuple[str, ...],
     for name, value in metadata.items():
         name_key = key(name)
         if not name_key or name_key in ALIAS_KEYS or name_key in TAG_KEYS \
-                or is_control_key(name_key):
+                or is_control_key(str(name)):
             continue
         text = value_text(value)
         if not text or name_key in LANGUAGE_KEYS and declared_language(text)[0]:

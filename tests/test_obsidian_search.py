@@ -403,6 +403,8 @@ def test_a_date_key_is_known_by_what_it_dates_however_a_garden_spells_it(tmp_pat
     ("2023-09-12-mon-billet.md", "2023-09-12"),  # Jekyll's posts
     ("202309121530 Idée.md", "2023-09-12"),  # a Zettelkasten id
     ("20230912.md", "2023-09-12"),
+    ("2023_09_12.md", "2023-09-12"),  # Logseq's journal
+    ("2023-09_12 Mélange.md", "2020-09-13"),
     ("2023-13-45 Pas une date.md", "2020-09-13"),
     ("1234567 Numéro.md", "2020-09-13"),
     ("2023 Bilan.md", "2020-09-13"),

@@ -33,6 +33,7 @@ from museumxtd_search.site.sanitize import CALLOUT_TYPES
 from museumxtd_search.vault.code import mask_code
 from museumxtd_search.vault.comments import remove_comments
 from museumxtd_search.vault.markdown_text import BLOCK_ID, CALLOUT_MARKER, INLINE_FOOTNOTE
+from museumxtd_search.vault.outline_properties import BOOKKEEPING_LINE
 
 # Obsidian's aliases of its callout types.
 CALLOUT_ALIASES = {
@@ -107,6 +108,15 @@ class CommentRemover(Preprocessor):
         return remove_comments(text).split("\n") if "%%" in text else lines
 
 
+class OutlineBookkeeping(Preprocessor):
+    """Removes the lines of a block's bookkeeping properties, Logseq's ``id:: …`` (a
+    block named for references) and ``collapsed:: true``: Logseq shows none of them
+    (``vault.outline_properties``)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        return [line for line in lines if "::" not in line or not BOOKKEEPING_LINE.match(line)]
+
+
 class InlineFootnotes(Preprocessor):
     """``texte^[la note]`` (not in code): a call ``[^mx-inline-N]`` where it is written,
     its definition after the note, so the page shows it as Obsidian does, a numbered
@@ -156,4 +166,5 @@ class ObsidianExtension(Extension):
         md.parser.blockprocessors.register(SpacedHashHeader(md.parser), "hashheader", 70)
         md.preprocessors.register(CommentRemover(md), "obsidian_comments", 40)
         md.preprocessors.register(InlineFootnotes(md), "inline_footnotes", 35)
+        md.preprocessors.register(OutlineBookkeeping(md), "outline_bookkeeping", 38)
         md.treeprocessors.register(BlockIds(md), "block_ids", 19)

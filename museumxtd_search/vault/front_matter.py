@@ -17,6 +17,7 @@ from frontmatter.default_handlers import SafeLoader, YAMLHandler
 
 from museumxtd_search.vault.files import ConfigError, loads_toml
 from museumxtd_search.vault.notes import VaultWarning
+from museumxtd_search.vault.outline_properties import split_outline_properties
 
 _YAML = YAMLHandler()
 
@@ -84,13 +85,17 @@ _FENCES = {"---": ("---", "..."), "+++": ("+++",)}
 
 
 def split_front_matter(text: str, path: str) -> Source:
-    """Split the front matter from the body: ``---`` YAML (Obsidian, most generators)
-    or ``+++`` TOML (Hugo, Zola); ``body_line`` is the body's first line."""
+    """Split the front matter from the body: ``---`` YAML (Obsidian, most generators),
+    ``+++`` TOML (Hugo, Zola) or Logseq's ``key:: value`` lines
+    (``vault.outline_properties``); ``body_line`` is the body's first line."""
     if not text.strip():
         return Source({}, "", 1, (VaultWarning(path, 1, "empty note"),))
     lines = text.split("\n")
     opening = lines[0].rstrip()
     if opening not in _FENCES:
+        outline = split_outline_properties(text) if "::" in lines[0] else None
+        if outline is not None:  # Logseq's page properties, key:: value
+            return Source(outline[0], body_of(text, outline[1]), outline[1], ())
         return Source({}, text, 1, ())
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in _FENCES[opening]),
                    None)
@@ -123,10 +128,16 @@ def unnested(metadata: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def front_matter_text(text: str, body_line: int) -> str:
-    """The lines between a note's front matter fences, as written (``""`` without front
-    matter): what its property links are read from, each on its own line."""
-    return "\n".join(text.split("\n")[1:body_line - 2]) if body_line > 2 else ""
+def front_matter_text(text: str, body_line: int) -> tuple[str, int]:
+    """The lines of a note's front matter, as written, and the line they start on
+    (``""`` without front matter): what its property links are read from, each on its
+    own line. Between fences, or Logseq's ``key:: value`` lines from the first line."""
+    if body_line <= 1:
+        return "", 1
+    lines = text.split("\n")
+    if lines[0].rstrip() not in _FENCES:
+        return "\n".join(lines[:body_line - 1]), 1
+    return "\n".join(lines[1:body_line - 2]), 2
 
 
 def body_of(text: str, body_line: int) -> str:

@@ -24,8 +24,9 @@ from museumxtd_search.vault.files import is_note_name, note_name
 from museumxtd_search.vault.notes import Link
 
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
-# A destination never starts with ``[``: in ``[a]([b](url))`` the link is ``[b](url)``.
-MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s\[][^)\s]*)"
+# A destination never starts with ``[``: in ``[a]([b](url))`` the link is ``[b](url)``;
+# nor with ``(``: Logseq's ``[label](((64a1…)))`` names a block by its id, not a file.
+MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s\[(][^)\s]*)"
                            r"(?:\s+\"[^\"\n]*\")?\s*\)")
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 # A Liquid, Nunjucks or Jinja tag (``{{ site.baseurl }}/cats``, ``{% link a.md %}``):

@@ -23,12 +23,16 @@ from museumxtd_search.vault.links import (
     parse_wikilink,
 )
 from museumxtd_search.vault.notes import Heading, Section
+from museumxtd_search.vault.outline_properties import BOOKKEEPING_LINE
 from museumxtd_search.vault.resolver import is_asset_name
 
 # A heading line and a fence's opening line: the one grammar the text, the sections
 # (``vault.sections``) and the embeds read.
 ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# A list item's marker: a heading may follow it (``- # Titre``, as Logseq writes every
+# heading, each in its block), and the page draws a heading in the item.
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?=#)")
 _QUOTE_PREFIX = re.compile(r"^\s*(?:>\s*)*")
 _BLOCK_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)?")
 # A callout's first line, ``> [!info]+ Titre``: the page shows the title, not the marker.
@@ -37,6 +41,15 @@ CALLOUT_MARKER = r"\[!(?P<type>[^\]\n]+)\](?P<fold>[+-]?)"
 _CALLOUT_LINE = re.compile(r"^\s*(?:>\s*)+" + CALLOUT_MARKER)
 _TABLE_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*(?:\|\s*)?$")
 _HORIZONTAL_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
+# Logseq's markup: a block's bookkeeping property (``id:: …``, ``collapsed:: true``), an
+# org-mode block's fence (``#+BEGIN_NOTE``), a reference to a block by its id
+# (``((64a1…))``, whose words are in the block it names) and a macro (``{{embed …}}``,
+# ``{{query …}}``; Jekyll's and Eleventy's ``{{ site.url }}`` too): none of them words.
+_ORG_FENCE = re.compile(r"^\s*(?:- )?#\+(?:BEGIN|END)_[A-Za-z]+\b.*$")
+_BLOCK_REFERENCE = re.compile(r"\(\([0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}\)\)")
+_MACRO = re.compile(r"\{\{(?:cloze\s+([^{}]*)|[^{}]*)\}\}")
+# Any other ``key:: value`` is read ``key: value``.
+_DOUBLE_COLON = re.compile(r"^([A-Za-z][\w-]*)::(?=\s|$)")
 # A line that is only an attribute list, ``{: .classe}`` or ``{ .block-language-dataview}``
 # (what the Digital Garden plugin leaves of a Dataview query): markup for a generator,
 # never words.
@@ -161,6 +174,10 @@ def _around_code(line: str) -> str:
 
 def _without_markup(line: str) -> str:
     """``line`` (no code span) without its inline markup."""
+    if "((" in line:
+        line = _BLOCK_REFERENCE.sub("", line)
+    if "{{" in line:
+        line = _MACRO.sub(lambda m: m.group(1) or "", line)
     if "[[" in line:
         line = WIKILINK.sub(_replace_wikilink, line)
     if "](" in line:
@@ -211,7 +228,8 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
         elif fence_match:
             fence = fence_match.group(1)
             continue
-        elif heading_match := ATX_HEADING.match(raw):
+        elif heading_match := ATX_HEADING.match(raw) or (
+                "#" in raw and ATX_HEADING.match(_LIST_MARKER.sub("", raw, count=1))):
             text = inline_markup_to_text(heading_match.group(2)).strip()
             if text:
                 anchor = _unique_anchor(heading_slugify(text), used_anchors)
@@ -219,7 +237,9 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
                                         first_line + offset))
                 sections.append(Section(text, anchor, length))
         elif _TABLE_RULE.match(raw) or _HORIZONTAL_RULE.match(raw) or (
-                "{" in raw and _ATTRIBUTE_LINE.match(raw)):
+                "{" in raw and _ATTRIBUTE_LINE.match(raw)) or (
+                "::" in raw and BOOKKEEPING_LINE.match(raw)) or (
+                "#+" in raw and _ORG_FENCE.match(raw)):
             continue
         elif "]:" in raw and (definition := REFERENCE_DEFINITION.match(raw)) \
                 and not definition.group(1).startswith("^"):
@@ -230,6 +250,8 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
             if "[!" in raw:
                 raw = _CALLOUT_LINE.sub("", raw, count=1)
             line = _BLOCK_PREFIX.sub("", raw, count=1)
+            if "::" in line:
+                line = _DOUBLE_COLON.sub(r"\1:", line, count=1)
             if line.startswith("$$") and "$$" not in line[2:]:
                 math = [line[2:]]  # a block of math: $$ alone, or opening its first line
                 continue

@@ -62,8 +62,8 @@ def is_control_key(name: str) -> bool:
     return key(name) in CONTROL_KEYS or _CONTROL_NAME.match(name) is not None
 
 
-# A top-level key opening a line: YAML's ``key:``, TOML's ``key =``.
-_TOP_LEVEL_KEY = re.compile(r"""^["']?([^\s#:="'][^:="']*?)["']?\s*(?::(?=\s|$)|=)""")
+# A top-level key opening a line: YAML's ``key:``, TOML's ``key =``, Logseq's ``key::``.
+_TOP_LEVEL_KEY = re.compile(r"""^["']?([^\s#:="'][^:="']*?)["']?\s*(?:::?(?=\s|$)|=)""")
 
 
 def may_hold_links(name: str) -> bool:
@@ -90,8 +90,8 @@ def written_property_links(metadata: Mapping[str, Any]) -> list[tuple[str, list[
     return found
 
 
-def property_links(front_matter: str, metadata: Mapping[str, Any],
-                   first_line: int = 2) -> list[Link]:
+def property_links(front_matter: str, first_line: int,
+                   metadata: Mapping[str, Any]) -> list[Link]:
     """The wikilinks of a note's properties (``up: "[[Parent]]"``, a list of
     ``"[[…]]"``), each with its line: those ``written_property_links`` finds in the
     parsed ``metadata``, placed on the lines of ``front_matter`` (the text between the
@@ -221,10 +221,11 @@ def front_matter_date(metadata: Mapping[str, Any]) -> str:
     return dates[0][1].isoformat() if dates else ""
 
 
-# A file name starting with a day: a daily note (``2023-09-12``), a dated note or post
-# (``2023-09-12 Réunion``, Jekyll's ``2023-09-12-titre``), or a Zettelkasten id
-# (``202309121530 Idée``: the minute it was made).
-_NAME_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:\d{4}(?:\d{2})?)?(?!\d)")
+# A file name starting with a day: a daily note (``2023-09-12``, Logseq's journal
+# ``2023_09_12``), a dated note or post (``2023-09-12 Réunion``, Jekyll's
+# ``2023-09-12-titre``), or a Zettelkasten id (``202309121530 Idée``: the minute it was
+# made).
+_NAME_DATE = re.compile(r"^(\d{4})([-_]?)(\d{2})\2(\d{2})(?:\d{4}(?:\d{2})?)?(?!\d)")
 
 
 def own_date(metadata: Mapping[str, Any], name: str) -> str:
@@ -235,7 +236,7 @@ def own_date(metadata: Mapping[str, Any], name: str) -> str:
     if found or not name[:1].isdigit():
         return found
     match = _NAME_DATE.match(name)
-    day = _valid_date(*(int(part) for part in match.groups())) if match else None
+    day = _valid_date(int(match[1]), int(match[3]), int(match[4])) if match else None
     return day.isoformat() if day is not None and 1900 <= day.year <= 2100 else ""
 
 

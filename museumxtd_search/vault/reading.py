@@ -39,6 +39,7 @@ from museumxtd_search.vault.links import find_links
 from museumxtd_search.vault.markdown_text import inline_markup_to_text, strip_markdown
 from museumxtd_search.vault.notes import Note, VaultWarning
 from museumxtd_search.vault.obsidian_settings import excluded_from_search
+from museumxtd_search.vault.outline_properties import page_name
 from museumxtd_search.vault.properties import (
     front_matter_title,
     is_published,
@@ -88,8 +89,12 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
     meta = source.metadata
     name = note_name(path)
     plain = strip_markdown(source.body, source.body_line)
-    first_heading = next((h.text for h in plain.headings if h.level == 1), None)
-    fallback_title = first_heading or name
+    # The title a note's first heading gives: a heading of its own line, not of a list
+    # item (a Logseq page's ``- # Titre`` heads a block, the page is its file's name).
+    lines = source.body.split("\n") if any(h.level == 1 for h in plain.headings) else []
+    first_heading = next((h.text for h in plain.headings if h.level == 1
+                          and lines[h.line - source.body_line].lstrip().startswith("#")), None)
+    fallback_title = first_heading or page_name(name)
     title_key, title_text = front_matter_title(meta, title_keys)
     front_title = inline_markup_to_text(title_text).strip()
     aliases = as_list(meta.get("aliases"), split=False) + as_list(meta.get("alias"), split=False)
@@ -97,6 +102,7 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
     tags += list(plain.inline_tags)
     language = declared_language(as_text(meta.get("lang") or meta.get("language")))[1] \
         or clear_language(plain.text)
+    properties_at = front_matter_text(text, source.body_line)
     note = Note(
         path=path,
         name=name,
@@ -105,8 +111,7 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
         tags=_unique_tags(tags),
         headings=plain.headings,
         sections=plain.sections,
-        links=tuple(property_links(front_matter_text(text, source.body_line), meta)
-                    if meta else ())
+        links=tuple(property_links(*properties_at, meta) if meta else ())
         + tuple(find_links(source.body, source.body_line)),
         text=plain.text,
         markdown=source.body,

@@ -121,6 +121,13 @@ class LinkTable:
             found = _best(p for k, p in self.by_path.items() if ("/" + k).endswith(suffix))
             if found:
                 return found
+            # A page named with its namespace, as Logseq names them (``[[setting/theme]]``:
+            # the file ``setting___theme.md``, or a ``title::`` saying so).
+            whole = key(without_note_suffix(target))
+            for table in (self.by_title, self.by_alias, self.by_name):
+                found = _best(table.get(whole, ()))
+                if found:
+                    return found
             target = target.rsplit("/", 1)[-1]
         target_key = key(without_note_suffix(target))
         for table in (self.by_name, self.by_title, self.by_alias):

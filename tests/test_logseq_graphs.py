@@ -1,0 +1,93 @@
+"""A Logseq graph is a garden too: its page properties are its front matter, its
+namespaces name its pages, its bookkeeping is not text."""
+
+from __future__ import annotations
+
+import pytest
+
+from museumxtd_search.site.export import export_site
+from museumxtd_search.vault.reading import read_vault
+
+SPRINT = (
+    "title:: Community/Query Learning Sprint\n"
+    "alias:: sprint, [[Learning sprint]]\n"
+    "tags:: community, [[queries made easy]], #docs\n"
+    "type:: [[Feature]]\n"
+    "\n"
+    "- title:: Community/Query Learning Sprint\n"
+    "- # About this sprint\n"
+    "  id:: 64a1b2c3-0000-4000-8000-123456789abc\n"
+    "  collapsed:: true\n"
+    "\t- See ((64a1b2c3-0000-4000-8000-123456789abc)) and {{embed [[Feature]]}}, "
+    "{{cloze secret}}.\n"
+    "\t- Read [the rules](((64a1b2c3-0000-4000-8000-123456789abc))) first.\n"
+    "\t- #+BEGIN_NOTE\n"
+    "\t  A note inside.\n"
+    "\t  #+END_NOTE\n"
+    "\t- author:: Jane\n")
+
+
+@pytest.fixture
+def graph(make_vault):
+    return make_vault({
+        "logseq/config.edn": "{}",
+        "pages/Community___Query Learning Sprint.md": SPRINT,
+        "pages/Feature.md": "- A [[setting/theme]] and [[Community/Query Learning Sprint]].\n",
+        "pages/setting___theme.md": "- Light or dark.\n",
+        "journals/2023_09_12.md": "- Met the [[sprint]] team.\n",
+    })
+
+
+def test_page_properties_are_the_pages_front_matter(graph):
+    note = read_vault(graph).note("pages/Community___Query Learning Sprint.md")
+    assert note.title == "Community/Query Learning Sprint"
+    assert note.aliases == ("sprint", "Learning sprint")
+    assert note.tags == ("community", "queries made easy", "docs")
+    assert [(p.name, p.text) for p in note.properties if p.role == "other"] == \
+        [("type", "[[Feature]]")]
+    assert note.markdown.startswith("- # About this sprint")  # the page shows no property
+    assert [link.target for link in note.links][:1] == ["Feature"]  # a property's link
+
+
+def test_bookkeeping_block_references_macros_and_org_fences_are_not_text(graph):
+    note = read_vault(graph).note("pages/Community___Query Learning Sprint.md")
+    assert note.text == ("About this sprint\nSee  and , secret.\nRead the rules first.\n"
+                         "A note inside.\nauthor: Jane")
+    assert [h.text for h in note.headings] == ["About this sprint"]  # a heading in a block
+
+
+def test_namespaces_name_pages_and_links_reach_them(graph):
+    vault = read_vault(graph)
+    assert vault.note("pages/setting___theme.md").title == "setting/theme"
+    feature = vault.note("pages/Feature.md")
+    assert [r.target_path for r in vault.links.resolve_all(feature)] == [
+        "pages/setting___theme.md", "pages/Community___Query Learning Sprint.md"]
+
+
+def test_a_journal_is_dated_by_its_file_name_and_its_links_reach_aliases(graph):
+    vault = read_vault(graph)
+    journal = vault.note("journals/2023_09_12.md")
+    assert journal.date == "2023-09-12"
+    [resolved] = vault.links.resolve_all(journal)
+    assert resolved.target_path == "pages/Community___Query Learning Sprint.md"
+
+
+def test_the_page_shows_neither_properties_nor_bookkeeping(graph, tmp_path):
+    summary = export_site(graph, tmp_path / "site")
+    page = (tmp_path / "site/pages/community-query-learning-sprint/index.html").read_text("utf-8")
+    body = page.split('<div class="note-body">', 1)[1]
+    assert "title::" not in body and "id::" not in body and "collapsed::" not in body
+    assert '<h1 id="about-this-sprint">About this sprint</h1>' in body
+    assert not [r for r in summary.dead_references if "((" in str(r)]
+
+
+def test_a_dataview_field_in_an_obsidian_note_reads_as_a_property(make_vault):
+    [note] = read_vault(make_vault({"Livre.md": "auteur:: Marie Curie\n\n# Radioactivité\n"
+                                                "Texte.\n"})).notes
+    assert note.title == "Radioactivité"
+    assert [(p.name, p.text) for p in note.properties] == [("auteur", "Marie Curie")]
+
+
+def test_code_that_writes_double_colons_is_text(make_vault):
+    [note] = read_vault(make_vault({"C++.md": "std::vector est un tableau.\n"})).notes
+    assert note.properties == () and note.text == "std::vector est un tableau."

@@ -210,6 +210,17 @@ def test_markup_the_page_does_not_show_is_not_searched_text(read_one, markdown, 
     assert note.text == text
 
 
+def test_keys_obsidian_reads_are_read_whatever_their_case(read_one):
+    # Obsidian reads Tags: and Aliases: as its tags and aliases; so do we.
+    note, _ = read_one("---\nTags: [musée, expo]\nAliases: [Truc]\nLang: en\nDraft: true\n"
+                       "Search_Boost: 2\n---\nTexte.\n")
+    assert (note.tags, note.aliases, note.language, note.published, note.boost) == \
+        (("musée", "expo"), ("Truc",), "en", False, 2.0)
+    assert note.properties == ()
+    # The lowercase key wins over another casing of it.
+    assert read_one("---\nTags: [a]\ntags: [b]\n---\nx\n")[0].tags == ("b",)
+
+
 @pytest.mark.parametrize("written", ["tags: [#projet, #musée]", "tags: #projet #musée",
                                      "tags:\n  - #projet\n  - musée"])
 def test_tags_written_with_their_hash_in_front_matter_are_tags(read_one, written):

@@ -128,6 +128,22 @@ def unnested(metadata: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def by_lowercase_key(metadata: dict[str, Any]) -> dict[str, Any]:
+    """``metadata`` keyed by its keys in lowercase, as Obsidian reads its own keys
+    (``Tags:``, ``Aliases:`` are its tags and aliases); a key written in lowercase
+    wins over another casing of it."""
+    if all(name == name.lower() for name in metadata):
+        return metadata
+    folded: dict[str, Any] = {}
+    for name, value in metadata.items():
+        lower = name.lower()
+        if name == lower:
+            folded[lower] = value
+        else:
+            folded.setdefault(lower, value)
+    return folded
+
+
 def front_matter_text(text: str, body_line: int) -> tuple[str, int]:
     """The lines of a note's front matter, as written, and the line they start on
     (``""`` without front matter): what its property links are read from, each on its

@@ -31,6 +31,7 @@ from museumxtd_search.vault.front_matter import (
     as_float,
     as_list,
     as_text,
+    by_lowercase_key,
     decode,
     front_matter_text,
     split_front_matter,
@@ -97,10 +98,12 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
     fallback_title = first_heading or page_name(name)
     title_key, title_text = front_matter_title(meta, title_keys)
     front_title = inline_markup_to_text(title_text).strip()
-    aliases = as_list(meta.get("aliases"), split=False) + as_list(meta.get("alias"), split=False)
-    tags = as_list(meta.get("tags"), split=True) + as_list(meta.get("tag"), split=True)
+    known = by_lowercase_key(meta)  # the keys we read, however a garden cases them
+    aliases = as_list(known.get("aliases"), split=False) + as_list(known.get("alias"),
+                                                                   split=False)
+    tags = as_list(known.get("tags"), split=True) + as_list(known.get("tag"), split=True)
     tags += list(plain.inline_tags)
-    language = declared_language(as_text(meta.get("lang") or meta.get("language")))[1] \
+    language = declared_language(as_text(known.get("lang") or known.get("language")))[1] \
         or clear_language(plain.text)
     properties_at = front_matter_text(text, source.body_line)
     note = Note(
@@ -117,9 +120,9 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
         markdown=source.body,
         language=language or "fr",
         language_known=language is not None,
-        searchable=as_bool(meta.get("search"), True),
-        published=is_published(meta),
-        boost=as_float(meta.get("search_boost"), 1.0),
+        searchable=as_bool(known.get("search"), True),
+        published=is_published(known),
+        boost=as_float(known.get("search_boost"), 1.0),
         content_hash=content_hash(data),
         body_line=source.body_line,
         front_matter=meta,

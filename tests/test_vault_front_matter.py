@@ -524,3 +524,13 @@ def test_the_digital_garden_plugins_settings_are_not_searched_and_dg_publish_fal
     assert [p.name for p in note.properties] == ["dgfip", "sujet"]
     assert not note.published
     assert read_one("---\ndg-publish: true\n---\nTexte.\n")[0].published
+
+
+@pytest.mark.parametrize(("written", "searched"), [
+    ("nanoid: l61yoayi1ffh", False), ("id: qf3a0gn6dyq5wg2jv6lbnuj", False),
+    ("uuid: 64a1b2c3-0000-4000-8000-123456789abc", False),
+    ("id: 202301011200", True), ("id: Linux Desktop", True), ("id: expo-2024", True),
+    ("code: l61yoayi1ffh", True)])
+def test_a_generated_identifier_is_no_word_of_the_note(read_one, written, searched):
+    note, _ = read_one(f"---\n{written}\n---\nTexte.\n")
+    assert bool(note.properties) == searched

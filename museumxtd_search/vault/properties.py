@@ -62,6 +62,17 @@ def is_control_key(name: str) -> bool:
     return key(name) in CONTROL_KEYS or _CONTROL_NAME.match(name) is not None
 
 
+# Keys naming a note by an identifier: a generated one (Dendron's ``id``, a ``nanoid``,
+# a ``uuid``: letters and digits drawn at random) is no word of the note, neither
+# searched nor shown; a readable one (``id: Linux Desktop``) or a Zettelkasten number
+# (``id: 202301011200``) is searched like any property.
+IDENTIFIER_KEYS = frozenset(key(k) for k in (
+    "id", "uid", "uuid", "guid", "nanoid", "zettel-id", "zettelid", "note-id", "noteid"))
+# Generated: six characters or more, a part of which mixes letters and digits
+# (``l61yoayi1ffh``, a uuid's ``64a1b2c3``); ``expo-2024`` is read.
+_OPAQUE_ID = re.compile(r"^(?=[\w-]{6,}$).*?(?:[A-Za-z]\d|\d[A-Za-z])", re.ASCII)
+
+
 # A top-level key opening a line: YAML's ``key:``, TOML's ``key =``, Logseq's ``key::``.
 _TOP_LEVEL_KEY = re.compile(r"""^["']?([^\s#:="'][^:="']*?)["']?\s*(?:::?(?=\s|$)|=)""")
 
@@ -295,7 +306,8 @@ def note_properties(metadata: Mapping[str, Any], title_keys: tuple[str, ...],
                 or is_control_key(str(name)):
             continue
         text = value_text(value)
-        if not text or name_key in LANGUAGE_KEYS and declared_language(text)[0]:
+        if not text or name_key in LANGUAGE_KEYS and declared_language(text)[0] \
+                or name_key in IDENTIFIER_KEYS and _OPAQUE_ID.match(text):
             continue
         if name_key == title_key:
             role = "title"

@@ -385,6 +385,7 @@ def test_a_front_matter_date_may_be_a_unix_time_or_day_first(tmp_path, written, 
     ("last_modified_at: 2021-07-08\nCreated-On: 2021-01-02", "2021-01-02"),
     ("Créé le: 12/03/2023", "2023-03-12"),
     ("mis à jour: 2023-03-12", "2023-03-12"),
+    ("clipped: 2023-11-18\nsource: https://example.org", "2023-11-18"),  # a web clipping
     ("date_limite: 2030-01-01", "2020-09-13"),  # a deadline is not the note's date
 ])
 def test_a_date_key_is_known_by_what_it_dates_however_a_garden_spells_it(tmp_path, written, date):

@@ -145,8 +145,9 @@ def is_published(metadata: Mapping[str, Any]) -> bool:
 # What a front matter date says, in order of preference: the day the note was
 # published, made, last changed. Each garden names them its own way: Obsidian's Linter
 # writes ``date created`` and ``date modified``, Hugo ``lastmod``, Astro ``pubDate``,
-# Jekyll ``last_modified_at``, web frameworks ``created_at``, French gardens ``créé
-# le`` or ``mis à jour``. Names are compared by ``key`` with its separators dropped, so
+# Jekyll ``last_modified_at``, web frameworks ``created_at``, web clippers ``clipped``
+# or ``slurped`` (the day the page was saved), French gardens ``créé le`` or ``mis à
+# jour``. Names are compared by ``key`` with its separators dropped, so
 # ``created_at``, ``Date Created`` and ``dateCreated`` are one name.
 DATE_KEYS: tuple[str, ...] = ("date", "created", "updated")
 _DATE_NAMES: dict[str, str] = {
@@ -154,7 +155,7 @@ _DATE_NAMES: dict[str, str] = {
         ("date", "date published publishdate publishedat publishedon datepublished pubdate "
                  "publicationdate datepublication datedepublication publie publiele"),
         ("created", "created createdat createdon createddate creationdate datecreated "
-                    "creation datecreation datedecreation cree creele"),
+                    "creation datecreation datedecreation cree creele clipped slurped"),
         ("updated", "updated updatedat updatedon updateddate lastupdated lastupdate "
                     "dateupdated modified modifiedat modifiedon lastmod lastmodified "
                     "lastmodifiedat datemodified modificationdate datemodification "

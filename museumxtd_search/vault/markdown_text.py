@@ -32,7 +32,7 @@ ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # A list item's marker: a heading may follow it (``- # Titre``, as Logseq writes every
 # heading, each in its block), and the page draws a heading in the item.
-_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?=#)")
+_LIST_HEADING = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _QUOTE_PREFIX = re.compile(r"^\s*(?:>\s*)*")
 _BLOCK_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)?")
 # A callout's first line, ``> [!info]+ Titre``: the page shows the title, not the marker.
@@ -62,7 +62,7 @@ _AUTOLINK = re.compile(r"<(?:mailto:)?([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*"
                        r"|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)>")
 # ``[label]()``, a link its author has not filled in yet: the label is shown.
-_EMPTY_LINK = re.compile(r"(?<!!)\[([^\[\]\n]*)\]\(\s*\)")
+_EMPTY_LINK = re.compile(r"(?<!!)\[([^\[\]\n]*)\]\(\)")
 # A single ``_`` is emphasis only at a word's edge (``_nodes_``), as in CommonMark:
 # ``snake_case`` keeps its underscore.
 _EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|~~|==|`+|(?<!\w)_(?=[^\s_])|(?<=[^\s_])_(?!\w))")
@@ -89,6 +89,9 @@ class PlainText:
     headings: tuple[Heading, ...]
     sections: tuple[Section, ...]
     inline_tags: tuple[str, ...]
+    # The first level-1 heading written on a line of its own, not in a list item (a
+    # Logseq page's ``- # Titre`` heads a block): the title a note's text gives it.
+    title: str | None = None
 
 
 def _replace_wikilink(match: re.Match[str]) -> str:
@@ -121,7 +124,7 @@ def inline_markup_to_text(line: str) -> str:
     Each rewrite runs only when its trigger characters occur: this runs on every line
     of every note, and most lines hold plain prose.
     """
-    math = _math_outside_code(line) if "$" in line else []
+    math = _math_outside_code(line) if "$" in line else None
     if math:
         # Set aside while the markup is stripped: TeX's _, * and \ are not Markdown's.
         parts, last = [], 0
@@ -129,9 +132,18 @@ def inline_markup_to_text(line: str) -> str:
             parts += [line[last:start], chr(_MATH_MARK + number)]
             last = end
         line = "".join(parts) + line[last:]
-    line = _markup_to_text(line)
-    for number, (_, _, tex) in enumerate(math):
-        line = line.replace(chr(_MATH_MARK + number), tex_to_text(tex))
+    escaped = "\\" in line
+    if escaped:
+        # Escaped characters (``\*``) are protected from the markup removal, then restored.
+        line = _ESCAPE.sub(lambda m: chr(0xE000 + ord(m.group(1))), line)
+    line = _around_code(line) if "`" in line else _without_markup(line)
+    if escaped:
+        line = line.translate(_PROTECTED)
+    if "&" in line:
+        line = html.unescape(line)
+    if math:
+        for number, (_, _, tex) in enumerate(math):
+            line = line.replace(chr(_MATH_MARK + number), tex_to_text(tex))
     return line
 
 
@@ -149,18 +161,6 @@ def _math_outside_code(line: str) -> list[tuple[int, int, str]]:
     return math[: 0x1000]
 
 
-def _markup_to_text(line: str) -> str:
-    """``inline_markup_to_text`` of a line whose math is set aside."""
-    escaped = "\\" in line
-    if escaped:
-        # Escaped characters (``\*``) are protected from the markup removal, then restored.
-        line = _ESCAPE.sub(lambda m: chr(0xE000 + ord(m.group(1))), line)
-    line = _around_code(line) if "`" in line else _without_markup(line)
-    if escaped:
-        line = line.translate(_PROTECTED)
-    return html.unescape(line) if "&" in line else line
-
-
 def _around_code(line: str) -> str:
     """``line`` with its markup stripped outside code spans; a code span's code is kept
     as written (``[[Note|label]]`` shown as an example stays so in excerpts)."""
@@ -174,25 +174,26 @@ def _around_code(line: str) -> str:
 
 def _without_markup(line: str) -> str:
     """``line`` (no code span) without its inline markup."""
-    if "((" in line:
-        line = _BLOCK_REFERENCE.sub("", line)
-    if "{{" in line:
-        line = _MACRO.sub(lambda m: m.group(1) or "", line)
+    if "((" in line or "{{" in line:
+        line = _MACRO.sub(lambda m: m.group(1) or "", _BLOCK_REFERENCE.sub("", line))
     if "[[" in line:
         line = WIKILINK.sub(_replace_wikilink, line)
     if "](" in line:
-        line = _EMPTY_LINK.sub(r"\1", MARKDOWN_LINK.sub(_replace_markdown_link, line))
+        line = MARKDOWN_LINK.sub(_replace_markdown_link, line)
+        if "]()" in line:
+            line = _EMPTY_LINK.sub(r"\1", line)
     if "^[" in line:  # read where it is written, as an aside
         line = INLINE_FOOTNOTE.sub(r" (\1)", line)
     if "[^" in line:
         line = _FOOTNOTE_MARK.sub("", line)
     if "][" in line:
         line = _REFERENCE_LINK.sub(r"\1", line)
-    if "<" in line and ("@" in line or ":" in line):
+    angled = "<" in line
+    if angled and ("@" in line or ":" in line):
         line = _AUTOLINK.sub(_autolink_text, line)
     if "://" in line or "www." in line:
         line = _BARE_URL.sub(lambda m: m.group(1), line)
-    if "<" in line:
+    if angled:
         line = _HTML_TAG.sub(" ", line)
     if _EMPHASIS_CHARS.search(line):
         line = _EMPHASIS.sub("", line)
@@ -208,6 +209,7 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
     sections: list[Section] = [Section("", "", 0)]
     tags: list[str] = []
     used_anchors: dict[str, int] = {}
+    title: str | None = None
     fence: str | None = None
     math: list[str] | None = None  # the TeX of a $$ block read so far
     for offset, raw in enumerate(markdown.split("\n")):
@@ -228,10 +230,13 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
         elif fence_match:
             fence = fence_match.group(1)
             continue
-        elif heading_match := ATX_HEADING.match(raw) or (
-                "#" in raw and ATX_HEADING.match(_LIST_MARKER.sub("", raw, count=1))):
+        elif (heading_match := ATX_HEADING.match(raw)) or (
+                "# " in raw and (heading_match := _LIST_HEADING.match(raw))):
             text = inline_markup_to_text(heading_match.group(2)).strip()
             if text:
+                if title is None and heading_match.re is ATX_HEADING \
+                        and len(heading_match.group(1)) == 1:
+                    title = text
                 anchor = _unique_anchor(heading_slugify(text), used_anchors)
                 headings.append(Heading(len(heading_match.group(1)), text, anchor,
                                         first_line + offset))
@@ -267,7 +272,7 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
             length += len(text) + 1
     if math is not None and (text := tex_to_text("\n".join(math))):  # never closed
         out.append(text)
-    return PlainText("\n".join(out), tuple(headings), tuple(sections), tuple(tags))
+    return PlainText("\n".join(out), tuple(headings), tuple(sections), tuple(tags), title)
 
 
 def _unique_anchor(anchor: str, used: dict[str, int]) -> str:

@@ -90,12 +90,7 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
     meta = source.metadata
     name = note_name(path)
     plain = strip_markdown(source.body, source.body_line)
-    # The title a note's first heading gives: a heading of its own line, not of a list
-    # item (a Logseq page's ``- # Titre`` heads a block, the page is its file's name).
-    lines = source.body.split("\n") if any(h.level == 1 for h in plain.headings) else []
-    first_heading = next((h.text for h in plain.headings if h.level == 1
-                          and lines[h.line - source.body_line].lstrip().startswith("#")), None)
-    fallback_title = first_heading or page_name(name)
+    fallback_title = plain.title or page_name(name)
     title_key, title_text = front_matter_title(meta, title_keys)
     front_title = inline_markup_to_text(title_text).strip()
     known = by_lowercase_key(meta)  # the keys we read, however a garden cases them

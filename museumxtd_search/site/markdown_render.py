@@ -59,7 +59,8 @@ from museumxtd_search.site.urls import tag_url
 from museumxtd_search.text.keys import key
 from museumxtd_search.text.slugs import heading_slugify, slugify
 from museumxtd_search.vault.comments import remove_comments
-from museumxtd_search.vault.files import is_note_name
+from museumxtd_search.vault.drawings import DRAWING_SUFFIX
+from museumxtd_search.vault.files import is_note_name, note_name
 from museumxtd_search.vault.links import (
     HTML_TAG,
     HTML_URL_ATTRIBUTE,
@@ -208,6 +209,9 @@ class WikilinkProcessor(InlineProcessor):
                                           and not is_note_name(target_path)):
             return self._asset(link.target, target_path, label, link.embed), \
                 match.start(0), match.end(0)
+        if link.embed and target_path is not None and \
+                (image := self._drawing_image(target_path)) is not None:
+            return self._asset(*image, label, True), match.start(0), match.end(0)
         if link.embed and target_path is not None and context.transclude is not None:
             return context.transclude(link, target_path), match.start(0), match.end(0)
         if target_path is None or target_path not in context.page_urls:
@@ -218,6 +222,20 @@ class WikilinkProcessor(InlineProcessor):
         })
         element.text = label
         return element, match.start(0), match.end(0)
+
+    def _drawing_image(self, path: str) -> tuple[str, str] | None:
+        """(name, path) of the image the Excalidraw plugin exported beside the drawing
+        ``path`` (``Plan.excalidraw.svg``, ``.png``), which an embed of the drawing
+        shows, as Obsidian shows the drawing; ``None`` for another note, or a drawing
+        never exported (its embed shows its labels)."""
+        if not path.endswith(DRAWING_SUFFIX + ".md"):
+            return None
+        for suffix in (".svg", ".png"):
+            name = note_name(path) + suffix
+            found = self.context.resolve(parse_wikilink(name, True))
+            if found is not None and not is_note_name(found):
+                return name, found
+        return None
 
     def _asset(self, target: str, path: str | None, label: str, embed: bool) -> etree.Element:
         context = self.context

@@ -67,6 +67,20 @@ def note_name(path: str) -> str:
     return without_note_suffix(path.rsplit("/", 1)[-1])
 
 
+def name_as_title(name: str) -> str:
+    """The title a note's file name gives it when nothing else does: Logseq's
+    namespaces written ``___`` (``Community___Sprint`` is ``Community/Sprint``; ``%2F``
+    in older graphs), and an Excalidraw drawing without its suffix (``Plan.excalidraw``
+    is ``Plan``)."""
+    if "___" in name:
+        name = name.replace("___", "/")
+    if "%2F" in name or "%2f" in name:
+        name = name.replace("%2F", "/").replace("%2f", "/")
+    if name.endswith(".excalidraw") and len(name) > len(".excalidraw"):
+        name = name[:-len(".excalidraw")]
+    return name
+
+
 def glob_to_regex(pattern: str) -> re.Pattern[str]:
     """Compile a ``--exclude`` glob: ``*`` within a name, ``**`` across folders."""
     pattern = pattern.strip().replace("\\", "/").strip("/")

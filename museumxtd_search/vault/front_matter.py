@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import SafeLoader, YAMLHandler
 
+from museumxtd_search.vault.drawings import drawing_body, is_drawing
 from museumxtd_search.vault.files import ConfigError, loads_toml
 from museumxtd_search.vault.notes import VaultWarning
 from museumxtd_search.vault.outline_properties import split_outline_properties
@@ -96,7 +97,7 @@ def split_front_matter(text: str, path: str) -> Source:
         outline = split_outline_properties(text) if "::" in lines[0] else None
         if outline is not None:  # Logseq's page properties, key:: value
             return Source(outline[0], body_of(text, outline[1]), outline[1], ())
-        return Source({}, text, 1, ())
+        return Source({}, body_of(text, 1), 1, ())
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in _FENCES[opening]),
                    None)
     if closing is None:
@@ -159,7 +160,8 @@ def front_matter_text(text: str, body_line: int) -> tuple[str, int]:
 def body_of(text: str, body_line: int) -> str:
     """The body of a note's decoded ``text`` whose body starts on line ``body_line``
     (``Source.body``): an index snapshot keeps the line, not the body, and takes the
-    body back from the file's bytes."""
+    body back from the file's bytes. An Excalidraw drawing's body is its labels
+    (``vault.drawings``)."""
     if not text.strip():
         return ""
     start = 0
@@ -167,7 +169,8 @@ def body_of(text: str, body_line: int) -> str:
         start = text.find("\n", start) + 1
         if not start:  # the front matter closes on the last line
             return ""
-    return text[start:]
+    body = text[start:]
+    return drawing_body(body) if is_drawing(text[:start], body) else body
 
 
 # Where a block value starts: after ``key:`` or a list's ``-`` (group 1 of the patterns

@@ -70,13 +70,3 @@ def _value(name: str, value: str) -> Any:
         if found:
             names.append(found)
     return names
-
-
-def page_name(name: str) -> str:
-    """The page a Logseq file name stands for: its namespaces are written ``___``
-    (``Community___Sprint`` is ``Community/Sprint``), or ``%2F`` in older graphs."""
-    if "___" in name:
-        name = name.replace("___", "/")
-    if "%2F" in name or "%2f" in name:
-        name = name.replace("%2F", "/").replace("%2f", "/")
-    return name

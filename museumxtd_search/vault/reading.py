@@ -22,6 +22,7 @@ from museumxtd_search.vault.files import (  # noqa: F401 - re-exported for calle
     find_files,
     glob_to_regex,
     is_attachment_name,
+    name_as_title,
     note_name,
     read_config,
     read_search_settings,
@@ -40,7 +41,6 @@ from museumxtd_search.vault.links import find_links
 from museumxtd_search.vault.markdown_text import inline_markup_to_text, strip_markdown
 from museumxtd_search.vault.notes import Note, VaultWarning
 from museumxtd_search.vault.obsidian_settings import excluded_from_search
-from museumxtd_search.vault.outline_properties import page_name
 from museumxtd_search.vault.properties import (
     front_matter_title,
     is_published,
@@ -90,7 +90,7 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
     meta = source.metadata
     name = note_name(path)
     plain = strip_markdown(source.body, source.body_line)
-    fallback_title = plain.title or page_name(name)
+    fallback_title = plain.title or name_as_title(name)
     title_key, title_text = front_matter_title(meta, title_keys)
     front_title = inline_markup_to_text(title_text).strip()
     known = by_lowercase_key(meta)  # the keys we read, however a garden cases them

@@ -49,9 +49,9 @@ def test_page_properties_are_the_pages_front_matter(graph):
     assert [link.target for link in note.links][:1] == ["Feature"]  # a property's link
 
 
-def test_bookkeeping_block_references_macros_and_org_fences_are_not_text(graph):
+def test_bookkeeping_block_references_and_org_fences_are_not_text_macros_read_as_shown(graph):
     note = read_vault(graph).note("pages/Community___Query Learning Sprint.md")
-    assert note.text == ("About this sprint\nSee  and , secret.\nRead the rules first.\n"
+    assert note.text == ("About this sprint\nSee  and Feature, secret.\nRead the rules first.\n"
                          "A note inside.\nauthor: Jane")
     assert [h.text for h in note.headings] == ["About this sprint"]  # a heading in a block
 
@@ -91,3 +91,15 @@ def test_a_dataview_field_in_an_obsidian_note_reads_as_a_property(make_vault):
 def test_code_that_writes_double_colons_is_text(make_vault):
     [note] = read_vault(make_vault({"C++.md": "std::vector est un tableau.\n"})).notes
     assert note.properties == () and note.text == "std::vector est un tableau."
+
+
+def test_macros_are_drawn_as_logseq_draws_them_or_shown_as_code(make_vault, tmp_path):
+    notes = make_vault({"Feature.md": "Ce que fait la fonction.\n",
+                        "Page.md": "- {{embed [[Feature]]}}\n- {{youtube https://example.org/v}}\n"
+                                   "- {{query (task TODO)}} et `{{ site.url }}` en code\n"})
+    export_site(notes, tmp_path / "site")
+    body = (tmp_path / "site/page/index.html").read_text("utf-8").split('"note-body"', 1)[1]
+    assert "Ce que fait la fonction." in body  # the page embedded
+    assert '<a href="https://example.org/v">https://example.org/v</a>' in body
+    assert "<code>{{query (task TODO)}}</code>" in body
+    assert "<code>{{ site.url }}</code> en code" in body  # code is left as written

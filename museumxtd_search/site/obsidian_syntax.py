@@ -33,7 +33,7 @@ from museumxtd_search.site.sanitize import CALLOUT_TYPES
 from museumxtd_search.vault.code import mask_code
 from museumxtd_search.vault.comments import remove_comments
 from museumxtd_search.vault.markdown_text import BLOCK_ID, CALLOUT_MARKER, INLINE_FOOTNOTE
-from museumxtd_search.vault.outline_properties import BOOKKEEPING_LINE
+from museumxtd_search.vault.outline_properties import BOOKKEEPING_LINE, MACRO, rewrite_macros
 
 # Obsidian's aliases of its callout types.
 CALLOUT_ALIASES = {
@@ -108,13 +108,26 @@ class CommentRemover(Preprocessor):
         return remove_comments(text).split("\n") if "%%" in text else lines
 
 
-class OutlineBookkeeping(Preprocessor):
-    """Removes the lines of a block's bookkeeping properties, Logseq's ``id:: …`` (a
-    block named for references) and ``collapsed:: true``: Logseq shows none of them
-    (``vault.outline_properties``)."""
+class OutlineMarkup(Preprocessor):
+    """Logseq's markup (``vault.outline_properties``): the lines of a block's bookkeeping
+    properties, ``id:: …`` (a block named for references) and ``collapsed:: true``, are
+    removed, as Logseq shows none; its macros outside code are Markdown
+    (``{{embed [[Page]]}}`` an embed, ``{{youtube …}}`` a link), or shown as code when
+    only a running program could show them (``{{query …}}``, a template's tag)."""
 
     def run(self, lines: list[str]) -> list[str]:
-        return [line for line in lines if "::" not in line or not BOOKKEEPING_LINE.match(line)]
+        if any("::" in line for line in lines):
+            lines = [line for line in lines
+                     if "::" not in line or not BOOKKEEPING_LINE.match(line)]
+        text = "\n".join(lines)
+        if "{{" not in text:
+            return lines
+        parts, last = [], 0
+        for match in MACRO.finditer(mask_code(text)):
+            parts += [text[last:match.start()],
+                      rewrite_macros(text[match.start():match.end()], unknown="`{macro}`")]
+            last = match.end()
+        return ("".join(parts) + text[last:]).split("\n")
 
 
 class InlineFootnotes(Preprocessor):
@@ -166,5 +179,5 @@ class ObsidianExtension(Extension):
         md.parser.blockprocessors.register(SpacedHashHeader(md.parser), "hashheader", 70)
         md.preprocessors.register(CommentRemover(md), "obsidian_comments", 40)
         md.preprocessors.register(InlineFootnotes(md), "inline_footnotes", 35)
-        md.preprocessors.register(OutlineBookkeeping(md), "outline_bookkeeping", 38)
+        md.preprocessors.register(OutlineMarkup(md), "outline_markup", 38)
         md.treeprocessors.register(BlockIds(md), "block_ids", 19)

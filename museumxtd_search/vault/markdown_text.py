@@ -23,7 +23,7 @@ from museumxtd_search.vault.links import (
     parse_wikilink,
 )
 from museumxtd_search.vault.notes import Heading, Section
-from museumxtd_search.vault.outline_properties import BOOKKEEPING_LINE
+from museumxtd_search.vault.outline_properties import BOOKKEEPING_LINE, rewrite_macros
 from museumxtd_search.vault.resolver import is_asset_name
 
 # A heading line and a fence's opening line: the one grammar the text, the sections
@@ -43,11 +43,10 @@ _TABLE_RULE = re.compile(r"^\s*(?:\|\s*)?:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*(?:\|
 _HORIZONTAL_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 # Logseq's markup: a block's bookkeeping property (``id:: …``, ``collapsed:: true``), an
 # org-mode block's fence (``#+BEGIN_NOTE``), a reference to a block by its id
-# (``((64a1…))``, whose words are in the block it names) and a macro (``{{embed …}}``,
-# ``{{query …}}``; Jekyll's and Eleventy's ``{{ site.url }}`` too): none of them words.
+# (``((64a1…))``, whose words are in the block it names): none of them words. A macro
+# reads as ``vault.outline_properties.rewrite_macros`` writes it.
 _ORG_FENCE = re.compile(r"^\s*(?:- )?#\+(?:BEGIN|END)_[A-Za-z]+\b.*$")
 _BLOCK_REFERENCE = re.compile(r"\(\([0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}\)\)")
-_MACRO = re.compile(r"\{\{(?:cloze\s+([^{}]*)|[^{}]*)\}\}")
 # Any other ``key:: value`` is read ``key: value``.
 _DOUBLE_COLON = re.compile(r"^([A-Za-z][\w-]*)::(?=\s|$)")
 # A line that is only an attribute list, ``{: .classe}`` or ``{ .block-language-dataview}``
@@ -174,8 +173,10 @@ def _around_code(line: str) -> str:
 
 def _without_markup(line: str) -> str:
     """``line`` (no code span) without its inline markup."""
-    if "((" in line or "{{" in line:
-        line = _MACRO.sub(lambda m: m.group(1) or "", _BLOCK_REFERENCE.sub("", line))
+    if "((" in line:
+        line = _BLOCK_REFERENCE.sub("", line)
+    if "{{" in line:
+        line = rewrite_macros(line)
     if "[[" in line:
         line = WIKILINK.sub(_replace_wikilink, line)
     if "](" in line:

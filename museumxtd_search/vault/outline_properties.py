@@ -70,3 +70,28 @@ def _value(name: str, value: str) -> Any:
         if found:
             names.append(found)
     return names
+
+
+# Logseq's macros: ``{{embed [[Page]]}}``, ``{{youtube https://…}}``, ``{{cloze mot}}``,
+# ``{{query (and [[x]] (task TODO))}}``; Jekyll's and Eleventy's ``{{ site.url }}`` too.
+MACRO = re.compile(r"\{\{\s*([\w-]*)\s*([^{}]*?)\s*\}\}")
+_MEDIA = frozenset({"video", "youtube", "vimeo", "tweet", "twitter", "bilibili"})
+
+
+def rewrite_macros(line: str, unknown: str = "") -> str:
+    """``line`` with Logseq's macros as Markdown: an embed of a page is ``![[Page]]``, a
+    video or a tweet a link to it (``<https://…>``), a cloze its hidden words; any other
+    (a query, a template tag: what only a running program can show) becomes
+    ``unknown`` with ``{macro}`` replaced by the macro as written."""
+
+    def rewrite(match: re.Match[str]) -> str:
+        name, argument = match.group(1).lower(), match.group(2)
+        if name == "embed" and argument.startswith("[[") and argument.endswith("]]"):
+            return "!" + argument
+        if name in _MEDIA and argument.startswith(("http://", "https://")):
+            return f"<{argument}>"
+        if name == "cloze":
+            return argument
+        return unknown.replace("{macro}", match.group(0))
+
+    return MACRO.sub(rewrite, line)

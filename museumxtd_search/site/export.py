@@ -28,6 +28,7 @@ from museumxtd_search.parallel import collector_paused
 from museumxtd_search.site.browser_client import copy_static, shipped
 from museumxtd_search.site.client_index import ClientIndex, build_client_index
 from museumxtd_search.site.engine_script import ENGINE_FOLDER, SCRIPT_NAME, engine_script
+from museumxtd_search.site.folders import folder_pages, folder_urls
 from museumxtd_search.site.markdown_render import RenderContext, render_markdown
 from museumxtd_search.site.pages import NotePages, start_note_pages
 from museumxtd_search.site.search_files import write_client_index
@@ -379,7 +380,9 @@ def _write_site(vault: Vault, writer: SiteWriter, folders: list[Path], allow_htm
 def _write_other_pages(vault: Vault, writer: SiteWriter, env, common: dict[str, object],
                        item, tags: dict[str, dict], urls: dict[str, str], allow_html: bool,
                        site_title: str) -> None:
-    """The all-notes page, a page per tag, the tag list, the search page and the home."""
+    """The all-notes page, a page per tag, the tag list, a page per folder
+    (``site.folders``), the search page and the home."""
+    folders = folder_urls(urls)
     notes = pages_of(vault)
     ui = UI_TEXT[str(common["site_lang"])]
     by_title = sorted(notes, key=lambda n: (n.title.lower(), n.path))
@@ -395,6 +398,13 @@ def _write_other_pages(vault: Vault, writer: SiteWriter, env, common: dict[str, 
             items=[item(n.path) for n in sorted(tag["notes"], key=lambda n: n.title.lower())]))
     writer.page("tags/", env.get_template("tags.html").render(
         **common, root="../", tags=tag_list))
+    for folder in folder_pages(urls):
+        writer.page(folder.url, list_template.render(
+            **common, root=relative_root(folder.url), heading=folder.name,
+            folders=[{"name": child.rpartition("/")[2], "url": folders[child]}
+                     for child in folder.folders],
+            items=sorted((item(path) for path in folder.notes),
+                         key=lambda entry: (entry["title"].lower(), entry["path"]))))
 
     search_template = env.get_template("search.html")
     writer.page("search/", search_template.render(

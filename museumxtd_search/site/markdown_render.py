@@ -24,7 +24,6 @@ nowhere is shown as such (``.broken``, ``.missing``) or, in raw HTML, left as wr
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 import sys
 import xml.etree.ElementTree as etree
@@ -748,10 +747,4 @@ def render_markdown(context: RenderContext, allow_html: bool = False) -> str:
     return result.html
 
 
-def breadcrumbs(path: str) -> list[str]:
-    """The folders above a note, top first."""
-    folder = posixpath.dirname(path)
-    return folder.split("/") if folder else []
-
-
-__all__ = ["RenderContext", "breadcrumbs", "render_markdown", "slugify"]
+__all__ = ["RenderContext", "render_markdown", "slugify"]

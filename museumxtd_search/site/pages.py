@@ -22,7 +22,8 @@ from pathlib import Path
 
 from museumxtd_search import parallel
 from museumxtd_search.engine.related import RelatedNotes
-from museumxtd_search.site.markdown_render import NoteRenderer, breadcrumbs
+from museumxtd_search.site.folders import breadcrumbs, folder_urls
+from museumxtd_search.site.markdown_render import NoteRenderer
 from museumxtd_search.site.page_parts import (
     note_dates,
     property_link_lines,
@@ -108,6 +109,7 @@ class _PageMaker:
         self.renderer = NoteRenderer(job.table, job.urls, asset_url, job.allow_html,
                                      self.by_path, lang=str(job.common["site_lang"]))
         self.writer = SiteWriter(job.out)
+        self.folder_urls = folder_urls(job.urls)
 
     def backlinks(self, path: str) -> list[dict[str, str]]:
         """The notes linking to ``path`` as its page lists them: by title, then path
@@ -148,7 +150,7 @@ class _PageMaker:
                 body=body, property_links=property_links,
                 show_title=not (first and first.level == 1 and first.text == note.title
                                 and note.sections[1].start == 0),
-                crumbs=breadcrumbs(note.path),
+                crumbs=breadcrumbs(note.path, self.folder_urls),
                 tags=[{"name": t, "url": tag_url(key(t))} for t in note.tags],
                 backlinks=self.backlinks(note.path),
                 related=job.related_of(note.path),

@@ -53,7 +53,8 @@ def test_bookkeeping_block_references_and_org_fences_are_not_text_macros_read_as
     note = read_vault(graph).note("pages/Community___Query Learning Sprint.md")
     assert note.text == ("About this sprint\nSee  and Feature, secret.\nRead the rules first.\n"
                          "A note inside.\nauthor: Jane")
-    assert [h.text for h in note.headings] == ["About this sprint"]  # a heading in a block
+    # A heading in a block is read without its hashes; it is no section of the page.
+    assert note.headings == () and note.title == "Community/Query Learning Sprint"
 
 
 def test_namespaces_name_pages_and_links_reach_them(graph):

@@ -151,7 +151,7 @@ def front_matter_text(text: str, body_line: int) -> tuple[str, int]:
     own line. Between fences, or Logseq's ``key:: value`` lines from the first line."""
     if body_line <= 1:
         return "", 1
-    lines = text.split("\n")
+    lines = text.split("\n", body_line - 1)[:body_line - 1]  # the body is not split
     if lines[0].rstrip() not in _FENCES:
         return "\n".join(lines[:body_line - 1]), 1
     return "\n".join(lines[1:body_line - 2]), 2

@@ -30,9 +30,6 @@ from museumxtd_search.vault.resolver import is_asset_name
 # (``vault.sections``) and the embeds read.
 ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-# A list item's marker: a heading may follow it (``- # Titre``, as Logseq writes every
-# heading, each in its block), and the page draws a heading in the item.
-_LIST_HEADING = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _QUOTE_PREFIX = re.compile(r"^\s*(?:>\s*)*")
 _BLOCK_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)?")
 # A callout's first line, ``> [!info]+ Titre``: the page shows the title, not the marker.
@@ -88,8 +85,8 @@ class PlainText:
     headings: tuple[Heading, ...]
     sections: tuple[Section, ...]
     inline_tags: tuple[str, ...]
-    # The first level-1 heading written on a line of its own, not in a list item (a
-    # Logseq page's ``- # Titre`` heads a block): the title a note's text gives it.
+    # The first level-1 heading (on a line of its own, not in a list item: a Logseq
+    # page's ``- # Titre`` heads a block): the title a note's text gives it.
     title: str | None = None
 
 
@@ -213,6 +210,8 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
     title: str | None = None
     fence: str | None = None
     math: list[str] | None = None  # the TeX of a $$ block read so far
+    # Blocks of math and Logseq's fields, looked for only in notes that have some.
+    dollars, colons = "$$" in markdown, "::" in markdown
     for offset, raw in enumerate(markdown.split("\n")):
         text: str
         fence_match = FENCE.match(raw)
@@ -231,12 +230,10 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
         elif fence_match:
             fence = fence_match.group(1)
             continue
-        elif (heading_match := ATX_HEADING.match(raw)) or (
-                "# " in raw and (heading_match := _LIST_HEADING.match(raw))):
+        elif heading_match := ATX_HEADING.match(raw):
             text = inline_markup_to_text(heading_match.group(2)).strip()
             if text:
-                if title is None and heading_match.re is ATX_HEADING \
-                        and len(heading_match.group(1)) == 1:
+                if title is None and len(heading_match.group(1)) == 1:
                     title = text
                 anchor = _unique_anchor(heading_slugify(text), used_anchors)
                 headings.append(Heading(len(heading_match.group(1)), text, anchor,
@@ -256,11 +253,16 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
             if "[!" in raw:
                 raw = _CALLOUT_LINE.sub("", raw, count=1)
             line = _BLOCK_PREFIX.sub("", raw, count=1)
-            if "::" in line:
-                line = _DOUBLE_COLON.sub(r"\1:", line, count=1)
-            if line.startswith("$$") and "$$" not in line[2:]:
+            if line[:1] == "#" and line != raw and (heading := ATX_HEADING.match(line)):
+                # A heading in a list item (``- # Titre``, every heading of a Logseq
+                # page): its words without its hashes. The page draws it in the item;
+                # it is no section of the note, nor its title.
+                line = heading.group(2)
+            elif dollars and line.startswith("$$") and "$$" not in line[2:]:
                 math = [line[2:]]  # a block of math: $$ alone, or opening its first line
                 continue
+            elif colons and "::" in line:
+                line = _DOUBLE_COLON.sub(r"\1:", line, count=1)
             text = inline_markup_to_text(line)
             if "#" in text:
                 # ``#livre`` between backticks is code that shows a tag, not a tag.

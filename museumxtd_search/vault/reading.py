@@ -100,7 +100,6 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
     tags += list(plain.inline_tags)
     language = declared_language(as_text(known.get("lang") or known.get("language")))[1] \
         or clear_language(plain.text)
-    properties_at = front_matter_text(text, source.body_line)
     note = Note(
         path=path,
         name=name,
@@ -109,7 +108,8 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
         tags=_unique_tags(tags),
         headings=plain.headings,
         sections=plain.sections,
-        links=tuple(property_links(*properties_at, meta) if meta else ())
+        links=tuple(property_links(*front_matter_text(text, source.body_line), meta)
+                    if meta else ())
         + tuple(find_links(source.body, source.body_line)),
         text=plain.text,
         markdown=source.body,

@@ -47,6 +47,6 @@ def test_a_note_named_like_its_folder_is_the_folders_page(make_vault, tmp_path):
 def test_folder_urls_follow_the_notes_urls_even_renamed_ones():
     urls = {"tags/x.md": "tags-notes/x/", "A/B/c.md": "a/b/c/", "A/d.md": "a/d/"}
     assert folder_urls(urls) == {"tags": "tags-notes/", "A/B": "a/b/", "A": "a/"}
-    assert [(f.path, f.notes, f.folders) for f in folder_pages(urls)] == [
+    assert [(f.path, f.notes, f.folders) for f in folder_pages(urls, folder_urls(urls))] == [
         ("A", ("A/d.md",), ("A/B",)), ("A/B", ("A/B/c.md",), ()), ("tags", ("tags/x.md",), ())]
     assert [str(crumb) for crumb in breadcrumbs("A/B/c.md", folder_urls(urls))] == ["A", "B"]

@@ -398,7 +398,7 @@ def _write_other_pages(vault: Vault, writer: SiteWriter, env, common: dict[str, 
             items=[item(n.path) for n in sorted(tag["notes"], key=lambda n: n.title.lower())]))
     writer.page("tags/", env.get_template("tags.html").render(
         **common, root="../", tags=tag_list))
-    for folder in folder_pages(urls):
+    for folder in folder_pages(urls, folders):
         writer.page(folder.url, list_template.render(
             **common, root=relative_root(folder.url), heading=folder.name,
             folders=[{"name": child.rpartition("/")[2], "url": folders[child]}

@@ -68,10 +68,9 @@ def breadcrumbs(path: str, folders: dict[str, str]) -> list[Crumb]:
             for depth in range(1, len(parts) + 1)]
 
 
-def folder_pages(urls: dict[str, str]) -> list[Folder]:
-    """The folders whose page is ours to write: every folder of ``urls`` but those
-    whose URL a note's page already has."""
-    folders = folder_urls(urls)
+def folder_pages(urls: dict[str, str], folders: dict[str, str]) -> list[Folder]:
+    """The folders whose page is ours to write: every folder of ``folders``
+    (``folder_urls(urls)``) but those whose URL a note's page already has."""
     taken = set(urls.values())
     notes: dict[str, list[str]] = {}
     children: dict[str, list[str]] = {}

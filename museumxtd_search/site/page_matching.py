@@ -42,7 +42,7 @@ from urllib.parse import unquote, urlsplit
 
 from museumxtd_search.text.keys import key
 from museumxtd_search.text.slugs import slugify
-from museumxtd_search.vault.front_matter import as_bool
+from museumxtd_search.vault.front_matter import as_bool, as_list
 
 RULES = ("permalink", "pattern", "path", "trimmed", "readme", "slug")
 INDEX_NAMES = frozenset({"index", "_index"})
@@ -182,9 +182,8 @@ def is_garden_entry(front_matter: Mapping[str, Any]) -> bool:
     """Whether the note is the home page of a Digital Garden (the Obsidian plugin's
     Eleventy template): the plugin tags it ``gardenEntry`` (``dg-home: true``) and
     the template publishes it at the site's root, whatever its ``permalink`` says."""
-    tags = front_matter.get("tags")
-    named = tags if isinstance(tags, list) else str(tags or "").split()
-    return "gardenEntry" in named or as_bool(front_matter.get("dg-home"), False)
+    return "gardenEntry" in as_list(front_matter.get("tags"), split=True) \
+        or as_bool(front_matter.get("dg-home"), False)
 
 
 def permalink_pages(front_matter: Mapping[str, Any]) -> list[str] | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import NamedTuple
 
+from museumxtd_search.vault.drawings import DRAWING_SUFFIX
 from museumxtd_search.vault.warning import VaultWarning
 
 CONFIG_FILE = "museumxtd.toml"
@@ -76,8 +77,8 @@ def name_as_title(name: str) -> str:
         name = name.replace("___", "/")
     if "%2F" in name or "%2f" in name:
         name = name.replace("%2F", "/").replace("%2f", "/")
-    if name.endswith(".excalidraw") and len(name) > len(".excalidraw"):
-        name = name[:-len(".excalidraw")]
+    if name.endswith(DRAWING_SUFFIX) and len(name) > len(DRAWING_SUFFIX):
+        name = name[:-len(DRAWING_SUFFIX)]
     return name
 
 

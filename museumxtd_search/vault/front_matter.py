@@ -119,9 +119,9 @@ NESTED_PROPERTIES_KEY = "dg-note-properties"
 def unnested(metadata: dict[str, Any]) -> dict[str, Any]:
     """``metadata`` with the properties nested under ``NESTED_PROPERTIES_KEY`` read as
     if written at the top (a key written at the top wins)."""
-    nested = metadata.get(NESTED_PROPERTIES_KEY)
     if NESTED_PROPERTIES_KEY not in metadata:
         return metadata
+    nested = metadata[NESTED_PROPERTIES_KEY]
     merged = {name: value for name, value in metadata.items() if name != NESTED_PROPERTIES_KEY}
     if isinstance(nested, dict):
         for name, value in nested.items():
@@ -153,7 +153,7 @@ def front_matter_text(text: str, body_line: int) -> tuple[str, int]:
         return "", 1
     lines = text.split("\n", body_line - 1)[:body_line - 1]  # the body is not split
     if lines[0].rstrip() not in _FENCES:
-        return "\n".join(lines[:body_line - 1]), 1
+        return "\n".join(lines), 1
     return "\n".join(lines[1:body_line - 2]), 2
 
 

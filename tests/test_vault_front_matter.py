@@ -181,6 +181,25 @@ def test_inline_hashtags_become_tags(read_one):
     assert note.tags == ("podcast", "audio", "projet/en-cours")
 
 
+# Obsidian's help writes CSS in callouts (``> ```css`` … ``border-color: #ff0000;``):
+# that colour was a tag of the note, shown on its page and in every result.
+CODE_IN_CALLOUTS_AND_LISTS = (
+    "> [!example] CSS\n> Avant.\n> ```css\n> # pas un titre\n"
+    "> .rouge { color: #ff0000; }\n> ```\n> Après.\n\n"
+    "1. Installer :\n    ```bash\n    # commentaire\n    pip install #outil\n    ```\n"
+    "2. Fin #vrai\n")
+
+
+def test_code_fenced_in_a_callout_or_a_list_item_is_code(read_one):
+    note, _ = read_one(CODE_IN_CALLOUTS_AND_LISTS)
+    assert note.tags == ("vrai",)
+    assert [heading.text for heading in note.headings] == []
+    # Still searchable, as written, without the quote's marks or the fences' languages.
+    assert note.text.split("\n") == [
+        "CSS", "Avant.", "# pas un titre", ".rouge { color: #ff0000; }", "Après.",
+        "Installer :", "# commentaire", "pip install #outil", "Fin #vrai"]
+
+
 def test_a_hashtag_shown_as_code_is_not_a_tag(read_one):
     note, _ = read_one("Un mot-clé s'écrit `#livre`; une page de PDF, ``#page=3``. #vrai\n")
     assert note.tags == ("vrai",)

@@ -65,8 +65,9 @@ except ImportError:  # pragma: no cover - a Python built without it
 # 20: inline footnotes read as asides; 21: links in properties; 22: template
 # placeholders in front matter; 23: links to files of any extension; 24: dates in
 # file names; 25: ``language: rust`` searched, ``/`` links to the home note; 26: -ise
-# and -ize stems made one; 27: whether a note tells its language.
-SCHEMA_VERSION = 28
+# and -ize stems made one; 27: whether a note tells its language; 28: dates under any
+# key; 29: code fenced in a callout or a list item.
+SCHEMA_VERSION = 29
 
 LINKS = "links.json.gz"
 VOCABULARY = "vocabulary.json"

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import re
 
-_FENCE_BLOCK = re.compile(r"^( {0,3}|[ \t]*(?:>[ \t]?)+)(`{3,}|~{3,})[^\n]*\n.*?"
-                          r"(?:^\1?[ \t]*\2[`~]*[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
+# A fenced block: its opening line, its code, its closing line (or the note's end). The
+# fence may stand in a quote or a callout (``> ```css``), be indented under a list item
+# or open one (``- ```calc``, Logseq's way), as Obsidian draws it; it closes at a line
+# of the same fence character, at least as long, at any quote depth.
+_FENCE_BLOCK = re.compile(r"^(?:[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t]))*[ \t]*"
+                          r"(`{3,}|~{3,})[^\n]*\n.*?"
+                          r"(?:^(?P<closing>(?:[ \t]*>)*[ \t]*\1[`~]*[ \t]*)$|\Z)",
+                          re.MULTILINE | re.DOTALL)
 # A code span: its backticks (group 1) around its code (group 2).
 CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
@@ -18,6 +24,27 @@ _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 def _blank(match: re.Match[str]) -> str:
     """The matched text as spaces, its line breaks kept (offsets and lines stay true)."""
     return re.sub(r"[^\n]", " ", match.group())
+
+
+def fenced_lines(markdown: str) -> dict[int, bool]:
+    """The lines of ``markdown`` (numbered from 0) in fenced code, each mapped to
+    ``True`` for a fence line (drawn as nothing) and ``False`` for a line of code
+    (shown as written, never a heading, a tag or a block). A fence never closed runs
+    to the end of the note."""
+    lines: dict[int, bool] = {}
+    if "```" not in markdown and "~~~" not in markdown:
+        return lines
+    line, counted_to = 0, 0
+    for match in _FENCE_BLOCK.finditer(markdown):
+        line += markdown.count("\n", counted_to, match.start())
+        last = line + match.group().count("\n")
+        counted_to = match.end()
+        lines[line] = True
+        for number in range(line + 1, last):
+            lines[number] = False
+        lines[last] = match.group("closing") is not None
+        line = last
+    return lines
 
 
 def mask_code(markdown: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from museumxtd_search.text.math_text import math_in_line, tex_to_text
 from museumxtd_search.text.slugs import heading_slugify
-from museumxtd_search.vault.code import CODE_SPAN, mask_code
+from museumxtd_search.vault.code import CODE_SPAN, fenced_lines, mask_code
 from museumxtd_search.vault.comments import remove_comments
 from museumxtd_search.vault.links import (
     MARKDOWN_LINK,
@@ -29,7 +29,6 @@ from museumxtd_search.vault.resolver import is_asset_name
 # A heading line and a fence's opening line: the one grammar the text, the sections
 # (``vault.sections``) and the embeds read.
 ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _QUOTE_PREFIX = re.compile(r"^\s*(?:>\s*)*")
 _BLOCK_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)?")
 # A callout's first line, ``> [!info]+ Titre``: the page shows the title, not the marker.
@@ -208,28 +207,23 @@ def strip_markdown(markdown: str, first_line: int = 1) -> PlainText:
     tags: list[str] = []
     used_anchors: dict[str, int] = {}
     title: str | None = None
-    fence: str | None = None
+    code = fenced_lines(markdown)  # fenced code: its lines are text as written
     math: list[str] | None = None  # the TeX of a $$ block read so far
     # Blocks of math and Logseq's fields, looked for only in notes that have some.
     dollars, colons = "$$" in markdown, "::" in markdown
     for offset, raw in enumerate(markdown.split("\n")):
         text: str
-        fence_match = FENCE.match(raw)
         if math is not None:
             tex, closing, _ = _QUOTE_PREFIX.sub("", raw, count=1).partition("$$")
             math.append(tex)
             if not closing:
                 continue
             text, math = tex_to_text("\n".join(math)), None
-        elif fence is not None:
-            if fence_match and fence_match.group(1)[0] == fence[0] and len(
-                fence_match.group(1)) >= len(fence):
-                fence = None
-                continue
-            text = raw
-        elif fence_match:
-            fence = fence_match.group(1)
-            continue
+        elif offset in code:
+            if code[offset]:
+                continue  # a fence line
+            # Code in a quote or a callout: its lines without the quote's marks.
+            text = _QUOTE_PREFIX.sub("", raw, count=1) if ">" in raw else raw
         elif heading_match := ATX_HEADING.match(raw):
             text = inline_markup_to_text(heading_match.group(2)).strip()
             if text:

@@ -13,27 +13,11 @@ from __future__ import annotations
 import re
 
 from museumxtd_search.text.slugs import heading_slugify
+from museumxtd_search.vault.code import fenced_lines
 from museumxtd_search.vault.links import heading_parts
-from museumxtd_search.vault.markdown_text import ATX_HEADING, BLOCK_ID, FENCE
+from museumxtd_search.vault.markdown_text import ATX_HEADING, BLOCK_ID
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
-
-
-def _outside_code(lines: list[str]) -> list[bool]:
-    """For each line, whether it is outside fenced code (fence lines count as code)."""
-    outside, fence = [], None
-    for line in lines:
-        match = FENCE.match(line)
-        if fence is None and match:
-            fence = match.group(1)
-            outside.append(False)
-        elif fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            outside.append(False)
-        else:
-            outside.append(True)
-    return outside
 
 
 def find_section(markdown: str, heading: str) -> str | None:
@@ -50,10 +34,10 @@ def find_section(markdown: str, heading: str) -> str | None:
 def _find_one_section(markdown: str, heading: str) -> str | None:
     wanted = heading_slugify(heading)
     lines = markdown.split("\n")
-    outside = _outside_code(lines)
+    code = fenced_lines(markdown)
     start = level = None
     for number, line in enumerate(lines):
-        match = ATX_HEADING.match(line) if outside[number] else None
+        match = ATX_HEADING.match(line) if number not in code else None
         if match is None:
             continue
         if start is not None and len(match.group(1)) <= level:
@@ -66,9 +50,9 @@ def _find_one_section(markdown: str, heading: str) -> str | None:
 def find_block(markdown: str, block_id: str) -> str | None:
     """The paragraph or list item marked `` ^block_id``, its marker removed, or ``None``."""
     lines = markdown.split("\n")
-    outside = _outside_code(lines)
+    code = fenced_lines(markdown)
     for number, line in enumerate(lines):
-        match = BLOCK_ID.search(line) if outside[number] and "^" in line else None
+        match = BLOCK_ID.search(line) if number not in code and "^" in line else None
         if match is None or match.group(1) != block_id:
             continue
         if not line[:match.start()].strip():  # ``^id`` alone: the block above it
@@ -81,7 +65,7 @@ def find_block(markdown: str, block_id: str) -> str | None:
             if _LIST_ITEM.match(line):
                 return lines[number].strip()
         start = end - 1
-        while start > 0 and lines[start - 1].strip() and outside[start - 1]:
+        while start > 0 and lines[start - 1].strip() and start - 1 not in code:
             start -= 1
         return "\n".join(lines[start:end]).strip() or None
     return None

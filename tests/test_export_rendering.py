@@ -68,6 +68,7 @@ CASES = {
                    "[[Dossier/Autre]] [[Cible\\|x]]\n\n[md](Cible.md#Section) "
                    "[cassé](Absente.md) [rel](../Cible.md)\n"),
     "tables": "| a | b |\n|:--|--:|\n| [[Cible]] | *x* |\n| `|` | \\| |\n",
+    "blocks right under a table": "| a | b |\n|---|---|\n| 1 | 2 |\n## Liens\n- x\n",
     "lists": "1. un\n2. deux\n   - sous *liste*\n   - [ ] tâche\n\n* a\n+ b\n- c\n",
     "quotes": "> citation **gras**\n> > imbriquée [[Cible]]\n>\n> ## Titre cité\n",
     "emphasis": "_souligné_ __gras__ ***les deux*** snake_case_word 2*3*4 * seul * **\n",
@@ -133,6 +134,21 @@ def test_an_untitled_callout_reads_its_type_with_an_initial_capital():
                                               "> [!inconnu]-\n> c\n"})
     rendered = NoteRenderer(table, urls, asset_url).render(note, "../../").html
     assert re.findall(r'class="callout-title">([^<]*)<', rendered) == ["Tip", "Note", "Inconnu"]
+
+
+def test_a_table_ends_where_another_block_starts_as_in_obsidian():
+    # A real garden wrote 87 headings right under a table's last row: rows on our pages,
+    # headings for the search, so links to them led to no anchor.
+    [note], table, urls = garden({"Cartes": (
+        "| Nom | URL |\n| --- | --- |\n| Sombre | `a` |\n#### Liens utiles\n- [[Cible]]\n"
+        "> Une citation\n\n| a | b |\n|---|---|\n| 1 | 2 |\nsuite sans barre\n")})
+    rendered = NoteRenderer(table, urls, asset_url).render(note, "../../").html
+    assert [heading.anchor for heading in note.headings] == ["liens-utiles"]
+    assert '<h4 id="liens-utiles">Liens utiles</h4>' in rendered
+    assert re.findall(r"<(ul|blockquote|table)>", rendered) == [
+        "table", "ul", "blockquote", "table"]
+    # A line that starts no block is a row, as in Obsidian (and GitHub's Markdown).
+    assert "<td>suite sans barre</td>" in rendered
 
 
 def test_a_link_to_a_heading_inside_a_heading_points_at_the_inner_one():

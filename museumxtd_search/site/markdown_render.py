@@ -36,7 +36,6 @@ from markdown.extensions import Extension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.nl2br import Nl2BrExtension
 from markdown.extensions.sane_lists import SaneListExtension
-from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, unique
 from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
@@ -53,6 +52,7 @@ from museumxtd_search.site.list_syntax import ListSyntax
 from museumxtd_search.site.math_syntax import MathExtension
 from museumxtd_search.site.obsidian_syntax import ObsidianExtension
 from museumxtd_search.site.sanitize import sanitize_html
+from museumxtd_search.site.table_syntax import TableSyntax
 from museumxtd_search.site.ui_text import UI_TEXT
 from museumxtd_search.site.urls import tag_url
 from museumxtd_search.text.keys import key
@@ -398,7 +398,7 @@ def garden_extensions(context: RenderContext, allow_html: bool,
     """The extensions every note is rendered with (objects, not names: a name is looked
     up among the entry points of every installed distribution, ~30 ms per process)."""
     return [
-        TableExtension(), SaneListExtension(),
+        TableSyntax(), SaneListExtension(),
         SuperFencesCodeExtension(), HighlightExtension(use_pygments=True, guess_lang=False,
                                                        css_class="highlight"),
         # Numbered in reading order, as Obsidian numbers them (inline ones included).

@@ -1,0 +1,59 @@
+"""Tables as Obsidian (and GitHub's Markdown, hence markdown-it) end them.
+
+A table ends at a blank line or where another block starts: a heading, a quote, a list
+item or a rule written right under its last row is that block, not a row. Python-Markdown
+takes a table's whole paragraph as rows, so ``#### Liens utiles`` under a table became
+a row of it on our pages, while the search (``vault.markdown_text``) read it as the
+heading it is and links to it led to no anchor. Eighty-seven headings of one real
+garden sat right under a table.
+
+``TableRows`` gives Python-Markdown's table processor the rows only and puts the rest
+of the paragraph back, to be read as what it is.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.tables import TableProcessor
+
+# A line that starts another block (CommonMark's, after a table's last row): an ATX
+# heading, a quote, a list item, a thematic break.
+_BLOCK_START = re.compile(r" {0,3}(?:#{1,6}(?:[ \t]|$)|>|(?:[-*+]|\d{1,9}[.)])[ \t]"
+                          r"|([-*_])(?:[ \t]*\1){2,}[ \t]*$)")
+# The first rows of a table are its header and its delimiter row: rows start after.
+_FIRST_ROW = 2
+
+
+def table_end(lines: list[str]) -> int:
+    """How many of a table paragraph's ``lines`` are its own: up to the first line, after
+    the header and delimiter rows, that starts another block."""
+    for number in range(_FIRST_ROW, len(lines)):
+        if _BLOCK_START.match(lines[number]):
+            return number
+    return len(lines)
+
+
+class TableRows(TableProcessor):
+    """Python-Markdown's table processor, given the table's rows only (module docstring)."""
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        lines = blocks[0].split("\n")
+        end = table_end(lines)
+        if end < len(lines):
+            blocks[0:1] = ["\n".join(lines[:end]), "\n".join(lines[end:])]
+        super().run(parent, blocks)
+
+
+class TableSyntax(Extension):
+    """Python-Markdown's tables with Obsidian's ends: takes the place of ``TableExtension``
+    (same name, same priority, same configuration)."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        if "|" not in md.ESCAPED_CHARS:
+            md.ESCAPED_CHARS.append("|")
+        md.parser.blockprocessors.register(
+            TableRows(md.parser, {"use_align_attribute": False}), "table", 75)

@@ -69,6 +69,7 @@ CASES = {
                    "[cassé](Absente.md) [rel](../Cible.md)\n"),
     "tables": "| a | b |\n|:--|--:|\n| [[Cible]] | *x* |\n| `|` | \\| |\n",
     "blocks right under a table": "| a | b |\n|---|---|\n| 1 | 2 |\n## Liens\n- x\n",
+    "a link's pipe in a table": "| [[Cible|a]] | b |\n|---|---|\n| `|` | [[Cible|c]] |\n",
     "lists": "1. un\n2. deux\n   - sous *liste*\n   - [ ] tâche\n\n* a\n+ b\n- c\n",
     "quotes": "> citation **gras**\n> > imbriquée [[Cible]]\n>\n> ## Titre cité\n",
     "emphasis": "_souligné_ __gras__ ***les deux*** snake_case_word 2*3*4 * seul * **\n",
@@ -149,6 +150,18 @@ def test_a_table_ends_where_another_block_starts_as_in_obsidian():
         "table", "ul", "blockquote", "table"]
     # A line that starts no block is a row, as in Obsidian (and GitHub's Markdown).
     assert "<td>suite sans barre</td>" in rendered
+
+
+def test_a_wikilinks_pipe_in_a_table_is_the_links_escaped_or_not():
+    # Obsidian asks for ``\\|`` there; its own French help and Quartz gardens do not.
+    [note], table, urls = garden({"Pile": (
+        "| Couche | Outil |\n|---|---|\n| Backend | [[Cible|Rust]] / [[Cible\\|Wasm]] |\n"
+        "| Code | `a|b` |\n")})
+    rendered = NoteRenderer(table, urls, asset_url).render(note, "../../").html
+    assert re.findall(r"<td>(.*?)</td>", rendered) == [
+        "Backend", '<a class="wikilink" href="../../notes/cible/index.html">Rust</a> / '
+                   '<a class="wikilink" href="../../notes/cible/index.html">Wasm</a>',
+        "Code", "<code>a|b</code>"]
 
 
 def test_a_link_to_a_heading_inside_a_heading_points_at_the_inner_one():

@@ -9,6 +9,11 @@ garden sat right under a table.
 
 ``TableRows`` gives Python-Markdown's table processor the rows only and puts the rest
 of the paragraph back, to be read as what it is.
+
+A wikilink's own pipe, ``[[Propriétés|propriétés]]``, is no column either: Obsidian asks
+authors to write ``\\|`` there and most do, but some do not (Obsidian's French help
+itself once, a Quartz garden in each of its fifteen such rows), and Quartz reads both as
+the link. Its pipes are escaped before the row is split; a pipe in code stays a pipe.
 """
 
 from __future__ import annotations
@@ -20,12 +25,29 @@ import markdown
 from markdown.extensions import Extension
 from markdown.extensions.tables import TableProcessor
 
+from museumxtd_search.vault.code import mask_code
+
 # A line that starts another block (CommonMark's, after a table's last row): an ATX
 # heading, a quote, a list item, a thematic break.
 _BLOCK_START = re.compile(r" {0,3}(?:#{1,6}(?:[ \t]|$)|>|(?:[-*+]|\d{1,9}[.)])[ \t]"
                           r"|([-*_])(?:[ \t]*\1){2,}[ \t]*$)")
 # The first rows of a table are its header and its delimiter row: rows start after.
 _FIRST_ROW = 2
+# A wikilink or an embed, and a pipe in it not escaped yet.
+_WIKILINK = re.compile(r"!?\[\[[^\[\]\n]*\]\]")
+_BARE_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def escape_link_pipes(block: str) -> str:
+    """``block`` with every pipe inside a wikilink escaped, except in code."""
+    if "[[" not in block or "|" not in block:
+        return block
+    pieces, start = [], 0
+    for match in _WIKILINK.finditer(mask_code(block)):  # code blanked: same offsets
+        pieces += [block[start:match.start()],
+                   _BARE_PIPE.sub(r"\\|", block[match.start():match.end()])]
+        start = match.end()
+    return "".join(pieces) + block[start:]
 
 
 def table_end(lines: list[str]) -> int:
@@ -40,11 +62,14 @@ def table_end(lines: list[str]) -> int:
 class TableRows(TableProcessor):
     """Python-Markdown's table processor, given the table's rows only (module docstring)."""
 
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return super().test(parent, escape_link_pipes(block))
+
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         lines = blocks[0].split("\n")
         end = table_end(lines)
-        if end < len(lines):
-            blocks[0:1] = ["\n".join(lines[:end]), "\n".join(lines[end:])]
+        blocks[0:1] = [escape_link_pipes("\n".join(lines[:end]))] + (
+            ["\n".join(lines[end:])] if end < len(lines) else [])
         super().run(parent, blocks)
 
 

@@ -249,6 +249,22 @@ def test_lists_start_under_a_paragraph_line_and_nest_by_two_spaces(make_vault, t
     assert "Intro\n- pas une liste" in body  # code is left as written
 
 
+def test_code_fenced_on_an_items_line_is_code_in_that_item(make_vault, tmp_path):
+    # Logseq writes every code block so (``- ```calc``), and converted notes do too:
+    # its ``# comment`` lines were headings, the list after it code.
+    body = rendered(make_vault, tmp_path, (
+        "- Calculs\n- ```calc\n  # addition\n    6 * 7\n  ```\n- Suite\n"
+        "\t- ```js\n\t  let a = 1;\n\t  ```\n\n1. Installer :\n2. ```sh\n   git clone\n   ```\n"
+        "3. Fin\n"))
+    code = re.findall(r'<li>\s*<div class="highlight"><pre>(?:<span></span>)?<code>(.*?)</code>',
+                      body, re.DOTALL)
+    assert [re.sub(r"<[^>]+>", "", block) for block in code] == [
+        "# addition\n  6 * 7\n", "let a = 1;\n", "git clone\n"]
+    assert "<h1" not in body
+    assert re.search(r"<li>Suite<ul>\s*<li>", body)
+    assert "<li>Fin</li>" in body
+
+
 def test_line_breaks_bare_urls_and_strikethrough_show_as_in_obsidian(make_vault, tmp_path):
     body = rendered(make_vault, tmp_path, "Ligne un\nligne deux ~~barrée~~.\n\n"
                     "Voir https://museumxtd.ch/ressources ou écrire à info@exemple.ch.\n")

@@ -7,13 +7,16 @@ Python-Markdown follows the original Markdown's list rules, which notes do not:
   in the paragraph as text;
 - a nested item is indented by its parent's text (two spaces under ``- ``, three
   under ``1. ``): Python-Markdown needs four spaces per level, else the item joins
-  its parent's level.
+  its parent's level;
+- code may be fenced on an item's own line (``- ```calc``, as Logseq writes every code
+  block): Python-Markdown and superfences see a fence only on a line of its own.
 
 ``ListLines`` rewrites the lines before Python-Markdown reads them: it adds the blank
-line and re-indents nested items by four spaces per level. Fenced code is left as
-written, and so are lines inside quotes and callouts apart from their own ``>``
-prefix, which is kept. No maintained Python-Markdown extension does this
-(``mdx_truly_sane_lists`` handles indentation only and was last released in 2022).
+line, re-indents nested items by four spaces per level, and moves code fenced on an
+item's line below it, in the item. Other fenced code is left as written, and so are
+lines inside quotes and callouts apart from their own ``>`` prefix, which is kept. No
+maintained Python-Markdown extension does this (``mdx_truly_sane_lists`` handles
+indentation only and was last released in 2022).
 """
 
 from __future__ import annotations
@@ -56,6 +59,9 @@ class ListLines(Preprocessor):
             return lines
         out: list[str] = []
         fence: str | None = None
+        # A fence opened on an item's line: (its code's column in the note, the
+        # indentation its lines get here).
+        shift: tuple[int, str] | None = None
         open_items: list[_Item] = []  # the list being read, outermost first
         previous = ""  # the previous line without its quote prefix ("" when blank)
         previous_prefix = ""
@@ -66,6 +72,11 @@ class ListLines(Preprocessor):
                 if fence_match and fence_match.group(1)[0] == fence[0] \
                         and len(fence_match.group(1)) >= len(fence):
                     fence = None
+                if shift is not None:
+                    column, indentation = shift
+                    spaces = len(rest) - len(rest.lstrip(" "))
+                    line = prefix + indentation + rest[min(spaces, column):]
+                    shift = None if fence is None else shift
                 out.append(line)
                 previous, previous_prefix = rest, prefix
                 continue
@@ -100,6 +111,18 @@ class ListLines(Preprocessor):
                 out.append(prefix.rstrip())  # the blank line Python-Markdown needs
             level = len(open_items)
             open_items.append(_Item(indent + len(item.group(2)) + len(item.group(3)), numbered))
+            opening = _FENCE.match(item.group(4))
+            if opening:
+                # ``- ```calc`` (Logseq writes code so): the item, then its code on the
+                # lines below, as Python-Markdown reads code in an item. An empty
+                # ``-`` under a line would underline it as a heading: ``*`` instead.
+                marker = item.group(2) if numbered else "*"
+                out.append(prefix + " " * (_LEVEL * level) + marker + " ")
+                indentation = " " * (_LEVEL * (level + 1))
+                out.append(prefix + indentation + item.group(4))
+                fence, shift = opening.group(1), (open_items[-1].text, indentation)
+                previous, previous_prefix = rest, prefix
+                continue
             out.append(prefix + " " * (_LEVEL * level) + rest.lstrip(" "))
             previous, previous_prefix = rest, prefix
         return out
@@ -114,7 +137,8 @@ def _may_interrupt(item: re.Match[str]) -> bool:
 
 class ListSyntax(Extension):
     """Registers ``ListLines`` after Python-Markdown's whitespace normalisation (tabs
-    expanded) and before it reads raw HTML."""
+    expanded), and before superfences takes fenced code out (it must see code fenced on
+    an item's line once moved below it) and Python-Markdown reads raw HTML."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
-        md.preprocessors.register(ListLines(md), "list_lines", 25)
+        md.preprocessors.register(ListLines(md), "list_lines", 26)

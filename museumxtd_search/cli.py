@@ -332,7 +332,9 @@ def related_command(note: str, notes_dir: Path, exclude: tuple[str, ...], index_
 @click.option("--templates", "templates_dir", default=None,
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder of templates overriding the bundled ones.")
-@click.option("--title", "site_title", default=None, help="Site title (default: folder name).")
+@click.option("--title", "site_title", default=None,
+              help="Site title (default: the notes folder's name, or its project's when the "
+                   "folder is content/, notes/, docs/...).")
 @click.option("--force", is_flag=True, help="Replace a non-empty --out not made by export.")
 @click.option("--allow-html", is_flag=True,
               help="Keep raw HTML of notes (trusted gardens only; escaped by default).")

@@ -120,3 +120,29 @@ def test_the_live_preview_follows_the_garden_into_the_other_language(english_gar
     done = site.refresh()
     assert done is not None and done.full  # every page's words change
     assert ">Toutes les notes</a>" in page(tmp_path / "site", "collections")
+
+
+@pytest.mark.parametrize(("folder", "title"), [
+    ("Jardin-du-musée", "Jardin du musée"),  # a vault is named after its folder
+    ("mon-jardin/content", "mon jardin"),  # Quartz
+    ("mon-jardin/src/site/notes", "mon jardin"),  # the Digital Garden plugin
+    ("home/notes", "notes"),  # never the home folder's (the user's) name
+])
+def test_a_site_is_named_after_its_garden_not_after_where_notes_are_kept(
+        tmp_path, monkeypatch, folder, title):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    notes = tmp_path / folder
+    notes.mkdir(parents=True)
+    write(notes, {"Note.md": "# Note\n\nDu texte.\n"})
+    export_site(notes, tmp_path / "site")
+    assert f'<a class="site-name" href="../index.html">{title}</a>' in \
+        (tmp_path / "site/note/index.html").read_text("utf-8")
+
+
+def test_an_obsidian_vault_keeps_its_folders_name_whatever_it_is(tmp_path):
+    notes = tmp_path / "jardin/notes"
+    (notes / ".obsidian").mkdir(parents=True)
+    write(notes, {"Note.md": "# Note\n\nDu texte.\n"})
+    export_site(notes, tmp_path / "site")
+    assert '<a class="site-name" href="../index.html">notes</a>' in \
+        (tmp_path / "site/note/index.html").read_text("utf-8")

@@ -254,8 +254,34 @@ def site_fingerprint(vault: Vault, folders: list[Path], allow_html: bool,
     }
 
 
+# Folder names that say where a project keeps its notes, not what the garden is: our own
+# notes/, Quartz's content/, Jekyll's _notes/, the Digital Garden plugin's src/site/notes/.
+PLACE_NAMES = frozenset({
+    "notes", "note", "_notes", "content", "contents", "docs", "doc", "src", "source",
+    "site", "pages", "markdown", "md", "vault", "public", "input", "www"})
+# How many folders up a name that says more is looked for.
+_TITLE_LEVELS = 3
+
+
 def _site_title(vault: Vault) -> str:
-    return vault.root.resolve().name.replace("-", " ").strip() or "Notes"
+    """The default title: the notes' folder name (an Obsidian vault's name), unless it
+    only says where notes are kept (``PLACE_NAMES``): then the first folder above it
+    that says more (``musee/content`` is « musee »), never the home folder's own name
+    (``~/notes`` stays « notes »)."""
+    folder = vault.root.resolve()
+    named = folder
+    if not (folder / ".obsidian").is_dir():
+        try:
+            home: Path | None = Path.home().resolve()
+        except (RuntimeError, KeyError):  # no home folder known
+            home = None
+        for place in (folder, *folder.parents)[:_TITLE_LEVELS + 1]:
+            if place == home or place == place.parent:
+                break
+            if place.name.lower() not in PLACE_NAMES:
+                named = place
+                break
+    return named.name.replace("-", " ").strip() or "Notes"
 
 
 @dataclass

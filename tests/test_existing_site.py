@@ -415,6 +415,35 @@ def test_results_link_to_the_pages_of_a_site_served_under_a_path(browser, projec
     page.close()
 
 
+@pytest.mark.browser
+def test_a_page_swapped_in_place_gets_its_search_box_back(browser, project):
+    # Quartz shows the next page without loading it (its default, enableSPA): it morphs
+    # the body into the new page's, which takes our box and dialog away, then says "nav".
+    summary = add_search(load_settings(project / "docs", project, notes=project))
+    snippet = summary.snippet.replace("<div data-mxsearch></div>",
+                                      '<div data-mxsearch="modal"></div>')
+    write(project / "docs", {"page/index.html": "<!doctype html><meta charset=utf-8>"
+                                                f"<title>p</title><body>{snippet}</body>"})
+    page = browser.new_page()
+    with serve(project / "docs") as url:
+        page.goto(url + "page/")
+        page.wait_for_selector("[data-mxsearch] button")
+        page.evaluate("""() => {
+            document.body.replaceChildren();  // what the morph leaves of our box
+            const host = document.createElement("div");
+            host.setAttribute("data-mxsearch", "modal");
+            document.body.append(host);
+            document.dispatchEvent(new CustomEvent("nav"));
+        }""")
+        page.keyboard.press("Control+k")
+        assert page.locator("dialog").count() == 1  # the old one is gone, not reopened
+        page.fill("dialog[open] input[type=search]", "réseaux")
+        page.wait_for_selector("dialog[open] a[data-path]", timeout=10_000)
+        assert page.locator("dialog[open] a[data-path]").first.get_attribute("data-path") == \
+            "Notes/Réseaux sociaux et musées. Aide à la décision.md"
+    page.close()
+
+
 def test_the_python_api_adds_the_search_like_the_command(project):
     import museumxtd_search as mxs
 

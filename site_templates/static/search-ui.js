@@ -617,6 +617,9 @@
   function mount(host) {
     if (host.getAttribute("data-mxsearch-ready")) { return; }
     host.setAttribute("data-mxsearch-ready", "true");
+    /* A page swapped in place (Quartz's navigation) took the old boxes away. */
+    inline = inline.filter(function (box) { return box.input.isConnected; });
+    modals = modals.filter(function (box) { return box.dialog.isConnected; });
     var options = optionsOf(host);
     if ((host.getAttribute("data-mxsearch") || "").trim() === "modal") {
       modals.push(ModalSearch(host, options));
@@ -717,4 +720,5 @@
   } else {
     start();
   }
+  document.addEventListener("nav", mountAll);  /* Quartz: a page shown without loading */
 })();

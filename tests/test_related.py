@@ -346,6 +346,36 @@ def test_a_bundle_page_shows_its_related_notes_as_links_that_resolve(make_vault,
 
 
 @pytest.mark.browser
+def test_a_page_shown_without_loading_gets_its_own_related_notes(make_vault, browser):
+    # Quartz's navigation: the address changes, the body is morphed into the next page's
+    # (our list taken away, its empty element in place), then it says "nav".
+    from browser_support import serve
+
+    from museumxtd_search.site.existing_site import add_search, load_settings
+
+    notes, site = built_site(make_vault)
+    summary = add_search(load_settings(site, notes, notes=notes))
+    (site / "Notes/Numérisation/index.html").write_text(
+        "<!doctype html><meta charset=utf-8><title>Numérisation</title><body>"
+        f"{summary.snippet}<div data-mxsearch-related></div></body>", "utf-8")
+    page = browser.new_page()
+    with serve(site) as url:
+        page.goto(url + "Notes/Num%C3%A9risation/")
+        page.wait_for_selector("[data-mxsearch-related] a", timeout=10_000)
+        page.evaluate("""() => {
+            history.pushState(null, "", "../Inventaire/");
+            document.querySelector("[data-mxsearch-related]").replaceChildren();
+            document.dispatchEvent(new CustomEvent("nav"));
+        }""")
+        page.wait_for_selector("[data-mxsearch-related] a", timeout=10_000)
+        links = page.locator("[data-mxsearch-related] a")
+        titles = [near.title for near in Garden(notes).related("Inventaire").results]
+        assert [links.nth(n).inner_text() for n in range(links.count())] == titles
+        assert page.locator("[data-mxsearch-related] h2").count() == 1
+    page.close()
+
+
+@pytest.mark.browser
 def test_a_page_without_related_notes_does_not_fetch_their_script(make_vault, browser):
     from browser_support import serve
 

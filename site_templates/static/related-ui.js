@@ -65,7 +65,8 @@
   }
 
   function start() {
-    var places = Array.prototype.slice.call(document.querySelectorAll("[data-mxsearch-related]"));
+    var places = Array.prototype.slice.call(document.querySelectorAll("[data-mxsearch-related]"))
+      .filter(function (place) { return !place.children.length; });  /* not filled yet */
     if (!places.length) { return; }
     fetch(indexUrl + "related.json").then(function (response) {
       if (!response.ok) { throw new Error(response.status); }
@@ -78,4 +79,6 @@
   } else {
     start();
   }
+  /* Quartz shows the next page without loading it, then says "nav": its list too. */
+  document.addEventListener("nav", start);
 })();

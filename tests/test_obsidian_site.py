@@ -265,6 +265,20 @@ def test_code_fenced_on_an_items_line_is_code_in_that_item(make_vault, tmp_path)
     assert "<li>Fin</li>" in body
 
 
+def test_code_fenced_in_a_callout_is_code_however_its_lines_space_the_quote_mark(
+        make_vault, tmp_path):
+    # Obsidian's own help writes both: ``>  ```md`` closed by ``> ````, ``> ```html``
+    # closed by ``>````. Each quoted line's ``>`` and one space are the quote's mark.
+    body = rendered(make_vault, tmp_path, (
+        "> [!info]- Exemple\n>  ```md\n> > [!note]\n> > Lorem\n> ```\n\n"
+        "> ```html\n> <svg></svg>\n>   retrait\n>```\n\nAprès [[Cible]] #tag\n"))
+    code = [re.sub(r"<[^>]+>", "", block) for block in re.findall(
+        r'<div class="highlight"><pre>(?:<span></span>)?<code>(.*?)</code>', body, re.DOTALL)]
+    assert code == ["&gt; [!note]\n&gt; Lorem\n", "&lt;svg&gt;&lt;/svg&gt;\n  retrait\n"]
+    assert "```" not in body
+    assert '<a class="tag"' in body  # the rest of the note is read again
+
+
 def test_line_breaks_bare_urls_and_strikethrough_show_as_in_obsidian(make_vault, tmp_path):
     body = rendered(make_vault, tmp_path, "Ligne un\nligne deux ~~barrée~~.\n\n"
                     "Voir https://museumxtd.ch/ressources ou écrire à info@exemple.ch.\n")

@@ -30,7 +30,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from museumxtd_search.site.sanitize import CALLOUT_TYPES
-from museumxtd_search.vault.code import mask_code
+from museumxtd_search.vault.code import fenced_lines, mask_code
 from museumxtd_search.vault.comments import remove_comments
 from museumxtd_search.vault.markdown_text import BLOCK_ID, CALLOUT_MARKER, INLINE_FOOTNOTE
 from museumxtd_search.vault.outline_properties import BOOKKEEPING_LINE, MACRO, rewrite_macros
@@ -130,6 +130,63 @@ class OutlineMarkup(Preprocessor):
         return ("".join(parts) + text[last:]).split("\n")
 
 
+class QuotedFences(Preprocessor):
+    """Code fenced in a quote or a callout, its lines given one quote prefix.
+
+    Obsidian (CommonMark) reads each quoted line's ``>`` and one space as the quote's
+    mark, whatever the next line writes: ``>  ```md`` then ``> ```…`` closes, and so does
+    ``>```` under ``> ```html``. Superfences wants the opening line's prefix on every
+    line and left such code as text. Where the fence is (``vault.code``) is the search's
+    rule; each line of a quoted block is rewritten ``> `` per level, its code indented
+    as under the fence."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if ">" not in text or ("```" not in text and "~~~" not in text):
+            return lines
+        code = fenced_lines(text)  # True: a fence line; a block never closed has one
+        out = list(lines)
+        opening: int | None = None
+        for number in sorted(code):
+            if opening is None:
+                opening = number
+            elif code[number]:
+                out[opening:number + 1] = _one_prefix(lines[opening:number + 1])
+                opening = None
+        return out
+
+
+_QUOTE_MARK = re.compile(r"[ \t]{0,3}>[ ]?")
+
+
+def _one_prefix(block: list[str]) -> list[str]:
+    """A quoted fenced block's lines, each with the opening line's quote depth as
+    ``> `` marks (a block outside quotes is returned as it is)."""
+    depth = len(re.match(r"(?:[ \t]*>)*", block[0]).group().replace(" ", "").replace(
+        "\t", ""))
+    if not depth:
+        return block
+
+    def inner(line: str) -> str:
+        for _ in range(depth):
+            mark = _QUOTE_MARK.match(line)
+            if mark is None:
+                break
+            line = line[mark.end():]
+        return line
+
+    first = inner(block[0])
+    indent = len(first) - len(first.lstrip(" "))
+    prefix = "> " * depth
+    rows = [prefix + first.lstrip(" ")]
+    for line in block[1:-1]:
+        content = inner(line)
+        spaces = len(content) - len(content.lstrip(" "))
+        rows.append((prefix + content[min(spaces, indent):]).rstrip(" ") or prefix.rstrip())
+    rows.append(prefix + inner(block[-1]).strip())
+    return rows
+
+
 class InlineFootnotes(Preprocessor):
     """``texte^[la note]`` (not in code): a call ``[^mx-inline-N]`` where it is written,
     its definition after the note, so the page shows it as Obsidian does, a numbered
@@ -180,4 +237,5 @@ class ObsidianExtension(Extension):
         md.preprocessors.register(CommentRemover(md), "obsidian_comments", 40)
         md.preprocessors.register(InlineFootnotes(md), "inline_footnotes", 35)
         md.preprocessors.register(OutlineMarkup(md), "outline_markup", 38)
+        md.preprocessors.register(QuotedFences(md), "quoted_fences", 27)
         md.treeprocessors.register(BlockIds(md), "block_ids", 19)

@@ -279,6 +279,14 @@ def test_code_fenced_in_a_callout_is_code_however_its_lines_space_the_quote_mark
     assert '<a class="tag"' in body  # the rest of the note is read again
 
 
+def test_code_quoted_in_a_list_item_stays_in_that_item(make_vault, tmp_path):
+    body = rendered(make_vault, tmp_path,
+                    "1. Étape :\n\n    > ```\n    > code\n    >```\n\n2. Deux\n")
+    assert re.search(r"<li>\s*<p>Étape :</p>\s*<blockquote>\s*<div class=\"highlight\">",
+                     body)
+    assert body.count("<blockquote>") == 1
+
+
 def test_line_breaks_bare_urls_and_strikethrough_show_as_in_obsidian(make_vault, tmp_path):
     body = rendered(make_vault, tmp_path, "Ligne un\nligne deux ~~barrée~~.\n\n"
                     "Voir https://museumxtd.ch/ressources ou écrire à info@exemple.ch.\n")

@@ -160,14 +160,17 @@ _QUOTE_MARK = re.compile(r"[ \t]{0,3}>[ ]?")
 
 
 def _one_prefix(block: list[str]) -> list[str]:
-    """A quoted fenced block's lines, each with the opening line's quote depth as
-    ``> `` marks (a block outside quotes is returned as it is)."""
-    depth = len(re.match(r"(?:[ \t]*>)*", block[0]).group().replace(" ", "").replace(
-        "\t", ""))
+    """A quoted fenced block's lines, each with the opening line's indentation (a quote
+    in a list item) and quote depth as ``> `` marks (a block outside quotes is returned
+    as it is)."""
+    lead = block[0][:len(block[0]) - len(block[0].lstrip(" \t"))]
+    depth = re.match(r"(?:[ \t]*>)*", block[0]).group().count(">")
     if not depth:
         return block
 
     def inner(line: str) -> str:
+        spaces = len(line) - len(line.lstrip(" \t"))
+        line = line[min(spaces, len(lead)):]
         for _ in range(depth):
             mark = _QUOTE_MARK.match(line)
             if mark is None:
@@ -177,7 +180,7 @@ def _one_prefix(block: list[str]) -> list[str]:
 
     first = inner(block[0])
     indent = len(first) - len(first.lstrip(" "))
-    prefix = "> " * depth
+    prefix = lead + "> " * depth
     rows = [prefix + first.lstrip(" ")]
     for line in block[1:-1]:
         content = inner(line)

@@ -249,6 +249,20 @@ def test_lists_start_under_a_paragraph_line_and_nest_by_two_spaces(make_vault, t
     assert "Intro\n- pas une liste" in body  # code is left as written
 
 
+def test_an_items_blocks_indented_by_its_text_stay_in_that_item(make_vault, tmp_path):
+    # Obsidian's help (Roam import): a capture three spaces under ``1.``, after a blank
+    # line; Python-Markdown wants four, so the list ended there and ``2.`` began another.
+    body = rendered(make_vault, tmp_path, (
+        "1. Exporter :\n\n   Une capture.\n\n   Puis ceci.\n2. Choisir :\n   ```sh\n"
+        "   git clone\n   ```\n3. Fin\n"))
+    assert body.count("<ol>") == 1 and "start=" not in body
+    items = [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>(.*?)</li>", body,
+                                                                 re.DOTALL)]
+    assert len(items) == 3
+    assert "Une capture." in items[0] and "Puis ceci." in items[0]
+    assert "git clone" in items[1] and "Fin" in items[2]
+
+
 def test_code_fenced_on_an_items_line_is_code_in_that_item(make_vault, tmp_path):
     # Logseq writes every code block so (``- ```calc``), and converted notes do too:
     # its ``# comment`` lines were headings, the list after it code.

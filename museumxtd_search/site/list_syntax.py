@@ -9,14 +9,17 @@ Python-Markdown follows the original Markdown's list rules, which notes do not:
   under ``1. ``): Python-Markdown needs four spaces per level, else the item joins
   its parent's level;
 - code may be fenced on an item's own line (``- ```calc``, as Logseq writes every code
-  block): Python-Markdown and superfences see a fence only on a line of its own.
+  block): Python-Markdown and superfences see a fence only on a line of its own;
+- an item's other blocks (a paragraph, an image, code after a blank line) are indented
+  by its text (three spaces under ``1. ``): Python-Markdown needs four, else the list
+  ends there and the next item starts another list.
 
 ``ListLines`` rewrites the lines before Python-Markdown reads them: it adds the blank
-line, re-indents nested items by four spaces per level, and moves code fenced on an
-item's line below it, in the item. Other fenced code is left as written, and so are
-lines inside quotes and callouts apart from their own ``>`` prefix, which is kept. No
-maintained Python-Markdown extension does this (``mdx_truly_sane_lists`` handles
-indentation only and was last released in 2022).
+line, re-indents nested items and their blocks by four spaces per level, and moves
+code fenced on an item's line below it, in the item. Other fenced code is left as
+written, and so are lines inside quotes and callouts apart from their own ``>`` prefix,
+which is kept. No maintained Python-Markdown extension does this
+(``mdx_truly_sane_lists`` handles indentation only and was last released in 2022).
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ class ListLines(Preprocessor):
         # A fence opened on an item's line: (its code's column in the note, the
         # indentation its lines get here).
         shift: tuple[int, str] | None = None
+        loose = False  # a block of the current item follows a blank line
         open_items: list[_Item] = []  # the list being read, outermost first
         previous = ""  # the previous line without its quote prefix ("" when blank)
         previous_prefix = ""
@@ -92,6 +96,16 @@ class ListLines(Preprocessor):
             if item is None:
                 if not previous and not rest.startswith(" "):
                     open_items = []  # a paragraph after a blank line ends the list
+                elif open_items:
+                    written, line = line, _in_item(line, prefix, rest, open_items)
+                    # A block of the item after a blank line: Python-Markdown reads the
+                    # next item right under it as more of that block.
+                    loose = loose or (line != written and not previous)
+                    if fence_match and line != prefix + rest:  # its code follows it
+                        spaces = len(rest) - len(rest.lstrip(" "))
+                        column = next(item.text for item in reversed(open_items)
+                                      if spaces >= item.text)
+                        shift = (column, line[len(prefix):len(line) - len(rest) + column])
                 out.append(line)
                 previous, previous_prefix = rest, prefix
                 continue
@@ -107,8 +121,9 @@ class ListLines(Preprocessor):
                 open_items.pop()  # not a child of the last item: a sibling of it or higher
             if not open_items and root is not None and root.numbered != numbered:
                 starts_list = True  # ``1.`` after ``-`` items: a new list, as in Obsidian
-            if starts_list and previous and _may_interrupt(item):
+            if (starts_list and previous and _may_interrupt(item)) or (loose and previous):
                 out.append(prefix.rstrip())  # the blank line Python-Markdown needs
+            loose = False
             level = len(open_items)
             open_items.append(_Item(indent + len(item.group(2)) + len(item.group(3)), numbered))
             opening = _FENCE.match(item.group(4))
@@ -126,6 +141,19 @@ class ListLines(Preprocessor):
             out.append(prefix + " " * (_LEVEL * level) + rest.lstrip(" "))
             previous, previous_prefix = rest, prefix
         return out
+
+
+def _in_item(line: str, prefix: str, rest: str, open_items: list[_Item]) -> str:
+    """A line of an item's own text or blocks (``1. Étape``, blank line, three spaces,
+    ``![[capture.png]]``): indented by the item's text, as Obsidian reads it, it is
+    re-indented to the item's four spaces per level, its own indentation beyond that
+    kept. A line indented less is left as written."""
+    spaces = len(rest) - len(rest.lstrip(" "))
+    for level in range(len(open_items) - 1, -1, -1):
+        column = open_items[level].text
+        if spaces >= column:
+            return prefix + " " * (_LEVEL * (level + 1)) + rest[column:]
+    return line
 
 
 def _may_interrupt(item: re.Match[str]) -> bool:

@@ -77,9 +77,7 @@ class ListLines(Preprocessor):
                         and len(fence_match.group(1)) >= len(fence):
                     fence = None
                 if shift is not None:
-                    column, indentation = shift
-                    spaces = len(rest) - len(rest.lstrip(" "))
-                    line = prefix + indentation + rest[min(spaces, column):]
+                    line = prefix + _reindented(rest, *shift)
                     shift = None if fence is None else shift
                 out.append(line)
                 previous, previous_prefix = rest, prefix
@@ -96,16 +94,13 @@ class ListLines(Preprocessor):
             if item is None:
                 if not previous and not rest.startswith(" "):
                     open_items = []  # a paragraph after a blank line ends the list
-                elif open_items:
-                    written, line = line, _in_item(line, prefix, rest, open_items)
+                elif (place := _place_in_item(rest, open_items)) is not None:
+                    line = prefix + _reindented(rest, *place)
                     # A block of the item after a blank line: Python-Markdown reads the
                     # next item right under it as more of that block.
-                    loose = loose or (line != written and not previous)
-                    if fence_match and line != prefix + rest:  # its code follows it
-                        spaces = len(rest) - len(rest.lstrip(" "))
-                        column = next(item.text for item in reversed(open_items)
-                                      if spaces >= item.text)
-                        shift = (column, line[len(prefix):len(line) - len(rest) + column])
+                    loose = loose or not previous
+                    if fence_match:
+                        shift = place  # its code follows it
                 out.append(line)
                 previous, previous_prefix = rest, prefix
                 continue
@@ -143,17 +138,23 @@ class ListLines(Preprocessor):
         return out
 
 
-def _in_item(line: str, prefix: str, rest: str, open_items: list[_Item]) -> str:
-    """A line of an item's own text or blocks (``1. Étape``, blank line, three spaces,
-    ``![[capture.png]]``): indented by the item's text, as Obsidian reads it, it is
-    re-indented to the item's four spaces per level, its own indentation beyond that
-    kept. A line indented less is left as written."""
+def _place_in_item(rest: str, open_items: list[_Item]) -> tuple[int, str] | None:
+    """Where a line of an item's own text or blocks goes (``1. Étape``, blank line, three
+    spaces, ``![[capture.png]]``): indented by the deepest open item's text, as Obsidian
+    reads it, it belongs to that item, whose text column and four spaces per level are
+    returned; indented less, ``None`` (left as written)."""
     spaces = len(rest) - len(rest.lstrip(" "))
     for level in range(len(open_items) - 1, -1, -1):
-        column = open_items[level].text
-        if spaces >= column:
-            return prefix + " " * (_LEVEL * (level + 1)) + rest[column:]
-    return line
+        if spaces >= open_items[level].text:
+            return open_items[level].text, " " * (_LEVEL * (level + 1))
+    return None
+
+
+def _reindented(rest: str, column: int, indentation: str) -> str:
+    """``rest`` indented by ``indentation`` instead of its first ``column`` spaces (or
+    as many as it has)."""
+    spaces = len(rest) - len(rest.lstrip(" "))
+    return indentation + rest[min(spaces, column):]
 
 
 def _may_interrupt(item: re.Match[str]) -> bool:

@@ -26,6 +26,7 @@ from markdown.extensions import Extension
 from markdown.extensions.tables import TableProcessor
 
 from museumxtd_search.vault.code import mask_code
+from museumxtd_search.vault.links import WIKILINK
 
 # A line that starts another block (CommonMark's, after a table's last row): an ATX
 # heading, a quote, a list item, a thematic break.
@@ -33,8 +34,7 @@ _BLOCK_START = re.compile(r" {0,3}(?:#{1,6}(?:[ \t]|$)|>|(?:[-*+]|\d{1,9}[.)])[ 
                           r"|([-*_])(?:[ \t]*\1){2,}[ \t]*$)")
 # The first rows of a table are its header and its delimiter row: rows start after.
 _FIRST_ROW = 2
-# A wikilink or an embed, and a pipe in it not escaped yet.
-_WIKILINK = re.compile(r"!?\[\[[^\[\]\n]*\]\]")
+# A pipe not escaped yet.
 _BARE_PIPE = re.compile(r"(?<!\\)\|")
 
 
@@ -43,7 +43,7 @@ def escape_link_pipes(block: str) -> str:
     if "[[" not in block or "|" not in block:
         return block
     pieces, start = [], 0
-    for match in _WIKILINK.finditer(mask_code(block)):  # code blanked: same offsets
+    for match in WIKILINK.finditer(mask_code(block)):  # code blanked: same offsets
         pieces += [block[start:match.start()],
                    _BARE_PIPE.sub(r"\\|", block[match.start():match.end()])]
         start = match.end()

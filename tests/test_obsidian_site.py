@@ -263,6 +263,27 @@ def test_an_items_blocks_indented_by_its_text_stay_in_that_item(make_vault, tmp_
     assert "git clone" in items[1] and "Fin" in items[2]
 
 
+def test_a_quote_indented_by_an_items_text_is_in_that_item(make_vault, tmp_path):
+    # Obsidian's own help (a tip quoted under a step), converted READMEs: the list ended
+    # at the quote, and the next item began another list.
+    body = rendered(make_vault, tmp_path, (
+        "1. Ouvrir :\n\n   > Astuce\n   >\n   > suite\n\n2. Fermer\n\n"
+        "- A\n  - B\n    > cite B\n  - C\n- D\n"))
+    assert body.count("<ol>") == 1 and body.count("<ul>") == 2 and "start=" not in body
+    assert re.search(r"<li>\s*<p>Ouvrir :</p>\s*<blockquote>\s*<p>Astuce</p>\s*"
+                     r"<p>suite</p>\s*</blockquote>\s*</li>\s*<li>\s*<p>Fermer", body)
+    assert re.search(r"<li>B<blockquote>\s*<p>cite B</p>\s*</blockquote>\s*</li>\s*"
+                     r"<li>C</li>\s*</ul>\s*</li>\s*<li>D</li>", body)
+
+
+def test_an_item_less_indented_than_the_block_above_it_leaves_that_block(
+        make_vault, tmp_path):
+    # Python-Markdown reads a block that starts indented whole into the item above:
+    # ``- D`` right under a nested item's paragraph was one more nested item.
+    body = rendered(make_vault, tmp_path, "- A\n  - B\n\n    encore B\n  - C\n- D\n")
+    assert re.search(r"<li>\s*<p>C</p>\s*</li>\s*</ul>\s*</li>\s*<li>\s*<p>D</p>", body)
+
+
 def test_code_fenced_on_an_items_line_is_code_in_that_item(make_vault, tmp_path):
     # Logseq writes every code block so (``- ```calc``), and converted notes do too:
     # its ``# comment`` lines were headings, the list after it code.

@@ -12,11 +12,17 @@ Python-Markdown follows the original Markdown's list rules, which notes do not:
   block): Python-Markdown and superfences see a fence only on a line of its own;
 - an item's other blocks (a paragraph, an image, code after a blank line) are indented
   by its text (three spaces under ``1. ``): Python-Markdown needs four, else the list
-  ends there and the next item starts another list.
+  ends there and the next item starts another list;
+- so is a quote in an item (``- Étape`` then ``  > Astuce``), which Python-Markdown
+  read as the end of the list;
+- Python-Markdown reads a note by blocks between blank lines, and a block that starts
+  indented goes whole into the item above it: ``- D`` right under a nested item's
+  paragraph became one more nested item.
 
 ``ListLines`` rewrites the lines before Python-Markdown reads them: it adds the blank
-line, re-indents nested items and their blocks by four spaces per level, and moves
-code fenced on an item's line below it, in the item. Other fenced code is left as
+line (also before an item less indented than the block above it), re-indents nested
+items and their blocks (quotes included) by four spaces per level, and moves code
+fenced on an item's line below it, in the item. Other fenced code is left as
 written, and so are lines inside quotes and callouts apart from their own ``>`` prefix,
 which is kept. No maintained Python-Markdown extension does this
 (``mdx_truly_sane_lists`` handles indentation only and was last released in 2022).
@@ -38,6 +44,8 @@ _ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +)(\S.*)$")
 # A thematic break (``- - -``, ``***``) looks like an item but is not one.
 _RULE = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$")
 _FENCE = re.compile(r"^ *(`{3,}|~{3,})")
+# A quote line indented by spaces: maybe a quote in a list item.
+_INDENTED_QUOTE = re.compile(r"^ +>")
 # Any line that may be a list item, quoted or not: most notes hold none, or only a few.
 _ANY_ITEM = re.compile(r"^(?: {0,3}>[ ]?)* *(?:[-*+]|\d{1,9}[.)]) +\S", re.MULTILINE)
 # Python-Markdown's indentation of one list level.
@@ -69,8 +77,30 @@ class ListLines(Preprocessor):
         open_items: list[_Item] = []  # the list being read, outermost first
         previous = ""  # the previous line without its quote prefix ("" when blank)
         previous_prefix = ""
+        block_indent = 0  # the indentation of the block's first line (after a blank)
+        quoted = False  # the previous line is a quote in an item
+        under_text = False  # that quote starts right under the item's text
         for line in lines:
             prefix, rest = _QUOTED.match(line).groups() if ">" in line else ("", line)
+            place = (_place_in_item(line, open_items)
+                     if fence is None and open_items and _INDENTED_QUOTE.match(line) else None)
+            if place is not None:
+                # ``- Puce`` then ``  > Citation``: a quote indented by an item's text is
+                # that item's, as a paragraph would be. Python-Markdown sees it only
+                # indented as it reads the item: by four spaces per level after a blank
+                # line (a block of the item), two more than the item's own indentation
+                # right under its text.
+                if not quoted:
+                    under_text = bool(previous)
+                    loose = loose or not under_text
+                    if not under_text:
+                        block_indent = len(place[1])
+                column, indentation = place
+                out.append(_reindented(line, column, indentation[:-2] if under_text
+                                       else indentation))
+                previous, previous_prefix, quoted = line.strip(), "", True
+                continue
+            quoted = False
             fence_match = _FENCE.match(rest) if "``" in rest or "~~" in rest else None
             if fence is not None:
                 if fence_match and fence_match.group(1)[0] == fence[0] \
@@ -92,10 +122,14 @@ class ListLines(Preprocessor):
                 previous, previous_prefix = "", prefix
                 continue
             if item is None:
+                if not previous:
+                    block_indent = 0
                 if not previous and not rest.startswith(" "):
                     open_items = []  # a paragraph after a blank line ends the list
                 elif (place := _place_in_item(rest, open_items)) is not None:
                     line = prefix + _reindented(rest, *place)
+                    if not previous:
+                        block_indent = len(place[1])
                     # A block of the item after a blank line: Python-Markdown reads the
                     # next item right under it as more of that block.
                     loose = loose or not previous
@@ -116,10 +150,17 @@ class ListLines(Preprocessor):
                 open_items.pop()  # not a child of the last item: a sibling of it or higher
             if not open_items and root is not None and root.numbered != numbered:
                 starts_list = True  # ``1.`` after ``-`` items: a new list, as in Obsidian
-            if (starts_list and previous and _may_interrupt(item)) or (loose and previous):
-                out.append(prefix.rstrip())  # the blank line Python-Markdown needs
-            loose = False
             level = len(open_items)
+            if previous and ((starts_list and _may_interrupt(item)) or loose
+                             or _LEVEL * level < block_indent):
+                # The blank line Python-Markdown needs: it reads a note by blocks between
+                # blank lines, and a block that starts indented goes whole into the
+                # item above, so an item less indented must start a block of its own.
+                out.append(prefix.rstrip())
+                previous = ""
+            if not previous:
+                block_indent = _LEVEL * level
+            loose = False
             open_items.append(_Item(indent + len(item.group(2)) + len(item.group(3)), numbered))
             opening = _FENCE.match(item.group(4))
             if opening:

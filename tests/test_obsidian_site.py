@@ -284,6 +284,21 @@ def test_an_item_less_indented_than_the_block_above_it_leaves_that_block(
     assert re.search(r"<li>\s*<p>C</p>\s*</li>\s*</ul>\s*</li>\s*<li>\s*<p>D</p>", body)
 
 
+def test_markdown_after_a_blank_line_in_raw_html_is_markdown(make_vault, tmp_path):
+    # CommonMark ends a block-level tag's raw HTML at a blank line; Python-Markdown kept
+    # everything up to </details> raw, so the list and the link showed as syntax.
+    body = rendered(make_vault, tmp_path, (
+        '<details>\n<summary>Sources</summary>\n\n- [[Note]], **à lire**\n\n</details>\n\n'
+        '<div align="center">\n\n# Centré\n</div>\n\n<div>\n**brut**\n</div>\n\n'
+        "```html\n<div>\n\n**code**\n</div>\n```\n"))
+    assert re.search(r"<details>\s*<summary>Sources</summary>\s*<ul>\s*<li>"
+                     r"<a [^>]*>Note</a>, <strong>à lire</strong></li>\s*</ul>\s*</details>",
+                     body)
+    assert re.search(r'<div align="center">\s*<h1 id="centre">Centré</h1>\s*</div>', body)
+    assert "<div>\n**brut**\n</div>" in body  # no blank line: raw, as CommonMark says
+    assert "**code**" in body and "[[" not in body
+
+
 def test_code_fenced_on_an_items_line_is_code_in_that_item(make_vault, tmp_path):
     # Logseq writes every code block so (``- ```calc``), and converted notes do too:
     # its ``# comment`` lines were headings, the list after it code.

@@ -48,6 +48,7 @@ from pymdownx.superfences import SuperFencesCodeExtension
 from pymdownx.tasklist import TasklistExtension
 from pymdownx.tilde import DeleteSubExtension
 
+from museumxtd_search.site.html_blocks import HtmlBlockSyntax
 from museumxtd_search.site.list_syntax import ListSyntax
 from museumxtd_search.site.math_syntax import MathExtension
 from museumxtd_search.site.obsidian_syntax import ObsidianExtension
@@ -409,7 +410,7 @@ def garden_extensions(context: RenderContext, allow_html: bool,
         # Eleventy gardens render it): ~~struck~~, a line break where the note has one,
         # bare URLs as links, lists under a paragraph line and nested by two spaces.
         DeleteSubExtension(subscript=False), Nl2BrExtension(), MagiclinkExtension(),
-        ListSyntax(),
+        ListSyntax(), HtmlBlockSyntax(),
         TocExtension(slugify=lambda value, sep: heading_slugify(value)),
         ObsidianExtension(), MathExtension(),
         GardenExtension(context, allow_html),

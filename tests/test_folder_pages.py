@@ -50,3 +50,21 @@ def test_folder_urls_follow_the_notes_urls_even_renamed_ones():
     assert [(f.path, f.notes, f.folders) for f in folder_pages(urls, folder_urls(urls))] == [
         ("A", ("A/d.md",), ("A/B",)), ("A/B", ("A/B/c.md",), ()), ("tags", ("tags/x.md",), ())]
     assert [str(crumb) for crumb in breadcrumbs("A/B/c.md", folder_urls(urls))] == ["A", "B"]
+
+
+def test_a_markdown_link_to_a_folder_leads_to_its_page_and_is_not_dead(make_vault, tmp_path):
+    # The address the garden's own site gives a folder (``/Modules/``), or its path.
+    notes = make_vault({
+        "Accueil.md": "[tous](/Modules/) [5e](Modules/Modules%205e) [page](/modules/index.html)"
+                      " [note](Modules/Présentation.md) [rien](/Absent/)\n",
+        "Modules/Présentation.md": "# Présentation\n",
+        # Read from the note's folder, as Obsidian reads it: ``../`` is ``Modules``.
+        "Modules/Modules 5e/Fractions.md": "# Fractions\n\n[Les modules](../)\n"})
+    summary = export_site(notes, tmp_path / "site")
+    page = (tmp_path / "site/accueil/index.html").read_text("utf-8")
+    assert re.findall(r'<a class="wikilink" href="([^"]+)">', page) == [
+        "../modules/index.html", "../modules/modules-5e/index.html",
+        "../modules/index.html", "../modules/presentation/index.html"]
+    fractions = (tmp_path / "site/modules/modules-5e/fractions/index.html").read_text("utf-8")
+    assert 'href="../../../modules/index.html">Les modules</a>' in fractions
+    assert [reference.link.target for reference in summary.dead_references] == ["/Absent/"]

@@ -48,6 +48,7 @@ from pymdownx.superfences import SuperFencesCodeExtension
 from pymdownx.tasklist import TasklistExtension
 from pymdownx.tilde import DeleteSubExtension
 
+from museumxtd_search.site.folders import folder_urls
 from museumxtd_search.site.html_blocks import HtmlBlockSyntax
 from museumxtd_search.site.list_syntax import ListSyntax
 from museumxtd_search.site.math_syntax import MathExtension
@@ -73,7 +74,7 @@ from museumxtd_search.vault.links import (
 )
 from museumxtd_search.vault.markdown_text import INLINE_TAG
 from museumxtd_search.vault.notes import Link, Note
-from museumxtd_search.vault.resolver import LinkTable, is_asset_name
+from museumxtd_search.vault.resolver import FOLDER_SUFFIX, LinkTable, is_asset_name
 from museumxtd_search.vault.sections import find_block, find_section
 
 _SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
@@ -109,6 +110,9 @@ class RenderContext:
     urls_resolved: dict[tuple[str, str], tuple[str | None, bool]] = field(default_factory=dict)
     # The site's language: of the words the page adds (missing markers, callout titles).
     lang: str = "fr"
+    # Each folder of published notes -> the URL of its page (``site.folders``), when
+    # a link to a folder first needs it.
+    folder_pages: dict[str, str] | None = None
 
     @property
     def words(self) -> dict[str, str]:
@@ -154,6 +158,12 @@ class RenderContext:
             return None, False
         path, fragment = parsed
         found, is_note = self.resolve_url(path)
+        if found is not None and found.endswith(FOLDER_SUFFIX):
+            # A folder of notes: its page, if a published note is in it.
+            if self.folder_pages is None:
+                self.folder_pages = folder_urls(self.page_urls)
+            url = self.folder_pages.get(found.removesuffix(FOLDER_SUFFIX))
+            return (self.root + url + "index.html" if url else ""), True
         if found is None or (is_note and found not in self.page_urls):
             return "", is_note
         if is_note:

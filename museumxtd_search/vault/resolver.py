@@ -10,8 +10,10 @@ URLs written in Markdown links, images and raw HTML (``resolve_url``) name a fil
 its path: relative to the linking note, or to the garden's root when it starts with
 ``/`` (the address the garden's own site gave it), percent-decoded, with or without
 ``.md``, or as a page address (``/Navigation/A propos/`` or ``…/index.html``, a static
-generator's default permalink); failing that, by name like a wikilink. The site's
-root (``/``, or ``../`` climbing to it) names the garden's home note (``HOME_NOTES``).
+generator's default permalink); failing that, by name like a wikilink; failing that
+(or first, when written with a final ``/``), as a folder of notes (``Projets/``),
+whose page the site shows. The site's root (``/``, or ``../`` climbing to it) names
+the garden's home note (``HOME_NOTES``).
 
 The table is plain data (``to_json``/``from_json``) so the query command can resolve
 ``--links-to`` without re-reading the garden.
@@ -64,6 +66,9 @@ def _file_key(path: str) -> str:
 
 
 _PAGE_SUFFIXES = ("/index.html", "/index.htm", ".html", ".htm", "/")
+# What ends the path ``resolve_url`` gives for a folder of notes (``Projets/``): the
+# site shows a page for each folder (``site.folders``).
+FOLDER_SUFFIX = "/"
 # The notes a garden's site shows at its root, first found first: what ``/`` names.
 HOME_NOTES = ("index.md", "README.md", "Accueil.md")
 
@@ -83,6 +88,7 @@ class LinkTable:
         self.assets: dict[str, list[str]] = {}
         self.titles: dict[str, str] = {}
         self._files: dict[str, str] | None = None
+        self._folders: dict[str, str] | None = None
 
     @classmethod
     def from_notes(cls, notes: Iterable[Note], assets: Iterable[str] = ()) -> LinkTable:
@@ -98,6 +104,7 @@ class LinkTable:
             self.assets.setdefault(key(asset.rsplit("/", 1)[-1]), []).append(asset)
 
     def add_note(self, path: str, name: str, title: str, aliases: Iterable[str]) -> None:
+        self._folders = None
         self.by_path[_path_key(path)] = path
         self.titles[path] = title
         self.by_name.setdefault(key(name), []).append(path)
@@ -164,10 +171,33 @@ class LinkTable:
             found = self.by_path.get(_path_key(page))
             if found:
                 return found, True
+        folder = self._folder(candidates)
+        if folder is not None and path.endswith("/"):
+            return folder, True  # ``/Projets/``: the folder's page, before any namesake
         name = bare.rstrip("/")
         for suffix in _PAGE_SUFFIXES:
             name = name.removesuffix(suffix)
-        return self.resolve_named(name, from_folder) if name else (None, True)
+        found = self.resolve_named(name, from_folder) if name else (None, True)
+        return (folder, True) if found[0] is None and folder is not None else found
+
+    def _folder(self, candidates: list[str]) -> str | None:
+        """The folder of notes that one of ``candidates`` (paths, maybe written as page
+        addresses) names, as ``folder/`` (``FOLDER_SUFFIX``), or ``None``."""
+        folders = self._folders
+        if folders is None:
+            folders = self._folders = {}
+            for path in sorted(self.by_path.values()):
+                parts = path.split("/")[:-1]
+                for depth in range(1, len(parts) + 1):
+                    folder = "/".join(parts[:depth])
+                    folders.setdefault(_file_key(folder), folder)
+        for candidate in candidates:
+            for suffix in ("/index.html", "/index.htm"):
+                candidate = candidate.removesuffix(suffix)
+            found = folders.get(_file_key(candidate.rstrip("/")))
+            if found is not None:
+                return found + FOLDER_SUFFIX
+        return None
 
     def home_note(self) -> str | None:
         """The note the site shows at its root (``HOME_NOTES``), if the garden has one."""

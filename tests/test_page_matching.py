@@ -268,3 +268,29 @@ def test_sections_link_to_the_anchors_the_page_gave_its_headings():
                 Section("À retenir", "a-retenir-2", 30)]
     assert section_anchors(sections, headings) == [
         "", "Reseaux-sociaux-et-musees.-Aide-a-la-decision", "A-retenir", "", "A-retenir-2"]
+
+
+# --- Jekyll's posts: published under their date ----------------------------------------
+
+def test_a_jekyll_post_is_the_page_under_its_date_and_categories():
+    notes = {"_posts/2023-01-15-Musée virtuel.md": {},
+             "blog/_posts/2023-02-01-bilan.md": {"date": "2023-02-02 10:00:00 +0100"},
+             "_posts/2023-03-01-long-titre-de-fichier.md": {"slug": "court"},
+             "_posts/2023-04-01-sans-date.md": {},
+             "_posts/2023-05-01-absent.md": {}}
+    pages = ["actu/2023/01/15/musee-virtuel.html", "blog/2023/02/02/bilan/index.html",
+             "2023/03/01/court.html", "blog/sans-date/index.html", "index.html"]
+    matched, unmatched = pages_of(notes, pages)
+    assert matched == {"_posts/2023-01-15-Musée virtuel.md": pages[0],
+                       "blog/_posts/2023-02-01-bilan.md": pages[1],
+                       "_posts/2023-03-01-long-titre-de-fichier.md": pages[2],
+                       "_posts/2023-04-01-sans-date.md": pages[3]}
+    assert list(unmatched) == ["_posts/2023-05-01-absent.md"]
+
+
+def test_a_dated_note_outside_posts_keeps_its_path_and_a_title_on_two_pages_is_ambiguous():
+    matched, unmatched = pages_of(["Journal/2023-01-15-réunion.md", "_posts/2023-01-16-note.md"],
+                                  ["Journal/2023-01-15-réunion/index.html",
+                                   "a/note.html", "b/note/index.html"])
+    assert matched == {"Journal/2023-01-15-réunion.md": "Journal/2023-01-15-réunion/index.html"}
+    assert unmatched["_posts/2023-01-16-note.md"].startswith("several pages could be its page:")

@@ -20,6 +20,11 @@ says. The rules, most specific first:
 6. ``slug``: the same words: each name compared without case, accents, punctuation
    or separators, ``&`` also read as ``and`` (lowercased Hugo paths, slugified
    permalinks).
+7. ``post``: a Jekyll post (``_posts/2023-01-15-Musée virtuel.md``) is published under
+   its date, after its categories: the page whose last names are, by their words,
+   ``2023/01/15/Musée virtuel`` (Jekyll's default ``date`` and ``pretty`` permalinks),
+   else the one page whose last name is the title (``/blog/:title/``). A ``date`` or
+   ``slug`` in its front matter replaces the file name's.
 
 Only pages that exist count, so a note the generator ignored (a draft) has none and
 is left out; nor do redirects (Hugo writes one for each of a note's ``aliases``,
@@ -44,10 +49,13 @@ from museumxtd_search.text.keys import key
 from museumxtd_search.text.slugs import slugify
 from museumxtd_search.vault.front_matter import as_bool, as_list
 
-RULES = ("permalink", "pattern", "path", "trimmed", "readme", "slug")
+RULES = ("permalink", "pattern", "path", "trimmed", "readme", "slug", "post")
 INDEX_NAMES = frozenset({"index", "_index"})
 README_NAMES = frozenset({"readme"})
 PAGE_SUFFIXES = (".html", ".htm")
+# A Jekyll post's file name: its date, then its title.
+_POST_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_POST_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|:[a-z_]+")
 
 
@@ -226,6 +234,43 @@ def _candidates(note_path: str, front_matter: Mapping[str, Any],
     else:
         routes = [route]
     found["slug"] = sorted(set().union(*map(_loose_keys, routes)))
+    post = _post_route(note_path, front_matter)
+    if post is not None:
+        found["post"] = [_loose_suffix(post, 4), _loose_suffix(post, 1)]
+    return found
+
+
+def _post_route(note_path: str, front_matter: Mapping[str, Any]) -> str | None:
+    """``year/month/day/title`` of a Jekyll post (a dated file in a ``_posts``
+    folder), or ``None``."""
+    folder, _, name = _route(note_path).rpartition("/")
+    dated = _POST_NAME.match(name)
+    if dated is None or "_posts" not in folder.split("/"):
+        return None
+    year, month, day, title = dated.groups()
+    date = _POST_DATE.match(str(front_matter.get("date") or ""))
+    if date is not None:
+        year, month, day = date.groups()
+    slug = front_matter.get("slug")
+    if isinstance(slug, str) and slug.strip():
+        title = slug.strip()
+    return f"{year}/{month}/{day}/{title}"
+
+
+def _loose_suffix(route: str, names: int) -> str:
+    """The loose key (``_loose_keys``) of the last ``names`` names of ``route``."""
+    return "/".join(key(part).replace("_", "") for part in route.split("/")[-names:])
+
+
+def _pages_by_suffix(pages: Iterable[str]) -> defaultdict[str, list[str]]:
+    """The loose keys of each page's last name and of its last four: where a Jekyll
+    post's page is looked for."""
+    found: defaultdict[str, list[str]] = defaultdict(list)
+    for page in pages:
+        route = _page_route(page)
+        for names in (1, 4):
+            if route.count("/") + 1 >= names:
+                found[_loose_suffix(route, names)].append(page)
     return found
 
 
@@ -251,6 +296,7 @@ def match_pages(notes: Iterable[tuple[str, Mapping[str, Any]]], pages: Iterable[
     for page in by_name.values():
         for loose in _loose_keys(_page_route(page)):
             by_loose[loose].append(page)
+    by_suffix: defaultdict[str, list[str]] | None = None  # for posts, when there are any
     candidates = {path: _candidates(path, meta, pattern) for path, meta in notes}
     matched: dict[str, NotePage] = {}
     reasons: dict[str, str] = {}
@@ -263,6 +309,17 @@ def match_pages(notes: Iterable[tuple[str, Mapping[str, Any]]], pages: Iterable[
             if rule == "slug":
                 found = sorted({page for loose in proposed[rule] for page in by_loose[loose]
                                 if available(page)})
+                if len(found) > 1:
+                    reasons[path] = "several pages could be its page: " + ", ".join(found)
+                    continue
+            elif rule == "post":
+                if by_suffix is None:
+                    by_suffix = _pages_by_suffix(by_name.values())
+                found = []
+                for suffix in proposed[rule]:  # the dated route first, then the title
+                    found = sorted(page for page in by_suffix[suffix] if available(page))
+                    if found:
+                        break
                 if len(found) > 1:
                     reasons[path] = "several pages could be its page: " + ", ".join(found)
                     continue

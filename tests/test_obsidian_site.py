@@ -299,6 +299,19 @@ def test_markdown_after_a_blank_line_in_raw_html_is_markdown(make_vault, tmp_pat
     assert "**code**" in body and "[[" not in body
 
 
+def test_a_line_holding_one_tag_starts_raw_html_without_paragraph_or_line_breaks(
+        make_vault, tmp_path):
+    # The MuseumXTD garden's partners: Python-Markdown read each <picture> as a
+    # paragraph, a line break after every tag, where its Eleventy site shows logos.
+    body = rendered(make_vault, tmp_path, (
+        "Partenaires :\n\n<picture>\n<source srcset=\"logo.svg\" />\n"
+        "<img alt=\"Logo\" src=\"logo.svg\"></picture>\n\nTexte\n<span>\nsuite</span>\n"))
+    assert re.search(r"<p>Partenaires :</p>\s*<picture>\s*<source[^>]*>\s*<img[^>]*>"
+                     r"</picture>\s*<p>Texte", body)
+    assert "<br>\n<picture>" not in body and "<p><picture>" not in body
+    assert "<p>Texte<br>\n<span><br>\nsuite</span></p>" in body  # inside a paragraph: inline
+
+
 def test_code_fenced_on_an_items_line_is_code_in_that_item(make_vault, tmp_path):
     # Logseq writes every code block so (``- ```calc``), and converted notes do too:
     # its ``# comment`` lines were headings, the list after it code.

@@ -283,11 +283,11 @@ def _elements(html: str, start: str, end: str) -> dict[str, int] | None:
 
 def test_our_export_renders_the_notes_as_their_eleventy_site_does(built_site, tmp_path):
     # The garden's own build (markdown-it, line breaks and bare URLs on) is what its
-    # authors see: our pages must hold the same elements, note by note. 5 pages differ
-    # today: loose lists (markdown-it wraps their items in <p>), a table right under a
-    # paragraph line, a list nested by a tab, a dead link. Before lists under a
-    # paragraph line and line breaks were read, 62 did; 10 before raw HTML blocks
-    # ended as CommonMark ends them (the logos' <picture> lines of "À propos").
+    # authors see: our pages must hold the same elements, note by note. 4 pages differ
+    # today: a table right under a paragraph line, a list nested by a tab, a loose list
+    # Python-Markdown reads otherwise, a dead link. Before lists under a paragraph line
+    # and line breaks were read, 62 did; 10 before raw HTML blocks ended as CommonMark
+    # ends them (the logos' <picture> lines of "À propos") and loose lists were spaced.
     from museumxtd_search.site.export import export_site
     from museumxtd_search.site.urls import page_urls
 
@@ -310,4 +310,4 @@ def test_our_export_renders_the_notes_as_their_eleventy_site_does(built_site, tm
         same += their_body == _elements(ours.read_text("utf-8"), '<div class="note-body">',
                                         "</article>")
     assert compared >= 150
-    assert same >= compared - 7, f"{compared - same} of {compared} pages differ"
+    assert same >= compared - 6, f"{compared - same} of {compared} pages differ"

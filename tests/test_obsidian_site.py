@@ -312,6 +312,20 @@ def test_a_line_holding_one_tag_starts_raw_html_without_paragraph_or_line_breaks
     assert "<p>Texte<br>\n<span><br>\nsuite</span></p>" in body  # inside a paragraph: inline
 
 
+def test_every_item_of_a_loose_list_is_a_paragraph_and_a_tight_list_stays_tight(
+        make_vault, tmp_path):
+    # A blank line between two items makes the list loose (CommonMark, Eleventy's site):
+    # Python-Markdown spaced only the two items beside it. A blank line inside a nested
+    # item's code, or in its nested list, leaves the outer list tight.
+    body = rendered(make_vault, tmp_path, (
+        "- #### Ouverture\n- Accueil\n\n- #### Table ronde\n- Débat\n\n---\n\n"
+        "- un\n- deux\n    ```\n    a\n\n    b\n    ```\n- trois\n"))
+    loose, tight = body.split("<hr>")
+    assert re.findall(r"<li>\s*<p>([^<]*)</p>", loose) == ["Accueil", "Débat"]
+    assert loose.count("<h4") == 2
+    assert re.findall(r"<li>(\w+)", tight) == ["un", "deux", "trois"]
+
+
 def test_code_fenced_on_an_items_line_is_code_in_that_item(make_vault, tmp_path):
     # Logseq writes every code block so (``- ```calc``), and converted notes do too:
     # its ``# comment`` lines were headings, the list after it code.

@@ -200,6 +200,16 @@ def test_code_fenced_in_a_callout_or_a_list_item_is_code(read_one):
         "Installer :", "# commentaire", "pip install #outil", "Fin #vrai"]
 
 
+def test_three_backticks_closed_on_their_line_are_a_code_span_not_a_fence(read_one):
+    # Logseq's docs write ```:custom-css-url "…"``` on an item's line: read as an opening
+    # fence, it made the rest of the note code, its headings, links and tags lost.
+    note, _ = read_one(
+        "- Ajouter :\n- ```:css-url \"#ff0000\"```\n- ## Liens\n- [[Thèmes]] #vrai\n")
+    assert note.tags == ("vrai",)
+    assert [link.target for link in note.links] == ["Thèmes"]
+    assert "\nLiens\n" in note.text
+
+
 def test_a_hashtag_shown_as_code_is_not_a_tag(read_one):
     note, _ = read_one("Un mot-clé s'écrit `#livre`; une page de PDF, ``#page=3``. #vrai\n")
     assert note.tags == ("vrai",)

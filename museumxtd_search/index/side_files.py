@@ -67,7 +67,7 @@ except ImportError:  # pragma: no cover - a Python built without it
 # file names; 25: ``language: rust`` searched, ``/`` links to the home note; 26: -ise
 # and -ize stems made one; 27: whether a note tells its language; 28: dates under any
 # key; 29: code fenced in a callout or a list item.
-SCHEMA_VERSION = 29
+SCHEMA_VERSION = 30
 
 LINKS = "links.json.gz"
 VOCABULARY = "vocabulary.json"

@@ -30,12 +30,16 @@ which is kept. No maintained Python-Markdown extension does this
 
 from __future__ import annotations
 
+import itertools
 import re
+import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
 import markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import ETX, STX
 
 # The ``>`` prefix of a line in a quote or callout (any depth), then the rest.
 _QUOTED = re.compile(r"^((?: {0,3}>[ ]?)*)(.*)$")
@@ -43,7 +47,8 @@ _QUOTED = re.compile(r"^((?: {0,3}>[ ]?)*)(.*)$")
 _ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +)(\S.*)$")
 # A thematic break (``- - -``, ``***``) looks like an item but is not one.
 _RULE = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$")
-_FENCE = re.compile(r"^ *(`{3,}|~{3,})")
+# A fence (not ```` ```a``` ````, a code span: ``vault.code``'s rule).
+_FENCE = re.compile(r"^ *(`{3,}(?=[^`]*$)|~{3,})")
 # A quote line indented by spaces: maybe a quote in a list item.
 _INDENTED_QUOTE = re.compile(r"^ +>")
 # Any line that may be a list item, quoted or not: most notes hold none, or only a few.
@@ -205,6 +210,65 @@ def _may_interrupt(item: re.Match[str]) -> bool:
     return not marker[0].isdigit() or marker[:-1] == "1"
 
 
+class LooseLists(Treeprocessor):
+    """Every item of a loose list in a paragraph, as CommonMark has it: a list with a
+    blank line between its items is loose, and each of its items shows its text as a
+    paragraph. Python-Markdown puts in ``<p>`` only the two items on either side of the
+    blank line, so the items of one list were spaced unevenly. Two items side by side,
+    one whose text is a ``<p>``, the other too or starting with a heading or code, are
+    the sign of a loose list (one alone may come of a blank line inside an item's
+    nested list, which leaves the outer list tight)."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag not in ("ul", "ol"):
+                continue
+            items = [item for item in element if item.tag == "li"]
+            starts = [self._start(item) for item in items]
+            if not any(a and b and "p" in (a, b) for a, b in itertools.pairwise(starts)):
+                continue  # no two items side by side spaced by a blank line: tight
+            for item in items:
+                self._wrap_text(item)
+
+    def _start(self, item: etree.Element) -> str:
+        """What the item starts with: ``"p"`` (its text in a paragraph), ``"block"``
+        (a heading, code: no sign either way) or ``""`` (its text, as in a tight list)."""
+        if (item.text or "").strip() or not len(item):
+            return ""
+        if _paragraph(item[0]):
+            return "p"
+        return "block" if self.md.is_block_level(item[0].tag) else ""
+
+    def _wrap_text(self, item: etree.Element) -> None:
+        """Put the item's text and inline elements before its first block in a ``<p>``."""
+        inline = []
+        for child in item:
+            if self.md.is_block_level(child.tag):
+                break
+            inline.append(child)
+        if not (item.text or "").strip() and not inline:
+            return
+        paragraph = etree.Element("p")
+        paragraph.text, item.text = item.text, None
+        for child in inline:
+            item.remove(child)
+            paragraph.append(child)
+        if inline and inline[-1].tail and not inline[-1].tail.strip():
+            inline[-1].tail = None
+        paragraph.tail = "\n"
+        item.insert(0, paragraph)
+
+
+def _paragraph(element: etree.Element) -> bool:
+    """Whether ``element`` is a paragraph of text, not one only holding the placeholder
+    of a block put aside (fenced code, raw HTML), which the page shows without it."""
+    if element.tag != "p":
+        return False
+    text = (element.text or "").strip()
+    return len(element) > 0 or not (text.startswith(STX) and text.endswith(ETX)
+                                    and text.count(STX) == 1)
+
+
 class ListSyntax(Extension):
     """Registers ``ListLines`` after Python-Markdown's whitespace normalisation (tabs
     expanded), and before superfences takes fenced code out (it must see code fenced on
@@ -212,3 +276,5 @@ class ListSyntax(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.preprocessors.register(ListLines(md), "list_lines", 26)
+        # After inline markup (20), before block identifiers read an item's text (19).
+        md.treeprocessors.register(LooseLists(md), "loose_lists", 19.5)

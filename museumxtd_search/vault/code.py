@@ -11,9 +11,11 @@ import re
 # A fenced block: its opening line, its code, its closing line (or the note's end). The
 # fence may stand in a quote or a callout (``> ```css``), be indented under a list item
 # or open one (``- ```calc``, Logseq's way), as Obsidian draws it; it closes at a line
-# of the same fence character, at least as long, at any quote depth.
+# of the same fence character, at least as long, at any quote depth. A line whose
+# backticks close on it (```` ```a``` ````) is a code span, not a fence (CommonMark:
+# a backtick fence's info string holds no backtick).
 _FENCE_BLOCK = re.compile(r"^(?:[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t]))*[ \t]*"
-                          r"(`{3,}|~{3,})[^\n]*\n.*?"
+                          r"(`{3,}(?=[^`\n]*$)|~{3,})[^\n]*\n.*?"
                           r"(?:^(?P<closing>(?:[ \t]*>)*[ \t]*\1[`~]*[ \t]*)$|\Z)",
                           re.MULTILINE | re.DOTALL)
 # A code span: its backticks (group 1) around its code (group 2).

@@ -364,6 +364,16 @@ def test_code_quoted_in_a_list_item_stays_in_that_item(make_vault, tmp_path):
     assert body.count("<blockquote>") == 1
 
 
+def test_a_markdown_image_takes_the_size_its_alternative_text_gives(make_vault, tmp_path):
+    # Obsidian's help: ``![Engelbart|100](https://…)`` is 100 pixels wide.
+    body = rendered(make_vault, tmp_path, (
+        "![Logo du musée|200](https://exemple.org/logo.png) "
+        "![Plan|640x480](https://exemple.org/plan.png) ![a|b](https://exemple.org/c.png)\n"))
+    assert '<img alt="Logo du musée" src="https://exemple.org/logo.png" width="200">' in body
+    assert '<img alt="Plan" height="480" src="https://exemple.org/plan.png" width="640">' in body
+    assert 'alt="a|b"' in body  # no size: the text as written
+
+
 def test_line_breaks_bare_urls_and_strikethrough_show_as_in_obsidian(make_vault, tmp_path):
     body = rendered(make_vault, tmp_path, "Ligne un\nligne deux ~~barrée~~.\n\n"
                     "Voir https://museumxtd.ch/ressources ou écrire à info@exemple.ch.\n")

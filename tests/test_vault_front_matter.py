@@ -210,6 +210,12 @@ def test_three_backticks_closed_on_their_line_are_a_code_span_not_a_fence(read_o
     assert "\nLiens\n" in note.text
 
 
+def test_an_images_size_is_no_word_of_the_note(read_one):
+    note, _ = read_one("Le ![logo du musée|200](https://exemple.org/logo.png) et "
+                       "![plan|640x480](plan.png).\n")
+    assert note.text == "Le logo du musée et plan."
+
+
 def test_a_hashtag_shown_as_code_is_not_a_tag(read_one):
     note, _ = read_one("Un mot-clé s'écrit `#livre`; une page de PDF, ``#page=3``. #vrai\n")
     assert note.tags == ("vrai",)

@@ -65,11 +65,13 @@ from museumxtd_search.vault.files import is_note_name, note_name
 from museumxtd_search.vault.links import (
     HTML_TAG,
     HTML_URL_ATTRIBUTE,
+    IMAGE_SIZE,
     WIKILINK,
     heading_parts,
     link_text,
     parse_local_url,
     parse_wikilink,
+    sized_alt,
     srcset_urls,
 )
 from museumxtd_search.vault.markdown_text import INLINE_TAG
@@ -196,8 +198,6 @@ def _broken_link(link: Link, label: str, words: dict[str, str]) -> etree.Element
 # A character escaped with a backslash, as Python-Markdown's escape pattern leaves it
 # (``\|``, which Obsidian asks for in ``[[Note\|label]]`` inside a table).
 _ESCAPED_CHAR = re.compile(f"{STX}(\\d+){ETX}")
-# ``![[image.png|100]]``, ``![[image.png|100x80]]``: Obsidian's width (and height), px.
-_IMAGE_SIZE = re.compile(r"(\d+)(?:x(\d+))?")
 
 
 class WikilinkProcessor(InlineProcessor):
@@ -258,7 +258,7 @@ class WikilinkProcessor(InlineProcessor):
         url = context.file_url(path)
         extension = path.rpartition(".")[2].lower()
         if embed and extension in _IMAGE_EXTENSIONS:
-            size = _IMAGE_SIZE.fullmatch(label)
+            size = IMAGE_SIZE.fullmatch(label)
             if size is None:
                 return etree.Element("img", {"src": url, "alt": label, "loading": "lazy"})
             image = etree.Element("img", {"src": url, "alt": target.rpartition("/")[2],
@@ -303,6 +303,8 @@ class LinkRewriter(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         context = self.context
         for element in root.iter():
+            if element.tag == "img" and "|" in element.get("alt", ""):
+                _sized(element)
             for attribute in ("href", "src"):
                 value = element.get(attribute)
                 if value is None or "wikilink" in element.get("class", "") \
@@ -318,6 +320,16 @@ class LinkRewriter(Treeprocessor):
                         element.set("class", "wikilink")
                 elif url == "":
                     _show_dead(element, attribute, value, context.words)
+
+
+def _sized(image: etree.Element) -> None:
+    """A Markdown image at the size its alternative text gives (``![Logo|200](…)``)."""
+    alt, width, height = sized_alt(image.get("alt", ""))
+    if width is not None:
+        image.set("alt", alt)
+        image.set("width", width)
+        if height is not None:
+            image.set("height", height)
 
 
 def _show_dead(element: etree.Element, attribute: str, written: str,

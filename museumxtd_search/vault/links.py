@@ -29,6 +29,9 @@ WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
 MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s\[(][^)\s]*)"
                            r"(?:\s+\"[^\"\n]*\")?\s*\)")
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+# Obsidian's size of an image, in pixels: width, and height after ``x``
+# (``![[plan.png|100x80]]``, ``![Logo|200](https://…)``).
+IMAGE_SIZE = re.compile(r"(\d+)(?:x(\d+))?")
 # A Liquid, Nunjucks or Jinja tag (``{{ site.baseurl }}/cats``, ``{% link a.md %}``):
 # the site generator writes that URL when it builds; where it leads is its business.
 _TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
@@ -96,6 +99,17 @@ HTML_URL_ATTRIBUTE = re.compile(r"(\s)(src|href|srcset|poster)(\s*=\s*)(\"[^\"]*
 REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*(<[^>\n]+>|\S+)", re.MULTILINE)
 # Where each line ends: a reference's line is the number of breaks before it.
 _LINE_BREAK = re.compile("\n")
+
+
+def sized_alt(alt: str) -> tuple[str, str | None, str | None]:
+    """A Markdown image's alternative text without the size Obsidian reads after its
+    last ``|`` (``Logo|200``, ``Plan|640x480``), then that width and height (``None``
+    when not given): the page draws the image so, and the size is no word of the note."""
+    text, bar, size = alt.rpartition("|")
+    found = IMAGE_SIZE.fullmatch(size.strip()) if bar else None
+    if found is None:
+        return alt, None, None
+    return text.strip(), found.group(1), found.group(2)
 
 
 def srcset_urls(value: str) -> list[str]:

@@ -21,6 +21,7 @@ from museumxtd_search.vault.links import (
     WIKILINK,
     link_text,
     parse_wikilink,
+    sized_alt,
 )
 from museumxtd_search.vault.notes import Heading, Section
 from museumxtd_search.vault.outline_properties import BOOKKEEPING_LINE, rewrite_macros
@@ -99,7 +100,7 @@ def _replace_wikilink(match: re.Match[str]) -> str:
 
 
 def _replace_markdown_link(match: re.Match[str]) -> str:
-    return match.group(2)
+    return sized_alt(match.group(2))[0] if match.group(1) else match.group(2)
 
 
 def _autolink_text(match: re.Match[str]) -> str:

@@ -326,6 +326,19 @@ def test_every_item_of_a_loose_list_is_a_paragraph_and_a_tight_list_stays_tight(
     assert re.findall(r"<li>(\w+)", tight) == ["un", "deux", "trois"]
 
 
+def test_lists_numbered_with_a_parenthesis_and_lists_parted_by_another_bullet(
+        make_vault, tmp_path):
+    # Obsidian's help numbers a list ``1)``; the MuseumXTD footer alternates ``-`` and
+    # ``+`` to make one list per column. Python-Markdown read the first as text and
+    # joined the second into one list.
+    body = rendered(make_vault, tmp_path, (
+        "1) Ouvrir\n2) Fermer\n\nTexte\n\n- YouTube\n- GitHub\n\n+ Code et design\n"
+        "+ HEIG-VD\n"))
+    assert re.findall(r"<(ol|ul)>", body) == ["ol", "ul", "ul"]
+    assert re.findall(r"<li>([^<]*)</li>", body) == [
+        "Ouvrir", "Fermer", "YouTube", "GitHub", "Code et design", "HEIG-VD"]
+
+
 def test_code_fenced_on_an_items_line_is_code_in_that_item(make_vault, tmp_path):
     # Logseq writes every code block so (``- ```calc``), and converted notes do too:
     # its ``# comment`` lines were headings, the list after it code.

@@ -8,6 +8,9 @@ Python-Markdown follows the original Markdown's list rules, which notes do not:
 - a nested item is indented by its parent's text (two spaces under ``- ``, three
   under ``1. ``): Python-Markdown needs four spaces per level, else the item joins
   its parent's level;
+- a list may be numbered ``1)`` as well as ``1.``, and changing the bullet (``+``
+  after ``-``) or the number's mark starts another list: Python-Markdown reads
+  ``1.`` only, and joins the lists;
 - code may be fenced on an item's own line (``- ```calc``, as Logseq writes every code
   block): Python-Markdown and superfences see a fence only on a line of its own;
 - an item's other blocks (a paragraph, an image, code after a blank line) are indented
@@ -55,12 +58,15 @@ _INDENTED_QUOTE = re.compile(r"^ +>")
 _ANY_ITEM = re.compile(r"^(?: {0,3}>[ ]?)* *(?:[-*+]|\d{1,9}[.)]) +\S", re.MULTILINE)
 # Python-Markdown's indentation of one list level.
 _LEVEL = 4
+# What parts two lists of one kind: a block, and one the page does not show.
+_PARTING = "<!-- -->"
 
 
 @dataclass
 class _Item:
     text: int  # the column its text starts at: deeper items are its children
     numbered: bool  # ``1.`` rather than ``-``: a list of the other kind is another list
+    marker: str  # ``-``, ``*``, ``+``, or the ``.`` or ``)`` after a number
 
 
 def _is_item(rest: str) -> re.Match[str] | None:
@@ -150,11 +156,19 @@ class ListLines(Preprocessor):
                 continue
             starts_list = not open_items
             numbered = item.group(2)[0].isdigit()
+            marker = item.group(2)[-1]
             root = open_items[0] if open_items else None
             while open_items and indent < open_items[-1].text:
                 open_items.pop()  # not a child of the last item: a sibling of it or higher
             if not open_items and root is not None and root.numbered != numbered:
                 starts_list = True  # ``1.`` after ``-`` items: a new list, as in Obsidian
+            elif not open_items and root is not None and root.marker != marker \
+                    and not prefix:
+                # ``+`` items after ``-`` ones (``1)`` after ``1.``): another list, as
+                # CommonMark has it. Python-Markdown joins lists of one kind unless a
+                # block parts them: an empty comment, which the page does not show.
+                out += ["", _PARTING, ""]
+                starts_list, previous = True, ""
             level = len(open_items)
             if previous and ((starts_list and _may_interrupt(item)) or loose
                              or _LEVEL * level < block_indent):
@@ -166,14 +180,17 @@ class ListLines(Preprocessor):
             if not previous:
                 block_indent = _LEVEL * level
             loose = False
-            open_items.append(_Item(indent + len(item.group(2)) + len(item.group(3)), numbered))
+            open_items.append(_Item(indent + len(item.group(2)) + len(item.group(3)), numbered,
+                                    marker))
+            if marker == ")":  # ``1)``: Python-Markdown knows ``1.`` only
+                rest = rest.replace(")", ".", 1)
             opening = _FENCE.match(item.group(4))
             if opening:
                 # ``- ```calc`` (Logseq writes code so): the item, then its code on the
                 # lines below, as Python-Markdown reads code in an item. An empty
                 # ``-`` under a line would underline it as a heading: ``*`` instead.
-                marker = item.group(2) if numbered else "*"
-                out.append(prefix + " " * (_LEVEL * level) + marker + " ")
+                shown = item.group(2)[:-1] + "." if numbered else "*"
+                out.append(prefix + " " * (_LEVEL * level) + shown + " ")
                 indentation = " " * (_LEVEL * (level + 1))
                 out.append(prefix + indentation + item.group(4))
                 fence, shift = opening.group(1), (open_items[-1].text, indentation)

@@ -288,6 +288,14 @@ def test_a_jekyll_post_is_the_page_under_its_date_and_categories():
     assert list(unmatched) == ["_posts/2023-05-01-absent.md"]
 
 
+def test_an_unpublished_post_never_takes_a_tags_page_or_a_page_named_like_it():
+    notes = {"_posts/2023-01-15-musees.md": {}, "_posts/2023-01-16-atelier.md":
+             {"published": False}}
+    matched, unmatched = pages_of(notes, ["tags/musees/index.html", "atelier/index.html"])
+    assert matched == {}
+    assert set(unmatched) == set(notes)
+
+
 def test_a_dated_note_outside_posts_keeps_its_path_and_a_title_on_two_pages_is_ambiguous():
     matched, unmatched = pages_of(["Journal/2023-01-15-réunion.md", "_posts/2023-01-16-note.md"],
                                   ["Journal/2023-01-15-réunion/index.html",

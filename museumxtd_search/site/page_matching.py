@@ -23,8 +23,9 @@ says. The rules, most specific first:
 7. ``post``: a Jekyll post (``_posts/2023-01-15-Musée virtuel.md``) is published under
    its date, after its categories: the page whose last names are, by their words,
    ``2023/01/15/Musée virtuel`` (Jekyll's default ``date`` and ``pretty`` permalinks),
-   else the one page whose last name is the title (``/blog/:title/``). A ``date`` or
-   ``slug`` in its front matter replaces the file name's.
+   else the one page whose last name is the title (``/blog/:title/``), unless the
+   post says ``published: false`` (Jekyll writes no page, and a tag's page may have
+   its name). A ``date`` or ``slug`` in its front matter replaces the file name's.
 
 Only pages that exist count, so a note the generator ignored (a draft) has none and
 is left out; nor do redirects (Hugo writes one for each of a note's ``aliases``,
@@ -56,6 +57,8 @@ PAGE_SUFFIXES = (".html", ".htm")
 # A Jekyll post's file name: its date, then its title.
 _POST_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _POST_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+# Folders where generators list a tag's or a category's pages, named like them.
+_TAXONOMY = frozenset({"tags", "tag", "categories", "category"})
 TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|:[a-z_]+")
 
 
@@ -236,7 +239,9 @@ def _candidates(note_path: str, front_matter: Mapping[str, Any],
     found["slug"] = sorted(set().union(*map(_loose_keys, routes)))
     post = _post_route(note_path, front_matter)
     if post is not None:
-        found["post"] = [_loose_suffix(post, 4), _loose_suffix(post, 1)]
+        found["post"] = [_loose_suffix(post, 4)]
+        if as_bool(front_matter.get("published"), True):
+            found["post"].append(_loose_suffix(post, 1))
     return found
 
 
@@ -264,10 +269,12 @@ def _loose_suffix(route: str, names: int) -> str:
 
 def _pages_by_suffix(pages: Iterable[str]) -> defaultdict[str, list[str]]:
     """The loose keys of each page's last name and of its last four: where a Jekyll
-    post's page is looked for."""
+    post's page is looked for. A page listing a tag or a category is no post's."""
     found: defaultdict[str, list[str]] = defaultdict(list)
     for page in pages:
         route = _page_route(page)
+        if _TAXONOMY.intersection(route.lower().split("/")[:-1]):
+            continue
         for names in (1, 4):
             if route.count("/") + 1 >= names:
                 found[_loose_suffix(route, names)].append(page)

@@ -3,6 +3,8 @@ namespaces name its pages, its bookkeeping is not text."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from museumxtd_search.site.export import export_site
@@ -104,3 +106,26 @@ def test_macros_are_drawn_as_logseq_draws_them_or_shown_as_code(make_vault, tmp_
     assert '<a href="https://example.org/v">https://example.org/v</a>' in body
     assert "<code>{{query (task TODO)}}</code>" in body
     assert "<code>{{ site.url }}</code> en code" in body  # code is left as written
+
+
+def test_a_block_reference_links_to_its_block_and_shows_its_text(make_vault, tmp_path):
+    # Logseq shows ((64a1…)) as the block's text, a link to it; the page showed the id.
+    notes = make_vault({
+        "logseq/config.edn": "{}",
+        "pages/Zotero.md": "- Réglages\n\t- Saisir la **clé** d'API\n"
+                           "\t  id:: 61024ec1-fd51-4b84-905e-8443a9204ae9\n\t\t- détail\n"
+                           "- # Questions\n  id:: 61110543-a71f-458d-b42e-b78a4d22f0c0\n",
+        "pages/Aide.md": "- Voir ((61024ec1-fd51-4b84-905e-8443a9204ae9)), [la FAQ](((61110543-"
+                         "a71f-458d-b42e-b78a4d22f0c0))) et ((00000000-0000-4000-8000-"
+                         "000000000000)).\n- {{embed ((61024ec1-fd51-4b84-905e-8443a9204ae9))}}\n"})
+    export_site(notes, tmp_path / "site")
+    zotero = (tmp_path / "site/pages/zotero/index.html").read_text("utf-8")
+    assert '<li id="^61024ec1-fd51-4b84-905e-8443a9204ae9">Saisir la <strong>clé</strong>' \
+        in zotero
+    aide = (tmp_path / "site/pages/aide/index.html").read_text("utf-8")
+    block = "../../pages/zotero/index.html#^61024ec1-fd51-4b84-905e-8443a9204ae9"
+    assert aide.count(f'<a class="wikilink" href="{block}">Saisir la clé d\'API</a>') == 2
+    assert '<a class="wikilink" href="../../pages/zotero/index.html#questions">la FAQ</a>' \
+        in aide
+    assert re.search(r'<span class="wikilink broken"[^>]*>\(\(00000000-[^<]*\)\)</span>', aide)
+    assert "{{embed" not in aide and "<code>" not in aide

@@ -74,8 +74,15 @@ from museumxtd_search.vault.links import (
     sized_alt,
     srcset_urls,
 )
-from museumxtd_search.vault.markdown_text import INLINE_TAG
+from museumxtd_search.vault.markdown_text import INLINE_TAG, inline_markup_to_text
 from museumxtd_search.vault.notes import Link, Note
+from museumxtd_search.vault.outline_properties import (
+    BLOCK_REF,
+    block_heading,
+    block_line,
+    block_lines,
+    bullet_text,
+)
 from museumxtd_search.vault.resolver import FOLDER_SUFFIX, LinkTable, is_asset_name
 from museumxtd_search.vault.sections import find_block, find_section
 
@@ -115,6 +122,9 @@ class RenderContext:
     # Each folder of published notes -> the URL of its page (``site.folders``), when
     # a link to a folder first needs it.
     folder_pages: dict[str, str] | None = None
+    # Each Logseq block named by an ``id::`` line -> its note, when a reference first
+    # needs it.
+    block_pages: dict[str, str] | None = None
 
     @property
     def words(self) -> dict[str, str]:
@@ -136,6 +146,14 @@ class RenderContext:
             found = self.resolved[cache_key] = self.table.resolve(link, self.note).target_path
             return found
 
+
+    def block_page(self, block_id: str) -> str | None:
+        """The note holding the Logseq block ``block_id`` (``vault.outline_properties``)."""
+        if self.block_pages is None:
+            self.block_pages = {block: path for path, note in self.notes.items()
+                                if "id::" in note.markdown
+                                for block in block_lines(note.markdown)}
+        return self.block_pages.get(block_id)
 
     def resolve_url(self, path: str) -> tuple[str | None, bool]:
         """``table.resolve_url(path, note folder)``, remembered."""
@@ -198,6 +216,35 @@ def _broken_link(link: Link, label: str, words: dict[str, str]) -> etree.Element
 # A character escaped with a backslash, as Python-Markdown's escape pattern leaves it
 # (``\|``, which Obsidian asks for in ``[[Note\|label]]`` inside a table).
 _ESCAPED_CHAR = re.compile(f"{STX}(\\d+){ETX}")
+
+
+class BlockReferenceProcessor(InlineProcessor):
+    """Logseq's ``((64a1…))`` (and ``[libellé](((64a1…)))``): a link to the block it
+    names, in its page, showing the block's text (or the label), as Logseq shows it;
+    a block no page names is shown as written, visibly broken."""
+
+    def __init__(self, context: RenderContext, md: markdown.Markdown) -> None:
+        super().__init__(BLOCK_REF.pattern, md)
+        self.context = context
+
+    def handleMatch(self, match: re.Match[str], data: str):  # noqa: N802 - Markdown's API
+        context = self.context
+        label, block_id = match.group(1), match.group(2)
+        path = context.block_page(block_id)
+        if path is None or path not in context.page_urls:
+            element = etree.Element("span", {
+                "class": "wikilink broken",
+                "title": context.words["missing_part"].format(f"(({block_id}))")})
+            element.text = label or f"(({block_id}))"
+            return element, match.start(0), match.end(0)
+        markdown_text = context.notes[path].markdown
+        line = block_line(markdown_text, block_id)
+        heading = block_heading(line) if line else None  # linked by its own anchor
+        text = label or heading or bullet_text(line) or block_id
+        element = etree.Element("a", {"class": "wikilink", "href": _note_href(
+            context, path, heading if heading is not None else f"^{block_id}")})
+        element.text = AtomicString(inline_markup_to_text(text).strip() or block_id)
+        return element, match.start(0), match.end(0)
 
 
 class WikilinkProcessor(InlineProcessor):
@@ -406,6 +453,9 @@ class GardenExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.inlinePatterns.register(WikilinkProcessor(self.context, md), "wikilink", 175)
+        # Before Markdown links (160): ``[libellé](((64a1…)))`` is a reference.
+        md.inlinePatterns.register(BlockReferenceProcessor(self.context, md),
+                                   "block_reference", 176)
         md.inlinePatterns.register(TagProcessor(self.context, md), "inline_tag", 5)
         # magiclink's e-mail links hide their address in entities, which every later
         # step would have to decode; Obsidian leaves an address as text, and so do we.

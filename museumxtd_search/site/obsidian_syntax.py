@@ -33,7 +33,13 @@ from museumxtd_search.site.sanitize import CALLOUT_TYPES
 from museumxtd_search.vault.code import fenced_lines, mask_code
 from museumxtd_search.vault.comments import remove_comments
 from museumxtd_search.vault.markdown_text import BLOCK_ID, CALLOUT_MARKER, INLINE_FOOTNOTE
-from museumxtd_search.vault.outline_properties import BOOKKEEPING_LINE, MACRO, rewrite_macros
+from museumxtd_search.vault.outline_properties import (
+    BOOKKEEPING_LINE,
+    MACRO,
+    block_heading,
+    block_lines,
+    rewrite_macros,
+)
 
 # Obsidian's aliases of its callout types.
 CALLOUT_ALIASES = {
@@ -110,13 +116,20 @@ class CommentRemover(Preprocessor):
 
 class OutlineMarkup(Preprocessor):
     """Logseq's markup (``vault.outline_properties``): the lines of a block's bookkeeping
-    properties, ``id:: …`` (a block named for references) and ``collapsed:: true``, are
-    removed, as Logseq shows none; its macros outside code are Markdown
+    properties, ``id:: …`` (a block named for references, which becomes the item's id)
+    and ``collapsed:: true``, are removed, as Logseq shows none; its macros outside
+    code are Markdown
     (``{{embed [[Page]]}}`` an embed, ``{{youtube …}}`` a link), or shown as code when
     only a running program could show them (``{{query …}}``, a template's tag)."""
 
     def run(self, lines: list[str]) -> list[str]:
         if any("::" in line for line in lines):
+            # A block named for references (``id::``) gets Obsidian's marker, so that
+            # ``BlockIds`` gives its item the id references link to (a heading has its
+            # own anchor).
+            for block_id, number in block_lines("\n".join(lines)).items():
+                if "`" not in lines[number] and not block_heading(lines[number]):
+                    lines[number] = f"{lines[number].rstrip()} ^{block_id}"
             lines = [line for line in lines
                      if "::" not in line or not BOOKKEEPING_LINE.match(line)]
         text = "\n".join(lines)
@@ -211,13 +224,19 @@ class InlineFootnotes(Preprocessor):
 
 
 class BlockIds(Treeprocessor):
-    """`` ^id`` at the end of a paragraph or list item: hidden, and the element's id."""
+    """`` ^id`` at the end of a paragraph or list item: hidden, and the element's id.
+    An item's marker ends its own text, before its nested list or other blocks."""
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
             if element.tag not in ("p", "li"):
                 continue
-            last = element[-1] if len(element) else None
+            children = list(element)
+            if element.tag == "li":  # its own text: before its first block
+                children = children[:next((at for at, child in enumerate(children)
+                                           if self.md.is_block_level(child.tag)),
+                                          len(children))]
+            last = children[-1] if children else None
             text = (last.tail if last is not None else element.text) or ""
             match = BLOCK_ID.search(text) if "^" in text else None
             if match is None:

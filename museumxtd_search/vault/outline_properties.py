@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from museumxtd_search.vault.code import fenced_lines
+
 # ``key:: value``: Logseq's keys are words joined by ``-`` or ``_``.
 # A space follows the colons (``std::vector`` is C++).
 _PROPERTY = re.compile(r"^[ \t]*(?:- )?([A-Za-z][\w-]*)::(?:[ \t]+|$)(.*?)\s*$")
@@ -79,8 +81,9 @@ _MEDIA = frozenset({"video", "youtube", "vimeo", "tweet", "twitter", "bilibili"}
 
 
 def rewrite_macros(line: str, unknown: str = "") -> str:
-    """``line`` with Logseq's macros as Markdown: an embed of a page is ``![[Page]]``, a
-    video or a tweet a link to it (``<https://…>``), a cloze its hidden words; any other
+    """``line`` with Logseq's macros as Markdown: an embed of a page is ``![[Page]]``,
+    of a block that block's reference, a video or a tweet a link to it
+    (``<https://…>``), a cloze its hidden words; any other
     (a query, a template tag: what only a running program can show) becomes
     ``unknown`` with ``{macro}`` replaced by the macro as written."""
 
@@ -88,6 +91,8 @@ def rewrite_macros(line: str, unknown: str = "") -> str:
         name, argument = match.group(1).lower(), match.group(2)
         if name == "embed" and argument.startswith("[[") and argument.endswith("]]"):
             return "!" + argument
+        if name == "embed" and BLOCK_REF.fullmatch(argument):
+            return argument  # a block: its reference (see ``BLOCK_REF``)
         if name in _MEDIA and argument.startswith(("http://", "https://")):
             return f"<{argument}>"
         if name == "cloze":
@@ -95,3 +100,54 @@ def rewrite_macros(line: str, unknown: str = "") -> str:
         return unknown.replace("{macro}", match.group(0))
 
     return MACRO.sub(rewrite, line)
+
+
+# A reference to a block by its id, ``((64a1…))``, Logseq's; ``[libellé](((64a1…)))``
+# gives it a label. The block holds an ``id:: 64a1…`` line under its first line.
+_UUID = r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}"
+BLOCK_REF = re.compile(rf"(?:\[([^\[\]\n]+)\]\()?\(\(({_UUID})\)\)(?(1)\))")
+_BLOCK_ID_LINE = re.compile(rf"^([ \t]*)id::[ \t]+({_UUID})[ \t]*$")
+_BULLET = re.compile(r"^([ \t]*)[-*+][ \t]+(.*)$")
+_HEADING = re.compile(r"#{1,6}[ \t]+(.*?)[ \t]*#*$")
+
+
+def block_lines(markdown: str) -> dict[str, int]:
+    """Each block the page names -> the number (from 0) of the line its bullet is on:
+    the nearest bullet above its ``id::`` line, less indented than it."""
+    found: dict[str, int] = {}
+    if "id::" not in markdown:
+        return found
+    lines = markdown.split("\n")
+    code = fenced_lines(markdown)  # an ``id::`` shown in code names nothing
+    for number, line in enumerate(lines):
+        match = _BLOCK_ID_LINE.match(line) if "id::" in line else None
+        if match is None or number in code:
+            continue
+        depth = len(match.group(1).expandtabs(4))
+        for above in range(number - 1, -1, -1):
+            bullet = _BULLET.match(lines[above])
+            if bullet and len(bullet.group(1).expandtabs(4)) < depth:
+                if above not in code:
+                    found.setdefault(match.group(2), above)
+                break
+    return found
+
+
+def block_line(markdown: str, block_id: str) -> str | None:
+    """The bullet line of the block named ``block_id``, or ``None`` when the page
+    names no such block."""
+    number = block_lines(markdown).get(block_id)
+    return None if number is None else markdown.split("\n")[number]
+
+
+def bullet_text(line: str | None) -> str:
+    """A bullet line's text, without the bullet: what a reference to its block shows."""
+    bullet = _BULLET.match(line or "")
+    return bullet.group(2).strip() if bullet else ""
+
+
+def block_heading(line: str) -> str | None:
+    """The heading a block's bullet line holds (``- # About``: ``About``), or ``None``."""
+    bullet = _BULLET.match(line)
+    heading = _HEADING.match(bullet.group(2)) if bullet else None
+    return heading.group(1).strip() if heading else None

@@ -585,6 +585,7 @@ _INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "displayed-math-in-text": ("$$",),
     "escape": ("\\",),
     "wikilink": ("[[",),
+    "block_reference": ("((",),
     "inline_tag": ("#",),
     "reference": ("[",),
     "link": ("[",),

@@ -146,7 +146,6 @@ class RenderContext:
             found = self.resolved[cache_key] = self.table.resolve(link, self.note).target_path
             return found
 
-
     def block_page(self, block_id: str) -> str | None:
         """The note holding the Logseq block ``block_id`` (``vault.outline_properties``)."""
         if self.block_pages is None:

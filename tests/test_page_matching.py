@@ -285,7 +285,8 @@ def test_a_jekyll_post_is_the_page_under_its_date_and_categories():
                        "blog/_posts/2023-02-01-bilan.md": pages[1],
                        "_posts/2023-03-01-long-titre-de-fichier.md": pages[2],
                        "_posts/2023-04-01-sans-date.md": pages[3]}
-    assert list(unmatched) == ["_posts/2023-05-01-absent.md"]
+    assert unmatched == {"_posts/2023-05-01-absent.md":
+                         "no page (looked for …/2023/05/01/absent.html, …)"}
 
 
 def test_an_unpublished_post_never_takes_a_tags_page_or_a_page_named_like_it():

@@ -240,6 +240,7 @@ def _candidates(note_path: str, front_matter: Mapping[str, Any],
     post = _post_route(note_path, front_matter)
     if post is not None:
         found["post"] = [_loose_suffix(post, 4)]
+        found["post_page"] = [f"…/{post}.html"]  # what an unmatched post is told
         if as_bool(front_matter.get("published"), True):
             found["post"].append(_loose_suffix(post, 1))
     return found
@@ -350,6 +351,7 @@ def match_pages(notes: Iterable[tuple[str, Mapping[str, Any]]], pages: Iterable[
     for path, proposed in candidates.items():
         if path in matched:
             continue
-        expected = next(iter(proposed.get("path") or proposed.get("permalink") or ["?"]))
+        expected = next(iter(proposed.get("post_page") or proposed.get("path")
+                             or proposed.get("permalink") or ["?"]))
         unmatched.append(NoPage(path, reasons.get(path, f"no page (looked for {expected}, …)")))
     return PageMatches(tuple(matched[path] for path in sorted(matched)), tuple(unmatched))

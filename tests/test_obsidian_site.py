@@ -339,6 +339,16 @@ def test_lists_numbered_with_a_parenthesis_and_lists_parted_by_another_bullet(
         "Ouvrir", "Fermer", "YouTube", "GitHub", "Code et design", "HEIG-VD"]
 
 
+def test_a_task_box_holding_any_character_but_a_space_is_done(make_vault, tmp_path):
+    # Obsidian: "any other character is interpreted as a completed task" (- [/], - [-]).
+    body = rendered(make_vault, tmp_path,
+                    "- [/] en cours\n- [-] annulé\n- [ ] à faire\n- [ab] pas une tâche\n")
+    assert re.findall(r"<li[^>]*>(<input[^>]*>)?\s*([^<]*)</li>", body) == [
+        ('<input type="checkbox" disabled checked/>', "en cours"),
+        ('<input type="checkbox" disabled checked/>', "annulé"),
+        ('<input type="checkbox" disabled/>', "à faire"), ("", "[ab] pas une tâche")]
+
+
 def test_code_fenced_on_an_items_line_is_code_in_that_item(make_vault, tmp_path):
     # Logseq writes every code block so (``- ```calc``), and converted notes do too:
     # its ``# comment`` lines were headings, the list after it code.

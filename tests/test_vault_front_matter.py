@@ -210,6 +210,11 @@ def test_three_backticks_closed_on_their_line_are_a_code_span_not_a_fence(read_o
     assert "\nLiens\n" in note.text
 
 
+def test_a_tasks_box_is_no_word_whatever_it_holds(read_one):
+    note, _ = read_one("- [x] fait\n- [/] en cours\n- [?] question\n")
+    assert note.text == "fait\nen cours\nquestion"
+
+
 def test_an_images_size_is_no_word_of_the_note(read_one):
     note, _ = read_one("Le ![logo du musée|200](https://exemple.org/logo.png) et "
                        "![plan|640x480](plan.png).\n")

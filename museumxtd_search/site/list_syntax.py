@@ -11,6 +11,8 @@ Python-Markdown follows the original Markdown's list rules, which notes do not:
 - a list may be numbered ``1)`` as well as ``1.``, and changing the bullet (``+``
   after ``-``) or the number's mark starts another list: Python-Markdown reads
   ``1.`` only, and joins the lists;
+- a task whose box holds any character but a space is done (``- [/]``, ``- [-]``):
+  the tasklist extension reads ``x`` only;
 - code may be fenced on an item's own line (``- ```calc``, as Logseq writes every code
   block): Python-Markdown and superfences see a fence only on a line of its own;
 - an item's other blocks (a paragraph, an image, code after a blank line) are indented
@@ -43,6 +45,8 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, STX
+
+from museumxtd_search.vault.markdown_text import TASK_BOX
 
 # The ``>`` prefix of a line in a quote or callout (any depth), then the rest.
 _QUOTED = re.compile(r"^((?: {0,3}>[ ]?)*)(.*)$")
@@ -184,6 +188,9 @@ class ListLines(Preprocessor):
                                     marker))
             if marker == ")":  # ``1)``: Python-Markdown knows ``1.`` only
                 rest = rest.replace(")", ".", 1)
+            box = TASK_BOX.match(item.group(4))
+            if box and box.group(1) not in " xX":  # done, as Obsidian draws it
+                rest = rest[:item.start(4)] + "[x]" + rest[item.start(4) + 3:]
             opening = _FENCE.match(item.group(4))
             if opening:
                 # ``- ```calc`` (Logseq writes code so): the item, then its code on the

@@ -31,7 +31,10 @@ from museumxtd_search.vault.resolver import is_asset_name
 # (``vault.sections``) and the embeds read.
 ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _QUOTE_PREFIX = re.compile(r"^\s*(?:>\s*)*")
-_BLOCK_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)?")
+# A task's box: Obsidian reads a space as a task to do, any other one character as a
+# task done (``- [/]``, ``- [-]``: states some themes draw).
+TASK_BOX = re.compile(r"\[([^\]\n])\][ \t]+")
+_BLOCK_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+(?:\[[^\]\n]\]\s+)?|\d+[.)]\s+)?")
 # A callout's first line, ``> [!info]+ Titre``: the page shows the title, not the marker.
 # Its marker, ``[!type]`` and a fold sign, the pattern ``site.obsidian_syntax`` renders by.
 CALLOUT_MARKER = r"\[!(?P<type>[^\]\n]+)\](?P<fold>[+-]?)"

@@ -78,10 +78,8 @@ class HtmlBlocks(Preprocessor):
         at = 0
         while at < len(lines):
             line = lines[at]
-            block_starts = at == 0 or not lines[at - 1].strip() \
-                or _ONE_LINE_BLOCK.match(lines[at - 1]) is not None
             if "<" not in line or not (_BLOCK_START.match(line) or (
-                    block_starts and _TAG_LINE.match(line))):
+                    _block_starts(lines, at) and _TAG_LINE.match(line))):
                 out.append(line)
                 at += 1
                 continue
@@ -94,6 +92,13 @@ class HtmlBlocks(Preprocessor):
             out += ["", self.md.htmlStash.store("\n".join(lines[at:end])), ""]
             at = end
         return out
+
+
+def _block_starts(lines: list[str], at: int) -> bool:
+    """Whether a block may start at line ``at``: the note's first line, or one after a
+    blank line, a heading or a thematic break (not inside a paragraph)."""
+    return at == 0 or not lines[at - 1].strip() \
+        or _ONE_LINE_BLOCK.match(lines[at - 1]) is not None
 
 
 class HtmlBlockParagraphs(Postprocessor):

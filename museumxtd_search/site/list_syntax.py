@@ -46,6 +46,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, STX
 
+from museumxtd_search.vault.code import FENCE_OPENING
 from museumxtd_search.vault.markdown_text import TASK_BOX
 
 # The ``>`` prefix of a line in a quote or callout (any depth), then the rest.
@@ -55,7 +56,7 @@ _ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +)(\S.*)$")
 # A thematic break (``- - -``, ``***``) looks like an item but is not one.
 _RULE = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$")
 # A fence (not ```` ```a``` ````, a code span: ``vault.code``'s rule).
-_FENCE = re.compile(r"^ *(`{3,}(?=[^`]*$)|~{3,})")
+_FENCE = re.compile(r"^ *" + FENCE_OPENING)
 # A quote line indented by spaces: maybe a quote in a list item.
 _INDENTED_QUOTE = re.compile(r"^ +>")
 # Any line that may be a list item, quoted or not: most notes hold none, or only a few.

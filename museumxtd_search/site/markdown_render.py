@@ -79,7 +79,6 @@ from museumxtd_search.vault.notes import Link, Note
 from museumxtd_search.vault.outline_properties import (
     BLOCK_REF,
     block_heading,
-    block_line,
     block_lines,
     bullet_text,
 )
@@ -122,9 +121,9 @@ class RenderContext:
     # Each folder of published notes -> the URL of its page (``site.folders``), when
     # a link to a folder first needs it.
     folder_pages: dict[str, str] | None = None
-    # Each Logseq block named by an ``id::`` line -> its note, when a reference first
-    # needs it.
-    block_pages: dict[str, str] | None = None
+    # Each Logseq block named by an ``id::`` line -> its note and its bullet's line,
+    # when a reference first needs them.
+    block_pages: dict[str, tuple[str, str]] | None = None
 
     @property
     def words(self) -> dict[str, str]:
@@ -146,12 +145,16 @@ class RenderContext:
             found = self.resolved[cache_key] = self.table.resolve(link, self.note).target_path
             return found
 
-    def block_page(self, block_id: str) -> str | None:
-        """The note holding the Logseq block ``block_id`` (``vault.outline_properties``)."""
+    def block_page(self, block_id: str) -> tuple[str, str] | None:
+        """The note holding the Logseq block ``block_id`` and its bullet's line
+        (``vault.outline_properties``), or ``None``."""
         if self.block_pages is None:
-            self.block_pages = {block: path for path, note in self.notes.items()
-                                if "id::" in note.markdown
-                                for block in block_lines(note.markdown)}
+            self.block_pages = {}
+            for path, note in self.notes.items():
+                if "id::" in note.markdown:
+                    lines = note.markdown.split("\n")
+                    for block, number in block_lines(note.markdown).items():
+                        self.block_pages[block] = (path, lines[number])
         return self.block_pages.get(block_id)
 
     def resolve_url(self, path: str) -> tuple[str | None, bool]:
@@ -229,16 +232,14 @@ class BlockReferenceProcessor(InlineProcessor):
     def handleMatch(self, match: re.Match[str], data: str):  # noqa: N802 - Markdown's API
         context = self.context
         label, block_id = match.group(1), match.group(2)
-        path = context.block_page(block_id)
+        path, line = context.block_page(block_id) or (None, "")
         if path is None or path not in context.page_urls:
             element = etree.Element("span", {
                 "class": "wikilink broken",
                 "title": context.words["missing_part"].format(f"(({block_id}))")})
             element.text = label or f"(({block_id}))"
             return element, match.start(0), match.end(0)
-        markdown_text = context.notes[path].markdown
-        line = block_line(markdown_text, block_id)
-        heading = block_heading(line) if line else None  # linked by its own anchor
+        heading = block_heading(line)  # linked by its own anchor
         text = label or heading or bullet_text(line) or block_id
         element = etree.Element("a", {"class": "wikilink", "href": _note_href(
             context, path, heading if heading is not None else f"^{block_id}")})
@@ -657,6 +658,14 @@ class TriggeredInlineProcessor(markdown.treeprocessors.InlineProcessor):
             if not matched:
                 patternIndex += 1
         return data
+
+
+def untriggered_patterns(md: markdown.Markdown) -> list[str]:
+    """The inline patterns of ``md`` without a trigger in ``_INLINE_TRIGGERS``: each is
+    tried on every piece of text (reads the registry's private ``_priority``, as this
+    module's other Python-Markdown internals do)."""
+    return [item.name for item in md.inlinePatterns._priority
+            if item.name not in _INLINE_TRIGGERS]
 
 
 def _freeze_lookups(md: markdown.Markdown) -> None:

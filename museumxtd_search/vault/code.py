@@ -13,9 +13,11 @@ import re
 # or open one (``- ```calc``, Logseq's way), as Obsidian draws it; it closes at a line
 # of the same fence character, at least as long, at any quote depth. A line whose
 # backticks close on it (```` ```a``` ````) is a code span, not a fence (CommonMark:
-# a backtick fence's info string holds no backtick).
+# a backtick fence's info string holds no backtick). ``FENCE_OPENING`` is the opening
+# fence (group 1), which the page's list rules read too.
+FENCE_OPENING = r"(`{3,}(?=[^`\n]*$)|~{3,})"
 _FENCE_BLOCK = re.compile(r"^(?:[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t]))*[ \t]*"
-                          r"(`{3,}(?=[^`\n]*$)|~{3,})[^\n]*\n.*?"
+                          + FENCE_OPENING + r"[^\n]*\n.*?"
                           r"(?:^(?P<closing>(?:[ \t]*>)*[ \t]*\1[`~]*[ \t]*)$|\Z)",
                           re.MULTILINE | re.DOTALL)
 # A code span: its backticks (group 1) around its code (group 2).

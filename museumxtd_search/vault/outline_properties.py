@@ -133,16 +133,9 @@ def block_lines(markdown: str) -> dict[str, int]:
     return found
 
 
-def block_line(markdown: str, block_id: str) -> str | None:
-    """The bullet line of the block named ``block_id``, or ``None`` when the page
-    names no such block."""
-    number = block_lines(markdown).get(block_id)
-    return None if number is None else markdown.split("\n")[number]
-
-
-def bullet_text(line: str | None) -> str:
+def bullet_text(line: str) -> str:
     """A bullet line's text, without the bullet: what a reference to its block shows."""
-    bullet = _BULLET.match(line or "")
+    bullet = _BULLET.match(line)
     return bullet.group(2).strip() if bullet else ""
 
 

@@ -276,6 +276,19 @@ def test_a_quote_indented_by_an_items_text_is_in_that_item(make_vault, tmp_path)
                      r"<li>C</li>\s*</ul>\s*</li>\s*<li>D</li>", body)
 
 
+def test_a_quote_in_an_item_of_a_list_in_a_callout_stays_in_that_item(make_vault, tmp_path):
+    # The same steps written in a callout: the quote's ``>`` after the callout's was read
+    # as a deeper quote, which ended the list.
+    body = rendered(make_vault, tmp_path, (
+        "> [!tip] Étapes\n> 1. Ouvrir :\n>\n>    > Astuce\n>\n> 2. Fermer\n\n"
+        "> - A\n>   > cite A\n> - B\n"))
+    assert body.count("<ol>") == 1 and body.count("<ul>") == 1 and "start=" not in body
+    assert re.search(r"<li>\s*<p>Ouvrir :</p>\s*<blockquote>\s*<p>Astuce</p>\s*"
+                     r"</blockquote>\s*</li>\s*<li>\s*<p>Fermer", body)
+    assert re.search(r"<li>\s*(<p>)?A(</p>)?\s*<blockquote>\s*<p>cite A</p>\s*</blockquote>"
+                     r"\s*</li>\s*<li>\s*(<p>)?B", body)
+
+
 def test_an_item_less_indented_than_the_block_above_it_leaves_that_block(
         make_vault, tmp_path):
     # Python-Markdown reads a block that starts indented whole into the item above:

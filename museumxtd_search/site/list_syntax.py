@@ -18,8 +18,8 @@ Python-Markdown follows the original Markdown's list rules, which notes do not:
 - an item's other blocks (a paragraph, an image, code after a blank line) are indented
   by its text (three spaces under ``1. ``): Python-Markdown needs four, else the list
   ends there and the next item starts another list;
-- so is a quote in an item (``- Étape`` then ``  > Astuce``), which Python-Markdown
-  read as the end of the list;
+- so is a quote in an item (``- Étape`` then ``  > Astuce``, in a callout ``> - Étape``
+  then ``>   > Astuce``), which Python-Markdown read as the end of the list;
 - Python-Markdown reads a note by blocks between blank lines, and a block that starts
   indented goes whole into the item above it: ``- D`` right under a nested item's
   paragraph became one more nested item.
@@ -59,6 +59,8 @@ _RULE = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$")
 _FENCE = re.compile(r"^ *" + FENCE_OPENING)
 # A quote line indented by spaces: maybe a quote in a list item.
 _INDENTED_QUOTE = re.compile(r"^ +>")
+# One quote marker: ``>`` and the space after it, which is part of the marker.
+_MARKER = re.compile(r" {0,3}>[ ]?")
 # Any line that may be a list item, quoted or not: most notes hold none, or only a few.
 _ANY_ITEM = re.compile(r"^(?: {0,3}>[ ]?)* *(?:[-*+]|\d{1,9}[.)]) +\S", re.MULTILINE)
 # Python-Markdown's indentation of one list level.
@@ -98,8 +100,10 @@ class ListLines(Preprocessor):
         under_text = False  # that quote starts right under the item's text
         for line in lines:
             prefix, rest = _QUOTED.match(line).groups() if ">" in line else ("", line)
-            place = (_place_in_item(line, open_items)
-                     if fence is None and open_items and _INDENTED_QUOTE.match(line) else None)
+            inside = (_inside_quotes(line, previous_prefix.count(">"))
+                      if fence is None and open_items and ">" in line else None)
+            place = (_place_in_item(inside[1], open_items)
+                     if inside and _INDENTED_QUOTE.match(inside[1]) else None)
             if place is not None:
                 # ``- Puce`` then ``  > Citation``: a quote indented by an item's text is
                 # that item's, as a paragraph would be. Python-Markdown sees it only
@@ -112,9 +116,9 @@ class ListLines(Preprocessor):
                     if not under_text:
                         block_indent = len(place[1])
                 column, indentation = place
-                out.append(_reindented(line, column, indentation[:-2] if under_text
-                                       else indentation))
-                previous, previous_prefix, quoted = line.strip(), "", True
+                out.append(inside[0] + _reindented(inside[1], column, indentation[:-2]
+                                                   if under_text else indentation))
+                previous, previous_prefix, quoted = line.strip(), inside[0], True
                 continue
             quoted = False
             fence_match = _FENCE.match(rest) if "``" in rest or "~~" in rest else None
@@ -219,6 +223,19 @@ def _place_in_item(rest: str, open_items: list[_Item]) -> tuple[int, str] | None
         if spaces >= open_items[level].text:
             return open_items[level].text, " " * (_LEVEL * (level + 1))
     return None
+
+
+def _inside_quotes(line: str, depth: int) -> tuple[str, str] | None:
+    """(the first ``depth`` quote markers of ``line``, the rest of it, indentation
+    kept), or ``None`` when it has fewer: what a list read inside quotes at that depth
+    (a callout's) sees of the line."""
+    end = 0
+    for _ in range(depth):
+        marker = _MARKER.match(line, end)
+        if marker is None:
+            return None
+        end = marker.end()
+    return line[:end], line[end:]
 
 
 def _reindented(rest: str, column: int, indentation: str) -> str:

@@ -86,6 +86,19 @@ def test_first_build_adds_every_searchable_note(garden, index_dir):
     assert paths_found(index_dir, "ornithorynque") == ["Notes/Archivage.md"]
 
 
+def test_notes_another_generator_keeps_out_of_its_search_stay_out(make_vault, index_dir):
+    # A garden written for MkDocs, Jekyll's Just the Docs, Starlight or Hugo's PaperMod.
+    garden = make_vault({
+        "a.md": "---\nsearch:\n  exclude: true\n---\nornithorynque\n",
+        "b.md": "---\nsearch_exclude: true\n---\nornithorynque\n",
+        "c.md": "---\npagefind: false\n---\nornithorynque\n",
+        "d.md": "---\nsearchHidden: true\n---\nornithorynque\n",
+        "e.md": "---\nsearch:\n  boost: 3\n---\nornithorynque, le seul.\n",
+    })
+    assert build_index(garden, index_dir).notes == 1
+    assert paths_found(index_dir, "ornithorynque") == ["e.md"]
+
+
 def test_rebuild_without_changes_rewrites_nothing(garden, built):
     summary = build_index(garden, built)
     assert summary.full is False

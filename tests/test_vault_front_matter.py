@@ -298,6 +298,35 @@ def test_search_boost_is_read(read_one):
     assert note.boost == 2.0
 
 
+# Gardens written for another generator keep notes out of its search in its words:
+# those notes stay out of ours.
+@pytest.mark.parametrize("front_matter", [
+    "search: false",
+    "search:\n  exclude: true",  # Material for MkDocs
+    "search_exclude: true",  # Just the Docs (Jekyll)
+    "pagefind: false",  # Starlight (Astro), whose search is Pagefind
+    "searchHidden: true",  # Hugo's PaperMod theme
+])
+def test_a_note_kept_out_of_the_search_in_any_generators_words_is_not_searchable(
+        read_one, front_matter):
+    note, _ = read_one(f"---\ntitle: X\n{front_matter}\n---\ntexte")
+    assert note.searchable is False
+    assert [p.name for p in note.properties] == ["title"]  # a switch is no words
+
+
+@pytest.mark.parametrize("front_matter", [
+    "search:\n  exclude: false\n  boost: 2", "search_exclude: false", "pagefind: true",
+    "searchHidden: false"])
+def test_the_same_switches_saying_otherwise_keep_the_note_searchable(read_one, front_matter):
+    note, _ = read_one(f"---\ntitle: X\n{front_matter}\n---\ntexte")
+    assert note.searchable is True
+
+
+def test_material_for_mkdocs_search_boost_is_read(read_one):
+    note, _ = read_one("---\nsearch:\n  boost: 2\n---\ntexte")
+    assert note.boost == 2.0 and note.searchable is True
+
+
 @pytest.mark.parametrize("value", ["abc", "0", "-1", "[1, 2]"])
 def test_invalid_search_boost_is_ignored(read_one, value):
     note, _ = read_one(f"---\nsearch_boost: {value}\n---\ntexte")

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from museumxtd_search.text.keys import key
 from museumxtd_search.text.language import declared_language
-from museumxtd_search.vault.front_matter import as_bool, as_text
+from museumxtd_search.vault.front_matter import as_bool, as_float, as_text
 from museumxtd_search.vault.links import WIKILINK, parse_wikilink
 from museumxtd_search.vault.notes import Link
 
@@ -44,7 +44,8 @@ TAG_KEYS = frozenset(("tag", "tags"))
 # URLs of the site itself or switches, which would only add noise to the search (a
 # garden whose every note names ``biblio/Obsidian.bib`` would find them all for "bib").
 CONTROL_KEYS = frozenset(key(k) for k in (
-    "search", "search_boost", "layout", "permalink", "cssclass",
+    "search", "search_boost", "search_exclude", "pagefind", "searchHidden",
+    "layout", "permalink", "cssclass",
     "cssclasses", "publish", "draft", "eleventyExcludeFromCollections", "templateEngineOverride",
     "eleventyComputed", "eleventyNavigation", "pagination", "url",
     # pandoc and R Markdown, which Zettlr gardens fill on every note: files and styles
@@ -132,6 +133,30 @@ def property_links(front_matter: str, first_line: int,
                 found.append(parse_wikilink(match.group(2), False, first_line + offset))
         wanted = +wanted  # drop the links all placed
     return found
+
+
+def is_searchable(metadata: Mapping[str, Any]) -> bool:
+    """Whether a note belongs in the search (``metadata`` keyed in lowercase): not when
+    its front matter keeps it out, in our words (``search: false``) or in those of the
+    site generator the garden was written for, whose own search it already kept out
+    of: Material for MkDocs (``search: {exclude: true}``), Just the Docs on Jekyll
+    (``search_exclude: true``), Starlight's Pagefind (``pagefind: false``), Hugo's
+    PaperMod theme (``searchHidden: true``)."""
+    search = metadata.get("search")
+    if isinstance(search, Mapping):
+        return not as_bool(search.get("exclude"), False)
+    return as_bool(search, True) and not as_bool(metadata.get("search_exclude"), False) \
+        and as_bool(metadata.get("pagefind"), True) \
+        and not as_bool(metadata.get("searchhidden"), False)
+
+
+def search_boost(metadata: Mapping[str, Any]) -> float:
+    """How much a note's score is multiplied by: ``search_boost: 2``, or Material for
+    MkDocs' ``search: {boost: 2}``; 1 when neither says a number from 0 to 1,000."""
+    search = metadata.get("search")
+    if isinstance(search, Mapping) and "boost" in search:
+        return as_float(search.get("boost"), 1.0)
+    return as_float(metadata.get("search_boost"), 1.0)
 
 
 def is_published(metadata: Mapping[str, Any]) -> bool:

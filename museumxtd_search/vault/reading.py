@@ -28,8 +28,6 @@ from museumxtd_search.vault.files import (  # noqa: F401 - re-exported for calle
     read_search_settings,
 )
 from museumxtd_search.vault.front_matter import (
-    as_bool,
-    as_float,
     as_list,
     as_text,
     by_lowercase_key,
@@ -44,9 +42,11 @@ from museumxtd_search.vault.obsidian_settings import excluded_from_search
 from museumxtd_search.vault.properties import (
     front_matter_title,
     is_published,
+    is_searchable,
     note_properties,
     own_date,
     property_links,
+    search_boost,
     title_key_names,
 )
 from museumxtd_search.vault.resolver import LinkTable
@@ -115,9 +115,9 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
         markdown=source.body,
         language=language or "fr",
         language_known=language is not None,
-        searchable=as_bool(known.get("search"), True),
+        searchable=is_searchable(known),
         published=is_published(known),
-        boost=as_float(known.get("search_boost"), 1.0),
+        boost=search_boost(known),
         content_hash=content_hash(data),
         body_line=source.body_line,
         front_matter=meta,

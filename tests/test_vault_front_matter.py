@@ -81,6 +81,14 @@ def test_a_single_alias_string_is_one_alias(read_one):
     assert note.aliases == ("Stratégie digitale",)
 
 
+def test_hugo_aliases_are_old_addresses_not_names(read_one):
+    # Hugo writes a redirect for each alias: the note's old URLs, not other names of it.
+    note, _ = read_one("---\naliases:\n  - /posts/ancienne-adresse/\n"
+                       "  - https://example.org/2019/billet.html\n  - Plan numérique\n"
+                       "---\ntexte")
+    assert note.aliases == ("Plan numérique",)
+
+
 def test_nested_eleventy_navigation_is_ignored_and_not_used_as_title(read_one):
     note, warnings = read_one(
         "---\nlayout: layouts/post.njk\neleventyNavigation:\n  key: strategie\n"

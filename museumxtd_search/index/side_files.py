@@ -68,7 +68,8 @@ except ImportError:  # pragma: no cover - a Python built without it
 # and -ize stems made one; 27: whether a note tells its language; 28: dates under any
 # key; 29: code fenced in a callout or a list item; 30: ```a``` on a line is a code
 # span, not a fence; an image's ``|200`` size and a task's ``[/]`` box no words;
-# 31: other generators' search switches (``pagefind: false``, ``search: {exclude}``).
+# 31: other generators' search switches (``pagefind: false``, ``search: {exclude}``),
+# Hugo's URL aliases no names.
 SCHEMA_VERSION = 31
 
 LINKS = "links.json.gz"

@@ -104,7 +104,7 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
         path=path,
         name=name,
         title=front_title or fallback_title,
-        aliases=tuple(dict.fromkeys(a for a in aliases if key(a))),
+        aliases=tuple(dict.fromkeys(a for a in aliases if key(a) and not _is_address(a))),
         tags=_unique_tags(tags),
         headings=plain.headings,
         sections=plain.sections,
@@ -125,6 +125,14 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
         date=own_date(meta, name),
     )
     return note, fallback_title, warnings
+
+
+def _is_address(alias: str) -> bool:
+    """Whether an alias is an address rather than a name: Hugo's ``aliases`` are the
+    note's old URLs (``/posts/ancienne-adresse/``), for which it writes redirects;
+    read as names, their words ranked the note as if it were titled so."""
+    alias = alias.strip()
+    return alias.startswith("/") or "://" in alias
 
 
 def _unique_tags(tags: Iterable[str]) -> tuple[str, ...]:

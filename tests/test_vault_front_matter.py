@@ -81,6 +81,24 @@ def test_a_single_alias_string_is_one_alias(read_one):
     assert note.aliases == ("Stratégie digitale",)
 
 
+def test_switches_site_paths_and_generators_menu_places_are_not_words_of_the_note(read_one):
+    # Hugo, Jekyll and Docusaurus front matter: ``true``, ``png`` or ``3`` found them all.
+    note, _ = read_one(
+        "---\ntitle: Billet\ntoc: true\ncomments: false\nimage: /img/couverture.png\n"
+        "redirect_from:\n  - /ancien/billet/\nslug: mon-billet\nweight: 3\nnav_order: 2\n"
+        "sidebar_position: 4\nauteur: Malraux\nsource: https://example.org/billet\n---\ntexte")
+    assert [(p.name, p.text) for p in note.properties] == [
+        ("title", "Billet"), ("auteur", "Malraux"), ("source", "https://example.org/billet")]
+
+
+def test_a_switch_is_still_a_filter(make_vault, tmp_path):
+    garden = make_vault({"a.md": "---\nlu: true\n---\nUn livre.\n",
+                         "b.md": "---\nlu: false\n---\nUn livre.\n"})
+    build_index(garden, tmp_path / "index")
+    assert [hit.path for hit in search(tmp_path / "index", "livre [lu:true]").results] == ["a.md"]
+    assert search(tmp_path / "index", "true").results == []
+
+
 def test_hugo_aliases_are_old_addresses_not_names(read_one):
     # Hugo writes a redirect for each alias: the note's old URLs, not other names of it.
     note, _ = read_one("---\naliases:\n  - /posts/ancienne-adresse/\n"

@@ -69,7 +69,7 @@ except ImportError:  # pragma: no cover - a Python built without it
 # key; 29: code fenced in a callout or a list item; 30: ```a``` on a line is a code
 # span, not a fence; an image's ``|200`` size and a task's ``[/]`` box no words;
 # 31: other generators' search switches (``pagefind: false``, ``search: {exclude}``),
-# Hugo's URL aliases no names.
+# Hugo's URL aliases no names, switches and site paths no words.
 SCHEMA_VERSION = 31
 
 LINKS = "links.json.gz"

@@ -46,6 +46,10 @@ TAG_KEYS = frozenset(("tag", "tags"))
 CONTROL_KEYS = frozenset(key(k) for k in (
     "search", "search_boost", "search_exclude", "pagefind", "searchHidden",
     "layout", "permalink", "cssclass",
+    # other generators' addresses and places in their menus: Jekyll's redirects, Hugo's
+    # and Jekyll's slugs and weights, Just the Docs' and Docusaurus' sidebars
+    "redirect_from", "redirect_to", "slug", "weight", "nav_order", "nav_exclude",
+    "has_children", "has_toc", "sidebar_position", "unlisted",
     "cssclasses", "publish", "draft", "eleventyExcludeFromCollections", "templateEngineOverride",
     "eleventyComputed", "eleventyNavigation", "pagination", "url",
     # pandoc and R Markdown, which Zettlr gardens fill on every note: files and styles
@@ -323,14 +327,18 @@ def front_matter_title(metadata: Mapping[str, Any], title_keys: tuple[str, ...])
 def note_properties(metadata: Mapping[str, Any], title_keys: tuple[str, ...],
                     title_key: str) -> tuple[Property, ...]:
     """The searchable properties of a note's front matter, in its order: every key but
-    aliases, tags and control keys; ``title_key`` (the one its title came from) with
-    role ``"title"``."""
+    aliases, tags and control keys, and no value that is a switch (``true``) or a path
+    of the site (``/img/couverture.png``), whose words would find the note for ``true``
+    or ``png``; ``title_key`` (the one its title came from) with role ``"title"``.
+    Filters (``[toc:true]``) read every value (``analysis.documents.filter_terms``)."""
     found = []
     for name, value in metadata.items():
         name_key = key(name)
         if not name_key or name_key in ALIAS_KEYS or name_key in TAG_KEYS \
                 or is_control_key(str(name)):
             continue
+        if isinstance(value, bool) or isinstance(value, str) and value.lstrip().startswith("/"):
+            continue  # a switch (``toc: true``) or a path of the site (``image: /img/a.png``)
         text = value_text(value)
         if not text or name_key in LANGUAGE_KEYS and declared_language(text)[0] \
                 or name_key in IDENTIFIER_KEYS and _OPAQUE_ID.match(text):

@@ -119,6 +119,21 @@ def test_permalink_names_the_page():
                        "Notes/x.md": "articles/x/index.html"}
 
 
+def test_a_slug_in_the_front_matter_names_the_page():
+    # Hugo and Docusaurus: in the note's folder; Starlight, Docusaurus' "/…": from the root.
+    notes = {"posts/2023-01-15 Premier billet.md": {"slug": "premier-billet"},
+             "guides/Intro.md": {"slug": "/demarrer/introduction"},
+             "docs/Guide.md": {"slug": "guides/intro"},
+             "Notes/Réseaux.md": {"slug": "reseaux-sociaux"}}  # Eleventy ignores slug
+    pages = ["posts/premier-billet/index.html", "demarrer/introduction/index.html",
+             "guides/intro/index.html", "Notes/Réseaux/index.html", "docs/Guide/index.html"]
+    matched, _ = pages_of(notes, pages)
+    assert matched == {"posts/2023-01-15 Premier billet.md": "posts/premier-billet/index.html",
+                       "guides/Intro.md": "demarrer/introduction/index.html",
+                       "docs/Guide.md": "guides/intro/index.html",
+                       "Notes/Réseaux.md": "Notes/Réseaux/index.html"}
+
+
 def test_permalink_false_means_no_page_even_if_the_path_has_one():
     matched, unmatched = pages_of({"Notes/x.md": {"permalink": False}}, ["Notes/x/index.html"])
     assert matched == {}

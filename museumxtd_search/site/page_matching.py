@@ -20,6 +20,9 @@ says. The rules, most specific first:
 6. ``slug``: the same words: each name compared without case, accents, punctuation
    or separators, ``&`` also read as ``and`` (lowercased Hugo paths, slugified
    permalinks).
+
+   A ``slug`` in the front matter (Hugo, Docusaurus, Starlight) names the page in
+   rules 3 and 6 before the file's name does (``_slug_route``).
 7. ``post``: a Jekyll post (``_posts/2023-01-15-Musée virtuel.md``) is published under
    its date, after its categories: the page whose last names are, by their words,
    ``2023/01/15/Musée virtuel`` (Jekyll's default ``date`` and ``pretty`` permalinks),
@@ -222,7 +225,9 @@ def _candidates(note_path: str, front_matter: Mapping[str, Any],
     named = permalink_pages(front_matter)
     if named is not None:  # the note says where its page is: nothing else applies
         return {"permalink": named}
-    found = {"path": _path_pages(route)}
+    own = _slug_route(route, front_matter) if _post_route(note_path, front_matter) is None \
+        else None
+    found = {"path": (_path_pages(own) if own else []) + _path_pages(route)}
     if pattern is not None:
         found["pattern"] = pattern.pages(note_path)
     if _trimmed(route) != route:
@@ -236,6 +241,8 @@ def _candidates(note_path: str, front_matter: Mapping[str, Any],
         routes = [route, folder]
     else:
         routes = [route]
+    if own:
+        routes = [own, *routes]
     found["slug"] = sorted(set().union(*map(_loose_keys, routes)))
     post = _post_route(note_path, front_matter)
     if post is not None:
@@ -244,6 +251,22 @@ def _candidates(note_path: str, front_matter: Mapping[str, Any],
         if as_bool(front_matter.get("published"), True):
             found["post"].append(_loose_suffix(post, 1))
     return found
+
+
+def _slug_route(route: str, front_matter: Mapping[str, Any]) -> str | None:
+    """The route a ``slug`` in the front matter gives the note: Hugo's and Docusaurus'
+    ``slug: mon-billet`` names the page in the note's folder, one holding ``/``
+    (Starlight's ``guides/intro``, Docusaurus' ``/guides/intro``) names it from the
+    site's root; ``None`` without one. Generators that do not read ``slug`` keep the
+    file's name, which is looked for after it."""
+    slug = front_matter.get("slug")
+    if not isinstance(slug, str) or not slug.strip("/ ") or TEMPLATE_SYNTAX.search(slug):
+        return None
+    slug = slug.strip()
+    if "/" in slug:
+        return slug.strip("/")
+    folder = route.rpartition("/")[0]
+    return f"{folder}/{slug}" if folder else slug
 
 
 def _post_route(note_path: str, front_matter: Mapping[str, Any]) -> str | None:

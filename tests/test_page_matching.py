@@ -318,3 +318,18 @@ def test_a_dated_note_outside_posts_keeps_its_path_and_a_title_on_two_pages_is_a
                                    "a/note.html", "b/note/index.html"])
     assert matched == {"Journal/2023-01-15-réunion.md": "Journal/2023-01-15-réunion/index.html"}
     assert unmatched["_posts/2023-01-16-note.md"].startswith("several pages could be its page:")
+
+
+def test_a_jekyll_collection_published_by_name_finds_each_notes_page():
+    # The digital garden template: ``_notes`` with ``permalink: /:slug``; another
+    # collection keeps Jekyll's default, ``/:collection/:path/``.
+    notes = {"_notes/Your first note.md": {}, "_notes/Jardin/Autre note.md": {},
+             "_docs/Guide.md": {}, "_notes/Brouillon.md": {"published": False},
+             "_includes/pied.md": {}}
+    pages = ["your-first-note.html", "autre-note/index.html", "docs/guide/index.html",
+             "tags/brouillon/index.html", "brouillon.html", "pied.html", "index.html"]
+    matched, unmatched = pages_of(notes, pages)
+    assert matched == {"_notes/Your first note.md": "your-first-note.html",
+                       "_notes/Jardin/Autre note.md": "autre-note/index.html",
+                       "_docs/Guide.md": "docs/guide/index.html"}
+    assert set(unmatched) == {"_notes/Brouillon.md", "_includes/pied.md"}

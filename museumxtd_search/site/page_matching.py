@@ -29,6 +29,9 @@ says. The rules, most specific first:
    else the one page whose last name is the title (``/blog/:title/``), unless the
    post says ``published: false`` (Jekyll writes no page, and a tag's page may have
    its name). A ``date`` or ``slug`` in its front matter replaces the file name's.
+   A note of another Jekyll collection (``_notes/Ma note.md``, which the digital
+   garden template publishes under ``/:slug``) is, likewise, the one page named
+   like it, if no earlier rule found its page (``/notes/ma-note/``, the default).
 
 Only pages that exist count, so a note the generator ignored (a draft) has none and
 is left out; nor do redirects (Hugo writes one for each of a note's ``aliases``,
@@ -63,6 +66,9 @@ _POST_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 # Folders where generators list a tag's or a category's pages, named like them.
 _TAXONOMY = frozenset({"tags", "tag", "categories", "category"})
 TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|:[a-z_]+")
+# Jekyll's folders that are not collections of pages.
+_JEKYLL_FOLDERS = frozenset({"_posts", "_drafts", "_includes", "_layouts", "_data", "_sass",
+                             "_site", "_plugins"})
 
 
 class UrlPatternError(ValueError):
@@ -245,12 +251,25 @@ def _candidates(note_path: str, front_matter: Mapping[str, Any],
         routes = [own, *routes]
     found["slug"] = sorted(set().union(*map(_loose_keys, routes)))
     post = _post_route(note_path, front_matter)
+    published = as_bool(front_matter.get("published"), True)
     if post is not None:
         found["post"] = [_loose_suffix(post, 4)]
         found["post_page"] = [f"…/{post}.html"]  # what an unmatched post is told
-        if as_bool(front_matter.get("published"), True):
+        if published:
             found["post"].append(_loose_suffix(post, 1))
+    elif _in_collection(route) and published:
+        # A Jekyll collection published by name (the digital garden template's
+        # ``_notes`` under ``/:slug``): the one page named like the note.
+        found["post"] = [_loose_suffix(own or route, 1)]
+        found["post_page"] = [f"…/{(own or route).rpartition('/')[2]}.html"]
     return found
+
+
+def _in_collection(route: str) -> bool:
+    """Whether the note is in a Jekyll collection: a top folder named ``_…`` other than
+    Jekyll's own (posts have their rule, drafts are not published)."""
+    top = route.partition("/")[0]
+    return route.count("/") > 0 and top.startswith("_") and top not in _JEKYLL_FOLDERS
 
 
 def _slug_route(route: str, front_matter: Mapping[str, Any]) -> str | None:

@@ -112,11 +112,14 @@ def test_hugo_keeps_accents_in_lowercase_paths():
 def test_permalink_names_the_page():
     notes = {"Navigation/A propos.md": {"permalink": "/a-propos/"},
              "feed.md": {"permalink": "/flux.html"},
-             "Notes/x.md": {"url": "/articles/x/"}}
+             "Notes/x.md": {"url": "/articles/x/"},
+             "Notes/y.md": {"dg-permalink": "mon-adresse"}}  # a Digital Garden vault's
     matched, _ = pages_of(notes, ["a-propos/index.html", "flux.html", "articles/x/index.html",
-                                  "Notes/x/index.html"])
+                                  "Notes/x/index.html", "mon-adresse/index.html",
+                                  "Notes/y/index.html"])
     assert matched == {"Navigation/A propos.md": "a-propos/index.html", "feed.md": "flux.html",
-                       "Notes/x.md": "articles/x/index.html"}
+                       "Notes/x.md": "articles/x/index.html",
+                       "Notes/y.md": "mon-adresse/index.html"}
 
 
 def test_a_slug_in_the_front_matter_names_the_page():

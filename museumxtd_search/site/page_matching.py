@@ -4,7 +4,8 @@ A generator that publishes Markdown writes one page per note, where its conventi
 says. The rules, most specific first:
 
 1. ``permalink``: the note's front matter names its page (``permalink`` in Eleventy
-   and Jekyll, ``url`` in Hugo when it starts with ``/``); ``permalink: false`` means
+   and Jekyll, ``url`` in Hugo when it starts with ``/``, the Digital Garden plugin's
+   ``dg-permalink`` in the vault it publishes from); ``permalink: false`` means
    the generator writes no page. A permalink holding template syntax is skipped. The
    home note of a Digital Garden (the Obsidian plugin's Eleventy template, tagged
    ``gardenEntry``) is the site's root page, whatever its permalink.
@@ -220,6 +221,11 @@ def permalink_pages(front_matter: Mapping[str, Any]) -> list[str] | None:
     url = front_matter.get("url")
     if isinstance(url, str) and url.startswith("/") and not url.startswith("//"):
         return page_files(url)
+    # The Digital Garden plugin's own key, in a vault it publishes from (the notes it
+    # publishes hold it as ``permalink``): ``dg-permalink: mon-adresse`` is ``/mon-adresse/``.
+    garden = front_matter.get("dg-permalink")
+    if isinstance(garden, str) and garden.strip("/ "):
+        return page_files("/" + garden.strip().strip("/") + "/")
     return None
 
 

@@ -14,7 +14,9 @@ Python-Markdown follows the original Markdown's list rules, which notes do not:
 - a task whose box holds any character but a space is done (``- [/]``, ``- [-]``):
   the tasklist extension reads ``x`` only;
 - code may be fenced on an item's own line (``- ```calc``, as Logseq writes every code
-  block): Python-Markdown and superfences see a fence only on a line of its own;
+  block): Python-Markdown and superfences see a fence only on a line of its own; and
+  code fenced under an item but not indented into it ends the list, where
+  Python-Markdown read it as more of the item's text;
 - an item's other blocks (a paragraph, an image, code after a blank line) are indented
   by its text (three spaces under ``1. ``): Python-Markdown needs four, else the list
   ends there and the next item starts another list;
@@ -155,6 +157,8 @@ class ListLines(Preprocessor):
                     loose = loose or not previous
                     if fence_match:
                         shift = place  # its code follows it
+                elif fence_match:
+                    open_items = []  # code fenced under an item, not in it, ends the list
                 out.append(line)
                 previous, previous_prefix = rest, prefix
                 continue

@@ -48,6 +48,7 @@ from pymdownx.superfences import SuperFencesCodeExtension
 from pymdownx.tasklist import TasklistExtension
 from pymdownx.tilde import DeleteSubExtension
 
+from museumxtd_search.site.fence_blocks import FenceBlockSyntax
 from museumxtd_search.site.folders import folder_urls
 from museumxtd_search.site.html_blocks import HtmlBlockSyntax
 from museumxtd_search.site.list_syntax import ListSyntax
@@ -482,7 +483,7 @@ def garden_extensions(context: RenderContext, allow_html: bool,
         # Eleventy gardens render it): ~~struck~~, a line break where the note has one,
         # bare URLs as links, lists under a paragraph line and nested by two spaces.
         DeleteSubExtension(subscript=False), Nl2BrExtension(), MagiclinkExtension(),
-        ListSyntax(), HtmlBlockSyntax(),
+        ListSyntax(), FenceBlockSyntax(), HtmlBlockSyntax(),
         TocExtension(slugify=lambda value, sep: heading_slugify(value)),
         ObsidianExtension(), MathExtension(),
         GardenExtension(context, allow_html),

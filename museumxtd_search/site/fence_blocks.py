@@ -1,0 +1,69 @@
+"""Fenced code as a block of its own, wherever it is written, as Obsidian draws it.
+
+CommonMark (Obsidian, Eleventy's markdown-it) lets a fence interrupt a paragraph, and
+a paragraph start right after the closing fence::
+
+    Voici le code :
+    ```bash
+    echo bonjour
+    ```
+    Suite du texte.
+
+superfences puts the code aside and leaves its placeholder where the fence was, so
+Python-Markdown read the three lines as one paragraph holding the code: a ``<div>``
+in a ``<p>``, which browsers break apart, leaving a line break before the text after
+it and an empty paragraph. 258 of 4,518 notes of sixteen gardens had one (Dendron's
+docs 191, the real corpus 2).
+
+``FenceBlocks`` sets each placeholder apart with a blank line (in a quote, a quoted
+one) on either side, so that Python-Markdown reads it as the block it is and shows
+it without a paragraph. A placeholder indented under a list item is left in the item
+as it is: a blank line there would make the list loose.
+"""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+from markdown.util import HTML_PLACEHOLDER
+
+# A line holding only a placeholder, after a quote's ``>`` marks (not indented: in a
+# list item).
+_PLACEHOLDER_LINE = re.compile(
+    r"^((?: {0,3}>[ ]?)*)" + re.escape(HTML_PLACEHOLDER).replace("%s", r"\d+") + r"[ \t]*$")
+
+
+class FenceBlocks(Preprocessor):
+    """See the module docstring."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not self.md.htmlStash.html_counter:
+            return lines
+        out: list[str] = []
+        after = False  # the line before was a placeholder: text after it is apart too
+        for line in lines:
+            placeholder = _PLACEHOLDER_LINE.match(line) if "\x02" in line else None
+            if placeholder is not None:
+                prefix = placeholder.group(1).rstrip()
+                if out and out[-1].strip() != prefix.strip() or out and after:
+                    out.append(prefix)
+                out.append(line)
+                after = True
+                continue
+            if after and line.strip():
+                prefix = re.match(r"^((?: {0,3}>[ ]?)*)", line).group(1).rstrip()
+                if line.strip() != prefix.strip():
+                    out.append(prefix)
+            after = False
+            out.append(line)
+        return out
+
+
+class FenceBlockSyntax(Extension):
+    """Registers ``FenceBlocks`` right after superfences puts fenced code aside (25)."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.preprocessors.register(FenceBlocks(md), "fence_blocks", 24)

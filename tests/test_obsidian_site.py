@@ -306,6 +306,22 @@ def test_code_fenced_right_under_a_line_of_text_is_a_block_of_its_own(make_vault
     assert "<br>" not in body
 
 
+def test_a_marker_alone_is_an_empty_item(make_vault, tmp_path):
+    # Logseq ends many a page with an empty block: the page showed its "-", and under
+    # an item, "-" made that item a heading.
+    body = rendered(make_vault, tmp_path, (
+        "- a\n- b\n-\n\nUn.\n\n- ## Usage\n\t- Rechercher\n\t-\n\nDeux.\n\n"
+        "- c\n-\nTexte après\n\n4.\n   Installer\n5. Fin\n\nTitre\n-\n"))
+    empty = r"<li>(?:<!-- -->)?</li>"  # the empty comment Python-Markdown is given
+    assert re.search(rf"<ul>\s*<li>a</li>\s*<li>b</li>\s*{empty}\s*</ul>", body)
+    assert re.search(rf"<li>Rechercher</li>\s*{empty}\s*</ul>", body)
+    assert re.search(rf"<li>c</li>\s*{empty}\s*</ul>\s*<p>Texte après</p>", body)
+    assert re.search(r'<ol start="4">\s*<li>Installer</li>\s*<li>Fin</li>', body)
+    assert re.search(r"<h2[^>]*>Titre</h2>", body)  # under a paragraph: a heading's line
+    assert re.findall(r"<h2[^>]*>(.*?)</h2>", body) == ["Usage", "Titre"]
+    assert "-</" not in body and "<br>" not in body
+
+
 def test_an_item_less_indented_than_the_block_above_it_leaves_that_block(
         make_vault, tmp_path):
     # Python-Markdown reads a block that starts indented whole into the item above:

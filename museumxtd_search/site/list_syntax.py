@@ -13,6 +13,8 @@ Python-Markdown follows the original Markdown's list rules, which notes do not:
   ``1.`` only, and joins the lists;
 - a task whose box holds any character but a space is done (``- [/]``, ``- [-]``):
   the tasklist extension reads ``x`` only;
+- an item may be empty (``-`` alone, which Logseq writes at the end of many a page):
+  Python-Markdown showed the ``-``, or read it under an item as that item's heading;
 - code may be fenced on an item's own line (``- ```calc``, as Logseq writes every code
   block): Python-Markdown and superfences see a fence only on a line of its own; and
   code fenced under an item but not indented into it ends the list, where
@@ -64,11 +66,16 @@ _INDENTED_QUOTE = re.compile(r"^ +>")
 # One quote marker: ``>`` and the space after it, which is part of the marker.
 _MARKER = re.compile(r" {0,3}>[ ]?")
 # Any line that may be a list item, quoted or not: most notes hold none, or only a few.
-_ANY_ITEM = re.compile(r"^(?: {0,3}>[ ]?)* *(?:[-*+]|\d{1,9}[.)]) +\S", re.MULTILINE)
+_ANY_ITEM = re.compile(r"^(?: {0,3}>[ ]?)* *(?:[-*+]|\d{1,9}[.)])(?: +\S|[ \t]*$)",
+                       re.MULTILINE)
 # Python-Markdown's indentation of one list level.
 _LEVEL = 4
 # What parts two lists of one kind: a block, and one the page does not show.
 _PARTING = "<!-- -->"
+# A marker alone on its line, and the text given such an empty item: Python-Markdown
+# needs some (``-`` alone under an item underlines it as a heading), the page shows none.
+_EMPTY_ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])[ \t]*$")
+_EMPTY_TEXT = "<!-- -->"
 
 
 @dataclass
@@ -100,7 +107,9 @@ class ListLines(Preprocessor):
         block_indent = 0  # the indentation of the block's first line (after a blank)
         quoted = False  # the previous line is a quote in an item
         under_text = False  # that quote starts right under the item's text
+        after_empty = False  # the previous line is an empty item (``-`` alone)
         for line in lines:
+            was_empty, after_empty = after_empty, False
             prefix, rest = _QUOTED.match(line).groups() if ">" in line else ("", line)
             inside = (_inside_quotes(line, previous_prefix.count(">"))
                       if fence is None and open_items and ">" in line else None)
@@ -137,6 +146,16 @@ class ListLines(Preprocessor):
             if fence_match:
                 fence = fence_match.group(1)
             item = _is_item(rest)
+            empty = _EMPTY_ITEM.match(rest) if item is None and len(rest) < 16 else None
+            if empty is not None and (
+                    (open_items and len(empty.group(1)) < open_items[-1].text)
+                    or (not open_items and not previous)):
+                # ``-`` alone: an empty item (Logseq ends many a page with one), not
+                # the text ``-`` nor, under an item, a line making that item a heading.
+                rest = f"{rest.rstrip()} {_EMPTY_TEXT}"
+                line = prefix + rest
+                item = _ITEM.match(rest)
+                after_empty = True
             if prefix.strip() != previous_prefix.strip():
                 open_items = []  # a quote starts or ends: so does any list
             if not rest.strip():
@@ -149,6 +168,12 @@ class ListLines(Preprocessor):
                 if not previous and not rest.startswith(" "):
                     open_items = []  # a paragraph after a blank line ends the list
                 elif (place := _place_in_item(rest, open_items)) is not None:
+                    if was_empty and not fence_match:
+                        # ``4.`` alone, its text indented on the next line: CommonMark
+                        # reads one item starting with a blank line.
+                        out[-1] = out[-1].replace(_EMPTY_TEXT, rest.strip())
+                        previous, previous_prefix = rest, prefix
+                        continue
                     line = prefix + _reindented(rest, *place)
                     if not previous:
                         block_indent = len(place[1])
@@ -157,8 +182,12 @@ class ListLines(Preprocessor):
                     loose = loose or not previous
                     if fence_match:
                         shift = place  # its code follows it
-                elif fence_match:
-                    open_items = []  # code fenced under an item, not in it, ends the list
+                elif fence_match or was_empty:
+                    # Code fenced under an item, not in it, ends the list; so does a
+                    # line under an empty item (no paragraph it could continue).
+                    open_items = []
+                    if was_empty:
+                        out.append(prefix.rstrip())
                 out.append(line)
                 previous, previous_prefix = rest, prefix
                 continue

@@ -306,6 +306,15 @@ def test_code_fenced_right_under_a_line_of_text_is_a_block_of_its_own(make_vault
     assert "<br>" not in body
 
 
+def test_a_fence_never_closed_runs_to_the_end_of_the_note(make_vault, tmp_path):
+    # As in CommonMark, and as the search reads it (``vault.code``): the fence and the
+    # rest of the note were shown as text, "## pas un titre" as a heading.
+    body = rendered(make_vault, tmp_path, "Texte :\n```ts\nlet a = 1;\n## pas un titre\n")
+    assert re.search(r'<p>Texte :</p>\s*<div class="highlight"><pre>.*pas.*un.*titre.*</pre>',
+                     body, re.DOTALL)
+    assert "```" not in body and "<h2" not in body
+
+
 def test_a_marker_alone_is_an_empty_item(make_vault, tmp_path):
     # Logseq ends many a page with an empty block: the page showed its "-", and under
     # an item, "-" made that item a heading.

@@ -15,6 +15,10 @@ in a ``<p>``, which browsers break apart, leaving a line break before the text a
 it and an empty paragraph. 258 of 4,518 notes of sixteen gardens had one (Dendron's
 docs 191, the real corpus 2).
 
+A fence never closed runs to the end of the note, as in CommonMark and for the
+search (``vault.code``); superfences left it as text, the fence shown. ``FenceEnds``
+closes it there first.
+
 ``FenceBlocks`` sets each placeholder apart with a blank line (in a quote, a quoted
 one) on either side, so that Python-Markdown reads it as the block it is and shows
 it without a paragraph. A placeholder indented under a list item is left in the item
@@ -29,6 +33,8 @@ import markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.util import HTML_PLACEHOLDER
+
+from museumxtd_search.vault.code import closing_fence
 
 # A line holding only a placeholder, after a quote's ``>`` marks (not indented: in a
 # list item).
@@ -62,8 +68,18 @@ class FenceBlocks(Preprocessor):
         return out
 
 
+class FenceEnds(Preprocessor):
+    """See the module docstring."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        closing = closing_fence("\n".join(lines))
+        return lines if closing is None else [*lines, closing]
+
+
 class FenceBlockSyntax(Extension):
-    """Registers ``FenceBlocks`` right after superfences puts fenced code aside (25)."""
+    """Registers ``FenceEnds`` before the quoted fences and the list rules read fences
+    (27, 26), and ``FenceBlocks`` right after superfences puts fenced code aside (25)."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.preprocessors.register(FenceEnds(md), "fence_ends", 28)
         md.preprocessors.register(FenceBlocks(md), "fence_blocks", 24)

@@ -61,3 +61,23 @@ def mask_code(markdown: str) -> str:
     if "<!--" in markdown:
         markdown = _HTML_COMMENT.sub(_blank, markdown)
     return markdown
+
+
+# What stands before a fence on its opening line: quote marks, indentation, list markers.
+_LIST_MARKER = re.compile(r"[-*+]|\d{1,9}[.)]")
+
+
+def closing_fence(markdown: str) -> str | None:
+    """The line that would close the last fence of ``markdown`` when it is never
+    closed, as the note's end closes it (``fenced_lines``); else ``None``. The line
+    stands where the opening's code does: in its quote, under its list item."""
+    if "```" not in markdown and "~~~" not in markdown:
+        return None
+    last = None
+    for found in _FENCE_BLOCK.finditer(markdown):
+        last = found
+    if last is None or last.group("closing") is not None or last.end() != len(markdown):
+        return None
+    opening = last.group().split("\n", 1)[0]
+    before = opening[:opening.index(last.group(1))]
+    return _LIST_MARKER.sub(lambda marker: " " * len(marker.group()), before) + last.group(1)

@@ -306,6 +306,16 @@ def test_code_fenced_right_under_a_line_of_text_is_a_block_of_its_own(make_vault
     assert "<br>" not in body
 
 
+def test_quotes_parted_by_a_blank_line_are_two_quotes(make_vault, tmp_path):
+    # A reading note quoting passages one after another: Python-Markdown made them one
+    # quote; Obsidian (CommonMark) draws one per passage. A ">" line keeps one quote.
+    body = rendered(make_vault, tmp_path, (
+        "> Premier passage.\n\n> Second passage.\n\n> Un.\n>\n> Toujours le même.\n"))
+    assert re.findall(r"<blockquote>\s*((?:<p>.*?</p>\s*)+)</blockquote>", body) == [
+        "<p>Premier passage.</p>\n", "<p>Second passage.</p>\n",
+        "<p>Un.</p>\n<p>Toujours le même.</p>\n"]
+
+
 def test_a_fence_never_closed_runs_to_the_end_of_the_note(make_vault, tmp_path):
     # As in CommonMark, and as the search reads it (``vault.code``): the fence and the
     # rest of the note were shown as text, "## pas un titre" as a heading.

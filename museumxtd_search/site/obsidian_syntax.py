@@ -58,6 +58,24 @@ def callout_type(written: str) -> str:
     return name if name in CALLOUT_TYPES else "note"
 
 
+class SeparateQuotes(BlockQuoteProcessor):
+    """Quotes parted by a blank line are two quotes, as in CommonMark (Obsidian draws
+    two): Python-Markdown's own processor put a quote into the one before it, so the
+    passages a reading note quotes one after another were one quote."""
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        block = blocks.pop(0)
+        match = self.RE.search(block)
+        assert match is not None  # test() found it
+        if block[:match.start()].strip():
+            self.parser.parseBlocks(parent, [block[:match.start()]])
+        quote = etree.SubElement(parent, "blockquote")
+        self.parser.state.set("blockquote")
+        self.parser.parseChunk(quote, "\n".join(self.clean(line) for line
+                                                in block[match.start():].split("\n")))
+        self.parser.state.reset()
+
+
 class CalloutProcessor(BlockQuoteProcessor):
     """A block quote whose first line is ``[!type]`` becomes a callout."""
 
@@ -250,11 +268,13 @@ class BlockIds(Treeprocessor):
 
 
 class ObsidianExtension(Extension):
-    """Callouts, comments, inline footnotes, block identifiers and spaced headings;
+    """Callouts, quotes parted by blank lines, comments, inline footnotes, block
+    identifiers and spaced headings;
     ``block_ids`` only when the note has a ``^`` (the tree walk is skipped otherwise)."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.parser.blockprocessors.register(CalloutProcessor(md.parser), "callout", 21)
+        md.parser.blockprocessors.register(SeparateQuotes(md.parser), "quote", 20)
         md.parser.blockprocessors.register(SpacedHashHeader(md.parser), "hashheader", 70)
         md.preprocessors.register(CommentRemover(md), "obsidian_comments", 40)
         md.preprocessors.register(InlineFootnotes(md), "inline_footnotes", 35)

@@ -316,6 +316,17 @@ def test_quotes_parted_by_a_blank_line_are_two_quotes(make_vault, tmp_path):
         "<p>Un.</p>\n<p>Toujours le même.</p>\n"]
 
 
+def test_text_at_the_margin_after_code_in_an_item_leaves_the_list(make_vault, tmp_path):
+    # Obsidian's help: a step's code, then "Note: …" at the margin, was in the step's
+    # paragraph with the code; the next item right after code stays in the list.
+    body = rendered(make_vault, tmp_path, (
+        "1. Ouvrir :\n\n   ```bash\n   ls\n   ```\nNote : ceci.\n\n2. Lancer :\n"
+        "\t```js\n\tx()\n\t```\n3. Fin\n"))
+    assert re.search(r'<li>\s*<p>Ouvrir :</p>\s*<div class="highlight">.*?</div>\s*</li>\s*'
+                     r"</ol>\s*<p>Note : ceci.</p>", body, re.DOTALL)
+    assert re.search(r'<li>Lancer :.*?</div></li>\s*<li>Fin</li>', body, re.DOTALL)
+
+
 def test_a_fence_never_closed_runs_to_the_end_of_the_note(make_vault, tmp_path):
     # As in CommonMark, and as the search reads it (``vault.code``): the fence and the
     # rest of the note were shown as text, "## pas un titre" as a heading.

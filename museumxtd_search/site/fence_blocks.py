@@ -22,7 +22,8 @@ closes it there first.
 ``FenceBlocks`` sets each placeholder apart with a blank line (in a quote, a quoted
 one) on either side, so that Python-Markdown reads it as the block it is and shows
 it without a paragraph. A placeholder indented under a list item is left in the item
-as it is: a blank line there would make the list loose.
+as it is (a blank line there would make the list loose), but a line after it that is
+not indented into the item starts a paragraph of its own, out of the list.
 """
 
 from __future__ import annotations
@@ -36,10 +37,13 @@ from markdown.util import HTML_PLACEHOLDER
 
 from museumxtd_search.vault.code import closing_fence
 
-# A line holding only a placeholder, after a quote's ``>`` marks (not indented: in a
-# list item).
-_PLACEHOLDER_LINE = re.compile(
-    r"^((?: {0,3}>[ ]?)*)" + re.escape(HTML_PLACEHOLDER).replace("%s", r"\d+") + r"[ \t]*$")
+# A line holding only a placeholder, after a quote's ``>`` marks (group 1) and the
+# indentation of a list item's block (group 2).
+_PLACEHOLDER_LINE = re.compile(r"^((?: {0,3}>[ ]?)*)( *)"
+                               + re.escape(HTML_PLACEHOLDER).replace("%s", r"\d+") + r"[ \t]*$")
+_QUOTE_MARKS = re.compile(r"^((?: {0,3}>[ ]?)*)(.*)$")
+# A list item's line: the next item after code in an item stays in the list.
+_ITEM_START = re.compile(r"^ *(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 
 
 class FenceBlocks(Preprocessor):
@@ -49,21 +53,27 @@ class FenceBlocks(Preprocessor):
         if not self.md.htmlStash.html_counter:
             return lines
         out: list[str] = []
-        after = False  # the line before was a placeholder: text after it is apart too
+        after: int | None = None  # the indentation of a placeholder on the line before
         for line in lines:
-            placeholder = _PLACEHOLDER_LINE.match(line) if "\x02" in line else None
-            if placeholder is not None:
-                prefix = placeholder.group(1).rstrip()
-                if out and out[-1].strip() != prefix.strip() or out and after:
+            found = _PLACEHOLDER_LINE.match(line) if "\x02" in line else None
+            if found is not None:
+                prefix, indent = found.group(1).rstrip(), found.group(2)
+                if not indent and out and (after is not None
+                                           or out[-1].strip() != prefix.strip()):
                     out.append(prefix)
                 out.append(line)
-                after = True
+                after = len(indent)
                 continue
-            if after and line.strip():
-                prefix = re.match(r"^((?: {0,3}>[ ]?)*)", line).group(1).rstrip()
-                if line.strip() != prefix.strip():
-                    out.append(prefix)
-            after = False
+            if after is not None and line.strip():
+                prefix, rest = _QUOTE_MARKS.match(line).groups()
+                indent = len(rest) - len(rest.lstrip(" "))
+                # After code in an item, only a line leaving the item that is not the
+                # next item (``Note :`` at the margin) is set apart: it is no more of
+                # the item's text.
+                if rest.strip() and (after == 0 or indent < after
+                                     and not _ITEM_START.match(rest)):
+                    out.append(prefix.rstrip())
+            after = None
             out.append(line)
         return out
 

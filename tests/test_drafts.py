@@ -1,7 +1,9 @@
 """Drafts stay private: a note whose front matter says ``draft: true`` or
 ``publish: false`` (as Hugo, Jekyll, Quartz and Obsidian Publish read it) gets no page
 on an exported site, no entry in its search, no place in its lists, and links to it
-are dead there; the author's own index still finds it. The live preview follows."""
+are dead there; the author's own index still finds it. The live preview follows. In a
+vault published with the Digital Garden plugin (some notes say ``dg-publish: true``),
+the notes not saying so are private too."""
 
 from __future__ import annotations
 
@@ -128,3 +130,27 @@ def test_the_live_preview_shows_drafts_when_asked(garden, tmp_path):
     done = site.refresh()
     assert not done.full and done.pages >= 1
     assert "révisé" in (tmp_path / "site/notes/secret/index.html").read_text("utf-8")
+
+
+def test_a_digital_garden_vault_publishes_its_chosen_notes_only(garden, tmp_path):
+    # The Digital Garden plugin publishes the notes saying dg-publish: true, and no
+    # other: in a vault where some say so, the others are private.
+    glossary = garden / "Notes/Glossaire.md"
+    glossary.write_text("---\ndg-publish: true\n---\n" + glossary.read_text("utf-8"), "utf-8")
+    summary = export_site(garden, tmp_path / "site")
+    pages = {path.parent.relative_to(tmp_path / "site").as_posix()
+             for path in (tmp_path / "site/notes").rglob("index.html")}
+    assert pages - {"notes"} == {"notes/glossaire"}  # and its folder's page
+    assert summary.notes == 1 and summary.drafts > 1
+    assert "xylophonique" not in site_text(tmp_path / "site")
+    everything = export_site(garden, tmp_path / "all", drafts=True)
+    assert everything.drafts == 0 and (tmp_path / "all/notes/secret/index.html").is_file()
+
+
+def test_the_live_preview_follows_a_first_dg_publish(garden, tmp_path):
+    site = LiveSite(garden, tmp_path / "site")
+    assert (tmp_path / "site/notes/glossaire").is_dir()
+    boucle = next(garden.rglob("Boucle A.md"))
+    boucle.write_text("---\ndg-publish: true\n---\n" + boucle.read_text("utf-8"), "utf-8")
+    assert site.refresh().full  # every other note is private now
+    assert not (tmp_path / "site/notes/glossaire").exists()

@@ -58,7 +58,10 @@ from museumxtd_search.vault.notes import Note
 from museumxtd_search.vault.obsidian_settings import SETTINGS_FILE, excluded_filters
 from museumxtd_search.vault.reading import (
     Vault,
+    chosen_for_publishing,
+    on_site,
     published_vault,
+    publishes_chosen_notes,
     read_notes,
     read_vault,
     with_title,
@@ -111,6 +114,7 @@ class LiveSite:
         """Read and export the whole garden; remember what was read and analysed."""
         self.excluded = excluded_filters(self.notes_dir)  # read before the notes are
         garden = read_vault(self.notes_dir, self.exclude)
+        self.chosen = publishes_chosen_notes(garden.notes)
         vault = self.vault = garden if self.drafts else published_vault(garden)
         self.files: GardenFiles = vault.files  # type: ignore[assignment]
         self.resolved = {note.path: vault.links.resolve_all(note) for note in vault.notes}
@@ -185,9 +189,10 @@ class LiveSite:
             return False  # a note could not be read now: its warning needs a full export
         fresh = {note.path: (note, entry) for note, entry in read.notes}
         old_entries = {entry.path: entry for entry in old.entries}
-        if any((note.published or self.drafts) != (path in old_entries)
+        if any((on_site(note, self.chosen) or self.drafts) != (path in old_entries)
+               or chosen_for_publishing(note) and not self.chosen
                for path, (note, _) in fresh.items()):
-            return False  # a draft published, or a note made a draft
+            return False  # a draft published, a note made a draft, dg-publish first said
         fresh = {path: read for path, read in fresh.items() if path in old_entries}
         if not fresh:  # only drafts edited: nothing of the site shows them
             self.files = files

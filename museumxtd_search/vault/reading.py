@@ -28,6 +28,7 @@ from museumxtd_search.vault.files import (  # noqa: F401 - re-exported for calle
     read_search_settings,
 )
 from museumxtd_search.vault.front_matter import (
+    as_bool,
     as_list,
     as_text,
     by_lowercase_key,
@@ -183,11 +184,32 @@ def read_vault(
 
 
 def published_vault(vault: Vault) -> Vault:
-    """``vault`` without its drafts (``Note.published``), as an exported site shows it:
-    links to a draft do not resolve, titles are told apart among the published notes.
+    """``vault`` without its drafts (``on_site``), as an exported site shows it: links
+    to a draft do not resolve, titles are told apart among the published notes.
     ``vault`` itself when every note is published."""
-    kept = [note.path for note in vault.notes if note.published]
+    chosen = publishes_chosen_notes(vault.notes)
+    kept = [note.path for note in vault.notes if on_site(note, chosen)]
     return vault if len(kept) == len(vault.notes) else restricted_vault(vault, kept)
+
+
+def chosen_for_publishing(note: Note) -> bool:
+    """Whether the note says ``dg-publish: true``: the Digital Garden plugin for
+    Obsidian publishes the notes that say so, and no other."""
+    return as_bool(note.front_matter.get("dg-publish"), False)
+
+
+def publishes_chosen_notes(notes: Iterable[Note]) -> bool:
+    """Whether the garden is published as the Digital Garden plugin publishes it, the
+    notes saying ``dg-publish: true`` only: its vault keeps private notes beside them,
+    and a garden where any note says so is read that way."""
+    return any(chosen_for_publishing(note) for note in notes)
+
+
+def on_site(note: Note, chosen: bool) -> bool:
+    """Whether the note is on an exported site: not a draft (``Note.published``) and,
+    in a garden publishing ``chosen`` notes only (``publishes_chosen_notes``), one of
+    them."""
+    return note.published and (not chosen or chosen_for_publishing(note))
 
 
 def restricted_vault(vault: Vault, paths: Iterable[str]) -> Vault:

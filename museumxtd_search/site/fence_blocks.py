@@ -35,13 +35,13 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.util import HTML_PLACEHOLDER
 
+from museumxtd_search.site.list_syntax import QUOTE_MARK, QUOTED_LINE
 from museumxtd_search.vault.code import closing_fence
 
 # A line holding only a placeholder, after a quote's ``>`` marks (group 1) and the
 # indentation of a list item's block (group 2).
-_PLACEHOLDER_LINE = re.compile(r"^((?: {0,3}>[ ]?)*)( *)"
+_PLACEHOLDER_LINE = re.compile(rf"^((?:{QUOTE_MARK})*)( *)"
                                + re.escape(HTML_PLACEHOLDER).replace("%s", r"\d+") + r"[ \t]*$")
-_QUOTE_MARKS = re.compile(r"^((?: {0,3}>[ ]?)*)(.*)$")
 # A list item's line: the next item after code in an item stays in the list.
 _ITEM_START = re.compile(r"^ *(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 
@@ -65,7 +65,7 @@ class FenceBlocks(Preprocessor):
                 after = len(indent)
                 continue
             if after is not None and line.strip():
-                prefix, rest = _QUOTE_MARKS.match(line).groups()
+                prefix, rest = QUOTED_LINE.match(line).groups()
                 indent = len(rest) - len(rest.lstrip(" "))
                 # After code in an item, only a line leaving the item that is not the
                 # next item (``Note :`` at the margin) is set apart: it is no more of

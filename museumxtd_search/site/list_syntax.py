@@ -54,7 +54,8 @@ from museumxtd_search.vault.code import FENCE_OPENING
 from museumxtd_search.vault.markdown_text import TASK_BOX
 
 # The ``>`` prefix of a line in a quote or callout (any depth), then the rest.
-_QUOTED = re.compile(r"^((?: {0,3}>[ ]?)*)(.*)$")
+QUOTE_MARK = r" {0,3}>[ ]?"  # one quote marker: ``>`` and the space after it
+QUOTED_LINE = re.compile(rf"^((?:{QUOTE_MARK})*)(.*)$")
 # A list item: indentation, marker (``-``, ``*``, ``+``, ``1.``, ``1)``), spaces, text.
 _ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +)(\S.*)$")
 # A thematic break (``- - -``, ``***``) looks like an item but is not one.
@@ -63,10 +64,9 @@ _RULE = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$")
 _FENCE = re.compile(r"^ *" + FENCE_OPENING)
 # A quote line indented by spaces: maybe a quote in a list item.
 _INDENTED_QUOTE = re.compile(r"^ +>")
-# One quote marker: ``>`` and the space after it, which is part of the marker.
-_MARKER = re.compile(r" {0,3}>[ ]?")
+_MARKER = re.compile(QUOTE_MARK)
 # Any line that may be a list item, quoted or not: most notes hold none, or only a few.
-_ANY_ITEM = re.compile(r"^(?: {0,3}>[ ]?)* *(?:[-*+]|\d{1,9}[.)])(?: +\S|[ \t]*$)",
+_ANY_ITEM = re.compile(rf"^(?:{QUOTE_MARK})* *(?:[-*+]|\d{{1,9}}[.)])(?: +\S|[ \t]*$)",
                        re.MULTILINE)
 # Python-Markdown's indentation of one list level.
 _LEVEL = 4
@@ -110,7 +110,7 @@ class ListLines(Preprocessor):
         after_empty = False  # the previous line is an empty item (``-`` alone)
         for line in lines:
             was_empty, after_empty = after_empty, False
-            prefix, rest = _QUOTED.match(line).groups() if ">" in line else ("", line)
+            prefix, rest = QUOTED_LINE.match(line).groups() if ">" in line else ("", line)
             inside = (_inside_quotes(line, previous_prefix.count(">"))
                       if fence is None and open_items and ">" in line else None)
             place = (_place_in_item(inside[1], open_items)

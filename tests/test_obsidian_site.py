@@ -263,30 +263,21 @@ def test_an_items_blocks_indented_by_its_text_stay_in_that_item(make_vault, tmp_
     assert "git clone" in items[1] and "Fin" in items[2]
 
 
-def test_a_quote_indented_by_an_items_text_is_in_that_item(make_vault, tmp_path):
+@pytest.mark.parametrize("callout", [False, True])
+def test_a_quote_indented_by_an_items_text_is_in_that_item(make_vault, tmp_path, callout):
     # Obsidian's own help (a tip quoted under a step), converted READMEs: the list ended
-    # at the quote, and the next item began another list.
-    body = rendered(make_vault, tmp_path, (
-        "1. Ouvrir :\n\n   > Astuce\n   >\n   > suite\n\n2. Fermer\n\n"
-        "- A\n  - B\n    > cite B\n  - C\n- D\n"))
+    # at the quote, and the next item began another list. In a callout, the quote's ">"
+    # after the callout's was read as a deeper quote, which ended the list too.
+    lines = ["1. Ouvrir :", "", "   > Astuce", "   >", "   > suite", "", "2. Fermer", "",
+             "- A", "  - B", "    > cite B", "  - C", "- D"]
+    if callout:
+        lines = ["> [!tip] Étapes"] + [f"> {line}".rstrip() for line in lines]
+    body = rendered(make_vault, tmp_path, "\n".join(lines) + "\n")
     assert body.count("<ol>") == 1 and body.count("<ul>") == 2 and "start=" not in body
     assert re.search(r"<li>\s*<p>Ouvrir :</p>\s*<blockquote>\s*<p>Astuce</p>\s*"
                      r"<p>suite</p>\s*</blockquote>\s*</li>\s*<li>\s*<p>Fermer", body)
     assert re.search(r"<li>B<blockquote>\s*<p>cite B</p>\s*</blockquote>\s*</li>\s*"
                      r"<li>C</li>\s*</ul>\s*</li>\s*<li>D</li>", body)
-
-
-def test_a_quote_in_an_item_of_a_list_in_a_callout_stays_in_that_item(make_vault, tmp_path):
-    # The same steps written in a callout: the quote's ``>`` after the callout's was read
-    # as a deeper quote, which ended the list.
-    body = rendered(make_vault, tmp_path, (
-        "> [!tip] Étapes\n> 1. Ouvrir :\n>\n>    > Astuce\n>\n> 2. Fermer\n\n"
-        "> - A\n>   > cite A\n> - B\n"))
-    assert body.count("<ol>") == 1 and body.count("<ul>") == 1 and "start=" not in body
-    assert re.search(r"<li>\s*<p>Ouvrir :</p>\s*<blockquote>\s*<p>Astuce</p>\s*"
-                     r"</blockquote>\s*</li>\s*<li>\s*<p>Fermer", body)
-    assert re.search(r"<li>\s*(<p>)?A(</p>)?\s*<blockquote>\s*<p>cite A</p>\s*</blockquote>"
-                     r"\s*</li>\s*<li>\s*(<p>)?B", body)
 
 
 def test_code_fenced_right_under_a_line_of_text_is_a_block_of_its_own(make_vault, tmp_path):

@@ -129,3 +129,19 @@ def test_a_block_reference_links_to_its_block_and_shows_its_text(make_vault, tmp
         in aide
     assert re.search(r'<span class="wikilink broken"[^>]*>\(\(00000000-[^<]*\)\)</span>', aide)
     assert "{{embed" not in aide and "<code>" not in aide
+
+
+def test_blocks_under_a_heading_at_the_margin_are_its_outline(make_vault, tmp_path):
+    # Logseq's own docs write "## Usage" at the margin, then its blocks indented by a
+    # tab: Logseq shows them as the heading's children, CommonMark as indented code.
+    garden = make_vault({"logseq/config.edn": "{}", "pages/Glossary.md": (
+        "type:: [[Feature]]\n\n## Basic terms\n\t- [[term/graph]]\n\t\t- a [[term/block]]\n"
+        "\t- ```js\n\t  ## not a heading\n\t  ```\n## Links\n\t- [[page reference]]\n")})
+    export_site(garden, tmp_path / "site")
+    page = (tmp_path / "site/pages/glossary/index.html").read_text("utf-8")
+    body = page.split('"note-body"', 1)[1].split("</article>", 1)[0]
+    assert re.search(r'<h2 id="basic-terms">Basic terms</h2>\s*<ul>\s*<li><[^>]*>graph</span>'
+                     r"<ul>\s*<li>a <[^>]*>block</span></li>", body)
+    assert re.search(r'<h2 id="links">Links</h2>\s*<ul>\s*<li><[^>]*>page reference</', body)
+    assert "[[" not in body and '<div class="highlight">' in body  # the code stays code
+    assert body.count("<h2") == 2

@@ -141,6 +141,7 @@ class OutlineMarkup(Preprocessor):
     only a running program could show them (``{{query …}}``, a template's tag)."""
 
     def run(self, lines: list[str]) -> list[str]:
+        lines = _outline_under_headings(lines)
         if any("::" in line for line in lines):
             # A block named for references (``id::``) gets Obsidian's marker, so that
             # ``BlockIds`` gives its item the id references link to (a heading has its
@@ -159,6 +160,32 @@ class OutlineMarkup(Preprocessor):
                       rewrite_macros(text[match.start():match.end()], unknown="`{macro}`")]
             last = match.end()
         return ("".join(parts) + text[last:]).split("\n")
+
+
+# A heading written at the margin, and a bullet indented by a tab (Logseq's outline).
+_MARGIN_HEADING = re.compile(r"^#{1,6}[ \t]")
+_TABBED_BULLET = re.compile(r"^\t+[-*+][ \t]")
+
+
+def _outline_under_headings(lines: list[str]) -> list[str]:
+    """A Logseq page's blocks under a heading written at the margin (``## Usage``, then
+    tab-indented bullets): Logseq shows them as the heading's children, CommonMark read
+    the tab as indented code. Each such run of tab-indented lines loses one tab, so that
+    it is a list under the heading (19 of the 313 pages of Logseq's own docs). A
+    heading inside code is no heading; no other note of sixteen gardens writes a
+    tab-indented bullet right under a heading."""
+    if not any(_TABBED_BULLET.match(line) for line in lines):
+        return lines
+    code = fenced_lines("\n".join(lines))
+    out = list(lines)
+    under = False  # in a run of tab-indented lines right under a margin heading
+    for number, line in enumerate(lines):
+        if under and line.startswith("\t"):
+            out[number] = line[1:]  # code in the run too: the run keeps its shape
+        else:
+            under = number not in code and bool(_MARGIN_HEADING.match(line)) \
+                and number + 1 < len(lines) and bool(_TABBED_BULLET.match(lines[number + 1]))
+    return out
 
 
 class QuotedFences(Preprocessor):

@@ -580,26 +580,3 @@ def test_the_live_preview_follows_a_change_of_the_excluded_files(tmp_path):
     assert done is not None and done.full and done.changed == [".obsidian/app.json"]
     assert "Modèles/Gabarit de projet.md" not in site.analyses
     assert len(site.analyses) == 3
-
-
-def test_the_vaults_templates_are_neither_searched_nor_published(tmp_path):
-    # The core Templates plugin's folder (and Templater's): "{{title}}" pages that
-    # every query for "livre" would find, and that Quartz leaves out by default.
-    from museumxtd_search.site.export import export_site
-
-    notes = tmp_path / "notes"
-    for name, text in {"Modèles/Livre.md": "---\nauteur:\n---\n# {{title}}\nUn livre à lire.\n",
-                       "Outils/Gabarit.md": "Un livre, en gabarit.\n",
-                       "Lectures/Le musée imaginaire.md": "Un livre de Malraux.\n"}.items():
-        (notes / name).parent.mkdir(parents=True, exist_ok=True)
-        (notes / name).write_text(text, encoding="utf-8")
-    (notes / ".obsidian/plugins/templater-obsidian").mkdir(parents=True)
-    (notes / ".obsidian/templates.json").write_text('{"folder": "Modèles"}', encoding="utf-8")
-    (notes / ".obsidian/plugins/templater-obsidian/data.json").write_text(
-        '{"templates_folder": "Outils/"}', encoding="utf-8")
-    build_index(notes, tmp_path / "index", full=True)
-    with GardenSearcher(tmp_path / "index") as searcher:
-        assert paths(searcher, "livre") == {"Lectures/Le musée imaginaire.md"}
-    summary = export_site(notes, tmp_path / "site")
-    assert summary.notes == 1 and summary.drafts == 2
-    assert not (tmp_path / "site/modeles/livre").exists()

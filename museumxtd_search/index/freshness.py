@@ -157,8 +157,7 @@ def index_freshness(notes_dir: Path, index_dir: Path, exclude: Iterable[str] = (
         result.reasons.append("built with other --exclude globs")
     if manifest.get("settings") != side_files.indexed_settings(notes_dir):
         result.reasons.append("built with other settings (title_keys of museumxtd.toml, "
-                              "Obsidian's excluded files or templates folder): "
-                              "run museumxtd-search index")
+                              "Obsidian's excluded files): run museumxtd-search index")
     hashes, _ = note_hashes(notes_dir, exclude)
     return result.compare(_indexed_hashes(generation), hashes)
 

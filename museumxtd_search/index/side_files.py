@@ -41,7 +41,7 @@ from museumxtd_search.index.generations import MANIFEST, live_generation
 from museumxtd_search.rules import EXACT_FIELD, FIELD_WEIGHTS
 from museumxtd_search.text.compact_json import decode_json, encode_json
 from museumxtd_search.vault.files import read_search_settings
-from museumxtd_search.vault.obsidian_settings import excluded_filters, vault_template_folders
+from museumxtd_search.vault.obsidian_settings import excluded_filters
 
 if TYPE_CHECKING:
     from museumxtd_search.analysis.documents import AnalyzedNote
@@ -188,16 +188,14 @@ def recorded_garden(index_dir: Path) -> tuple[Path, tuple[str, ...]] | None:
 def indexed_settings(notes_dir: Path) -> dict[str, object]:
     """The settings that change what every note's document holds: ``title_keys`` of
     ``museumxtd.toml``'s ``[search]`` table (which property titles a note), as written
-    (``None``: the defaults), and Obsidian's excluded files and templates folder (which
-    notes are searchable, ``vault.obsidian_settings``). Recorded in the manifest, so
-    that editing them makes ``index`` rebuild in full and ``check`` report the index
-    stale: an incremental update only re-reads the notes whose files changed.
-    ``facets`` is not here: the index holds every property, and facets are counted
-    when searching."""
+    (``None``: the defaults), and Obsidian's excluded files (which notes are searchable,
+    ``vault.obsidian_settings``). Recorded in the manifest, so that editing them makes
+    ``index`` rebuild in full and ``check`` report the index stale: an incremental
+    update only re-reads the notes whose files changed. ``facets`` is not here: the
+    index holds every property, and facets are counted when searching."""
     settings, _ = read_search_settings(Path(notes_dir))
     return {"title_keys": None if settings.title_keys is None else list(settings.title_keys),
-            "obsidian_excluded": excluded_filters(Path(notes_dir)),
-            "obsidian_templates": vault_template_folders(Path(notes_dir))}
+            "obsidian_excluded": excluded_filters(Path(notes_dir))}
 
 
 def read_statistics(generation: Path) -> dict | None:

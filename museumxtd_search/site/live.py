@@ -55,11 +55,7 @@ from museumxtd_search.vault.files import (
     read_search_settings,
 )
 from museumxtd_search.vault.notes import Note
-from museumxtd_search.vault.obsidian_settings import (
-    SETTINGS_FILE,
-    excluded_filters,
-    vault_template_folders,
-)
+from museumxtd_search.vault.obsidian_settings import SETTINGS_FILE, excluded_filters
 from museumxtd_search.vault.reading import (
     Vault,
     chosen_for_publishing,
@@ -116,7 +112,7 @@ class LiveSite:
 
     def _export(self) -> ExportSummary:
         """Read and export the whole garden; remember what was read and analysed."""
-        self.excluded = _settings(self.notes_dir)  # read before the notes are
+        self.excluded = excluded_filters(self.notes_dir)  # read before the notes are
         garden = read_vault(self.notes_dir, self.exclude)
         self.chosen = publishes_chosen_notes(garden.notes)
         vault = self.vault = garden if self.drafts else published_vault(garden)
@@ -161,9 +157,8 @@ class LiveSite:
             files = find_files(self.notes_dir, self.exclude)
             changed = [p for p in files.notes if files.stamps.get(p) != self.files.stamps.get(p)]
             same_files = files.notes == self.files.notes and files.assets == self.files.assets
-            # Obsidian's excluded files and templates folder decide which notes are
-            # searched and shown, in every note.
-            same_settings = _settings(self.notes_dir) == self.excluded
+            # Obsidian's excluded files decide which notes are searched, in every note.
+            same_settings = excluded_filters(self.notes_dir) == self.excluded
             if same_files and not changed and same_settings:
                 return None
             done = Refresh(changed=changed or ["files" if same_settings else SETTINGS_FILE])
@@ -343,9 +338,3 @@ def watch(site: LiveSite, interval: float = 0.2, report=None,
         done = site.refresh()
         if done is not None and report is not None:
             report(done)
-
-
-def _settings(notes_dir: Path) -> tuple[list[str], list[str]]:
-    """The vault's Obsidian settings that decide which notes are searched and shown:
-    its excluded files and its templates folders (``vault.obsidian_settings``)."""
-    return excluded_filters(notes_dir), vault_template_folders(notes_dir)

@@ -1,5 +1,4 @@
-"""What a vault's own Obsidian settings say about search: its *Excluded files*, and
-its templates folder.
+"""What a vault's own Obsidian settings say about search: its *Excluded files*.
 
 Obsidian keeps them in ``.obsidian/app.json`` as ``userIgnoreFilters`` (Settings →
 Files and links → Excluded files), and hides those files from its search, graph and
@@ -12,13 +11,6 @@ Each filter is read as Obsidian reads it: ``/pattern/`` is a regular expression
 searched in the note's path; anything else is a prefix of the path
 (``Modèles/`` a folder, ``README.md`` a file, ``Archive`` both ``Archive/…`` and
 ``Archive 2020.md``).
-
-The folder of the vault's templates (the core *Templates* plugin's, in
-``.obsidian/templates.json``, and the *Templater* plugin's) holds templates, not notes:
-``{{title}}`` and empty properties, which the search would find for "book" in every
-"Book Template". Its notes are neither searched nor published (as drafts are: they
-stay in the author's vault, and ``--drafts`` shows them), as Quartz leaves its
-``templates`` folder out by default.
 """
 
 from __future__ import annotations
@@ -29,9 +21,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 SETTINGS_FILE = ".obsidian/app.json"
-# Where Obsidian's core Templates plugin and the Templater plugin keep their folder.
-TEMPLATE_SETTINGS = ((".obsidian/templates.json", "folder"),
-                     (".obsidian/plugins/templater-obsidian/data.json", "templates_folder"))
 
 
 def excluded_filters(root: Path) -> list[str]:
@@ -45,21 +34,6 @@ def excluded_filters(root: Path) -> list[str]:
     if not isinstance(filters, list):
         return []
     return [item for item in filters if isinstance(item, str) and item.strip()]
-
-
-def vault_template_folders(root: Path) -> list[str]:
-    """The vault's templates folders (``Modèles/``), as its settings name them; ``[]``
-    when none is set (a folder named so without the setting holds notes)."""
-    found = []
-    for name, field in TEMPLATE_SETTINGS:
-        try:
-            data = json.loads((Path(root) / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        folder = data.get(field) if isinstance(data, dict) else None
-        if isinstance(folder, str) and folder.strip("/ ") and folder.strip("/ ") != ".":
-            found.append(folder.strip().strip("/") + "/")
-    return sorted(set(found))
 
 
 def excluded_from_search(root: Path) -> Callable[[str], bool]:

@@ -39,7 +39,7 @@ from museumxtd_search.vault.front_matter import (
 from museumxtd_search.vault.links import find_links
 from museumxtd_search.vault.markdown_text import inline_markup_to_text, strip_markdown
 from museumxtd_search.vault.notes import Note, VaultWarning
-from museumxtd_search.vault.obsidian_settings import excluded_from_search, vault_template_folders
+from museumxtd_search.vault.obsidian_settings import excluded_from_search
 from museumxtd_search.vault.properties import (
     front_matter_title,
     is_published,
@@ -245,7 +245,6 @@ def read_notes(root: Path, paths: Iterable[str],
     title_keys = title_key_names(settings.title_keys)
     dates = FileDates(root)
     hidden = excluded_from_search(root)  # Obsidian's "Excluded files"
-    templates = tuple(vault_template_folders(root))
     for relative, result in zip(paths, _parse_files(root, paths, on_progress, title_keys),
                                 strict=True):
         if isinstance(result, str):
@@ -257,8 +256,6 @@ def read_notes(root: Path, paths: Iterable[str],
             note = replace(note, date=dates.of(relative))
         if note.searchable and hidden(relative):
             note = replace(note, searchable=False)
-        if templates and relative.startswith(templates):
-            note = replace(note, searchable=False, published=False)  # a template
         read.notes.append((note, NoteEntry.of(note, fallback, note_warnings)))
     return read
 

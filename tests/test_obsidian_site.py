@@ -372,11 +372,13 @@ def test_a_line_holding_one_tag_starts_raw_html_without_paragraph_or_line_breaks
     # paragraph, a line break after every tag, where its Eleventy site shows logos.
     body = rendered(make_vault, tmp_path, (
         "Partenaires :\n\n<picture>\n<source srcset=\"logo.svg\" />\n"
-        "<img alt=\"Logo\" src=\"logo.svg\"></picture>\n\nTexte\n<span>\nsuite</span>\n"))
+        "<img alt=\"Logo\" src=\"logo.svg\"></picture>\n\nTexte\n<span>\nsuite</span>\n\n"
+        "<!-- START doctoc -->\n<br>\n"))  # a comment on its line ends there
     assert re.search(r"<p>Partenaires :</p>\s*<picture>\s*<source[^>]*>\s*<img[^>]*>"
                      r"</picture>\s*<p>Texte", body)
     assert "<br>\n<picture>" not in body and "<p><picture>" not in body
     assert "<p>Texte<br>\n<span><br>\nsuite</span></p>" in body  # inside a paragraph: inline
+    assert "<p><br></p>" not in body and re.search(r"\n<br>\s*</div>", body)
 
 
 def test_every_item_of_a_loose_list_is_a_paragraph_and_a_tight_list_stays_tight(

@@ -58,8 +58,10 @@ _ATTRIBUTE = r"""[ \t]+[A-Za-z_:][\w.:-]*(?:[ \t]*=[ \t]*(?:[^\s"'=<>`]+|'[^']*'
 _TAG_LINE = re.compile(rf"^ {{0,3}}(?:<(?!(?:script|style|pre|textarea)\b)[A-Za-z][A-Za-z0-9-]*"
                        rf"(?:{_ATTRIBUTE})*[ \t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*$",
                        re.IGNORECASE)
-# Lines after which a block starts: a heading or a thematic break is one line long.
-_ONE_LINE_BLOCK = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|([-*_])(?:[ \t]*\1){2,}[ \t]*$)")
+# Lines after which a block starts: a heading, a thematic break and an HTML comment
+# closed on its line (CommonMark's second kind of HTML block) are one line long.
+_ONE_LINE_BLOCK = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|([-*_])(?:[ \t]*\1){2,}[ \t]*$"
+                             r"|<!--.*-->[ \t]*$)")
 
 
 class HtmlBlocks(Preprocessor):
@@ -96,7 +98,8 @@ class HtmlBlocks(Preprocessor):
 
 def _block_starts(lines: list[str], at: int) -> bool:
     """Whether a block may start at line ``at``: the note's first line, or one after a
-    blank line, a heading or a thematic break (not inside a paragraph)."""
+    blank line, a heading, a thematic break or a one-line comment (not inside a
+    paragraph)."""
     return at == 0 or not lines[at - 1].strip() \
         or _ONE_LINE_BLOCK.match(lines[at - 1]) is not None
 

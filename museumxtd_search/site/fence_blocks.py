@@ -33,29 +33,29 @@ import re
 import markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
-from markdown.util import HTML_PLACEHOLDER
+from markdown.util import HTML_PLACEHOLDER, STX
 
 from museumxtd_search.site.list_syntax import QUOTE_MARK, QUOTED_LINE
-from museumxtd_search.vault.code import closing_fence
+from museumxtd_search.vault.code import LIST_MARKER, closing_fence
 
 # A line holding only a placeholder, after a quote's ``>`` marks (group 1) and the
 # indentation of a list item's block (group 2).
 _PLACEHOLDER_LINE = re.compile(rf"^((?:{QUOTE_MARK})*)( *)"
                                + re.escape(HTML_PLACEHOLDER).replace("%s", r"\d+") + r"[ \t]*$")
 # A list item's line: the next item after code in an item stays in the list.
-_ITEM_START = re.compile(r"^ *(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_ITEM_START = re.compile(rf"^ *(?:{LIST_MARKER})(?:[ \t]|$)")
 
 
 class FenceBlocks(Preprocessor):
     """See the module docstring."""
 
     def run(self, lines: list[str]) -> list[str]:
-        if not self.md.htmlStash.html_counter:
-            return lines
+        if not any(STX in line for line in lines):
+            return lines  # no placeholder: no fenced code
         out: list[str] = []
         after: int | None = None  # the indentation of a placeholder on the line before
         for line in lines:
-            found = _PLACEHOLDER_LINE.match(line) if "\x02" in line else None
+            found = _PLACEHOLDER_LINE.match(line) if STX in line else None
             if found is not None:
                 prefix, indent = found.group(1).rstrip(), found.group(2)
                 if not indent and out and (after is not None

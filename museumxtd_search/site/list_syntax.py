@@ -50,14 +50,14 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, STX
 
-from museumxtd_search.vault.code import FENCE_OPENING
+from museumxtd_search.vault.code import FENCE_OPENING, LIST_MARKER
 from museumxtd_search.vault.markdown_text import TASK_BOX
 
 # The ``>`` prefix of a line in a quote or callout (any depth), then the rest.
 QUOTE_MARK = r" {0,3}>[ ]?"  # one quote marker: ``>`` and the space after it
 QUOTED_LINE = re.compile(rf"^((?:{QUOTE_MARK})*)(.*)$")
 # A list item: indentation, marker (``-``, ``*``, ``+``, ``1.``, ``1)``), spaces, text.
-_ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +)(\S.*)$")
+_ITEM = re.compile(rf"^( *)({LIST_MARKER})( +)(\S.*)$")
 # A thematic break (``- - -``, ``***``) looks like an item but is not one.
 _RULE = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$")
 # A fence (not ```` ```a``` ````, a code span: ``vault.code``'s rule).
@@ -66,7 +66,7 @@ _FENCE = re.compile(r"^ *" + FENCE_OPENING)
 _INDENTED_QUOTE = re.compile(r"^ +>")
 _MARKER = re.compile(QUOTE_MARK)
 # Any line that may be a list item, quoted or not: most notes hold none, or only a few.
-_ANY_ITEM = re.compile(rf"^(?:{QUOTE_MARK})* *(?:[-*+]|\d{{1,9}}[.)])(?: +\S|[ \t]*$)",
+_ANY_ITEM = re.compile(rf"^(?:{QUOTE_MARK})* *(?:{LIST_MARKER})(?: +\S|[ \t]*$)",
                        re.MULTILINE)
 # Python-Markdown's indentation of one list level.
 _LEVEL = 4
@@ -74,7 +74,7 @@ _LEVEL = 4
 _PARTING = "<!-- -->"
 # A marker alone on its line, and the text given such an empty item: Python-Markdown
 # needs some (``-`` alone under an item underlines it as a heading), the page shows none.
-_EMPTY_ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])[ \t]*$")
+_EMPTY_ITEM = re.compile(rf"^( *)({LIST_MARKER})[ \t]*$")
 _EMPTY_TEXT = "<!-- -->"
 
 

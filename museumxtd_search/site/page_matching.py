@@ -237,8 +237,8 @@ def _candidates(note_path: str, front_matter: Mapping[str, Any],
     named = permalink_pages(front_matter)
     if named is not None:  # the note says where its page is: nothing else applies
         return {"permalink": named}
-    own = _slug_route(route, front_matter) if _post_route(note_path, front_matter) is None \
-        else None
+    post = _post_route(note_path, front_matter)
+    own = _slug_route(route, front_matter) if post is None else None
     found = {"path": (_path_pages(own) if own else []) + _path_pages(route)}
     if pattern is not None:
         found["pattern"] = pattern.pages(note_path)
@@ -256,7 +256,6 @@ def _candidates(note_path: str, front_matter: Mapping[str, Any],
     if own:
         routes = [own, *routes]
     found["slug"] = sorted(set().union(*map(_loose_keys, routes)))
-    post = _post_route(note_path, front_matter)
     published = as_bool(front_matter.get("published"), True)
     if post is not None:
         found["post"] = [_loose_suffix(post, 4)]

@@ -25,12 +25,12 @@ import markdown
 from markdown.extensions import Extension
 from markdown.extensions.tables import TableProcessor
 
-from museumxtd_search.vault.code import mask_code
+from museumxtd_search.vault.code import LIST_MARKER, mask_code
 from museumxtd_search.vault.links import WIKILINK
 
 # A line that starts another block (CommonMark's, after a table's last row): an ATX
 # heading, a quote, a list item, a thematic break.
-_BLOCK_START = re.compile(r" {0,3}(?:#{1,6}(?:[ \t]|$)|>|(?:[-*+]|\d{1,9}[.)])[ \t]"
+_BLOCK_START = re.compile(rf" {{0,3}}(?:#{{1,6}}(?:[ \t]|$)|>|(?:{LIST_MARKER})[ \t]"
                           r"|([-*_])(?:[ \t]*\1){2,}[ \t]*$)")
 # The first rows of a table are its header and its delimiter row: rows start after.
 _FIRST_ROW = 2

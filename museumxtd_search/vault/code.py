@@ -16,7 +16,10 @@ import re
 # a backtick fence's info string holds no backtick). ``FENCE_OPENING`` is the opening
 # fence (group 1), which the page's list rules read too.
 FENCE_OPENING = r"(`{3,}(?=[^`\n]*$)|~{3,})"
-_FENCE_BLOCK = re.compile(r"^(?:[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t]))*[ \t]*"
+# A list item's marker (``-``, ``*``, ``+``, ``1.``, ``1)``), as an alternation to group:
+# the one definition the fences here and the page's list, table and code rules share.
+LIST_MARKER = r"[-*+]|\d{1,9}[.)]"
+_FENCE_BLOCK = re.compile(rf"^(?:[ \t]*(?:>|(?:{LIST_MARKER})[ \t]))*[ \t]*"
                           + FENCE_OPENING + r"[^\n]*\n.*?"
                           r"(?:^(?P<closing>(?:[ \t]*>)*[ \t]*\1[`~]*[ \t]*)$|\Z)",
                           re.MULTILINE | re.DOTALL)
@@ -64,7 +67,7 @@ def mask_code(markdown: str) -> str:
 
 
 # What stands before a fence on its opening line: quote marks, indentation, list markers.
-_LIST_MARKER = re.compile(r"[-*+]|\d{1,9}[.)]")
+_LIST_MARKER = re.compile(LIST_MARKER)
 
 
 def closing_fence(markdown: str) -> str | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from museumxtd_search.analysis.pipeline import terms, tokens
+from museumxtd_search.analysis.pipeline import indexed_terms, terms, tokens
 from museumxtd_search.analysis.query import parse_query
 from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import key
@@ -146,6 +146,38 @@ def test_english_function_words_are_dropped_from_french_analysed_titles():
 def test_a_query_of_only_stop_words_has_no_terms():
     assert terms("de la et les") == []
     assert terms("lorsqu'on jusqu'à") == []
+
+
+# --- words written with a hyphen -----------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "joined"), [
+    ("l'envoi d'e-mails", [(1, "email")]),
+    ("un week-end au musée", [(0, "weekend")]),
+    ("l'Éco-conception", [(0, "ecoconcept")]),
+    ("le COVID-19", [(0, "covid19")]),
+])
+def test_a_hyphenated_word_is_also_indexed_in_one_piece_where_its_first_part_stands(
+        text, joined):
+    assert indexed_terms(text).joined == joined
+
+
+@pytest.mark.parametrize("text", ["pouvons-nous", "c'est-à-dire", "a-t-il", "2019-2020",
+                                  "Saint-Jean-de-Luz", "la-la-la-la"])
+def test_particles_pronouns_numbers_and_long_chains_are_not_joined(text):
+    assert indexed_terms(text).joined == []
+
+
+def test_the_index_reads_a_hyphenated_words_parts_as_every_pipeline_does():
+    text = "L'e-mail d'Anne-Sophie, peut-être un audio-guide… x--y -z w-"
+    indexed = indexed_terms(text)
+    assert indexed.terms == terms(text)
+    assert indexed.surfaces == [token.surface for token in tokens(normalize(text))]
+
+
+def test_a_query_searches_a_hyphenated_word_as_typed():
+    assert terms("e-mail") == ["mail"]
+    assert terms("audio-guide") == terms("audio guide")
 
 
 # --- English pipeline ----------------------------------------------------------------

@@ -62,6 +62,9 @@ COMMON_QUERIES = [
     # English
     "digitization collections", "social media", "open access", "museum", "digital strategy",
     "volunteers",
+    # a word written with a hyphen, searched in one piece or as written
+    "weekend", "week-end", "ecoconception", "éco-conception", "email", "e-mail", "covid19",
+    '"week-end"', "motscles seo",
     # phrases
     '"réseaux sociaux"', '"stratégie numérique"', '"open data"', '"musée numérique"',
     '"numérique musée"',

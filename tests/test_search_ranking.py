@@ -54,6 +54,38 @@ def test_plural_and_singular_queries_find_the_same_notes(find, plural, singular)
     assert find(plural)
 
 
+# --- words written with a hyphen -----------------------------------------------------
+
+
+@pytest.mark.parametrize(("joined", "hyphenated"), [("weekend", "week-end"),
+                                                    ("ecoconception", "éco-conception"),
+                                                    ("motscles", "mots-clés")])
+def test_a_word_written_with_a_hyphen_is_found_written_in_one_piece(find, searcher, joined,
+                                                                   hyphenated):
+    assert searcher.search(joined).suggestion is None
+    assert set(find(joined)) == set(find(hyphenated)) != set()
+
+
+def test_email_finds_e_mail_without_changing_any_other_score(make_vault, tmp_path):
+    garden = make_vault({
+        "lettre.md": "# Lettre\nLe musée envoie un e-mail à ses amis.",
+        "courrier.md": "# Courrier\nLe musée envoie un mail à ses amis.",
+        "envoi.md": "# Envoi\nL'envoi d'e-mails marketing aux visiteurs.",
+    })
+    build_index(garden, tmp_path / "index")
+
+    def hits(query: str) -> dict[str, float]:
+        return {hit.path: hit.score for hit in search(tmp_path / "index", query).results}
+
+    assert hits("email").keys() == {"lettre.md", "envoi.md"}
+    assert hits("e-mail").keys() == {"lettre.md", "courrier.md", "envoi.md"}
+    assert hits('"email marketing"').keys() == hits('"e-mail marketing"').keys() == {"envoi.md"}
+    # Indexed as a synonym: the note is not made longer by it, so its other words score
+    # as in a note without it.
+    musee = hits("musée amis")
+    assert musee["lettre.md"] == pytest.approx(musee["courrier.md"])
+
+
 # --- typos and prefixes --------------------------------------------------------------
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import quote
 
 from museumxtd_search.analysis.facets import nested_tags
-from museumxtd_search.analysis.pipeline import terms, terms_and_surfaces, tokens
+from museumxtd_search.analysis.pipeline import IndexedText, indexed_terms, terms, tokens
 from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import key
 from museumxtd_search.text.language import Language
@@ -42,6 +42,10 @@ class AnalyzedNote:
     # Words the note pairs as one notion, perhaps in two languages (folded, each pair
     # in order): "numérisation (digitization)", a one-word title and alias.
     pairs: tuple[tuple[str, str], ...] = ()
+    # Per field, the joined terms of its hyphenated words (``email`` for ``e-mail``),
+    # each with the position it shares with the word's first part
+    # (``pipeline.indexed_terms``): indexed, not counted in the field's length.
+    joined: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
     @cached_property
     def exact(self) -> list[str]:
@@ -66,21 +70,23 @@ def analyze_note(note: Note, resolved: list[ResolvedLink], table: LinkTable) -> 
         table)
     body_language: Language = "en" if note.language == "en" else "fr"
     # One tokenisation of the body serves the French field and the surface words.
-    french_terms, french_surfaces = terms_and_surfaces(note.text)
-    body_terms = french_terms if body_language == "fr" else terms(note.text, body_language)
-    fields = {
-        "title": terms(title_text),
-        "aliases": terms("\n".join(note.aliases)),
-        "tags": terms(" ".join(note.tags)),
-        "headings": terms("\n".join(h.text for h in note.headings)),
-        "links": terms("\n".join(link_texts)),
-        "body": body_terms if body_language == "fr" else [],
-        "body_en": body_terms if body_language == "en" else [],
-        "summary": terms("\n".join(p[1] for p in note.properties if p[2] == "summary")),
-        "properties": terms("\n".join(p[1] for p in note.properties if p[2] == "other")),
+    french = indexed_terms(note.text)
+    body = french if body_language == "fr" else indexed_terms(note.text, body_language)
+    texts = {
+        "title": indexed_terms(title_text),
+        "aliases": indexed_terms("\n".join(note.aliases)),
+        "tags": indexed_terms(" ".join(note.tags)),
+        "headings": indexed_terms("\n".join(h.text for h in note.headings)),
+        "links": indexed_terms("\n".join(link_texts)),
+        "body": body if body_language == "fr" else IndexedText([], [], []),
+        "body_en": body if body_language == "en" else IndexedText([], [], []),
+        "summary": indexed_terms("\n".join(p[1] for p in note.properties if p[2] == "summary")),
+        "properties": indexed_terms("\n".join(p[1] for p in note.properties if p[2] == "other")),
     }
+    fields = {name: text.terms for name, text in texts.items()}
+    joined = {name: text.joined for name, text in texts.items() if text.joined}
     # The garden's real words: what suggestions and prefixes are built from.
-    surface = names_surfaces(note.title, note.name, note.aliases, note.tags) + french_surfaces
+    surface = names_surfaces(note.title, note.name, note.aliases, note.tags) + french.surfaces
     surface += property_surfaces(note.properties)
     return AnalyzedNote(
         note=note,
@@ -92,6 +98,7 @@ def analyze_note(note: Note, resolved: list[ResolvedLink], table: LinkTable) -> 
         links_signature=links_signature(link_texts, link_paths),
         filters=filter_terms(note),
         pairs=word_pairs(note.text, note.title, note.aliases),
+        joined=joined,
     )
 
 
@@ -215,5 +222,5 @@ def note_surfaces(title: str, name: str, aliases: Iterable[str], tags: Iterable[
                   text: str, properties: Iterable = ()) -> list[str]:
     """``AnalyzedNote.surface`` from a note's stored parts: what an update takes back
     from the vocabulary for a note it rewrites or removes."""
-    return (names_surfaces(title, name, aliases, tags) + terms_and_surfaces(text)[1]
+    return (names_surfaces(title, name, aliases, tags) + indexed_terms(text).surfaces
             + property_surfaces(properties))

@@ -218,15 +218,81 @@ def terms(text: str, language: Language = "fr") -> list[str]:
     return result
 
 
-def terms_and_surfaces(text: str, language: Language = "fr") -> tuple[list[str], list[str]]:
-    """``[t.term for t in tokens(...)]`` and ``[t.surface …]`` at once, without offsets.
+# A word written with hyphens (``e-mail``, ``audio-guide``, ``COVID-19``): its parts are
+# words like any other, and the index also holds the word written without its hyphens
+# (``indexed_terms``). Past three parts it is a name or an address, not a word.
+COMPOUND = re.compile(rf"{WORD.pattern}(?:-{WORD.pattern})*")
+MAX_JOINED_PARTS = 3
 
-    The indexing hot path: one pass over a note body feeds two fields.
-    """
+
+class IndexedText(NamedTuple):
+    """What the index holds of a text: its ``terms`` (a position each), their
+    ``surfaces``, and the ``joined`` terms of its hyphenated words, each with the
+    position it shares with the word's first part."""
+
+    terms: list[str]
+    surfaces: list[str]
+    joined: list[tuple[int, str]]
+
+
+_COMPOUNDS: dict[str, dict[str, tuple[tuple[tuple[str, str], ...], str]]] = {"fr": {}, "en": {}}
+
+
+def _analysed_compound(word: str, language: Language) -> tuple[tuple[tuple[str, str], ...], str]:
+    """The (term, surface) of each kept part of hyphenated ``word``, and its joined term:
+    the word without its hyphens (``email`` for ``e-mail``), or "" when it is none.
+
+    A compound is joined when each of its parts is a word the index keeps (a first part
+    of one letter aside: ``e-mail``, ``d'e-mails``, ``x-ray``) and the whole is one term unlike its
+    parts': pronouns and particles (``pouvons-nous``, ``c'est-à-dire``, ``celle-ci``)
+    and numbers (``2019-2020``) are not words written in one piece."""
+    cache = _COMPOUNDS[language]
+    found = cache.get(word)
+    if found is not None:
+        return found
+    pieces = word.split("-")
+    joinable = len(pieces) <= MAX_JOINED_PARTS and not all(map(str.isdigit, pieces))
+    parts: list[tuple[str, str]] = []
+    for index, piece in enumerate(pieces):
+        kept = _analysed(piece, language)[0]
+        if not kept and not (index == 0 and len(piece.rsplit("'", 1)[-1]) == 1):
+            joinable = False
+        parts.extend((term, surface) for term, surface, _, _ in kept)
+    joined = ""
+    if joinable and parts:
+        whole = _analysed("".join(pieces), language)[1]
+        if len(whole) == 1 and all(whole[0] != term for term, _ in parts):
+            joined = whole[0]
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
+    found = cache[word] = (tuple(parts), joined)
+    return found
+
+
+def indexed_terms(text: str, language: Language = "fr") -> IndexedText:
+    """What the index holds of ``text``: ``[t.term for t in tokens(...)]`` and
+    ``[t.surface …]`` at once (without offsets), plus the joined terms of its
+    hyphenated words.
+
+    The indexing hot path: one pass over a note body feeds two fields. A joined term
+    stands where its word's first part does, as an index's synonym would (Lucene's
+    position increment of 0): ``email`` finds ``e-mail``, a phrase of its parts still
+    finds it, and the field's length counts the words the text has, not the extra
+    terms. Queries are analysed by ``tokens``, which does not join: ``e-mail`` is
+    searched as it always was."""
     found_terms: list[str] = []
     found_surfaces: list[str] = []
-    for word in WORD.findall(normalize(text)):
+    joined: list[tuple[int, str]] = []
+    for word in COMPOUND.findall(normalize(text)):
+        if "-" in word:
+            parts, whole = _analysed_compound(word, language)
+            if whole:
+                joined.append((len(found_terms), whole))
+            for term, surface in parts:
+                found_terms.append(term)
+                found_surfaces.append(surface)
+            continue
         for part in _analysed(word, language)[0]:
             found_terms.append(part[0])
             found_surfaces.append(part[1])
-    return found_terms, found_surfaces
+    return IndexedText(found_terms, found_surfaces, joined)

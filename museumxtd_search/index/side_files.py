@@ -69,8 +69,9 @@ except ImportError:  # pragma: no cover - a Python built without it
 # key; 29: code fenced in a callout or a list item; 30: ```a``` on a line is a code
 # span, not a fence; an image's ``|200`` size and a task's ``[/]`` box no words;
 # 31: other generators' search switches (``pagefind: false``, ``search: {exclude}``),
-# Hugo's URL aliases no names, switches and site paths no words.
-SCHEMA_VERSION = 31
+# Hugo's URL aliases no names, switches and site paths no words; 32: hyphenated
+# words also indexed joined (``email`` finds ``e-mail``).
+SCHEMA_VERSION = 32
 
 LINKS = "links.json.gz"
 VOCABULARY = "vocabulary.json"

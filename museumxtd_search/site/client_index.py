@@ -171,9 +171,10 @@ def replace_posting(flat: list[int], doc: int, posting: list[int] | None,
 
 
 def _add_postings(table: Postings, doc: int, field_terms: Sequence[str],
-                  positional: bool) -> None:
+                  positional: bool, joined: Sequence[tuple[int, str]] = ()) -> None:
     """Add to ``table`` ``doc``'s posting (tf, field length, p0, d1, ...) for each term
-    of one document's field.
+    of one document's field, and for each of its ``joined`` terms
+    (``AnalyzedNote.joined``: at the position of a word already counted).
 
     The field length (as Whoosh stores it) travels with each posting so the browser
     needs no table of every document's lengths.
@@ -185,7 +186,9 @@ def _add_postings(table: Postings, doc: int, field_terms: Sequence[str],
     # and a tuple each were a fifth of building the client index.
     lists, last = table.lists, table.last
     if not positional:
-        for term, count in Counter(field_terms).items():
+        counts = Counter(field_terms)
+        counts.update(term for _, term in joined)
+        for term, count in counts.items():
             flat = lists[term]
             flat += (doc - last.get(term, 0), count, length)
             last[term] = doc
@@ -193,11 +196,14 @@ def _add_postings(table: Postings, doc: int, field_terms: Sequence[str],
     positions: defaultdict[str, list[int]] = defaultdict(list)
     for position, term in enumerate(field_terms):
         positions[term].append(position)
+    for position, term in joined:
+        positions[term].append(position)
     for term, found in positions.items():
         flat = lists[term]
         if len(found) == 1:  # most terms: no deltas to compute
             flat += (doc - last.get(term, 0), 1, length, found[0])
         else:
+            found.sort()
             flat += (doc - last.get(term, 0), len(found), length, found[0])
             flat += map(sub, islice(found, 1, None), found)
         last[term] = doc
@@ -294,7 +300,8 @@ def _build(analyzed: Sequence[AnalyzedNote], urls: Sequence[str],
         for name, is_positional in zip(fields, positional, strict=True):
             field_terms = item.fields[name]
             totals[name] += len(field_terms)
-            _add_postings(postings[name], doc, field_terms, is_positional)
+            _add_postings(postings[name], doc, field_terms, is_positional,
+                          item.joined.get(name, ()))
         exact = item.exact
         totals[rules.EXACT_FIELD] += len(exact)
         _add_postings(postings[rules.EXACT_FIELD], doc, exact, False)

@@ -90,8 +90,8 @@ class ClientIndexUpdate:
         for name in [*self.fields, field_rules.EXACT_FIELD]:
             before, after = self._terms(old, name), self._terms(new, name)
             self.totals[name] += len(after) - len(before)
-            old_postings, new_postings = self._postings(doc, before, name), \
-                self._postings(doc, after, name)
+            old_postings = self._postings(doc, before, name, old.joined.get(name, ()))
+            new_postings = self._postings(doc, after, name, new.joined.get(name, ()))
             for term in old_postings.keys() | new_postings.keys():
                 if old_postings.get(term) != new_postings.get(term):
                     number = term_bucket(term, buckets)  # type: ignore[arg-type]
@@ -116,9 +116,10 @@ class ClientIndexUpdate:
     def _terms(self, item: AnalyzedNote, name: str) -> list[str]:
         return item.exact if name == field_rules.EXACT_FIELD else item.fields[name]
 
-    def _postings(self, doc: int, terms: list[str], name: str) -> Postings:
+    def _postings(self, doc: int, terms: list[str], name: str,
+                  joined: Sequence[tuple[int, str]]) -> Postings:
         table = Postings()
-        _add_postings(table, doc, terms, self.positional[name])
+        _add_postings(table, doc, terms, self.positional[name], joined)
         return table
 
     def _replace(self, bucket: dict, name: str, term: str, doc: int,

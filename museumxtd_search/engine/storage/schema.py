@@ -56,6 +56,8 @@ def document(analyzed: AnalyzedNote) -> dict[str, object]:
         meta=json.dumps(stored_meta(analyzed), ensure_ascii=False, sort_keys=True,
                         separators=(",", ":")),
         title_order=note.title.lower().encode("utf-8"),
+        # Not a field: the joined terms of the term lists above, for ``TermsWriter``.
+        _joined=analyzed.joined,
     )
     return fields
 

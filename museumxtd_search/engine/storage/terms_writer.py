@@ -32,10 +32,13 @@ Posting = tuple[bytes, int, float, bytes]
 _ONE_POSITION: dict[int, bytes] = {}
 
 
-def field_postings(field, value: str | Sequence[str]) -> Iterator[Posting]:
+def field_postings(field, value: str | Sequence[str],
+                   joined: Sequence[tuple[int, str]] = ()) -> Iterator[Posting]:
     """(term bytes, frequency, weight, encoded value) per distinct term of ``value``,
-    exactly as ``field.index(" ".join(value))`` gives them for our space-separated fields.
-    Text values (paths, keys) go through the field itself."""
+    exactly as ``field.index(" ".join(value))`` gives them for our space-separated fields,
+    plus the ``joined`` terms (``AnalyzedNote.joined``: a term and the position it
+    shares with another, which plain text cannot say). Text values (paths, keys) go
+    through the field itself."""
     if isinstance(value, str):
         yield from field.index(value)
         return
@@ -45,6 +48,8 @@ def field_postings(field, value: str | Sequence[str]) -> Iterator[Posting]:
         positions: defaultdict[str, list[int]] = defaultdict(list)
         for position, term in enumerate(value):
             positions[term].append(position)
+        for position, term in joined:
+            positions[term].append(position)
         encode = format_.encode
         for term, found in positions.items():
             if len(found) == 1:  # most postings: their few encodings are reused
@@ -53,9 +58,12 @@ def field_postings(field, value: str | Sequence[str]) -> Iterator[Posting]:
                     encoded = _ONE_POSITION[found[0]] = encode(found)
                 yield term.encode("utf-8"), 1, boost, encoded
             else:
+                found.sort()
                 yield term.encode("utf-8"), len(found), float(len(found)) * boost, encode(found)
     elif type(format_) is Frequency:
-        for term, count in Counter(value).items():
+        counts = Counter(value)
+        counts.update(term for _, term in joined)
+        for term, count in counts.items():
             yield term.encode("utf-8"), count, float(count) * boost, pack_uint(count)
     else:
         yield from field.index(" ".join(value))
@@ -184,6 +192,9 @@ class TermsWriter(SegmentWriter):
         perdocwriter = self.perdocwriter
         docnum = self.docnum
         pool = self.pool
+        # ``schema.document``'s joined terms: indexed, but not words of the field's
+        # length (a synonym at the position of a word already counted).
+        joined = fields.get("_joined") or {}
         perdocwriter.start_doc(docnum)
         for name in names:
             value = fields[name]
@@ -192,7 +203,10 @@ class TermsWriter(SegmentWriter):
             field = schema[name]
             length = 0
             if field.indexed:
-                length = pool.add_document_postings(name, docnum, field_postings(field, value))
+                extra = joined.get(name, ())
+                length = pool.add_document_postings(name, docnum,
+                                                    field_postings(field, value, extra))
+                length -= len(extra)
                 if not field.scorable:
                     length = 0
             perdocwriter.add_field(name, field, value if field.stored else None, length)

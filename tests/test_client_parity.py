@@ -22,8 +22,8 @@ from obsidian_garden import QUERIES as OBSIDIAN_QUERIES
 from obsidian_garden import write_garden
 
 from museumxtd_search.analysis.pipeline import terms, tokens
-from museumxtd_search.rules import client_rules
-from museumxtd_search.site.client_index import shard_key, term_bucket
+from museumxtd_search.rules import FILTER_FIELD, client_rules
+from museumxtd_search.site.client_index import filter_bucket_count, posting_bucket, shard_key
 from museumxtd_search.site.search_files import read_data_file
 from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import key
@@ -354,8 +354,9 @@ def test_javascript_looks_up_every_word_and_term_where_the_exporter_wrote_it(
     manifest = read_search_file(garden, "manifest")
     depth, buckets = manifest["shard_depth"], manifest["buckets"]
     assert buckets >= 16 and buckets & (buckets - 1) == 0
+    assert manifest["filter_buckets"] == filter_bucket_count(buckets)
     placed: list[tuple[str, int | None, str | None]] = []  # text, its bucket, its shard
-    for number in range(buckets):
+    for number in range(buckets + manifest["filter_buckets"]):
         placed += [(term, number, None)
                    for table in read_search_file(garden, f"post-{number}").values()
                    for term in table]
@@ -368,13 +369,25 @@ def test_javascript_looks_up_every_word_and_term_where_the_exporter_wrote_it(
                              "--places")
     wrong = []
     for (text, bucket, shard), answer in zip(placed, answers, strict=True):
-        expected = {"bucket": term_bucket(text, buckets) if bucket is None else bucket,
+        expected = {"bucket": posting_bucket(text, buckets) if bucket is None else bucket,
                     "shard": shard_key(text, depth) if shard is None else shard}
         if answer != expected:
             wrong.append(f"{text!r}: exporter {expected}, javascript {answer}")
     assert len(placed) > (100 if garden.name == "obsidian" else 1000)
     assert not wrong, f"{len(wrong)} of {len(placed)} misplaced:\n" + "\n".join(
         wrong[:MISMATCHES_SHOWN])
+
+
+def test_filter_terms_have_buckets_of_their_own_which_a_query_of_words_never_reads(
+        garden: Garden):
+    manifest = read_search_file(garden, "manifest")
+    buckets, filter_buckets = manifest["buckets"], manifest["filter_buckets"]
+    for number in range(buckets + filter_buckets):
+        fields = set(read_search_file(garden, f"post-{number}"))
+        if number < buckets:
+            assert FILTER_FIELD not in fields
+        else:
+            assert fields <= {FILTER_FIELD}
 
 
 def test_a_first_query_fetches_its_words_shards_and_one_bucket_per_term(
@@ -389,7 +402,7 @@ def test_a_first_query_fetches_its_words_shards_and_one_bucket_per_term(
     expected = {"manifest",
                 *(f"words-{shard_key(w, depth)}" for w in words
                   if shard_key(w, depth) in manifest["shards"]),
-                *(f"post-{term_bucket(t, buckets)}" for t in looked_up)}
+                *(f"post-{posting_bucket(t, buckets)}" for t in looked_up)}
     [answer] = run_search_cli(node, garden, [text])
     assert answer["total"] > 0 and answer["suggestion"] is None
     assert answer["files"] == sorted(expected)

@@ -29,9 +29,9 @@ from museumxtd_search.site.client_index import (
     _add_postings,
     fragment_file,
     note_fragment,
+    posting_bucket,
     replace_posting,
     shard_key,
-    term_bucket,
 )
 from museumxtd_search.site.search_files import DATA_SUFFIX, write_data_file
 from museumxtd_search.text.folding import fold
@@ -94,7 +94,7 @@ class ClientIndexUpdate:
             new_postings = self._postings(doc, after, name, new.joined.get(name, ()))
             for term in old_postings.keys() | new_postings.keys():
                 if old_postings.get(term) != new_postings.get(term):
-                    number = term_bucket(term, buckets)  # type: ignore[arg-type]
+                    number = posting_bucket(term, buckets)  # type: ignore[arg-type]
                     self._replace(self.index.buckets[number], name, term, doc,
                                   new_postings.get(term))
                     self.changed.buckets.add(number)

@@ -18,7 +18,7 @@
 //
 //   node tests/js/search_cli.js <site search folder> --places < texts.jsonl
 //       One JSON line per input line {"text": ...}: where the client looks for it,
-//       {"bucket": termBucket(text, manifest buckets), "shard": shardKey(text, depth)}
+//       {"bucket": the number of its post-<n> file, "shard": shardKey(text, depth)}
 //
 // tests/test_client_parity.py compares both outputs with the Python CLI side.
 "use strict";
@@ -64,7 +64,10 @@ async function printPlaces() {
   const output = inputLines().map((line) => {
     const { text } = JSON.parse(line);
     return JSON.stringify({
-      bucket: MXSearch.termBucket(text, manifest.buckets),
+      // The engine's IndexView.postingsFile: a filter's term after the words' buckets.
+      bucket: text.includes(":")
+        ? manifest.buckets + MXSearch.termBucket(text, manifest.filter_buckets)
+        : MXSearch.termBucket(text, manifest.buckets),
       shard: MXSearch.shardKey(text, manifest.shard_depth),
     });
   });

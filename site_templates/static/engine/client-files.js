@@ -157,6 +157,7 @@ class IndexView {
     this.boosts = manifest.boosts || {};
     this.depth = manifest.shard_depth || 1;
     this.bucketCount = manifest.buckets;
+    this.filterBuckets = manifest.filter_buckets;
     this.fragmentsPerFile = manifest.fragments_per_file;
     this.wordsFiles = manifest.shards.map((name) => "words-" + name);
     this.available = new Set(this.wordsFiles);
@@ -189,11 +190,15 @@ class IndexView {
     return name;
   }
 
-  /** "post-<n>": the posting bucket of a term or exact word. */
+  /**
+   * "post-<n>": the posting bucket of a term or exact word, or of a filter's term
+   * (with a ":") among the filter buckets after them (posting_bucket).
+   */
   postingsFile(term) {
     let name = this.postingsFileOf.get(term);
     if (name === undefined) {
-      name = "post-" + termBucket(term, this.bucketCount);
+      name = "post-" + (term.includes(":") ? this.bucketCount + termBucket(term, this.filterBuckets)
+        : termBucket(term, this.bucketCount));
       if (this.postingsFileOf.size > 100000) this.postingsFileOf.clear();
       this.postingsFileOf.set(term, name);
     }

@@ -278,8 +278,9 @@ def indexed_terms(text: str, language: Language = "fr") -> IndexedText:
     stands where its word's first part does, as an index's synonym would (Lucene's
     position increment of 0): ``email`` finds ``e-mail``, a phrase of its parts still
     finds it, and the field's length counts the words the text has, not the extra
-    terms. Queries are analysed by ``tokens``, which does not join: ``e-mail`` is
-    searched as it always was."""
+    terms. Queries are analysed by ``tokens``, which does not join: a query's word
+    typed with hyphens is searched in one piece beside its parts by the engine
+    (``engine.search.joined_word``), so that ``e-mail`` finds ``email`` too."""
     found_terms: list[str] = []
     found_surfaces: list[str] = []
     joined: list[tuple[int, str]] = []

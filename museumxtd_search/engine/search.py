@@ -273,7 +273,10 @@ class Searcher:
         english_groups = [english] if english else []
         alike: dict[str, str] = {}
         own = (french or english or [""])[0]
-        for partner in self.partners(clause):  # the word in the garden's other language
+        # The word in the garden's other language, and a word typed with hyphens
+        # written in one piece (``e-mail`` finds ``email``; the index holds ``e-mail``
+        # in one piece too: ``analysis.pipeline.indexed_terms``).
+        for partner in [*self.partners(clause), *joined_word(clause)]:
             for group, groups in ((terms(partner), french_groups),
                                   (terms(partner, "en"), english_groups)):
                 if group:
@@ -690,6 +693,12 @@ class Searcher:
                 if len(letters - other) <= limit and len(other - letters) <= limit:
                     found.append((word, notes))
         return found
+
+
+def joined_word(clause: Clause) -> list[str]:
+    """A word clause typed with hyphens (``e-mail``, ``audio-guide``), written without
+    them: searched beside it, as one of its forms."""
+    return [clause.text.replace("-", "")] if clause.kind == "word" and "-" in clause.text else []
 
 
 def _unique(items) -> list[str]:

@@ -145,7 +145,9 @@ function createEngine(load) {
     const englishGroups = english.length ? [english] : [];
     const alike = new Map();
     const ownTerm = (french.length ? french : english.length ? english : [""])[0];
-    for (const partner of partners(index, clause)) {
+    // joined_word(): a word typed with hyphens is also searched written in one piece.
+    const joined = clause.kind === "word" && clause.text.includes("-") ? [clause.text.replace(/-/g, "")] : [];
+    for (const partner of partners(index, clause).concat(joined)) {
       for (const [group, groups] of [[terms(partner, "fr"), frenchGroups],
         [terms(partner, "en"), englishGroups]]) {
         if (!group.length) continue;

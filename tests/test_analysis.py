@@ -143,6 +143,17 @@ def test_english_function_words_are_dropped_from_french_analysed_titles():
     assert terms("Digitization of Museum Collections") == terms("Digitization Museum Collections")
 
 
+@pytest.mark.parametrize("acronym", ["AI", "IT", "US", "EU", "UN"])
+def test_a_stop_word_of_two_capitals_is_an_acronym_and_kept(acronym):
+    assert terms(f"l'{acronym} au musée") == [acronym.lower(), *terms("musée")]
+    assert terms(acronym, "en") == [acronym.lower()]
+
+
+def test_the_same_stop_words_not_in_capitals_are_dropped():
+    assert terms("ai un eu Ai Un") == []
+    assert terms("it us It Us", "en") == []
+
+
 def test_a_query_of_only_stop_words_has_no_terms():
     assert terms("de la et les") == []
     assert terms("lorsqu'on jusqu'à") == []

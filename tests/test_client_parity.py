@@ -65,6 +65,8 @@ COMMON_QUERIES = [
     # a word written with a hyphen, searched in one piece or as written
     "weekend", "week-end", "ecoconception", "éco-conception", "email", "e-mail", "covid19",
     '"week-end"', "motscles seo",
+    # a stop word in capitals is an acronym
+    "AI", "ai", "IT", "US", "UN musée", "EU OR UN",
     # phrases
     '"réseaux sociaux"', '"stratégie numérique"', '"open data"', '"musée numérique"',
     '"numérique musée"',

@@ -60,6 +60,17 @@ def test_related_notes_come_with_their_reasons(garden):
     assert "links to it" in found["Notes/Bibliographie.md"]
 
 
+def test_a_shared_acronym_is_named_in_capitals(make_vault, tmp_path):
+    notes = make_vault({
+        "Autriche.md": "# Partenaires\nArs Electronica (AT) et le musée Belvedere (AT).",
+        "Vienne.md": "# Incubateur\nUn incubateur de musées, avec Ars Electronica (AT).",
+        "Autre.md": "# Autre\nRien à voir.",
+    })
+    found = reasons_of(Garden(notes, index=tmp_path / "index").related("Vienne"))
+    shared = next(r for r in found["Autriche.md"] if r.startswith("shared: "))
+    assert "AT" in shared.removeprefix("shared: ").split(", ")
+
+
 def test_a_note_is_never_its_own_related_note_nor_is_a_note_kept_out_of_search(garden):
     for name in ("Inventaire", "Numérisation", "Photographie", "Bibliographie", "Cuisine"):
         paths = [near.path for near in garden.related(name, limit=50).results]

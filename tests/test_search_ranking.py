@@ -90,6 +90,17 @@ def test_email_and_e_mail_find_each_other_without_changing_any_other_score(make_
     assert musee["lettre.md"] == pytest.approx(musee["courrier.md"])
 
 
+def test_an_acronym_that_is_also_a_stop_word_is_found(make_vault, tmp_path):
+    garden = make_vault({
+        "ia.md": "# Outils\nL'AI générative au musée, et le service IT qui l'héberge.",
+        "avoir.md": "# Visite\nJ'ai visité le musée, il y a un an.",
+    })
+    build_index(garden, tmp_path / "index")
+    assert [hit.path for hit in search(tmp_path / "index", "AI").results] == ["ia.md"]
+    assert [hit.path for hit in search(tmp_path / "index", "IT").results] == ["ia.md"]
+    assert search(tmp_path / "index", "un").results == []
+
+
 # --- typos and prefixes --------------------------------------------------------------
 
 

@@ -7,7 +7,8 @@ them, and a test runs both over every word of the gardens to prove they agree):
 2. tokenise: runs of letters/digits, apostrophes kept inside a word;
 3. lowercase and fold accents (``Évaluation`` -> ``evaluation``);
 4. split elisions: ``l'evaluation`` -> ``evaluation``, ``aujourd'hui`` -> ``aujourd`` ``hui``;
-5. drop stop words and one-letter words;
+5. drop stop words (not a two-letter one in capitals, an acronym: ``AI``, ``IT``) and
+   one-letter words;
 6. stem with Snowball (French, or English for English notes), -ise and -ize made one
    (``rules.STEM_Z``).
 
@@ -65,18 +66,30 @@ _CACHE_LIMIT = 1_000_000
 
 
 def _analyse_word(word: str, language: Language) -> tuple[_Parts, tuple[str, ...]]:
-    """Lowercase, split elisions, fold, drop stop and one-letter words, stem."""
+    """Lowercase, split elisions, fold, drop stop and one-letter words, stem.
+
+    A stop word of two letters written in capitals is an acronym, and kept: ``AI``,
+    ``IT``, ``US``, ``EU``, ``UN`` (French drops ``ai`` and ``un``, and English ones
+    quoted in French notes, such as ``it`` and ``us``)."""
     stop_words = _STOP_WORDS[language]
     pieces = word.lower().split("'")
+    written = word.split("'")
     parts = []
     offset = 0
     for index, piece in enumerate(pieces):
         folded = fold(piece)
         elided = index == 0 and len(pieces) > 1 and folded in ELISIONS
-        if not elided and (len(folded) >= 2 or folded.isdigit()) and folded not in stop_words:
+        if not elided and (len(folded) >= 2 or folded.isdigit()) and (
+                folded not in stop_words or _is_acronym(folded, written[index])):
             parts.append((_stem(folded, language), piece, offset, offset + len(piece)))
         offset += len(piece) + 1
     return tuple(parts), tuple(part[0] for part in parts)
+
+
+def _is_acronym(folded: str, written: str) -> bool:
+    """Whether a stop word, ``folded`` as written, is an acronym: two letters in
+    capitals."""
+    return len(folded) == 2 and written.isupper()
 
 
 def _analysed(word: str, language: Language) -> tuple[_Parts, tuple[str, ...]]:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from museumxtd_search.analysis.documents import AnalyzedNote, property_surfaces
-from museumxtd_search.analysis.pipeline import tokens
+from museumxtd_search.analysis.pipeline import terms, tokens
 from museumxtd_search.rules import FIELD_WEIGHTS
 from museumxtd_search.text.folding import normalize
 from museumxtd_search.text.keys import key
@@ -327,10 +327,10 @@ class RelatedNotes:
                                             if term in self.counts[other]}))
             shared = sorted(((weight * theirs[term], term) for term, weight in top
                              if term in theirs), key=lambda s: (-s[0], s[1]))
-            terms = [term for _, term in shared[:SHARED_WORDS_SHOWN]]
+            named = [term for _, term in shared[:SHARED_WORDS_SHOWN]]
             if not spellings:
                 spellings.update(_spellings(analyzed, [term for term, _ in top]))
-            shown = [spellings.get(term, term) for term in terms]
+            shown = [_in_capitals_if_acronym(spellings.get(term, term)) for term in named]
             names = tuple(dict.fromkeys(shown))
             return Reason("words", len(names), names)
 
@@ -413,6 +413,12 @@ def _path_of(entry: tuple[str, float]) -> str:
 def _top(weights: dict[str, float]) -> list[tuple[str, float]]:
     """The ``TOP_TERMS`` heaviest words, ties by term: a note's distinctive words."""
     return heapq.nsmallest(TOP_TERMS, weights.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _in_capitals_if_acronym(word: str) -> str:
+    """A shared word as a reason names it: in capitals when the pipeline keeps it only
+    so (``AT``, ``IT``: an acronym, else a stop word), as written otherwise."""
+    return word.upper() if not terms(word) and not terms(word, "en") else word
 
 
 def _spellings(analyzed: AnalyzedNote, wanted: Iterable[str]) -> dict[str, str]:

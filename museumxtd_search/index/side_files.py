@@ -70,8 +70,9 @@ except ImportError:  # pragma: no cover - a Python built without it
 # span, not a fence; an image's ``|200`` size and a task's ``[/]`` box no words;
 # 31: other generators' search switches (``pagefind: false``, ``search: {exclude}``),
 # Hugo's URL aliases no names, switches and site paths no words; 32: hyphenated
-# words also indexed joined (``email`` finds ``e-mail``).
-SCHEMA_VERSION = 32
+# words also indexed joined (``email`` finds ``e-mail``); 33: a stop word of two
+# capitals is an acronym (``AI``, ``IT``), indexed.
+SCHEMA_VERSION = 33
 
 LINKS = "links.json.gz"
 VOCABULARY = "vocabulary.json"

@@ -1,7 +1,7 @@
 // pipeline.js: the one text pipeline (museumxtd_search/analysis/pipeline.py):
-// normalise, tokenise, lowercase and fold, split elisions, drop stop words and
-// one-letter words, stem with Snowball (snowball.js, French or English), -ise and
-// -ize made one.
+// normalise, tokenise, lowercase and fold, split elisions, drop stop words (not
+// two capitals: AI) and one-letter words, stem with Snowball (snowball.js, French or
+// English), -ise and -ize made one.
 
 // A word: letters/digits, optionally joined by apostrophes ("l'évaluation").
 const WORD = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
@@ -82,15 +82,16 @@ function words(text, elisions, initials) {
     const start = toPoint(match.index);
     const end = toPoint(match.index + match[0].length);
     if (!word.includes("'")) {
-      result.push([word, start, end]);
+      result.push([word, start, end, match[0]]);
       continue;
     }
     const parts = word.split("'");
+    const written = match[0].split("'");
     let offset = start;
     parts.forEach((part, index) => {
       const length = codePointLength(part);
       if (!(index === 0 && parts.length > 1 && elisions.has(fold(part)))) {
-        result.push([part, offset, offset + length]);
+        result.push([part, offset, offset + length, written[index]]);
       }
       offset += length + 1;
     });
@@ -109,10 +110,12 @@ function analyse(text, language, initials) {
   const tables = derived();
   const stopWords = language === "en" ? tables.stopWords.en : tables.stopWords.fr;
   const result = [];
-  for (const [word, start, end] of words(text, tables.elisions, initials)) {
+  for (const [word, start, end, written] of words(text, tables.elisions, initials)) {
     const folded = fold(word);
-    if (codePointLength(folded) < 2 && !DIGIT.test(folded)) continue;
-    if (stopWords.has(folded)) continue;
+    const letters = codePointLength(folded);
+    if (letters < 2 && !DIGIT.test(folded)) continue;
+    // _is_acronym(): a stop word of two letters in capitals (AI, IT, US) is kept.
+    if (stopWords.has(folded) && !(letters === 2 && written !== word && written === written.toUpperCase())) continue;
     result.push({ term: stem(folded, language), surface: word, start, end });
   }
   return result;

@@ -59,6 +59,13 @@ def test_comma_separated_tag_string_keeps_multi_word_tags(read_one):
     assert note.tags == ("site web", "communication")
 
 
+def test_pandoc_keywords_are_tags_as_zettlr_reads_them(read_one):
+    note, _ = read_one("---\ntitle: Inventaire\nkeywords:\n  - récolement\n"
+                       "  - gestion des collections\ntags: [musée]\n---\ntexte")
+    assert note.tags == ("musée", "récolement", "gestion des collections")
+    assert [name for name, _, _ in note.properties] == ["title"]
+
+
 @pytest.mark.parametrize("empty", ["tags:", "tags: []", 'tags: ""', "tags: ~"])
 def test_empty_tags_mean_no_tags(read_one, empty):
     note, warnings = read_one(f"---\n{empty}\n---\ntexte")

@@ -71,8 +71,8 @@ except ImportError:  # pragma: no cover - a Python built without it
 # 31: other generators' search switches (``pagefind: false``, ``search: {exclude}``),
 # Hugo's URL aliases no names, switches and site paths no words; 32: hyphenated
 # words also indexed joined (``email`` finds ``e-mail``); 33: a stop word of two
-# capitals is an acronym (``AI``, ``IT``), indexed.
-SCHEMA_VERSION = 33
+# capitals is an acronym (``AI``, ``IT``), indexed; 34: pandoc's ``keywords`` are tags.
+SCHEMA_VERSION = 34
 
 LINKS = "links.json.gz"
 VOCABULARY = "vocabulary.json"

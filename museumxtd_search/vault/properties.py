@@ -39,7 +39,9 @@ ALIAS_KEYS = frozenset(("alias", "aliases"))
 # The note's language (``text.language.declared_language``) or, in code gardens, a
 # programming language's: a setting in the first case only.
 LANGUAGE_KEYS = frozenset(("lang", "language"))
-TAG_KEYS = frozenset(("tag", "tags"))
+# Tags, in the order a note's are read: Obsidian's ``tags`` and ``tag``, and pandoc's
+# ``keywords``, which Zettlr reads as tags (its gardens write either).
+TAG_KEYS: tuple[str, ...] = ("tags", "tag", "keywords")
 # Keys that steer a tool rather than describe the note: their values are file names,
 # URLs of the site itself or switches, which would only add noise to the search (a
 # garden whose every note names ``biblio/Obsidian.bib`` would find them all for "bib").

@@ -41,6 +41,7 @@ from museumxtd_search.vault.markdown_text import inline_markup_to_text, strip_ma
 from museumxtd_search.vault.notes import Note, VaultWarning
 from museumxtd_search.vault.obsidian_settings import excluded_from_search
 from museumxtd_search.vault.properties import (
+    TAG_KEYS,
     front_matter_title,
     is_published,
     is_searchable,
@@ -97,7 +98,7 @@ def parse_note(path: str, data: bytes, title_keys: tuple[str, ...] | None = None
     known = by_lowercase_key(meta)  # the keys we read, however a garden cases them
     aliases = as_list(known.get("aliases"), split=False) + as_list(known.get("alias"),
                                                                    split=False)
-    tags = as_list(known.get("tags"), split=True) + as_list(known.get("tag"), split=True)
+    tags = [tag for name in TAG_KEYS for tag in as_list(known.get(name), split=True)]
     tags += list(plain.inline_tags)
     language = declared_language(as_text(known.get("lang") or known.get("language")))[1] \
         or clear_language(plain.text)

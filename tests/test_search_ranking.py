@@ -6,6 +6,7 @@ import pytest
 
 from museumxtd_search.index.build import build_index
 from museumxtd_search.index.searcher import search
+from museumxtd_search.text.folding import fold
 from museumxtd_search.text.keys import key
 
 RESEAUX = "Notes/Réseaux sociaux et musées.md"
@@ -349,6 +350,16 @@ def test_snippet_highlights_the_matched_words(searcher):
     hit = searcher.search("engagement").results[0]
     marked = [hit.snippet[start:end] for start, end in hit.highlights]
     assert marked and all(word.lower() == "engagement" for word in marked)
+
+
+@pytest.mark.parametrize(("query", "written"), [("weekend", "week-end"),
+                                               ("ecoconception", "éco-conception")])
+def test_snippet_highlights_the_hyphenated_word_a_query_wrote_in_one_piece(searcher, query,
+                                                                          written):
+    hit = searcher.search(query).results[0]
+    marked = [hit.snippet[start:end].lower() for start, end in hit.highlights]
+    assert written in marked
+    assert all(fold(word.replace("-", "")) == query for word in marked)
 
 
 def test_result_title_is_the_display_title_not_the_site_name(searcher):

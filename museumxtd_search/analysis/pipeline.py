@@ -235,6 +235,7 @@ def terms(text: str, language: Language = "fr") -> list[str]:
 # words like any other, and the index also holds the word written without its hyphens
 # (``indexed_terms``). Past three parts it is a name or an address, not a word.
 COMPOUND = re.compile(rf"{WORD.pattern}(?:-{WORD.pattern})*")
+HYPHENATED = re.compile(rf"{WORD.pattern}(?:-{WORD.pattern})+")
 MAX_JOINED_PARTS = 3
 
 

@@ -9,10 +9,11 @@ also shows the next best sections (``make_snippets``), each with its own snippet
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from museumxtd_search.analysis.pipeline import tokens
+from museumxtd_search.analysis.pipeline import HYPHENATED, Token, terms, tokens
 from museumxtd_search.rules import SECTIONS_SHOWN, SNIPPET_LEAD, SNIPPET_WIDTH
 from museumxtd_search.text.folding import normalize
 from museumxtd_search.text.language import Language
@@ -77,6 +78,8 @@ def make_snippets(
     initials = frozenset(term[:1] for term in query_terms if term)
     matches = ([t for t in tokens(text, language, initials) if t.term in query_terms]
                if query_terms else [])
+    if query_terms and "-" in text:
+        matches = _with_joined_words(text, matches, query_terms, language)
     if not matches:
         start, end = _cut(text, 0, min(len(text), width))
         return [Snippet(_ellipsis(text, 0, end), [], "", "")]
@@ -98,6 +101,22 @@ def make_snippets(
     return [_section_snippet(text, sections, starts, best, by_section[best], matches, width,
                              same)
             for best in ranked[:count]]
+
+
+def _with_joined_words(text: str, matches: list[Token], query_terms: Collection[str],
+                       language: Language) -> list[Token]:
+    """``matches`` and the hyphenated words of ``text`` asked for in one piece (``email``
+    finds ``e-mail``: ``analysis.pipeline.indexed_terms``), each a match of its own
+    where none of its parts is one; in text order."""
+    starts = [match.start for match in matches]
+    found = list(matches)
+    for word in HYPHENATED.finditer(text):
+        joined = terms(word.group().replace("-", ""), language)
+        if len(joined) == 1 and joined[0] in query_terms:
+            inside = bisect_left(starts, word.start())
+            if inside == len(starts) or starts[inside] >= word.end():
+                found.append(Token(joined[0], word.group().lower(), word.start(), word.end()))
+    return sorted(found, key=lambda match: match.start)
 
 
 def _section_snippet(text: str, sections: Sequence[tuple[str, str, int]], starts: list[int],

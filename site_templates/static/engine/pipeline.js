@@ -5,6 +5,8 @@
 
 // A word: letters/digits, optionally joined by apostrophes ("l'évaluation").
 const WORD = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
+// Words joined by hyphens ("e-mail").
+const HYPHENATED = new RegExp(WORD.source + "(?:-" + WORD.source + ")+", "gu");
 
 const stemCache = ruleCache();
 

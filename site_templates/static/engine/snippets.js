@@ -46,6 +46,20 @@ function makeSnippets(text, sections, queryTerms, language = "fr", count = undef
     ? analyse(text, language === "en" ? "en" : "fr", initials)
       .filter((t) => wanted.has(t.term))
     : [];
+  if (wanted.size && text.includes("-")) {
+    // _with_joined_words(): a hyphenated word asked for in one piece, where none of its
+    // parts matched.
+    for (const word of text.matchAll(HYPHENATED)) {
+      const joined = terms(word[0].replace(/-/g, ""), language);
+      const start = codePointLength(text.slice(0, word.index));
+      const end = start + codePointLength(word[0]);
+      if (joined.length === 1 && wanted.has(joined[0]) &&
+        !matches.some((m) => m.start >= start && m.start < end)) {
+        matches.push({ term: joined[0], surface: word[0].toLowerCase(), start, end });
+      }
+    }
+    matches.sort((a, b) => a.start - b.start);
+  }
   if (!matches.length) {
     const [, end] = cut(chars, 0, Math.min(chars.length, width));
     return [{ text: ellipsis(chars, 0, end), highlights: [], section: "", anchor: "" }];

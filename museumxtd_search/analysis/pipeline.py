@@ -87,8 +87,8 @@ def _analyse_word(word: str, language: Language) -> tuple[_Parts, tuple[str, ...
 
 
 def _is_acronym(folded: str, written: str) -> bool:
-    """Whether a stop word, ``folded`` as written, is an acronym: two letters in
-    capitals."""
+    """Whether a stop word (``folded``, and as the text wrote it) is an acronym: two
+    letters in capitals."""
     return len(folded) == 2 and written.isupper()
 
 
@@ -231,11 +231,12 @@ def terms(text: str, language: Language = "fr") -> list[str]:
     return result
 
 
-# A word written with hyphens (``e-mail``, ``audio-guide``, ``COVID-19``): its parts are
-# words like any other, and the index also holds the word written without its hyphens
-# (``indexed_terms``). Past three parts it is a name or an address, not a word.
+# A word, or words joined by hyphens (``e-mail``, ``audio-guide``, ``COVID-19``): each
+# part is a word like any other, and the index also holds the word written without
+# its hyphens (``indexed_terms``). HYPHENATED: only words joined by hyphens.
 COMPOUND = re.compile(rf"{WORD.pattern}(?:-{WORD.pattern})*")
 HYPHENATED = re.compile(rf"{WORD.pattern}(?:-{WORD.pattern})+")
+# Past three parts, hyphens join a name or an address, not a word.
 MAX_JOINED_PARTS = 3
 
 
@@ -256,10 +257,10 @@ def _analysed_compound(word: str, language: Language) -> tuple[tuple[tuple[str, 
     """The (term, surface) of each kept part of hyphenated ``word``, and its joined term:
     the word without its hyphens (``email`` for ``e-mail``), or "" when it is none.
 
-    A compound is joined when each of its parts is a word the index keeps (a first part
-    of one letter aside: ``e-mail``, ``d'e-mails``, ``x-ray``) and the whole is one term unlike its
-    parts': pronouns and particles (``pouvons-nous``, ``c'est-à-dire``, ``celle-ci``)
-    and numbers (``2019-2020``) are not words written in one piece."""
+    A compound is joined when each of its parts is a word the index keeps (a first
+    part of one letter aside: ``e-mail``, ``d'e-mails``, ``x-ray``) and the whole is
+    one term unlike its parts': pronouns and particles (``pouvons-nous``,
+    ``c'est-à-dire``) and numbers (``2019-2020``) are not words written in one piece."""
     cache = _COMPOUNDS[language]
     found = cache.get(word)
     if found is not None:

@@ -310,6 +310,31 @@ def test_browser_snippets_are_the_cli_snippets(garden: Garden, python_responses,
     assert not found, "\n".join(found[:MISMATCHES_SHOWN])
 
 
+def test_excerpts_marking_a_hyphenated_word_count_characters_as_python_does(node: str,
+                                                                            tmp_path):
+    # Offsets are code points on both sides: an emoji before ``e-mail`` is one.
+    from museumxtd_search.analysis.snippets import make_snippets
+    from museumxtd_search.site.client_index import build_client_index
+
+    script = write_engine(tmp_path)
+    texts = ["🎨🎨 Le musée 𝔘 envoie un e-mail 🎨, puis un autre e-mail. Un week-end.",
+             "Un e-mail, un email, et l'envoi d'e-mails 🎨 marketing.",
+             "🎨 " + "peut-être, " * 40 + "et enfin un e-mail."]
+    wanted = ["email", "weekend"]
+    rules = build_client_index([], []).manifest["rules"]
+    program = (f"const M = require({json.dumps(str(script))});"
+               f"M.useRules({json.dumps(rules)});"
+               f"for (const text of {json.dumps(texts)}) console.log(JSON.stringify("
+               f"M.makeSnippets(text, [], new Set({json.dumps(wanted)})).map("
+               "(s) => [s.text, s.highlights])));")
+    result = subprocess.run([node, "-e", program], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    expected = [[[snippet.text, [list(h) for h in snippet.highlights]]
+                 for snippet in make_snippets(text, [], set(wanted))] for text in texts]
+    assert [json.loads(line) for line in result.stdout.splitlines()] == expected
+    assert all(snippets[0][1] for snippets in expected)
+
+
 def test_search_core_defines_a_global_when_loaded_after_snowball_as_classic_scripts(
         node, tmp_path):
     # The page loads snowball.js then search-core.js as classic <script>s: no `module`,

@@ -48,10 +48,14 @@ function makeSnippets(text, sections, queryTerms, language = "fr", count = undef
     : [];
   if (wanted.size && text.includes("-")) {
     // _with_joined_words(): a hyphenated word asked for in one piece, where none of its
-    // parts matched.
+    // parts matched. Offsets in code points, counted once along the text.
+    let unit = 0;
+    let point = 0;
     for (const word of text.matchAll(HYPHENATED)) {
       const joined = terms(word[0].replace(/-/g, ""), language);
-      const start = codePointLength(text.slice(0, word.index));
+      point += codePointLength(text.slice(unit, word.index));
+      unit = word.index;
+      const start = point;
       const end = start + codePointLength(word[0]);
       if (joined.length === 1 && wanted.has(joined[0]) &&
         !matches.some((m) => m.start >= start && m.start < end)) {

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from museumxtd_search.analysis.pipeline import indexed_terms, terms, tokens
+from museumxtd_search.analysis.pipeline import (
+    HYPHENATED,
+    hyphenated_words,
+    indexed_terms,
+    terms,
+    tokens,
+)
 from museumxtd_search.analysis.query import parse_query
 from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import key
@@ -184,6 +190,23 @@ def test_the_index_reads_a_hyphenated_words_parts_as_every_pipeline_does():
     indexed = indexed_terms(text)
     assert indexed.terms == terms(text)
     assert indexed.surfaces == [token.surface for token in tokens(normalize(text))]
+
+
+@pytest.mark.parametrize("text", ["a''b-c", "l'e-mail", "x-y-z", "-a-b-", "a-", "é-è",
+                                  "a'b'c-d", "ab'-cd", "a--b", "'a-b", "a'-b-c", "_a-b",
+                                  "peut-être, c'est-à-dire : 2019-2020 et COVID-19"])
+def test_hyphenated_words_are_found_from_the_hyphens_as_the_expression_finds_them(text):
+    def found(matches):
+        return [(match.start(), match.group()) for match in matches]
+
+    assert found(hyphenated_words(text)) == found(HYPHENATED.finditer(text))
+
+
+def test_hyphenated_words_of_the_bundled_garden_are_those_of_the_expression():
+    for path in sorted((REPO_ROOT / "notes").rglob("*.md")):
+        text = normalize(path.read_text(encoding="utf-8"))
+        assert [m.span() for m in hyphenated_words(text)] == \
+            [m.span() for m in HYPHENATED.finditer(text)], path
 
 
 def test_a_query_searches_a_hyphenated_word_as_typed():

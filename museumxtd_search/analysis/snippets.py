@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from museumxtd_search.analysis.pipeline import HYPHENATED, Token, terms, tokens
+from museumxtd_search.analysis.pipeline import Token, hyphenated_words, joined_term, tokens
 from museumxtd_search.rules import SECTIONS_SHOWN, SNIPPET_LEAD, SNIPPET_WIDTH
 from museumxtd_search.text.folding import normalize
 from museumxtd_search.text.language import Language
@@ -79,7 +79,7 @@ def make_snippets(
     matches = ([t for t in tokens(text, language, initials) if t.term in query_terms]
                if query_terms else [])
     if query_terms and "-" in text:
-        matches = _with_joined_words(text, matches, query_terms, language)
+        matches = _with_joined_words(text, matches, query_terms, language, initials)
     if not matches:
         start, end = _cut(text, 0, min(len(text), width))
         return [Snippet(_ellipsis(text, 0, end), [], "", "")]
@@ -104,18 +104,18 @@ def make_snippets(
 
 
 def _with_joined_words(text: str, matches: list[Token], query_terms: Collection[str],
-                       language: Language) -> list[Token]:
+                       language: Language, initials: frozenset[str]) -> list[Token]:
     """``matches`` and the hyphenated words of ``text`` asked for in one piece (``email``
     finds ``e-mail``: ``analysis.pipeline.indexed_terms``), each a match of its own
     where none of its parts is one; in text order."""
     starts = [match.start for match in matches]
     found = list(matches)
-    for word in HYPHENATED.finditer(text):
-        joined = terms(word.group().replace("-", ""), language)
-        if len(joined) == 1 and joined[0] in query_terms:
+    for word in hyphenated_words(text):
+        joined = joined_term(word.group(), language, initials)
+        if joined in query_terms:
             inside = bisect_left(starts, word.start())
             if inside == len(starts) or starts[inside] >= word.end():
-                found.append(Token(joined[0], word.group().lower(), word.start(), word.end()))
+                found.append(Token(joined, word.group().lower(), word.start(), word.end()))
     return sorted(found, key=lambda match: match.start)
 
 

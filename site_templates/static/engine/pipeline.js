@@ -5,8 +5,8 @@
 
 // A word: letters/digits, optionally joined by apostrophes ("l'évaluation").
 const WORD = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
-// Words joined by hyphens ("e-mail").
-const HYPHENATED = new RegExp(WORD.source + "(?:-" + WORD.source + ")+", "gu");
+// Words joined by hyphens ("e-mail"), tried from a word's first letter only.
+const HYPHENATED = new RegExp("(?<![\\p{L}\\p{N}])" + WORD.source + "(?:-" + WORD.source + ")+", "gu");
 
 const stemCache = ruleCache();
 

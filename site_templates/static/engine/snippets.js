@@ -52,7 +52,8 @@ function makeSnippets(text, sections, queryTerms, language = "fr", count = undef
     let unit = 0;
     let point = 0;
     for (const word of text.matchAll(HYPHENATED)) {
-      const joined = terms(word[0].replace(/-/g, ""), language);
+      // joined_term(): may it start with a wanted initial, then its one term.
+      const joined = mayStartWith(word[0], initials) ? terms(word[0].replace(/-/g, ""), language) : [];
       point += codePointLength(text.slice(unit, word.index));
       unit = word.index;
       const start = point;

@@ -108,10 +108,19 @@ SNIPPET_LEAD = 40
 SECTIONS_SHOWN = 3
 
 
+# A filter's term (``path:…``, ``prop:…``) holds this mark, and no word does: the
+# client index keeps such terms in buckets of their own (``site/client_index.py``).
+FILTER_TERM_MARK = ":"
+# A stop word of this many letters written in capitals is an acronym, kept (``AI``).
+ACRONYM_LETTERS = 2
+
+
 def client_rules() -> dict[str, object]:
     """The rules above as the client manifest carries them (``docs/client-index.md``)."""
     return {
         "apostrophes": APOSTROPHES,
+        "filter_term_mark": FILTER_TERM_MARK,
+        "acronym_letters": ACRONYM_LETTERS,
         "special_letters": dict(SPECIAL_LETTERS),
         "stem_z": STEM_Z,
         "weights": dict(FIELD_WEIGHTS),

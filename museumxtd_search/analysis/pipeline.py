@@ -26,7 +26,7 @@ from typing import NamedTuple
 import snowballstemmer
 
 from museumxtd_search.analysis.stopwords import ELISIONS, ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS
-from museumxtd_search.rules import STEM_Z
+from museumxtd_search.rules import ACRONYM_LETTERS, STEM_Z
 from museumxtd_search.text.folding import fold, normalize
 from museumxtd_search.text.keys import WORD
 from museumxtd_search.text.language import Language
@@ -87,9 +87,9 @@ def _analyse_word(word: str, language: Language) -> tuple[_Parts, tuple[str, ...
 
 
 def _is_acronym(folded: str, written: str) -> bool:
-    """Whether a stop word (``folded``, and as the text wrote it) is an acronym: two
-    letters in capitals."""
-    return len(folded) == 2 and written.isupper()
+    """Whether a stop word (``folded``, and as the text wrote it) is an acronym:
+    ``ACRONYM_LETTERS`` letters in capitals."""
+    return len(folded) == ACRONYM_LETTERS and written.isupper()
 
 
 def _analysed(word: str, language: Language) -> tuple[_Parts, tuple[str, ...]]:
@@ -197,14 +197,23 @@ def _words_for(text: str, initials: frozenset[str]) -> Iterator[re.Match[str]]:
         if at < last_end:
             continue  # inside the word just read
         # A later part of a word (``l'évaluation``): read the word from its first.
-        while at > 1 and text[at - 1] == "'" and _LETTER.match(text, at - 2):
-            at -= 2
-            while at and _LETTER.match(text, at - 1):
-                at -= 1
+        at = _word_start(text, at)
         word = WORD.match(text, at)
         if word is not None:
             last_end = word.end()
             yield word
+
+
+def _word_start(text: str, at: int) -> int:
+    """The first letter of the ``WORD`` holding the letter at ``at``: back over its
+    letters and the apostrophes between them (``l'évaluation``)."""
+    while True:
+        while at and _LETTER.match(text, at - 1):
+            at -= 1
+        if at > 1 and text[at - 1] == "'" and _LETTER.match(text, at - 2):
+            at -= 1
+        else:
+            return at
 
 
 def hyphenated_words(text: str) -> Iterator[re.Match[str]]:
@@ -214,11 +223,7 @@ def hyphenated_words(text: str) -> Iterator[re.Match[str]]:
     end = 0
     while at != -1:
         if at >= end and at and _LETTER.match(text, at - 1) and _LETTER.match(text, at + 1):
-            start = at - 1  # back to the first letter of the word before the hyphen
-            while start and (_LETTER.match(text, start - 1) or text[start - 1] == "'"
-                             and start > 1 and _LETTER.match(text, start - 2)):
-                start -= 1
-            match = HYPHENATED.match(text, start)
+            match = HYPHENATED.match(text, _word_start(text, at - 1))
             if match is not None:
                 end = match.end()
                 yield match

@@ -43,11 +43,10 @@ TWO_LETTER_SHARDS_FROM = 2000
 NOTES_PER_BUCKET = 4
 MIN_BUCKETS = 16
 MAX_BUCKETS = 4096
-# The terms of filters (``path:``, ``file:``, ``prop:``, ``has:``: a colon is in every
-# one, and in no word) have buckets of their own, after the words' (``post-<B + k>``),
-# this many times fewer: a query without filters never reads them, and they were a
-# sixth of the bytes of the buckets a first query fetched.
-FILTER_TERM_MARK = ":"
+# The terms of filters (``path:``, ``file:``, ``prop:``, ``has:``: each holds
+# ``rules.FILTER_TERM_MARK``) have buckets of their own, after the words'
+# (``post-<B + k>``), this many times fewer: a query without filters never reads them,
+# and they were a sixth of the bytes of the buckets a first query fetched.
 WORD_BUCKETS_PER_FILTER_BUCKET = 8
 
 # Fragments are written this many notes per file (notes 2k and 2k+1 in fragments/<k>):
@@ -85,7 +84,7 @@ def posting_bucket(term: str, buckets: int) -> int:
     """The number of the posting file (``post-<n>``) holding ``term``: a word's bucket
     (``term_bucket`` among ``buckets``), or for a filter's term one of the
     ``filter_bucket_count`` buckets after them."""
-    if FILTER_TERM_MARK in term:
+    if rules.FILTER_TERM_MARK in term:
         return buckets + term_bucket(term, filter_bucket_count(buckets))
     return term_bucket(term, buckets)
 
@@ -223,7 +222,8 @@ def _add_postings(table: Postings, doc: int, field_terms: Sequence[str],
         if len(found) == 1:  # most terms: no deltas to compute
             flat += (doc - last.get(term, 0), 1, length, found[0])
         else:
-            found.sort()
+            if joined:  # a joined term's position may come after others
+                found.sort()
             flat += (doc - last.get(term, 0), len(found), length, found[0])
             flat += map(sub, islice(found, 1, None), found)
         last[term] = doc

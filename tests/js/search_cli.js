@@ -65,7 +65,7 @@ async function printPlaces() {
     const { text } = JSON.parse(line);
     return JSON.stringify({
       // The engine's IndexView.postingsFile: a filter's term after the words' buckets.
-      bucket: text.includes(":")
+      bucket: text.includes(manifest.rules.filter_term_mark)
         ? manifest.buckets + MXSearch.termBucket(text, manifest.filter_buckets)
         : MXSearch.termBucket(text, manifest.buckets),
       shard: MXSearch.shardKey(text, manifest.shard_depth),

@@ -58,7 +58,8 @@ def field_postings(field, value: str | Sequence[str],
                     encoded = _ONE_POSITION[found[0]] = encode(found)
                 yield term.encode("utf-8"), 1, boost, encoded
             else:
-                found.sort()
+                if joined:  # a joined term's position may come after others
+                    found.sort()
                 yield term.encode("utf-8"), len(found), float(len(found)) * boost, encode(found)
     elif type(format_) is Frequency:
         counts = Counter(value)

@@ -192,12 +192,12 @@ class IndexView {
 
   /**
    * "post-<n>": the posting bucket of a term or exact word, or of a filter's term
-   * (with a ":") among the filter buckets after them (posting_bucket).
+   * (holding filter_term_mark) among the filter buckets after them (posting_bucket).
    */
   postingsFile(term) {
     let name = this.postingsFileOf.get(term);
     if (name === undefined) {
-      name = "post-" + (term.includes(":") ? this.bucketCount + termBucket(term, this.filterBuckets)
+      name = "post-" + (term.includes(rules().filter_term_mark) ? this.bucketCount + termBucket(term, this.filterBuckets)
         : termBucket(term, this.bucketCount));
       if (this.postingsFileOf.size > 100000) this.postingsFileOf.clear();
       this.postingsFileOf.set(term, name);

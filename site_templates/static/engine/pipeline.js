@@ -116,8 +116,9 @@ function analyse(text, language, initials) {
     const folded = fold(word);
     const letters = codePointLength(folded);
     if (letters < 2 && !DIGIT.test(folded)) continue;
-    // _is_acronym(): a stop word of two letters in capitals (AI, IT, US) is kept.
-    if (stopWords.has(folded) && !(letters === 2 && written !== word && written === written.toUpperCase())) continue;
+    // _is_acronym(): a stop word of acronym_letters letters in capitals (AI, IT) is kept.
+    if (stopWords.has(folded) && !(letters === rules().acronym_letters && written !== word &&
+      written === written.toUpperCase())) continue;
     result.push({ term: stem(folded, language), surface: word, start, end });
   }
   return result;
